@@ -12,7 +12,11 @@ import { DataSource } from 'typeorm';
 import { detectMysqlFlavour } from '../src/database/mysql-flavour';
 import { buildDataSourceOptions, databaseSettingsFromEnv } from '../src/database/data-source';
 
-async function scratchSettings(): Promise<{ url?: string; dataDir: string; cleanup: () => Promise<void> }> {
+async function scratchSettings(): Promise<{
+  url?: string;
+  dataDir: string;
+  cleanup: () => Promise<void>;
+}> {
   const settings = databaseSettingsFromEnv();
   if (!settings.url) {
     const dataDir = mkdtempSync(join(tmpdir(), 'esito-schema-'));

@@ -42,7 +42,11 @@ export function updatedAtColumn(queryRunner: QueryRunner, name = 'updated_at'): 
  * Matches @Column({ type: 'boolean' }): TypeORM maps it to a TINYINT of default width on
  * MySQL/MariaDB (declaring BOOLEAN would make MariaDB report TINYINT(1), a spurious diff).
  */
-export function booleanColumn(queryRunner: QueryRunner, name: string, defaultValue?: boolean): TableColumnOptions {
+export function booleanColumn(
+  queryRunner: QueryRunner,
+  name: string,
+  defaultValue?: boolean,
+): TableColumnOptions {
   return {
     name,
     type: isMysql(queryRunner) ? 'tinyint' : 'boolean',

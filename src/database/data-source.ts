@@ -32,7 +32,7 @@ export function buildDataSourceOptions(settings: DatabaseSettings): DataSourceOp
     // Never synchronize: the schema is what the reviewed migrations say.
     synchronize: false,
     migrationsRun: false,
-  } as const;
+  };
 
   if (settings.url) {
     return {
@@ -44,7 +44,6 @@ export function buildDataSourceOptions(settings: DatabaseSettings): DataSourceOp
       // BIGINT and DECIMAL arrive as strings; money is never a float.
       supportBigNumbers: true,
       bigNumberStrings: true,
-      decimalNumbers: false,
       dateStrings: false,
       poolSize: settings.poolSize,
       // One migration per DDL statement: MySQL commits DDL at once.

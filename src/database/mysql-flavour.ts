@@ -7,9 +7,9 @@ import { createConnection } from 'mysql2/promise';
 export async function detectMysqlFlavour(url: string): Promise<'mysql' | 'mariadb'> {
   const connection = await createConnection(url);
   try {
-    const [rows] = await connection.query<Array<{ version: string } & import('mysql2').RowDataPacket>>(
-      'SELECT VERSION() AS version',
-    );
+    const [rows] = await connection.query<
+      Array<{ version: string } & import('mysql2').RowDataPacket>
+    >('SELECT VERSION() AS version');
     return rows[0]?.version.toLowerCase().includes('mariadb') ? 'mariadb' : 'mysql';
   } finally {
     await connection.end();

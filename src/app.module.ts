@@ -1,0 +1,42 @@
+import { join } from 'node:path';
+import { Module } from '@nestjs/common';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
+import { AcceptLanguageResolver, I18nModule, QueryResolver } from 'nestjs-i18n';
+import { AuthModule } from './auth/auth.module';
+import { AllExceptionsFilter } from './common/http/all-exceptions.filter';
+import { AppValidationPipe } from './common/http/validation.pipe';
+import { LoggingModule } from './common/logging.module';
+import { LayoutLocalsInterceptor } from './common/views/layout-locals.interceptor';
+import { AppConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { DemoModule } from './demo/demo.module';
+import { HealthModule } from './health/health.module';
+import { HomeModule } from './home/home.module';
+import { UsersModule } from './users/users.module';
+
+@Module({
+  imports: [
+    AppConfigModule,
+    LoggingModule,
+    DatabaseModule,
+    ScheduleModule.forRoot(),
+    I18nModule.forRoot({
+      fallbackLanguage: 'it',
+      loaderOptions: { path: join(__dirname, 'i18n'), watch: false },
+      // Pages pass the user's language explicitly; these serve API callers.
+      resolvers: [{ use: QueryResolver, options: ['lang'] }, AcceptLanguageResolver],
+    }),
+    AuthModule,
+    UsersModule,
+    HomeModule,
+    HealthModule,
+    DemoModule,
+  ],
+  providers: [
+    { provide: APP_PIPE, useClass: AppValidationPipe },
+    { provide: APP_FILTER, useClass: AllExceptionsFilter },
+    { provide: APP_INTERCEPTOR, useClass: LayoutLocalsInterceptor },
+  ],
+})
+export class AppModule {}

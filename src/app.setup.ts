@@ -1,0 +1,104 @@
+import { join } from 'node:path';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { getRepositoryToken } from '@nestjs/typeorm';
+import express, { NextFunction, Request, Response } from 'express';
+import session from 'express-session';
+import helmet from 'helmet';
+import { I18nService } from 'nestjs-i18n';
+import { Logger } from 'nestjs-pino';
+import { Repository } from 'typeorm';
+import { WebSession } from './auth/web-session.entity';
+import { WebSessionStore } from './auth/web-session.store';
+import { csrfProtection, formBody } from './common/http/csrf';
+import { bodyParserMessage, RequestValidationException } from './common/errors/error-response';
+import { createViewEngine, VIEWS_DIR } from './common/views/handlebars';
+import { AppConfigService } from './config/app-config.service';
+import { AppSettingsService } from './database/app-settings.service';
+
+export const SESSION_COOKIE = 'esito.sid';
+
+/** Nest's own body parsers are off (see main.ts) so that these errors can name `body`. */
+export const NEST_APP_OPTIONS = { bufferLogs: true, bodyParser: false } as const;
+
+function bodyParserErrors(error: unknown, _req: Request, _res: Response, next: NextFunction): void {
+  const message =
+    typeof error === 'object' && error !== null ? bodyParserMessage(error) : undefined;
+  const status = (error as { status?: number } | null)?.status;
+  if (message && status === 400) return next(new RequestValidationException({ body: message }));
+  next(error);
+}
+
+/** Everything Express needs around the Nest routes; shared by main.ts and the e2e tests. */
+export async function configureApp(app: NestExpressApplication): Promise<void> {
+  const config = app.get(AppConfigService);
+  app.useLogger(app.get(Logger));
+  app.disable('x-powered-by');
+  const trustProxy = config.get('TRUST_PROXY');
+  if (trustProxy)
+    app.set('trust proxy', /^\d+$/.test(trustProxy) ? Number(trustProxy) : trustProxy);
+
+  app.use(
+    helmet({
+      strictTransportSecurity: config.get('COOKIE_SECURE'),
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          // Swagger UI sets inline styles; no page of ours does.
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'"],
+          upgradeInsecureRequests: config.get('COOKIE_SECURE') ? [] : null,
+        },
+      },
+    }),
+  );
+  app.useStaticAssets(join(__dirname, '..', 'public'), { prefix: '/assets/', maxAge: '1h' });
+
+  const engine = createViewEngine(app.get(I18nService));
+  app.engine('hbs', engine.engine);
+  app.setViewEngine('hbs');
+  app.setBaseViewsDir(VIEWS_DIR);
+  if (config.get('NODE_ENV') === 'production') app.set('view cache', true);
+
+  const ttlMs = config.get('SESSION_TTL_MINUTES') * 60_000;
+  app.use(
+    session({
+      name: SESSION_COOKIE,
+      secret: await app.get(AppSettingsService).sessionSecret(),
+      store: new WebSessionStore(
+        app.get<Repository<WebSession>>(getRepositoryToken(WebSession)),
+        ttlMs,
+      ),
+      resave: false,
+      saveUninitialized: false,
+      rolling: true,
+      cookie: {
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: config.get('COOKIE_SECURE'),
+        maxAge: ttlMs,
+      },
+    }),
+  );
+  app.use(express.json({ limit: '1mb' }));
+  app.use(express.urlencoded({ extended: true, limit: '1mb' }));
+  app.use(express.text({ type: ['text/csv', 'text/plain'], limit: '20mb' }));
+  app.use(bodyParserErrors);
+  app.use(formBody);
+  app.use(csrfProtection);
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Esito CRM API')
+      .setDescription(
+        'JSON API for integrations (dialer, PBX, IVR, web site). Errors: { statusCode, message }.',
+      )
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs.json' });
+}

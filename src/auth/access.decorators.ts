@@ -1,0 +1,23 @@
+import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import type { Request } from 'express';
+import type { AuthenticatedUser } from '../common/http/request-context';
+import type { Role } from '../users/role';
+
+export const PUBLIC_KEY = 'access:public';
+export const ROLES_KEY = 'access:roles';
+
+/** Reachable without signing in (login page, health, API docs). */
+export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_KEY, true);
+
+/** Only these roles; without it any signed-in user may. */
+export const Roles = (...roles: Role[]): MethodDecorator & ClassDecorator =>
+  SetMetadata(ROLES_KEY, roles);
+
+export const CurrentUser = createParamDecorator(
+  (_: unknown, context: ExecutionContext): AuthenticatedUser => {
+    const user = context.switchToHttp().getRequest<Request>().user;
+    // The guard has run: a handler without @Public never sees an anonymous request.
+    if (!user) throw new Error('CurrentUser used on a public route');
+    return user;
+  },
+);

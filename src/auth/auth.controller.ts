@@ -1,0 +1,57 @@
+import { Body, Controller, Get, Post, Query, Render, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { LANGUAGES, type Language } from '../config/app.config';
+import { Public } from './access.decorators';
+import { LoginFormDto } from './dto/login.dto';
+import { SessionSignIn } from './session-sign-in';
+import { AuthService } from './auth.service';
+
+/** Only relative paths on this site: `next` must never send the user elsewhere. */
+function safeNext(next: unknown): string {
+  return typeof next === 'string' && /^\/(?!\/)[^\s\\]*$/.test(next) ? next : '/';
+}
+
+@ApiExcludeController()
+@Controller()
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Public()
+  @Get('login')
+  @Render('auth/login')
+  loginPage(
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @Query('next') next?: string,
+    @Query('lang') lang?: string,
+  ) {
+    if (lang && (LANGUAGES as readonly string[]).includes(lang)) {
+      req.session.lang = lang as Language;
+      res.locals.lang = lang;
+    }
+    return { title: 'auth.title', next: safeNext(next), bare: true, languages: LANGUAGES };
+  }
+
+  @Public()
+  @Post('login')
+  async login(
+    @Req() req: Request,
+    @Res() res: Response,
+    @Body() form: LoginFormDto,
+  ): Promise<void> {
+    const user = await this.auth.verifyCredentials(
+      form.username,
+      form.password,
+      req.ip ?? 'unknown',
+    );
+    await SessionSignIn.signIn(req, user);
+    res.redirect(303, safeNext(form.next));
+  }
+
+  @Post('logout')
+  async logout(@Req() req: Request, @Res() res: Response): Promise<void> {
+    await SessionSignIn.signOut(req);
+    res.redirect(303, '/login');
+  }
+}

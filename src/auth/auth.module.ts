@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { UsersModule } from '../users/users.module';
+import { AccessGuard } from './access.guard';
+import { ApiToken } from './api-token.entity';
+import { AuthApiController } from './auth.api.controller';
+import { AuthController } from './auth.controller';
+import { AuthJobs } from './auth.jobs';
+import { AuthService } from './auth.service';
+import { LoginFailure } from './login-failure.entity';
+import { WebSession } from './web-session.entity';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([ApiToken, LoginFailure, WebSession]), UsersModule],
+  controllers: [AuthController, AuthApiController],
+  providers: [AuthService, AuthJobs, { provide: APP_GUARD, useClass: AccessGuard }],
+  exports: [AuthService],
+})
+export class AuthModule {}

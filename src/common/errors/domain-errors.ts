@@ -1,0 +1,58 @@
+/**
+ * Errors thrown by services, in the call centre's words. The one global filter maps
+ * them to HTTP (see error-response.ts); services never throw HttpException.
+ */
+export type DomainErrorKind =
+  'validation' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'too_many_requests';
+
+export abstract class DomainError extends Error {
+  abstract readonly kind: DomainErrorKind;
+  /** Extra JSON fields for API clients (e.g. the nearest free slots on a 409). */
+  readonly details?: Record<string, unknown>;
+}
+
+export class ValidationError extends DomainError {
+  readonly kind = 'validation';
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${field}: ${message}`);
+  }
+}
+
+export class UnauthorizedError extends DomainError {
+  readonly kind = 'unauthorized';
+}
+
+export class ForbiddenError extends DomainError {
+  readonly kind = 'forbidden';
+}
+
+export class NotFoundError extends DomainError {
+  readonly kind = 'not_found';
+  constructor(what: string, id?: string | number) {
+    super(id === undefined ? `${what} not found` : `${what} ${id} not found`);
+  }
+}
+
+export class ConflictError extends DomainError {
+  readonly kind = 'conflict';
+  constructor(
+    message: string,
+    readonly field?: string,
+    override readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
+
+export class TooManyRequestsError extends DomainError {
+  readonly kind = 'too_many_requests';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}

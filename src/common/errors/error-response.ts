@@ -1,0 +1,106 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+import { DomainError, DomainErrorKind } from './domain-errors';
+
+export interface ErrorResponse {
+  statusCode: number;
+  /** What went wrong, naming the field; an array when several fields are wrong. */
+  message: string | string[];
+  /** field → message, for re-rendering a form next to the inputs. */
+  fields?: Record<string, string>;
+  details?: Record<string, unknown>;
+  retryAfterSeconds?: number;
+}
+
+/** Thrown by the global ValidationPipe: one message per offending field. */
+export class RequestValidationException extends HttpException {
+  constructor(readonly fields: Record<string, string>) {
+    super(
+      { statusCode: HttpStatus.BAD_REQUEST, message: Object.values(fields) },
+      HttpStatus.BAD_REQUEST,
+    );
+  }
+}
+
+function statusOf(kind: DomainErrorKind): number {
+  switch (kind) {
+    case 'validation':
+      return HttpStatus.BAD_REQUEST;
+    case 'unauthorized':
+      return HttpStatus.UNAUTHORIZED;
+    case 'forbidden':
+      return HttpStatus.FORBIDDEN;
+    case 'not_found':
+      return HttpStatus.NOT_FOUND;
+    case 'conflict':
+      return HttpStatus.CONFLICT;
+    case 'too_many_requests':
+      return HttpStatus.TOO_MANY_REQUESTS;
+  }
+}
+
+/** Errors from Express middleware (body-parser, csrf) carry a status and an expose flag. */
+interface HttpLikeError {
+  status?: number;
+  statusCode?: number;
+  expose?: boolean;
+  type?: string;
+  message?: string;
+}
+
+export function bodyParserMessage(error: HttpLikeError): string | undefined {
+  switch (error.type) {
+    case 'entity.parse.failed':
+      return `body: malformed JSON (${error.message ?? 'cannot parse'})`;
+    case 'entity.too.large':
+      return 'body: request body is too large';
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return 'body: unsupported encoding';
+    default:
+      return undefined;
+  }
+}
+
+/** Turns anything thrown into the public error shape; undefined status means a 500. */
+export function toErrorResponse(error: unknown): ErrorResponse {
+  if (error instanceof DomainError) {
+    const response: ErrorResponse = { statusCode: statusOf(error.kind), message: error.message };
+    if ('field' in error && typeof error.field === 'string') {
+      response.fields = { [error.field]: error.message };
+    }
+    if (error.details) response.details = error.details;
+    if ('retryAfterSeconds' in error && typeof error.retryAfterSeconds === 'number') {
+      response.retryAfterSeconds = error.retryAfterSeconds;
+    }
+    return response;
+  }
+  if (error instanceof RequestValidationException) {
+    return {
+      statusCode: HttpStatus.BAD_REQUEST,
+      message: Object.values(error.fields),
+      fields: error.fields,
+    };
+  }
+  if (error instanceof HttpException) {
+    const statusCode = error.getStatus();
+    const body = error.getResponse();
+    const message =
+      typeof body === 'object' && body !== null && 'message' in body
+        ? (body as { message: string | string[] }).message
+        : error.message;
+    return { statusCode, message };
+  }
+  if (typeof error === 'object' && error !== null) {
+    const httpLike = error as HttpLikeError;
+    const statusCode = httpLike.status ?? httpLike.statusCode;
+    if (statusCode && statusCode >= 400 && statusCode < 500) {
+      return {
+        statusCode,
+        message:
+          bodyParserMessage(httpLike) ??
+          (httpLike.expose ? (httpLike.message ?? 'Bad request') : 'Bad request'),
+      };
+    }
+  }
+  return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, message: 'Internal server error' };
+}

@@ -1,0 +1,44 @@
+import type { Language } from '../../config/app.config';
+import type { Role } from '../../users/role';
+
+/** Who is making the request, as the guards and controllers see it. */
+export interface AuthenticatedUser {
+  id: number;
+  username: string;
+  displayName: string;
+  role: Role;
+  uiLanguage: Language;
+  /** How the request authenticated: a browser session or an API bearer token. */
+  via: 'session' | 'token';
+  tokenId?: number;
+}
+
+export interface FlashMessage {
+  type: 'success' | 'error' | 'info';
+  /** An i18n key, or a literal text when `literal` is set. */
+  text: string;
+  literal?: boolean;
+  args?: Record<string, string | number>;
+}
+
+/** What a failed form submission leaves for the page it is redirected back to. */
+export interface FormState {
+  errors: Record<string, string>;
+  values: Record<string, unknown>;
+}
+
+declare module 'express-session' {
+  interface SessionData {
+    userId: number;
+    lang: Language;
+    flash: FlashMessage[];
+    formState: FormState;
+  }
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    user?: AuthenticatedUser;
+    id?: string | number | object;
+  }
+}

@@ -1,0 +1,25 @@
+import type { Role } from '../../users/role';
+
+export interface NavItem {
+  /** i18n key of the label. */
+  label: string;
+  href: string;
+  roles: readonly Role[];
+}
+
+/** The main menu; each capability adds its pages here, with the roles that may open them. */
+export const NAVIGATION: readonly NavItem[] = [
+  { label: 'nav.home', href: '/', roles: ['admin', 'coordinator', 'operator', 'backoffice'] },
+  { label: 'nav.users', href: '/users', roles: ['admin'] },
+  { label: 'nav.apiDocs', href: '/api/docs', roles: ['admin'] },
+];
+
+export function navigationFor(
+  role: Role,
+  currentPath: string,
+): Array<NavItem & { active: boolean }> {
+  return NAVIGATION.filter((item) => item.roles.includes(role)).map((item) => ({
+    ...item,
+    active: item.href === '/' ? currentPath === '/' : currentPath.startsWith(item.href),
+  }));
+}

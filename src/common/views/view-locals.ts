@@ -1,0 +1,32 @@
+import type { Request, Response } from 'express';
+import type { Language } from '../../config/app.config';
+import { generateCsrfToken } from '../http/csrf';
+import { navigationFor } from './navigation';
+
+/**
+ * What every page's layout needs (language, who is signed in, menu, CSRF token, flash
+ * messages, the state of a form that failed), put on res.locals once per request.
+ */
+export function setLayoutLocals(req: Request, res: Response, defaultLanguage: Language): void {
+  if (res.locals.layoutReady) return;
+  res.locals.layoutReady = true;
+  const user = req.user;
+  const lang: Language = user?.uiLanguage ?? req.session?.lang ?? defaultLanguage;
+  res.locals.lang = lang;
+  res.locals.requestId = req.id !== undefined ? String(req.id as string | number) : undefined;
+  if (user) {
+    res.locals.currentUser = {
+      displayName: user.displayName,
+      username: user.username,
+      role: user.role,
+    };
+    res.locals.nav = navigationFor(user.role, req.path);
+  }
+  if (req.session) {
+    res.locals.csrfToken = generateCsrfToken(req);
+    res.locals.flash = req.session.flash ?? [];
+    res.locals.form = req.session.formState ?? { errors: {}, values: {} };
+    delete req.session.flash;
+    delete req.session.formState;
+  }
+}

@@ -1,0 +1,64 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
+import { LANGUAGES, type Language } from '../../config/app.config';
+import { ROLES, type Role } from '../role';
+
+const trimLower = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? value.trim().toLowerCase() : value;
+const trim = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? value.trim() : value;
+
+export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{1,63}$/;
+
+export class CreateUserDto {
+  @ApiProperty({ example: 'mrossi' })
+  @Transform(trimLower)
+  @IsString()
+  @MaxLength(64)
+  @Matches(USERNAME_PATTERN, {
+    message: 'username must be 2-64 characters: letters, digits, dot, dash or underscore',
+  })
+  username!: string;
+
+  @ApiProperty({ minLength: 8 })
+  @IsString()
+  @MinLength(8)
+  @MaxLength(200)
+  password!: string;
+
+  @ApiProperty({ example: 'Maria Rossi' })
+  @Transform(trim)
+  @IsString()
+  @MinLength(1, { message: 'displayName must not be empty' })
+  @MaxLength(120)
+  displayName!: string;
+
+  @ApiProperty({ enum: ROLES })
+  @IsIn(ROLES, { message: `role must be one of: ${ROLES.join(', ')}` })
+  role!: Role;
+
+  @ApiPropertyOptional({ example: ['it', 'en'], description: 'Languages the operator speaks' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @ArrayUnique()
+  @IsString({ each: true })
+  @Matches(/^[a-z]{2}$/, { each: true, message: 'languages must be two-letter codes such as "it"' })
+  languages?: string[];
+
+  @ApiPropertyOptional({ enum: LANGUAGES, description: 'Language of the interface' })
+  @IsOptional()
+  @IsIn(LANGUAGES, { message: `uiLanguage must be one of: ${LANGUAGES.join(', ')}` })
+  uiLanguage?: Language;
+}

@@ -1,0 +1,57 @@
+import { rmSync } from 'node:fs';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
+import { createConnection } from 'mysql2/promise';
+import { DataSource } from 'typeorm';
+import { AppModule } from '../../src/app.module';
+import { configureApp, NEST_APP_OPTIONS } from '../../src/app.setup';
+
+/** Creates this worker's MySQL database if needed (SQLite files create themselves). */
+async function ensureDatabase(): Promise<void> {
+  const url = process.env.DATABASE_URL;
+  if (!url) return;
+  const parsed = new URL(url);
+  const name = parsed.pathname.slice(1);
+  parsed.pathname = '/';
+  const connection = await createConnection(parsed.toString());
+  await connection.query(
+    `CREATE DATABASE IF NOT EXISTS \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+  );
+  await connection.end();
+}
+
+/** The whole app, as main.ts builds it, on this worker's database (migrations applied). */
+export async function createTestApp(): Promise<NestExpressApplication> {
+  await ensureDatabase();
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
+  const app = moduleRef.createNestApplication<NestExpressApplication>(NEST_APP_OPTIONS);
+  await configureApp(app);
+  await app.init();
+  return app;
+}
+
+/** Empties every table but the migrations log, so each test starts from nothing. */
+export async function resetDatabase(app: NestExpressApplication): Promise<void> {
+  const dataSource = app.get(DataSource);
+  const tables = dataSource.entityMetadatas.map((m) => m.tableName);
+  const mysql = dataSource.options.type === 'mysql' || dataSource.options.type === 'mariadb';
+  await dataSource.transaction(async (em) => {
+    if (mysql) {
+      await em.query('SET FOREIGN_KEY_CHECKS = 0');
+      for (const table of tables) await em.query(`DELETE FROM \`${table}\``);
+      await em.query('SET FOREIGN_KEY_CHECKS = 1');
+    } else {
+      for (const table of tables) await em.query(`DELETE FROM "${table}"`);
+    }
+  });
+}
+
+export function isMysqlRun(): boolean {
+  return process.env.DATABASE_URL !== undefined;
+}
+
+/** For a SQLite run: forget this worker's file after the last test file (best effort). */
+export function removeSqliteData(): void {
+  if (!isMysqlRun() && process.env.DATA_DIR)
+    rmSync(process.env.DATA_DIR, { recursive: true, force: true });
+}
