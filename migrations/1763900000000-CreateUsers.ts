@@ -9,7 +9,7 @@ export class CreateUsers1763900000000 implements MigrationInterface {
       new Table({
         name: 'users',
         columns: [
-          idColumn(queryRunner),
+          idColumn(),
           { name: 'username', type: 'varchar', length: '64' },
           { name: 'password_hash', type: 'varchar', length: '255' },
           { name: 'display_name', type: 'varchar', length: '120' },

@@ -9,7 +9,7 @@ export class CreateApiTokens1763900002000 implements MigrationInterface {
       new Table({
         name: 'api_tokens',
         columns: [
-          idColumn(queryRunner),
+          idColumn(),
           { name: 'user_id', type: 'integer' },
           { name: 'token_hash', type: 'varchar', length: '64' },
           { name: 'name', type: 'varchar', length: '100' },

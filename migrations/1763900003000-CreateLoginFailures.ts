@@ -9,7 +9,7 @@ export class CreateLoginFailures1763900003000 implements MigrationInterface {
       new Table({
         name: 'login_failures',
         columns: [
-          idColumn(queryRunner),
+          idColumn(),
           { name: 'username', type: 'varchar', length: '64' },
           { name: 'address', type: 'varchar', length: '64' },
           { name: 'attempted_at', type: 'datetime' },

@@ -20,7 +20,10 @@ async function scratchSettings(): Promise<{
   const settings = databaseSettingsFromEnv();
   if (!settings.url) {
     const dataDir = mkdtempSync(join(tmpdir(), 'esito-schema-'));
-    return { dataDir, cleanup: async () => rmSync(dataDir, { recursive: true, force: true }) };
+    return {
+      dataDir,
+      cleanup: () => Promise.resolve(rmSync(dataDir, { recursive: true, force: true })),
+    };
   }
   const url = new URL(settings.url);
   const name = `${url.pathname.slice(1)}_schema_check`;

@@ -41,6 +41,8 @@ export async function configureApp(app: NestExpressApplication): Promise<void> {
   app.use(
     helmet({
       strictTransportSecurity: config.get('COOKIE_SECURE'),
+      // Same-origin Referer lets a refused form be sent back to the page it came from.
+      referrerPolicy: { policy: 'same-origin' },
       contentSecurityPolicy: {
         directives: {
           defaultSrc: ["'self'"],

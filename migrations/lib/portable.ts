@@ -8,7 +8,7 @@ export function isMysql(queryRunner: QueryRunner): boolean {
 }
 
 /** SQLite only auto-increments a column declared exactly INTEGER PRIMARY KEY. */
-export function idColumn(queryRunner: QueryRunner): TableColumnOptions {
+export function idColumn(): TableColumnOptions {
   return {
     name: 'id',
     type: 'integer',

@@ -1,24 +1,19 @@
+import { promisify } from 'node:util';
 import type { Request } from 'express';
 import type { User } from '../users/user.entity';
 
-/** Session changes on sign-in and sign-out, wrapped as promises. */
+/** Session changes on sign-in and sign-out, as promises. */
 export const SessionSignIn = {
   /** A fresh session id on sign-in, so a planted cookie never becomes a signed-in one. */
   async signIn(req: Request, user: User): Promise<void> {
     const lang = user.uiLanguage ?? req.session.lang;
-    await new Promise<void>((resolve, reject) =>
-      req.session.regenerate((error: unknown) => (error ? reject(error as Error) : resolve())),
-    );
+    await promisify(req.session.regenerate.bind(req.session))();
     req.session.userId = user.id;
     if (lang) req.session.lang = lang;
-    await new Promise<void>((resolve, reject) =>
-      req.session.save((error: unknown) => (error ? reject(error as Error) : resolve())),
-    );
+    await promisify(req.session.save.bind(req.session))();
   },
 
   async signOut(req: Request): Promise<void> {
-    await new Promise<void>((resolve, reject) =>
-      req.session.destroy((error: unknown) => (error ? reject(error as Error) : resolve())),
-    );
+    await promisify(req.session.destroy.bind(req.session))();
   },
 };

@@ -12,6 +12,7 @@ import {
   MinLength,
   validateSync,
 } from 'class-validator';
+import { fieldMessages } from '../common/http/validation.pipe';
 
 export const LANGUAGES = ['it', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -108,7 +109,7 @@ export function validateEnvironment(raw: Record<string, unknown>): AppConfig {
   const config = plainToInstance(EnvironmentVariables, present);
   const errors = validateSync(config, { whitelist: true });
   if (errors.length > 0) {
-    const lines = errors.flatMap((e) => Object.values(e.constraints ?? {}));
+    const lines = Object.values(fieldMessages(errors));
     throw new Error(`Invalid configuration:\n  - ${lines.join('\n  - ')}`);
   }
   return config;

@@ -47,18 +47,18 @@ interface HttpLikeError {
   message?: string;
 }
 
+const BODY_PARSER_MESSAGES: Record<string, string> = {
+  'entity.too.large': 'body: request body is too large',
+  'encoding.unsupported': 'body: unsupported encoding',
+  'charset.unsupported': 'body: unsupported encoding',
+};
+
+/** body-parser's errors, said in terms of the request body. */
 export function bodyParserMessage(error: HttpLikeError): string | undefined {
-  switch (error.type) {
-    case 'entity.parse.failed':
-      return `body: malformed JSON (${error.message ?? 'cannot parse'})`;
-    case 'entity.too.large':
-      return 'body: request body is too large';
-    case 'encoding.unsupported':
-    case 'charset.unsupported':
-      return 'body: unsupported encoding';
-    default:
-      return undefined;
+  if (error.type === 'entity.parse.failed') {
+    return `body: malformed JSON (${error.message ?? 'cannot parse'})`;
   }
+  return error.type === undefined ? undefined : BODY_PARSER_MESSAGES[error.type];
 }
 
 /** Turns anything thrown into the public error shape; undefined status means a 500. */

@@ -1,4 +1,4 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AppConfigService } from '../../config/app-config.service';
 import { ErrorResponse, toErrorResponse } from '../errors/error-response';
@@ -48,7 +48,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
   private respondToBrowser(req: Request, res: Response, error: ErrorResponse): void {
     const isGet = req.method === 'GET' || req.method === 'HEAD';
-    if (isGet && error.statusCode === HttpStatus.UNAUTHORIZED) {
+    if (isGet && error.statusCode === 401) {
       res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
       return;
     }

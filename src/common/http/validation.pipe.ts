@@ -1,19 +1,34 @@
 import { ArgumentMetadata, Injectable, ValidationError, ValidationPipe } from '@nestjs/common';
 import { RequestValidationException } from '../errors/error-response';
 
+/** Type rules say the most about a wrong value, so they are reported before the others. */
+const TYPE_RULES = [
+  'isArray',
+  'isString',
+  'isInt',
+  'isNumber',
+  'isBoolean',
+  'isObject',
+  'isIn',
+  'isEnum',
+];
+
+function firstMessage(error: ValidationError): string | undefined {
+  const constraints = error.constraints ?? {};
+  const names = Object.keys(constraints);
+  if (names.length === 0) return undefined;
+  // A missing field fails every rule; "is required" says it better.
+  if (error.value === undefined || error.value === null) return `${error.property} is required`;
+  const rule = names.find((name) => TYPE_RULES.includes(name)) ?? names[0]!;
+  return constraints[rule];
+}
+
 /** Flattens nested class-validator errors into `path → first message`, e.g. `workingHours.0.start`. */
 export function fieldMessages(errors: ValidationError[], parent = ''): Record<string, string> {
   const fields: Record<string, string> = {};
   for (const error of errors) {
     const path = parent ? `${parent}.${error.property}` : error.property;
-    const constraints = Object.values(error.constraints ?? {});
-    // A missing field fails every rule; "is required" says it better than the first rule.
-    const first =
-      error.value === undefined || error.value === null
-        ? constraints.length
-          ? `${error.property} is required`
-          : undefined
-        : constraints[0];
+    const first = firstMessage(error);
     if (first !== undefined) {
       // class-validator names the property, not its path; say the whole path for nested fields.
       fields[path] = parent && first.startsWith(error.property) ? `${parent}.${first}` : first;

@@ -1,0 +1,51 @@
+import { validateEnvironment } from './app.config';
+
+describe('validateEnvironment', () => {
+  it('applies the defaults of a fresh machine: SQLite under ./data, port 3000, Italian', () => {
+    const config = validateEnvironment({});
+    expect(config).toMatchObject({
+      PORT: 3000,
+      DATA_DIR: './data',
+      DEFAULT_LANGUAGE: 'it',
+      DEMO: false,
+    });
+    expect(config.DATABASE_URL).toBeUndefined();
+  });
+
+  it('reads and converts the variables it knows, ignoring the rest of the environment', () => {
+    const config = validateEnvironment({
+      PORT: '8080',
+      DATABASE_URL: 'mysql://crm:secret@db.internal:3306/esito',
+      COOKIE_SECURE: 'true',
+      DEMO: '1',
+      HOME: '/root',
+    });
+    expect(config).toMatchObject({ PORT: 8080, COOKIE_SECURE: true, DEMO: true });
+    expect(config).not.toHaveProperty('HOME');
+  });
+
+  it('treats an empty variable as not set', () => {
+    expect(validateEnvironment({ DATABASE_URL: '', PORT: '' })).toMatchObject({ PORT: 3000 });
+  });
+
+  it('fails fast naming every wrong variable, once each', () => {
+    let message = '';
+    try {
+      validateEnvironment({
+        PORT: 'eighty',
+        DATABASE_URL: 'postgres://x/y',
+        DEFAULT_LANGUAGE: 'de',
+        ADMIN_PASSWORD: 'short',
+      });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message.split('\n')).toEqual([
+      'Invalid configuration:',
+      '  - PORT must be an integer number',
+      '  - DATABASE_URL must look like mysql://user:pass@host:3306/database',
+      '  - ADMIN_PASSWORD must be at least 8 characters',
+      '  - DEFAULT_LANGUAGE must be one of the following values: it, en',
+    ]);
+  });
+});

@@ -1,0 +1,188 @@
+import type { Locator, Page } from 'playwright-core';
+import { createUser } from '../factories/user.factory';
+import {
+  type BrowserHarness,
+  type PageProblem,
+  screenshot,
+  signIn,
+  startBrowserHarness,
+} from '../support/browser';
+import { removeSqliteData, resetDatabase } from '../support/test-app';
+
+/** The visible text of the one element a locator finds (waits for it to appear). */
+const textOf = async (locator: Locator): Promise<string> => (await locator.innerText()).trim();
+const pathOf = (page: Page): string => new URL(page.url()).pathname;
+
+describe('signing in and managing users in a browser', () => {
+  let harness: BrowserHarness;
+  let page: Page;
+  let problems: PageProblem[];
+  const heading = () => page.getByRole('heading', { level: 1 });
+
+  beforeAll(async () => {
+    harness = await startBrowserHarness();
+  });
+  beforeEach(async () => {
+    await resetDatabase(harness.app);
+    ({ page, problems } = await harness.newPage());
+  });
+  afterEach(() => {
+    // CSP violations, script errors and missing assets all end up here.
+    expect(problems).toEqual([]);
+  });
+  afterAll(async () => {
+    await harness?.close();
+    removeSqliteData();
+  });
+
+  it('shows the Italian login page with a CSRF token in the form', async () => {
+    const response = await page.goto('/login');
+    expect(response?.status()).toBe(200);
+    await screenshot(page, 'login');
+
+    expect(await textOf(heading())).toBe('Accedi a Esito CRM');
+    const csrf = page.locator('form[action="/login"] input[type="hidden"][name="_csrf"]');
+    expect(await csrf.count()).toBe(1);
+    expect(await csrf.inputValue()).toMatch(/^\S{16,}$/);
+    // The stylesheet really applied (a CSP block or a 404 on it would leave the page bare).
+    const background = await page.evaluate(
+      () => getComputedStyle(document.documentElement).backgroundColor,
+    );
+    expect(background).toBe('rgb(243, 245, 248)');
+  });
+
+  it('keeps the username and clears the password after a wrong password', async () => {
+    const user = await createUser(harness.app, { username: 'giulia.verdi' });
+    await page.goto('/login');
+    await page.getByLabel('Nome utente').fill(user.username);
+    await page.getByLabel('Password').fill('not-the-password');
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST'),
+      page.getByRole('button', { name: 'Accedi' }).click(),
+    ]);
+    expect(response.status()).toBe(303);
+    await page.waitForLoadState('load');
+    await screenshot(page, 'login-wrong-password');
+
+    expect(pathOf(page)).toBe('/login');
+    const flash = page.locator('.flash-error');
+    expect(await flash.isVisible()).toBe(true);
+    expect(await textOf(flash)).not.toBe('');
+    expect(await textOf(heading())).toBe('Accedi a Esito CRM');
+    expect(await page.getByLabel('Nome utente').inputValue()).toBe('giulia.verdi');
+    expect(await page.getByLabel('Password').inputValue()).toBe('');
+  });
+
+  it('lets an admin sign in, list users and create one through the form', async () => {
+    const admin = await createUser(harness.app, {
+      role: 'admin',
+      displayName: 'Anna Amministratrice',
+    });
+    await signIn(page, admin);
+
+    expect(pathOf(page)).toBe('/');
+    expect(await textOf(page.locator('.topbar .user-name'))).toBe('Anna Amministratrice');
+    expect(await textOf(heading())).toContain('Anna Amministratrice');
+    const usersLink = page.getByRole('navigation').getByRole('link', { name: 'Utenti' });
+    expect(await usersLink.getAttribute('href')).toBe('/users');
+    await screenshot(page, 'home-admin');
+
+    await Promise.all([page.waitForURL('**/users'), usersLink.click()]);
+    expect(await textOf(heading())).toBe('Utenti');
+    const table = page.getByRole('table');
+    expect(await table.isVisible()).toBe(true);
+    expect(await table.getByRole('row').filter({ hasText: admin.username }).count()).toBe(1);
+    await screenshot(page, 'users-list');
+
+    await Promise.all([
+      page.waitForURL('**/users/new'),
+      page.getByRole('link', { name: 'Nuovo utente' }).click(),
+    ]);
+    // Submitted empty: back on the form with a message under each missing field.
+    await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST'),
+      page.getByRole('button', { name: 'Crea utente' }).click(),
+    ]);
+    await page.waitForLoadState('load');
+    expect(pathOf(page)).toBe('/users/new');
+    expect(await page.locator('.flash-error').count()).toBeGreaterThan(0);
+    for (const field of ['username', 'displayName', 'password']) {
+      expect(await textOf(page.locator(`#${field}-error`))).not.toBe('');
+    }
+    await screenshot(page, 'users-new-errors');
+
+    await page.getByLabel('Nome utente').fill('mario.rossi');
+    await page.getByLabel('Nome visualizzato').fill('Mario Rossi');
+    await page.getByLabel('Ruolo').selectOption('operator');
+    await page.getByLabel('Password iniziale').fill('una-password-sicura');
+    await page.getByRole('checkbox', { name: 'Italiano' }).check();
+    await Promise.all([
+      page.waitForURL((url) => url.pathname === '/users'),
+      page.getByRole('button', { name: 'Crea utente' }).click(),
+    ]);
+    expect(await textOf(page.locator('.flash-success'))).toBe('Utente mario.rossi creato.');
+    const row = page.getByRole('row').filter({ hasText: 'mario.rossi' });
+    expect(await row.count()).toBe(1);
+    expect(await textOf(row)).toContain('Mario Rossi');
+    expect(await textOf(row)).toContain('Operatore');
+    await screenshot(page, 'users-created');
+  });
+
+  it('speaks English to a user whose interface language is English', async () => {
+    const user = await createUser(harness.app, {
+      role: 'coordinator',
+      displayName: 'Cora English',
+      uiLanguage: 'en',
+    });
+    await signIn(page, user);
+
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    expect(await page.getByRole('button', { name: 'Sign out' }).isVisible()).toBe(true);
+    expect(await textOf(heading())).toContain('Cora English');
+    await screenshot(page, 'home-english');
+  });
+
+  it('shows an operator the 403 page on /users', async () => {
+    const operator = await createUser(harness.app, { role: 'operator', displayName: 'Olga Op' });
+    await signIn(page, operator);
+    expect(await page.getByRole('link', { name: 'Utenti' }).count()).toBe(0);
+
+    const response = await page.goto('/users');
+    expect(response?.status()).toBe(403);
+    expect(await textOf(page.locator('.error-code'))).toBe('403');
+    expect(await textOf(heading())).toBe('Accesso negato');
+    // Still signed in: the header with the operator's name stays.
+    expect(await textOf(page.locator('.topbar .user-name'))).toBe('Olga Op');
+    await screenshot(page, 'users-forbidden-operator');
+  });
+
+  it('signs out to the login page, after which / sends back to sign in', async () => {
+    const user = await createUser(harness.app, { role: 'backoffice' });
+    await signIn(page, user);
+
+    await Promise.all([
+      page.waitForURL((url) => url.pathname === '/login'),
+      page.getByRole('button', { name: 'Esci' }).click(),
+    ]);
+    expect(await textOf(heading())).toBe('Accedi a Esito CRM');
+
+    await page.goto('/');
+    expect(pathOf(page)).toBe('/login');
+    expect(await page.locator('input[name="next"]').inputValue()).toBe('/');
+    await screenshot(page, 'login-after-sign-out');
+  });
+
+  it('shows the 404 page for an unknown address', async () => {
+    const user = await createUser(harness.app, { role: 'operator' });
+    await signIn(page, user);
+
+    const response = await page.goto('/no/such/page');
+    expect(response?.status()).toBe(404);
+    expect(await textOf(page.locator('.error-code'))).toBe('404');
+    expect(await textOf(heading())).toBe('Pagina non trovata');
+    expect(await page.getByRole('link', { name: 'Torna alla home' }).getAttribute('href')).toBe(
+      '/',
+    );
+    await screenshot(page, 'not-found');
+  });
+});
