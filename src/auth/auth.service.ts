@@ -52,7 +52,9 @@ export class AuthService {
         address,
         attemptedAt: new Date(),
       });
-      throw new UnauthorizedError('username or password is wrong, or the account is disabled');
+      throw new UnauthorizedError('username or password is wrong, or the account is disabled').say(
+        'auth.failed',
+      );
     }
     await this.failures.delete({ username: normalized });
     await this.users.recordLogin(user.id);
@@ -124,13 +126,13 @@ export class AuthService {
       throw new TooManyRequestsError(
         `username: too many failed sign-ins; try again in ${windowMinutes} minutes`,
         windowMinutes * 60,
-      );
+      ).say('auth.throttled', { minutes: windowMinutes });
     }
     if (byAddress >= this.config.get('LOGIN_MAX_FAILURES_PER_ADDRESS')) {
       throw new TooManyRequestsError(
         `too many failed sign-ins from this address; try again in ${windowMinutes} minutes`,
         windowMinutes * 60,
-      );
+      ).say('auth.throttled', { minutes: windowMinutes });
     }
   }
 }

@@ -4,7 +4,9 @@ import { DataSource } from 'typeorm';
 import { AuthJobs } from '../../src/auth/auth.jobs';
 import { LoginFailure } from '../../src/auth/login-failure.entity';
 import { WebSession } from '../../src/auth/web-session.entity';
+import { AppConfigService } from '../../src/config/app-config.service';
 import { FirstAdminService } from '../../src/users/first-admin.service';
+import { UsersService } from '../../src/users/users.service';
 import { User } from '../../src/users/user.entity';
 import { createUser, tokenFor } from '../factories/user.factory';
 import { csrfFrom, signedInAgent } from '../support/browser-session';
@@ -86,6 +88,25 @@ describe('Several app instances on one database; first admin; housekeeping', () 
     // ADMIN_PASSWORD is set in the test environment, so it is the one that works.
     await tokenFor(second, { username: 'admin', password: 'admin-password-for-tests' });
     expect(await first.get(FirstAdminService).ensureFirstAdmin()).toBeNull();
+  });
+
+  it('without ADMIN_PASSWORD generates one, prints it once, and it signs in', async () => {
+    const settings: Record<string, unknown> = { ADMIN_USERNAME: 'Chief', DEMO: false };
+    const config = { get: (key: string) => settings[key] } as unknown as AppConfigService;
+    const service = new FirstAdminService(first.get(UsersService), config);
+    const printed = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      const created = await service.ensureFirstAdmin();
+      expect(created?.username).toBe('chief');
+      expect(created?.generatedPassword).toMatch(/^[\w-]{16}$/);
+      expect(printed).toHaveBeenCalledTimes(1);
+      expect(String(printed.mock.calls[0]?.[0])).toContain(created?.generatedPassword);
+      expect(await service.ensureFirstAdmin()).toBeNull();
+      expect(printed).toHaveBeenCalledTimes(1);
+      await tokenFor(first, { username: 'chief', password: created?.generatedPassword ?? '' });
+    } finally {
+      printed.mockRestore();
+    }
   });
 
   it('purges expired sessions and old failures, leaving live ones', async () => {

@@ -90,7 +90,7 @@ describe('Pages: sign-in, navigation by role, CSRF, flash, errors', () => {
       .expect('Location', '/login');
     await agent.get('/').expect(303);
     const again = await agent.get('/login').expect(200);
-    expect(again.text).toContain('invalid csrf token');
+    expect(again.text).toContain('La pagina era scaduta');
   });
 
   it('shows a wrong password on the login page again, keeping the username but not the password', async () => {
@@ -104,7 +104,7 @@ describe('Pages: sign-in, navigation by role, CSRF, flash, errors', () => {
       .expect(303);
     const again = await agent.get('/login').expect(200);
     expect(again.text).toContain('flash-error');
-    expect(again.text).toContain('username or password is wrong');
+    expect(again.text).toContain('Nome utente o password errati');
     expect(again.text).toContain(`value="${user.username}"`);
     expect(again.text).not.toContain('wrong-password');
   });
@@ -240,6 +240,23 @@ describe('Pages: sign-in, navigation by role, CSRF, flash, errors', () => {
     );
     await http().get('/api/docs').expect(200);
     await http().get('/assets/css/app.css').expect(200).expect('Content-Type', /css/);
+  });
+
+  it('answers a database failure with a 500 that shows no detail, only the request id', async () => {
+    const admin = await createUser(app, { role: 'admin' });
+    const agent = await signedInAgent(app, admin);
+    const dataSource = app.get(DataSource);
+    await dataSource.query('ALTER TABLE users RENAME TO users_away');
+    try {
+      const page = await agent.get('/').set('X-Request-Id', 'req-500-page').expect(500);
+      expect(page.text).toContain('Errore interno');
+      expect(page.text).toContain('req-500-page');
+      expect(page.text).not.toMatch(/users|SQL|at \w+ \(/i);
+      const api = await agent.get('/api/v1/me').expect(500);
+      expect(api.body).toEqual({ statusCode: 500, message: 'Internal server error' });
+    } finally {
+      await dataSource.query('ALTER TABLE users_away RENAME TO users');
+    }
   });
 
   it('tags every response with a request id, echoing a sane one from the load balancer', async () => {

@@ -9,6 +9,14 @@ export abstract class DomainError extends Error {
   abstract readonly kind: DomainErrorKind;
   /** Extra JSON fields for API clients (e.g. the nearest free slots on a 409). */
   readonly details?: Record<string, unknown>;
+  /** How pages say it, in the user's language (the API keeps the English message). */
+  userMessage?: { key: string; args?: Record<string, string | number> };
+
+  /** Attaches the i18n key that pages show instead of the English message. */
+  say(key: string, args?: Record<string, string | number>): this {
+    this.userMessage = { key, args };
+    return this;
+  }
 }
 
 export class ValidationError extends DomainError {

@@ -9,6 +9,8 @@ export interface ErrorResponse {
   fields?: Record<string, string>;
   details?: Record<string, unknown>;
   retryAfterSeconds?: number;
+  /** The i18n key pages show instead of `message`, when the error has one. */
+  userMessage?: { key: string; args?: Record<string, string | number> };
 }
 
 /** Thrown by the global ValidationPipe: one message per offending field. */
@@ -65,6 +67,7 @@ export function bodyParserMessage(error: HttpLikeError): string | undefined {
 export function toErrorResponse(error: unknown): ErrorResponse {
   if (error instanceof DomainError) {
     const response: ErrorResponse = { statusCode: statusOf(error.kind), message: error.message };
+    if (error.userMessage) response.userMessage = error.userMessage;
     if ('field' in error && typeof error.field === 'string') {
       response.fields = { [error.field]: error.message };
     }
@@ -94,6 +97,13 @@ export function toErrorResponse(error: unknown): ErrorResponse {
     const httpLike = error as HttpLikeError;
     const statusCode = httpLike.status ?? httpLike.statusCode;
     if (statusCode && statusCode >= 400 && statusCode < 500) {
+      if ((error as { code?: string }).code === 'EBADCSRFTOKEN') {
+        return {
+          statusCode,
+          message: 'invalid csrf token: reload the page and try again',
+          userMessage: { key: 'errors.csrf' },
+        };
+      }
       return {
         statusCode,
         message:

@@ -54,7 +54,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     if (!isGet && error.statusCode < 500 && req.session) {
       const messages = Array.isArray(error.message) ? error.message : [error.message];
-      req.session.flash = messages.map((text) => ({ type: 'error' as const, text, literal: true }));
+      req.session.flash = error.userMessage
+        ? [{ type: 'error', text: error.userMessage.key, args: error.userMessage.args }]
+        : messages.map((text) => ({ type: 'error' as const, text, literal: true }));
       req.session.formState = { errors: error.fields ?? {}, values: this.safeValues(req.body) };
       res.redirect(303, this.backTo(req));
       return;

@@ -13,7 +13,8 @@ export function setLayoutLocals(req: Request, res: Response, defaultLanguage: La
   const user = req.user;
   const lang: Language = user?.uiLanguage ?? req.session?.lang ?? defaultLanguage;
   res.locals.lang = lang;
-  res.locals.requestId = typeof req.id === 'string' || typeof req.id === 'number' ? String(req.id) : undefined;
+  res.locals.requestId =
+    typeof req.id === 'string' || typeof req.id === 'number' ? String(req.id) : undefined;
   if (user) {
     res.locals.currentUser = {
       displayName: user.displayName,
