@@ -57,6 +57,12 @@ export async function configureApp(app: NestExpressApplication): Promise<void> {
     }),
   );
   app.useStaticAssets(join(__dirname, '..', 'public'), { prefix: '/assets/', maxAge: '1h' });
+  // Pages and API answers are personal: a shared workstation's Back button must not
+  // show the previous operator's page after sign-out.
+  app.use((_req: Request, res: Response, next: NextFunction) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
 
   const engine = createViewEngine(app.get(I18nService));
   app.engine('hbs', engine.engine);

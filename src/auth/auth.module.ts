@@ -1,8 +1,9 @@
-import { Module } from '@nestjs/common';
+import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { UsersModule } from '../users/users.module';
 import { AccessGuard } from './access.guard';
+import { AuthenticationMiddleware } from './authentication.middleware';
 import { ApiToken } from './api-token.entity';
 import { AuthApiController } from './auth.api.controller';
 import { AuthController } from './auth.controller';
@@ -17,4 +18,8 @@ import { WebSession } from './web-session.entity';
   providers: [AuthService, AuthJobs, { provide: APP_GUARD, useClass: AccessGuard }],
   exports: [AuthService],
 })
-export class AuthModule {}
+export class AuthModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(AuthenticationMiddleware).forRoutes('{*path}');
+  }
+}

@@ -45,8 +45,8 @@ describe('signing in and managing users in a browser', () => {
     expect(await csrf.count()).toBe(1);
     expect(await csrf.inputValue()).toMatch(/^\S{16,}$/);
     // The stylesheet really applied (a CSP block or a 404 on it would leave the page bare).
-    const background = await page.evaluate(
-      () => getComputedStyle(document.documentElement).backgroundColor,
+    const background = await page.evaluate<string>(
+      'getComputedStyle(document.documentElement).backgroundColor',
     );
     expect(background).toBe('rgb(243, 245, 248)');
   });
@@ -67,7 +67,7 @@ describe('signing in and managing users in a browser', () => {
     expect(pathOf(page)).toBe('/login');
     const flash = page.locator('.flash-error');
     expect(await flash.isVisible()).toBe(true);
-    expect(await textOf(flash)).not.toBe('');
+    expect(await textOf(flash)).toBe('Nome utente o password errati, oppure account disattivato.');
     expect(await textOf(heading())).toBe('Accedi a Esito CRM');
     expect(await page.getByLabel('Nome utente').inputValue()).toBe('giulia.verdi');
     expect(await page.getByLabel('Password').inputValue()).toBe('');
@@ -105,9 +105,12 @@ describe('signing in and managing users in a browser', () => {
     ]);
     await page.waitForLoadState('load');
     expect(pathOf(page)).toBe('/users/new');
-    expect(await page.locator('.flash-error').count()).toBeGreaterThan(0);
+    // One pointer at the top, and the reasons, in Italian, beside each field.
+    expect(await textOf(page.locator('.flash-error'))).toBe(
+      'Alcuni campi non sono validi: controlla i messaggi accanto ai campi.',
+    );
     for (const field of ['username', 'displayName', 'password']) {
-      expect(await textOf(page.locator(`#${field}-error`))).not.toBe('');
+      expect(await textOf(page.locator(`#${field}-error`))).toBe('Campo obbligatorio.');
     }
     await screenshot(page, 'users-new-errors');
 
@@ -126,6 +129,34 @@ describe('signing in and managing users in a browser', () => {
     expect(await textOf(row)).toContain('Mario Rossi');
     expect(await textOf(row)).toContain('Operatore');
     await screenshot(page, 'users-created');
+  });
+
+  it('keeps what the admin typed and chose when the new-user form is refused', async () => {
+    const admin = await createUser(harness.app, { role: 'admin' });
+    await signIn(page, admin);
+    await page.goto('/users/new');
+    await page.getByLabel('Nome visualizzato').fill('Bruno Bianchi');
+    await page.getByLabel('Ruolo').selectOption('backoffice');
+    await page.getByRole('checkbox', { name: 'English' }).check();
+    await page.getByLabel('Lingua interfaccia').selectOption('en');
+    await page.getByLabel('Password iniziale').fill('short');
+    await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST'),
+      page.getByRole('button', { name: 'Crea utente' }).click(),
+    ]);
+    await page.waitForLoadState('load');
+
+    expect(pathOf(page)).toBe('/users/new');
+    expect(await page.getByLabel('Nome utente').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByLabel('Password iniziale').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByLabel('Nome visualizzato').getAttribute('aria-invalid')).toBeNull();
+    expect(await page.getByLabel('Nome visualizzato').inputValue()).toBe('Bruno Bianchi');
+    expect(await page.getByLabel('Ruolo').inputValue()).toBe('backoffice');
+    expect(await page.getByRole('checkbox', { name: 'English' }).isChecked()).toBe(true);
+    expect(await page.getByRole('checkbox', { name: 'Italiano' }).isChecked()).toBe(false);
+    expect(await page.getByLabel('Lingua interfaccia').inputValue()).toBe('en');
+    // A password is never sent back to the browser.
+    expect(await page.getByLabel('Password iniziale').inputValue()).toBe('');
   });
 
   it('speaks English to a user whose interface language is English', async () => {
@@ -153,6 +184,9 @@ describe('signing in and managing users in a browser', () => {
     expect(await textOf(heading())).toBe('Accesso negato');
     // Still signed in: the header with the operator's name stays.
     expect(await textOf(page.locator('.topbar .user-name'))).toBe('Olga Op');
+    expect(await textOf(page.locator('main'))).toContain(
+      'Il tuo ruolo non consente di aprire questa pagina.',
+    );
     await screenshot(page, 'users-forbidden-operator');
   });
 
@@ -172,6 +206,20 @@ describe('signing in and managing users in a browser', () => {
     await screenshot(page, 'login-after-sign-out');
   });
 
+  // On a shared workstation the Back button after signing out must not show the previous
+  // user's page from the browser's cache.
+  it('does not show a signed-out page again with the Back button', async () => {
+    const user = await createUser(harness.app, { role: 'backoffice', displayName: 'Bea Back' });
+    await signIn(page, user);
+    await Promise.all([
+      page.waitForURL((url) => url.pathname === '/login'),
+      page.getByRole('button', { name: 'Esci' }).click(),
+    ]);
+
+    await page.goBack();
+    expect(await textOf(page.locator('body'))).not.toContain('Bea Back');
+  });
+
   it('shows the 404 page for an unknown address', async () => {
     const user = await createUser(harness.app, { role: 'operator' });
     await signIn(page, user);
@@ -180,9 +228,22 @@ describe('signing in and managing users in a browser', () => {
     expect(response?.status()).toBe(404);
     expect(await textOf(page.locator('.error-code'))).toBe('404');
     expect(await textOf(heading())).toBe('Pagina non trovata');
+    expect(await textOf(page.locator('main'))).toContain(
+      'La pagina cercata non esiste o è stata spostata.',
+    );
+    expect(await textOf(page.locator('main'))).not.toContain('Cannot GET');
     expect(await page.getByRole('link', { name: 'Torna alla home' }).getAttribute('href')).toBe(
       '/',
     );
     await screenshot(page, 'not-found');
+  });
+
+  // An address no route matches still knows who is signed in (menu, name, sign-out).
+  it('keeps the signed-in header on the 404 page', async () => {
+    const user = await createUser(harness.app, { role: 'operator', displayName: 'Nico Op' });
+    await signIn(page, user);
+
+    await page.goto('/no/such/page');
+    expect(await page.locator('.topbar .user-name').count()).toBe(1);
   });
 });

@@ -166,8 +166,9 @@ describe('Pages: sign-in, navigation by role, CSRF, flash, errors', () => {
       .expect(303)
       .expect('Location', '/users/new');
     const again = await agent.get('/users/new').expect(200);
-    expect(again.text).toContain('role must be one of');
-    expect(again.text).toContain('password must be longer than or equal to 8 characters');
+    expect(again.text).toContain('Alcuni campi non sono validi');
+    expect(again.text).toMatch(/id="role-error">Valore non ammesso\./);
+    expect(again.text).toMatch(/id="password-error">Troppo corto\./);
     expect(again.text).toContain('value="ok.name"');
     expect(again.text).toContain('Nome &lt;b&gt;Cognome&lt;/b&gt;');
     expect(again.text).not.toContain('value="short"');

@@ -61,6 +61,8 @@ export async function startBrowserHarness(): Promise<BrowserHarness> {
     async newPage() {
       const context = await browser.newContext({ baseURL: baseUrl, viewport: VIEWPORT });
       contexts.push(context);
+      // Server-rendered pages on localhost: anything slower than this is a fault, not a wait.
+      context.setDefaultTimeout(10_000);
       const page = await context.newPage();
       return { page, context, problems: recordProblems(page) };
     },

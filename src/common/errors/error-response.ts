@@ -7,6 +7,8 @@ export interface ErrorResponse {
   message: string | string[];
   /** field → message, for re-rendering a form next to the inputs. */
   fields?: Record<string, string>;
+  /** field → the validation rule it broke (e.g. `minLength`), for translated form errors. */
+  fieldRules?: Record<string, string>;
   details?: Record<string, unknown>;
   retryAfterSeconds?: number;
   /** The i18n key pages show instead of `message`, when the error has one. */
@@ -15,7 +17,10 @@ export interface ErrorResponse {
 
 /** Thrown by the global ValidationPipe: one message per offending field. */
 export class RequestValidationException extends HttpException {
-  constructor(readonly fields: Record<string, string>) {
+  constructor(
+    readonly fields: Record<string, string>,
+    readonly fieldRules: Record<string, string> = {},
+  ) {
     super(
       { statusCode: HttpStatus.BAD_REQUEST, message: Object.values(fields) },
       HttpStatus.BAD_REQUEST,
@@ -82,6 +87,7 @@ export function toErrorResponse(error: unknown): ErrorResponse {
       statusCode: HttpStatus.BAD_REQUEST,
       message: Object.values(error.fields),
       fields: error.fields,
+      fieldRules: error.fieldRules,
     };
   }
   if (error instanceof HttpException) {

@@ -1,8 +1,11 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { I18nService } from 'nestjs-i18n';
+import type { Language } from '../../config/app.config';
 import { AppConfigService } from '../../config/app-config.service';
 import { ErrorResponse, toErrorResponse } from '../errors/error-response';
 import { setLayoutLocals } from '../views/view-locals';
+import { isApiRequest, pathOf } from './request-context';
 
 const SECRET_FIELDS = /password|_csrf|token/i;
 const TITLED_STATUSES = [400, 401, 403, 404, 409, 429, 500];
@@ -16,7 +19,10 @@ const TITLED_STATUSES = [400, 401, 403, 404, 409, 429, 500];
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
 
-  constructor(private readonly config: AppConfigService) {}
+  constructor(
+    private readonly config: AppConfigService,
+    private readonly i18n: I18nService,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const req = host.switchToHttp().getRequest<Request>();
@@ -41,7 +47,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
   }
 
   private wantsJson(req: Request): boolean {
-    if (req.path.startsWith('/api/')) return true;
+    if (isApiRequest(req)) return true;
     const accept = req.headers.accept ?? '';
     return accept.includes('application/json') && !accept.includes('text/html');
   }
@@ -54,10 +60,17 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     if (!isGet && error.statusCode < 500 && req.session) {
       const messages = Array.isArray(error.message) ? error.message : [error.message];
+      const fields = error.fields ?? {};
+      // Errors that belong to fields are shown beside them; the flash only points there.
       req.session.flash = error.userMessage
         ? [{ type: 'error', text: error.userMessage.key, args: error.userMessage.args }]
-        : messages.map((text) => ({ type: 'error' as const, text, literal: true }));
-      req.session.formState = { errors: error.fields ?? {}, values: this.safeValues(req.body) };
+        : Object.keys(fields).length > 0
+          ? [{ type: 'error', text: 'errors.form' }]
+          : messages.map((text) => ({ type: 'error' as const, text, literal: true }));
+      req.session.formState = {
+        errors: this.translateFields(fields, error.fieldRules ?? {}, this.languageOf(req)),
+        values: this.safeValues(req.body),
+      };
       res.redirect(303, this.backTo(req));
       return;
     }
@@ -73,6 +86,25 @@ export class AllExceptionsFilter implements ExceptionFilter {
     });
   }
 
+  private languageOf(req: Request): Language {
+    return req.user?.uiLanguage ?? req.session?.lang ?? this.config.get('DEFAULT_LANGUAGE');
+  }
+
+  /** A broken rule in the user's language when we have words for it, else the server's message. */
+  private translateFields(
+    fields: Record<string, string>,
+    rules: Record<string, string>,
+    lang: Language,
+  ): Record<string, string> {
+    return Object.fromEntries(
+      Object.entries(fields).map(([field, message]) => {
+        const key = `validation.${rules[field] ?? ''}`;
+        const translated = rules[field] ? String(this.i18n.t(key, { lang })) : key;
+        return [field, translated === key ? message : translated];
+      }),
+    );
+  }
+
   /** Back to the page the form came from (same origin only), else to the same path. */
   private backTo(req: Request): string {
     const referer = req.headers.referer;
@@ -84,7 +116,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
         // an unparsable Referer is ignored
       }
     }
-    return req.path;
+    return pathOf(req);
   }
 
   private safeValues(body: unknown): Record<string, unknown> {

@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { csrfSync } from 'csrf-sync';
+import { isApiRequest } from './request-context';
 
 // Synchronizer-token CSRF: the token lives in the database-backed session.
 const { csrfSynchronisedProtection, generateToken } = csrfSync({
@@ -20,7 +21,7 @@ export { generateToken as generateCsrfToken };
  */
 export function csrfProtection(req: Request, res: Response, next: NextFunction): void {
   const bearer = req.headers.authorization?.startsWith('Bearer ') ?? false;
-  const cookieLessApi = req.path.startsWith('/api/') && req.session?.userId === undefined;
+  const cookieLessApi = isApiRequest(req) && req.session?.userId === undefined;
   if (bearer || cookieLessApi) {
     next();
     return;

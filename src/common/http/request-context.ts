@@ -42,3 +42,16 @@ declare module 'express-serve-static-core' {
     id?: string | number | object;
   }
 }
+
+/**
+ * The request's path as the browser sent it. Inside middleware mounted on a path,
+ * Express's `req.path` is relative to the mount point, so it cannot be trusted there.
+ */
+export function pathOf(req: { originalUrl: string }): string {
+  const end = req.originalUrl.search(/[?#]/);
+  return end === -1 ? req.originalUrl : req.originalUrl.slice(0, end);
+}
+
+export function isApiRequest(req: { originalUrl: string }): boolean {
+  return pathOf(req).startsWith('/api/');
+}

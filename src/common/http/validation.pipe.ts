@@ -13,14 +13,31 @@ const TYPE_RULES = [
   'isEnum',
 ];
 
-function firstMessage(error: ValidationError): string | undefined {
-  const constraints = error.constraints ?? {};
-  const names = Object.keys(constraints);
+/** The rule to report for a field: "required" when it is missing, else type rules first. */
+function firstRule(error: ValidationError): string | undefined {
+  const names = Object.keys(error.constraints ?? {});
   if (names.length === 0) return undefined;
   // A missing field fails every rule; "is required" says it better.
-  if (error.value === undefined || error.value === null) return `${error.property} is required`;
-  const rule = names.find((name) => TYPE_RULES.includes(name)) ?? names[0]!;
-  return constraints[rule];
+  if (error.value === undefined || error.value === null) return 'required';
+  return names.find((name) => TYPE_RULES.includes(name)) ?? names[0];
+}
+
+function firstMessage(error: ValidationError): string | undefined {
+  const rule = firstRule(error);
+  if (rule === undefined) return undefined;
+  return rule === 'required' ? `${error.property} is required` : error.constraints?.[rule];
+}
+
+/** `path → rule name` (e.g. `minLength`), so that pages can say it in the user's language. */
+export function fieldRules(errors: ValidationError[], parent = ''): Record<string, string> {
+  const rules: Record<string, string> = {};
+  for (const error of errors) {
+    const path = parent ? `${parent}.${error.property}` : error.property;
+    const rule = firstRule(error);
+    if (rule !== undefined) rules[path] = rule;
+    Object.assign(rules, fieldRules(error.children ?? [], path));
+  }
+  return rules;
 }
 
 /** Flattens nested class-validator errors into `path → first message`, e.g. `workingHours.0.start`. */
@@ -47,7 +64,8 @@ export class AppValidationPipe extends ValidationPipe {
       forbidNonWhitelisted: true,
       transform: true,
       validationError: { target: false, value: true },
-      exceptionFactory: (errors) => new RequestValidationException(fieldMessages(errors)),
+      exceptionFactory: (errors) =>
+        new RequestValidationException(fieldMessages(errors), fieldRules(errors)),
     });
   }
 

@@ -2,6 +2,7 @@ import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nes
 import type { Request, Response } from 'express';
 import { Observable } from 'rxjs';
 import { AppConfigService } from '../../config/app-config.service';
+import { isApiRequest } from '../http/request-context';
 import { setLayoutLocals } from './view-locals';
 
 /** Fills the layout's locals for page requests (not for the JSON API). */
@@ -12,7 +13,7 @@ export class LayoutLocalsInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const http = context.switchToHttp();
     const req = http.getRequest<Request>();
-    if (!req.path.startsWith('/api/') && req.method === 'GET') {
+    if (!isApiRequest(req) && req.method === 'GET') {
       setLayoutLocals(req, http.getResponse<Response>(), this.config.get('DEFAULT_LANGUAGE'));
     }
     return next.handle();

@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import type { Language } from '../../config/app.config';
 import { generateCsrfToken } from '../http/csrf';
+import { pathOf } from '../http/request-context';
 import { navigationFor } from './navigation';
 
 /**
@@ -21,7 +22,7 @@ export function setLayoutLocals(req: Request, res: Response, defaultLanguage: La
       username: user.username,
       role: user.role,
     };
-    res.locals.nav = navigationFor(user.role, req.path);
+    res.locals.nav = navigationFor(user.role, pathOf(req));
   }
   if (req.session) {
     res.locals.csrfToken = generateCsrfToken(req);
