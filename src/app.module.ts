@@ -3,7 +3,13 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { AcceptLanguageResolver, I18nModule, QueryResolver } from 'nestjs-i18n';
+import { AgentsModule } from './agents/agents.module';
 import { AuthModule } from './auth/auth.module';
+import { CampaignsModule } from './campaigns/campaigns.module';
+import { ContactsModule } from './contacts/contacts.module';
+import { DoNotCallModule } from './do-not-call/do-not-call.module';
+import { OutcomeStatusesModule } from './outcome-statuses/outcome-statuses.module';
+import { ProductsModule } from './products/products.module';
 import { AllExceptionsFilter } from './common/http/all-exceptions.filter';
 import { AppValidationPipe } from './common/http/validation.pipe';
 import { LoggingModule } from './common/logging.module';
@@ -29,6 +35,12 @@ import { UsersModule } from './users/users.module';
     }),
     AuthModule,
     UsersModule,
+    OutcomeStatusesModule,
+    ProductsModule,
+    AgentsModule,
+    CampaignsModule,
+    ContactsModule,
+    DoNotCallModule,
     HomeModule,
     HealthModule,
     DemoModule,

@@ -95,6 +95,12 @@ export class EnvironmentVariables {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
+  /** Country assumed for phone numbers written without an international prefix. */
+  @Matches(/^[A-Z]{2}$/, {
+    message: 'DEFAULT_PHONE_COUNTRY must be a two-letter country code such as IT',
+  })
+  DEFAULT_PHONE_COUNTRY = 'IT';
+
   @Transform(toBoolean)
   @IsBoolean()
   DEMO = false;

@@ -35,15 +35,22 @@ export async function resetDatabase(app: NestExpressApplication): Promise<void> 
   const dataSource = app.get(DataSource);
   const tables = dataSource.entityMetadatas.map((m) => m.tableName);
   const mysql = dataSource.options.type === 'mysql' || dataSource.options.type === 'mariadb';
-  await dataSource.transaction(async (em) => {
+  // One connection, so that switching foreign keys off holds for every DELETE.
+  const runner = dataSource.createQueryRunner();
+  try {
     if (mysql) {
-      await em.query('SET FOREIGN_KEY_CHECKS = 0');
-      for (const table of tables) await em.query(`DELETE FROM \`${table}\``);
-      await em.query('SET FOREIGN_KEY_CHECKS = 1');
+      await runner.query('SET FOREIGN_KEY_CHECKS = 0');
+      for (const table of tables) await runner.query(`DELETE FROM \`${table}\``);
+      await runner.query('SET FOREIGN_KEY_CHECKS = 1');
     } else {
-      for (const table of tables) await em.query(`DELETE FROM "${table}"`);
+      // SQLite ignores this pragma inside a transaction, so it runs outside one.
+      await runner.query('PRAGMA foreign_keys = OFF');
+      for (const table of tables) await runner.query(`DELETE FROM "${table}"`);
+      await runner.query('PRAGMA foreign_keys = ON');
     }
-  });
+  } finally {
+    await runner.release();
+  }
 }
 
 export function isMysqlRun(): boolean {

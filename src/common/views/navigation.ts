@@ -10,6 +10,12 @@ export interface NavItem {
 /** The main menu; each capability adds its pages here, with the roles that may open them. */
 export const NAVIGATION: readonly NavItem[] = [
   { label: 'nav.home', href: '/', roles: ['admin', 'coordinator', 'operator', 'backoffice'] },
+  { label: 'nav.campaigns', href: '/campaigns', roles: ['admin', 'coordinator'] },
+  { label: 'nav.contacts', href: '/contacts', roles: ['admin', 'coordinator'] },
+  { label: 'nav.statuses', href: '/outcome-statuses', roles: ['admin'] },
+  { label: 'nav.products', href: '/products', roles: ['admin'] },
+  { label: 'nav.agents', href: '/agents', roles: ['admin'] },
+  { label: 'nav.doNotCall', href: '/do-not-call', roles: ['admin', 'coordinator'] },
   { label: 'nav.users', href: '/users', roles: ['admin'] },
   { label: 'nav.apiDocs', href: '/api/docs', roles: ['admin'] },
 ];

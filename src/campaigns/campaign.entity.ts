@@ -1,0 +1,65 @@
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  OneToMany,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import { CampaignStep } from './campaign-step.entity';
+
+export const OVERLAP_POLICIES = ['reject', 'warn', 'allow'] as const;
+export type OverlapPolicy = (typeof OVERLAP_POLICIES)[number];
+
+export const CAMPAIGN_STATES = ['active', 'paused'] as const;
+export type CampaignState = (typeof CAMPAIGN_STATES)[number];
+
+/** When contacts may be called: ISO days (1 = Monday) and local "HH:MM" in the campaign's zone. */
+export interface CallingHours {
+  days: number[];
+  start: string;
+  end: string;
+}
+
+/** A calling job: a contact list, a workflow, its outcome statuses, products, agents, rules. */
+@Entity('campaigns')
+export class Campaign {
+  @PrimaryGeneratedColumn({ type: 'integer' })
+  id!: number;
+
+  @Index('UQ_campaigns_code', { unique: true })
+  @Column({ type: 'varchar', length: 32 })
+  code!: string;
+
+  @Column({ type: 'varchar', length: 200 })
+  name!: string;
+
+  /** IANA time zone the calling hours and appointments are read in. */
+  @Column({ type: 'varchar', length: 64 })
+  timezone!: string;
+
+  @Column({ name: 'calling_hours', type: 'simple-json' })
+  callingHours!: CallingHours;
+
+  @Column({ name: 'appointment_minutes', type: 'integer', default: 60 })
+  appointmentMinutes!: number;
+
+  @Column({ name: 'overlap_policy', type: 'varchar', length: 8, default: 'reject' })
+  overlapPolicy!: OverlapPolicy;
+
+  @Column({ name: 'private_callback_grace_minutes', type: 'integer', default: 30 })
+  privateCallbackGraceMinutes!: number;
+
+  @Column({ type: 'varchar', length: 8, default: 'active' })
+  state!: CampaignState;
+
+  @OneToMany(() => CampaignStep, (step) => step.campaign)
+  steps?: CampaignStep[];
+
+  @CreateDateColumn({ name: 'created_at', type: 'datetime' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'datetime' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,77 @@
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import { Campaign } from '../campaigns/campaign.entity';
+
+export const CONTACT_STATES = ['new', 'in_progress', 'callback', 'retry', 'done', 'final'] as const;
+export type ContactState = (typeof CONTACT_STATES)[number];
+
+/** A person to call in a campaign; a phone appears once per campaign. */
+@Entity('contacts')
+@Index('UQ_contacts_campaign_phone', ['campaignId', 'phone'], { unique: true })
+@Index('IDX_contacts_campaign_state', ['campaignId', 'state'])
+@Index('IDX_contacts_campaign_last_name', ['campaignId', 'lastName'])
+@Index('IDX_contacts_phone', ['phone'])
+export class Contact {
+  @PrimaryGeneratedColumn({ type: 'integer' })
+  id!: number;
+
+  @Column({ name: 'campaign_id', type: 'integer' })
+  campaignId!: number;
+
+  @ManyToOne(() => Campaign, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'campaign_id', foreignKeyConstraintName: 'FK_contacts_campaign' })
+  campaign?: Campaign;
+
+  @Column({ name: 'first_name', type: 'varchar', length: 100 })
+  firstName!: string;
+
+  @Column({ name: 'last_name', type: 'varchar', length: 100 })
+  lastName!: string;
+
+  /** E.164, normalised on the way in. */
+  @Column({ type: 'varchar', length: 20 })
+  phone!: string;
+
+  @Column({ type: 'varchar', length: 254, nullable: true })
+  email!: string | null;
+
+  /** Language the contact speaks (two letters), for dispatch to an operator who speaks it. */
+  @Column({ type: 'varchar', length: 2, nullable: true })
+  language!: string | null;
+
+  @Column({ type: 'varchar', length: 100, nullable: true })
+  city!: string | null;
+
+  @Column({ type: 'varchar', length: 8, nullable: true })
+  province!: string | null;
+
+  /** Any extra columns of the imported list, kept as they came. */
+  @Column({ type: 'simple-json', nullable: true })
+  fields!: Record<string, string> | null;
+
+  @Column({ type: 'varchar', length: 16, default: 'new' })
+  state!: ContactState;
+
+  @Column({ type: 'integer', default: 0 })
+  attempts!: number;
+
+  @Column({ name: 'last_status_id', type: 'integer', nullable: true })
+  lastStatusId!: number | null;
+
+  @Column({ name: 'last_outcome_at', type: 'datetime', nullable: true })
+  lastOutcomeAt!: Date | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'datetime' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'datetime' })
+  updatedAt!: Date;
+}
