@@ -7,6 +7,7 @@ import { AppSettingsService } from './app-settings.service';
 import { buildDataSourceOptions } from './data-source';
 import { runPendingMigrations } from './migrate';
 import { detectMysqlFlavour } from './mysql-flavour';
+import { serializeSqliteTransactions } from './sqlite-transactions';
 
 @Global()
 @Module({
@@ -27,6 +28,7 @@ import { detectMysqlFlavour } from './mysql-flavour';
       },
       dataSourceFactory: async (options) => {
         const dataSource = await new DataSource(options!).initialize();
+        serializeSqliteTransactions(dataSource);
         await runPendingMigrations(dataSource);
         return dataSource;
       },

@@ -1,8 +1,10 @@
-import { Body, Controller, Get, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../auth/access.decorators';
+import { CurrentUser, Roles } from '../auth/access.decorators';
+import type { AuthenticatedUser } from '../common/http/request-context';
 import { IdParamPipe } from '../common/http/id-param.pipe';
 import { CreateUserDto } from './dto/create-user.dto';
+import { ResetPasswordDto, UpdateUserDto } from './dto/update-user.dto';
 import { UserView } from './dto/user.view';
 import { UsersService } from './users.service';
 
@@ -28,5 +30,42 @@ export class UsersApiController {
   @Get(':id')
   get(@Param('id', new IdParamPipe()) id: number): Promise<UserView> {
     return this.users.get(id);
+  }
+
+  @Patch(':id')
+  update(
+    @Param('id', new IdParamPipe()) id: number,
+    @Body() dto: UpdateUserDto,
+    @CurrentUser() actor: AuthenticatedUser,
+  ): Promise<UserView> {
+    return this.users.update(id, dto, actor.id);
+  }
+
+  /** Signs the user out everywhere (sessions deleted, tokens revoked). */
+  @Post(':id/disable')
+  @HttpCode(200)
+  disable(
+    @Param('id', new IdParamPipe()) id: number,
+    @CurrentUser() actor: AuthenticatedUser,
+  ): Promise<UserView> {
+    return this.users.setActive(id, false, actor.id);
+  }
+
+  @Post(':id/enable')
+  @HttpCode(200)
+  enable(
+    @Param('id', new IdParamPipe()) id: number,
+    @CurrentUser() actor: AuthenticatedUser,
+  ): Promise<UserView> {
+    return this.users.setActive(id, true, actor.id);
+  }
+
+  @Post(':id/password')
+  @HttpCode(204)
+  resetPassword(
+    @Param('id', new IdParamPipe()) id: number,
+    @Body() dto: ResetPasswordDto,
+  ): Promise<void> {
+    return this.users.resetPassword(id, dto.password);
   }
 }

@@ -1,16 +1,30 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
-import { ConflictError, NotFoundError } from '../common/errors/domain-errors';
+import { DataSource, EntityManager, IsNull, Repository } from 'typeorm';
+import { ApiToken } from '../auth/api-token.entity';
+import type { Language } from '../config/app.config';
+import { WebSession } from '../auth/web-session.entity';
+import { forUpdate } from '../common/database/row-lock';
+import { ConflictError, NotFoundError, ValidationError } from '../common/errors/domain-errors';
 import { isUniqueViolation } from '../common/errors/unique-violation';
 import { CreateUserDto } from './dto/create-user.dto';
+import { UpdateUserDto } from './dto/update-user.dto';
 import { toUserView, UserView } from './dto/user.view';
 import { PasswordHasher } from './password-hasher';
 import { User } from './user.entity';
 
+/** An admin's changes; `null` languages or interface language mean none / the default. */
+export type UserChanges = Omit<UpdateUserDto, 'languages' | 'uiLanguage'> & {
+  languages?: string[] | null;
+  uiLanguage?: Language | null;
+};
+
 @Injectable()
 export class UsersService {
-  constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
+  constructor(
+    @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly dataSource: DataSource,
+  ) {}
 
   async create(dto: CreateUserDto): Promise<UserView> {
     const user = this.users.create({
@@ -55,6 +69,79 @@ export class UsersService {
 
   async recordLogin(id: number, at = new Date()): Promise<void> {
     await this.users.update({ id }, { lastLoginAt: at });
+  }
+
+  /** Role, name and languages. Demoting the last active admin is refused: nobody could fix it. */
+  async update(id: number, dto: UserChanges, actorId: number): Promise<UserView> {
+    return this.dataSource.transaction(async (em) => {
+      const user = await this.lockedUser(em, id);
+      // null (allowed by @IsOptional) means "unchanged" for fields that cannot be empty.
+      if (dto.role != null && dto.role !== 'admin' && user.role === 'admin') {
+        if (id === actorId)
+          throw new ValidationError('role', 'role: you cannot remove your own admin role');
+        await this.refuseLastAdmin(em, id, 'role');
+      }
+      if (dto.displayName != null) user.displayName = dto.displayName;
+      if (dto.role != null) user.role = dto.role;
+      if (dto.languages !== undefined)
+        user.languages = dto.languages?.length ? dto.languages : null;
+      if (dto.uiLanguage !== undefined) user.uiLanguage = dto.uiLanguage ?? null;
+      return toUserView(await em.save(user));
+    });
+  }
+
+  /**
+   * Disabling signs the user out everywhere at once (browser sessions deleted, API tokens
+   * revoked) in the same transaction; an admin cannot disable themselves or the last admin.
+   */
+  async setActive(id: number, active: boolean, actorId: number): Promise<UserView> {
+    return this.dataSource.transaction(async (em) => {
+      const user = await this.lockedUser(em, id);
+      if (!active) {
+        if (id === actorId)
+          throw new ValidationError('active', 'active: you cannot disable yourself');
+        if (user.role === 'admin') await this.refuseLastAdmin(em, id, 'active');
+        await this.signOutEverywhere(em, id);
+      }
+      user.active = active;
+      return toUserView(await em.save(user));
+    });
+  }
+
+  /** A new password; every session and token of the user ends with the old one. */
+  async resetPassword(id: number, password: string): Promise<void> {
+    const passwordHash = await PasswordHasher.hash(password);
+    await this.dataSource.transaction(async (em) => {
+      await this.lockedUser(em, id);
+      await em.update(User, { id }, { passwordHash });
+      await this.signOutEverywhere(em, id);
+    });
+  }
+
+  // The user's row lock serialises concurrent changes to one user.
+  private async lockedUser(em: EntityManager, id: number): Promise<User> {
+    const user = await em.findOne(User, { where: { id }, ...forUpdate(em) });
+    if (!user) throw new NotFoundError('user', id);
+    return user;
+  }
+
+  /**
+   * Locks the active admins' rows: two admins demoting each other at once cannot both pass
+   * (on SQLite writers are serialised anyway).
+   */
+  private async refuseLastAdmin(em: EntityManager, id: number, field: string): Promise<void> {
+    const admins = await em.find(User, {
+      where: { role: 'admin', active: true },
+      ...forUpdate(em),
+    });
+    if (admins.filter((a) => a.id !== id).length === 0) {
+      throw new ConflictError(`${field}: this is the last active admin`, field);
+    }
+  }
+
+  private async signOutEverywhere(em: EntityManager, userId: number): Promise<void> {
+    await em.delete(WebSession, { userId });
+    await em.update(ApiToken, { userId, revokedAt: IsNull() }, { revokedAt: new Date() });
   }
 
   countAdmins(): Promise<number> {

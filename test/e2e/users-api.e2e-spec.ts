@@ -194,7 +194,7 @@ describe('Users API (admin)', () => {
     it('a bad or unknown id in the path', async () => {
       const auth = { Authorization: `Bearer ${adminToken}` };
       expect((await http().get('/api/v1/users/abc').set(auth).expect(400)).body.message).toBe(
-        'id: id must be a positive integer',
+        'id must be a positive integer',
       );
       await http().get('/api/v1/users/1%20OR%201=1').set(auth).expect(400);
       await http().get('/api/v1/users/99999999999').set(auth).expect(400);

@@ -19,13 +19,14 @@ export abstract class DomainError extends Error {
   }
 }
 
+/** 400 naming the field: the message is prefixed with it (`steps: ...`) unless it already starts with it. */
 export class ValidationError extends DomainError {
   readonly kind = 'validation';
   constructor(
     readonly field: string,
     message: string,
   ) {
-    super(`${field}: ${message}`);
+    super(message.startsWith(field) ? message : `${field}: ${message}`);
   }
 }
 

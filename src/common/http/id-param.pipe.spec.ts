@@ -13,9 +13,7 @@ describe('IdParamPipe', () => {
     'refuses %p naming the parameter',
     (value) => {
       expect(() => pipe.transform(value)).toThrow(ValidationError);
-      expect(() => pipe.transform(value)).toThrow(
-        'contactId: contactId must be a positive integer',
-      );
+      expect(() => pipe.transform(value)).toThrow('contactId must be a positive integer');
     },
   );
 });

@@ -39,6 +39,11 @@ export function createViewEngine(i18n: I18nService) {
         const value = form?.values?.[field];
         return typeof value === 'string' || typeof value === 'number' ? value : '';
       },
+      /** After a failed submission what was typed, else the stored value (for edit forms). */
+      oldOr: (form: { values?: Args } | undefined, field: string, stored: unknown) => {
+        const values = form?.values ?? {};
+        return Object.keys(values).length > 0 ? values[field] : stored;
+      },
       fieldError: (form: { errors?: Record<string, string> } | undefined, field: string) =>
         form?.errors?.[field],
       dateTime: (iso: unknown, options: HelperOptions) => {
