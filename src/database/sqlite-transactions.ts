@@ -16,6 +16,5 @@ export function serializeSqliteTransactions(dataSource: DataSource): void {
     tail = run.catch(() => undefined);
     return run;
   };
-  (manager as { transaction: EntityManager['transaction'] }).transaction =
-    queued as EntityManager['transaction'];
+  (manager as { transaction: EntityManager['transaction'] }).transaction = queued;
 }
