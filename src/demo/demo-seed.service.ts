@@ -1,10 +1,11 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { DataSource, Repository } from 'typeorm';
 import { AppConfigService } from '../config/app-config.service';
 import { PasswordHasher } from '../users/password-hasher';
 import type { Role } from '../users/role';
 import { User } from '../users/user.entity';
+import { seedDemoCatalogue } from './demo-catalogue';
 
 interface DemoUser {
   username: string;
@@ -60,6 +61,7 @@ export class DemoSeedService implements OnApplicationBootstrap {
   constructor(
     private readonly config: AppConfigService,
     @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly dataSource: DataSource,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -77,6 +79,12 @@ export class DemoSeedService implements OnApplicationBootstrap {
 
   /** Idempotent: users are created or have their demo password and role restored. */
   async seed(): Promise<void> {
+    await this.seedUsers();
+    const operators = await this.users.findBy({ role: 'operator', active: true });
+    await this.dataSource.transaction((em) => seedDemoCatalogue(em, operators));
+  }
+
+  private async seedUsers(): Promise<void> {
     for (const demo of DEMO_USERS) {
       const existing = await this.users.findOneBy({ username: demo.username });
       await this.users.save(

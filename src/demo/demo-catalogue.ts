@@ -1,0 +1,267 @@
+import { EntityManager } from 'typeorm';
+import { Agent } from '../agents/agent.entity';
+import { CampaignAgent } from '../campaigns/campaign-agent.entity';
+import { CampaignOperator } from '../campaigns/campaign-operator.entity';
+import { CampaignProduct } from '../campaigns/campaign-product.entity';
+import { CampaignStatus } from '../campaigns/campaign-status.entity';
+import { CampaignStep } from '../campaigns/campaign-step.entity';
+import { Campaign } from '../campaigns/campaign.entity';
+import { Contact } from '../contacts/contact.entity';
+import { OutcomeStatus } from '../outcome-statuses/outcome-status.entity';
+import { Product } from '../products/product.entity';
+import { User } from '../users/user.entity';
+
+const STATUSES: Array<Partial<OutcomeStatus>> = [
+  {
+    code: 'RICHIAMO',
+    label: 'Richiamare',
+    labelEn: 'Call back',
+    type: 'R',
+    color: '#F5A623',
+    quick: true,
+    quickOrder: 1,
+    callbackVisibility: 'private',
+  },
+  {
+    code: 'RICH_PUB',
+    label: 'Richiamo per tutti',
+    labelEn: 'Call back (anyone)',
+    type: 'R',
+    color: '#F8C45C',
+    callbackVisibility: 'public',
+  },
+  {
+    code: 'NO_RISP',
+    label: 'Non risponde',
+    labelEn: 'No answer',
+    type: 'N',
+    color: '#9E9E9E',
+    quick: true,
+    quickOrder: 2,
+    retryAfterMinutes: 60,
+    maxAttempts: 3,
+  },
+  {
+    code: 'OCCUPATO',
+    label: 'Occupato',
+    labelEn: 'Busy',
+    type: 'N',
+    color: '#78909C',
+    quick: true,
+    quickOrder: 3,
+    retryAfterMinutes: 15,
+    maxAttempts: 5,
+  },
+  {
+    code: 'NON_INT',
+    label: 'Non interessato',
+    labelEn: 'Not interested',
+    type: 'N',
+    color: '#D0021B',
+    quick: true,
+    quickOrder: 4,
+  },
+  {
+    code: 'NON_CHIAMARE',
+    label: 'Non chiamare più',
+    labelEn: 'Do not call',
+    type: 'N',
+    color: '#424242',
+    doNotCall: true,
+  },
+  {
+    code: 'VENDITA',
+    label: 'Vendita',
+    labelEn: 'Sale',
+    type: 'C',
+    color: '#2E7D32',
+    quick: true,
+    quickOrder: 5,
+  },
+  {
+    code: 'APPUNTAMENTO',
+    label: 'Appuntamento',
+    labelEn: 'Appointment',
+    type: 'T',
+    color: '#1565C0',
+    quick: true,
+    quickOrder: 6,
+  },
+];
+
+const PRODUCTS: Array<Partial<Product>> = [
+  { code: 'FIBRA100', name: 'Fibra 100 Mega', unitPrice: '24.90', vatRate: '22.00' },
+  { code: 'FIBRA1000', name: 'Fibra 1 Giga', unitPrice: '29.90', vatRate: '22.00' },
+  { code: 'MODEM', name: 'Modem Wi-Fi 6', unitPrice: '4.90', vatRate: '22.00' },
+  { code: 'INSTALL', name: 'Installazione a domicilio', unitPrice: '49.00', vatRate: '22.00' },
+];
+
+const weekdays = (start: string, end: string) =>
+  [1, 2, 3, 4, 5].map((day) => ({ day, start, end }));
+const AGENTS: Array<Partial<Agent>> = [
+  {
+    name: 'Andrea Agente',
+    email: 'andrea.agente@example.it',
+    phone: '+393401112233',
+    zones: ['MI', 'MB'],
+    workingHours: weekdays('09:00', '18:00'),
+  },
+  {
+    name: 'Beatrice Bianchi',
+    email: 'beatrice.bianchi@example.it',
+    phone: '+393402223344',
+    zones: ['RM'],
+    workingHours: [...weekdays('09:00', '13:00'), ...weekdays('14:00', '19:00')],
+  },
+];
+
+const FIRST = [
+  'Mario',
+  'Giulia',
+  'Luca',
+  'Francesca',
+  'Marco',
+  'Chiara',
+  'Alessandro',
+  'Sara',
+  'Davide',
+  'Elena',
+  'Paolo',
+  'Anna',
+];
+const LAST = [
+  'Rossi',
+  'Russo',
+  'Ferrari',
+  'Esposito',
+  'Bianchi',
+  'Romano',
+  'Colombo',
+  'Ricci',
+  'Marino',
+  'Greco',
+  'Bruno',
+  'Gallo',
+];
+const PLACES: Array<[string, string]> = [
+  ['Milano', 'MI'],
+  ['Monza', 'MB'],
+  ['Roma', 'RM'],
+  ['Torino', 'TO'],
+  ['Bologna', 'BO'],
+];
+
+/** A campaign ready to work: statuses, catalogue, agents, workflow, operators and contacts. */
+export async function seedDemoCatalogue(
+  em: EntityManager,
+  operators: User[],
+  contactCount = 300,
+): Promise<void> {
+  if ((await em.count(Campaign)) > 0) return;
+  const statuses = await em.save(
+    OutcomeStatus,
+    STATUSES.map((s) =>
+      em.create(OutcomeStatus, {
+        quick: false,
+        quickOrder: null,
+        callbackVisibility: null,
+        retryAfterMinutes: null,
+        maxAttempts: null,
+        doNotCall: false,
+        archivedAt: null,
+        labelEn: null,
+        ...s,
+      }),
+    ),
+  );
+  const products = await em.save(
+    Product,
+    PRODUCTS.map((p) => em.create(Product, { active: true, ...p })),
+  );
+  const agents = await em.save(
+    Agent,
+    AGENTS.map((a) => em.create(Agent, { active: true, ...a })),
+  );
+  const campaign = await em.save(
+    Campaign,
+    em.create(Campaign, {
+      code: 'FIBRA2026',
+      name: 'Fibra casa 2026',
+      timezone: 'Europe/Rome',
+      callingHours: { days: [1, 2, 3, 4, 5, 6], start: '09:00', end: '20:00' },
+      appointmentMinutes: 60,
+      overlapPolicy: 'reject',
+      privateCallbackGraceMinutes: 30,
+      state: 'active',
+    }),
+  );
+  const steps: Array<Partial<CampaignStep>> = [
+    {
+      kind: 'script',
+      title: 'Presentazione',
+      body: 'Buongiorno {{contact.firstName}} {{contact.lastName}}, la chiamo da Esito Telecomunicazioni per la nuova offerta Fibra disponibile a {{contact.city}}.',
+    },
+    {
+      kind: 'consent',
+      title: 'Consenso alla registrazione',
+      body: 'Posso registrare la chiamata per la qualità del servizio?',
+      required: true,
+    },
+    {
+      kind: 'question',
+      title: 'Connessione attuale',
+      body: 'Che connessione usa oggi?',
+      choices: ['ADSL', 'Fibra', 'Mobile', 'Nessuna'],
+    },
+    { kind: 'notes', title: 'Note' },
+    { kind: 'outcome', title: 'Esito', required: true },
+  ];
+  await em.save(
+    CampaignStep,
+    steps.map((s, i) =>
+      em.create(CampaignStep, {
+        campaignId: campaign.id,
+        position: i + 1,
+        body: null,
+        choices: null,
+        required: false,
+        ...s,
+      }),
+    ),
+  );
+  await em.insert(
+    CampaignStatus,
+    statuses.map((s) => ({ campaignId: campaign.id, statusId: s.id })),
+  );
+  await em.insert(
+    CampaignProduct,
+    products.map((p) => ({ campaignId: campaign.id, productId: p.id })),
+  );
+  await em.insert(
+    CampaignAgent,
+    agents.map((a) => ({ campaignId: campaign.id, agentId: a.id })),
+  );
+  await em.insert(
+    CampaignOperator,
+    operators.map((u) => ({ campaignId: campaign.id, userId: u.id })),
+  );
+
+  const contacts = Array.from({ length: contactCount }, (_, i) => {
+    const [city, province] = PLACES[i % PLACES.length]!;
+    const firstName = FIRST[i % FIRST.length]!;
+    const lastName = LAST[Math.floor(i / FIRST.length) % LAST.length]!;
+    return {
+      campaignId: campaign.id,
+      firstName,
+      lastName,
+      phone: `+39333${String(1000000 + i * 7919).slice(-7)}`,
+      email: i % 3 === 0 ? `${firstName}.${lastName}${i}@example.it`.toLowerCase() : null,
+      language: i % 10 === 0 ? 'en' : 'it',
+      city,
+      province,
+      fields: { cliente_dal: String(2010 + (i % 15)) },
+    };
+  });
+  for (let i = 0; i < contacts.length; i += 100)
+    await em.insert(Contact, contacts.slice(i, i + 100));
+}
