@@ -56,8 +56,12 @@ describe('signing in and managing users in a browser', () => {
     await page.goto('/login');
     await page.getByLabel('Nome utente').fill(user.username);
     await page.getByLabel('Password').fill('not-the-password');
+    // The refused sign-in answers 303 back to the login page; wait for that page itself.
     const [response] = await Promise.all([
       page.waitForResponse((r) => r.request().method() === 'POST'),
+      page.waitForResponse(
+        (r) => r.request().method() === 'GET' && new URL(r.url()).pathname === '/login',
+      ),
       page.getByRole('button', { name: 'Accedi' }).click(),
     ]);
     expect(response.status()).toBe(303);
@@ -100,7 +104,7 @@ describe('signing in and managing users in a browser', () => {
     ]);
     // Submitted empty: back on the form with a message under each missing field.
     await Promise.all([
-      page.waitForResponse((r) => r.request().method() === 'POST'),
+      page.waitForResponse((r) => r.request().method() === 'GET' && r.url().endsWith('/users/new')),
       page.getByRole('button', { name: 'Crea utente' }).click(),
     ]);
     await page.waitForLoadState('load');
@@ -141,7 +145,7 @@ describe('signing in and managing users in a browser', () => {
     await page.getByLabel('Lingua interfaccia').selectOption('en');
     await page.getByLabel('Password iniziale').fill('short');
     await Promise.all([
-      page.waitForResponse((r) => r.request().method() === 'POST'),
+      page.waitForResponse((r) => r.request().method() === 'GET' && r.url().endsWith('/users/new')),
       page.getByRole('button', { name: 'Crea utente' }).click(),
     ]);
     await page.waitForLoadState('load');
