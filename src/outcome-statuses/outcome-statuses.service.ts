@@ -1,0 +1,146 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DataSource, EntityManager, IsNull, Repository } from 'typeorm';
+import { CampaignStatus } from '../campaigns/campaign-status.entity';
+import { forUpdate } from '../common/database/row-lock';
+import { ConflictError, NotFoundError, ValidationError } from '../common/errors/domain-errors';
+import { isUniqueViolation } from '../common/errors/unique-violation';
+import { Contact } from '../contacts/contact.entity';
+import { CreateOutcomeStatusDto } from './dto/create-outcome-status.dto';
+import { toOutcomeStatusView, OutcomeStatusView } from './dto/outcome-status.view';
+import { UpdateOutcomeStatusDto } from './dto/update-outcome-status.dto';
+import { isForeignKeyViolation } from './foreign-key-violation';
+import { OutcomeStatus } from './outcome-status.entity';
+import { settleTypeSettings } from './outcome-status.rules';
+
+/** Fields an update may not clear: null is refused for them (PartialType lets it through). */
+const REQUIRED_FIELDS = ['code', 'label', 'type', 'color', 'quick', 'doNotCall'] as const;
+
+@Injectable()
+export class OutcomeStatusesService {
+  constructor(
+    @InjectRepository(OutcomeStatus) private readonly statuses: Repository<OutcomeStatus>,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  async create(dto: CreateOutcomeStatusDto): Promise<OutcomeStatusView> {
+    const status = this.statuses.create({
+      code: dto.code,
+      label: dto.label,
+      labelEn: dto.labelEn ?? null,
+      color: dto.color,
+      ...settleTypeSettings(null, dto),
+      archivedAt: null,
+    });
+    // The unique index on code decides between two admins creating the same code.
+    return toOutcomeStatusView(await this.uniqueCode(dto.code, () => this.statuses.save(status)));
+  }
+
+  async list(options: { includeArchived?: boolean } = {}): Promise<OutcomeStatusView[]> {
+    const statuses = await this.statuses.find({
+      where: options.includeArchived ? {} : { archivedAt: IsNull() },
+      order: { code: 'ASC' },
+    });
+    return statuses.map(toOutcomeStatusView);
+  }
+
+  async get(id: number): Promise<OutcomeStatusView> {
+    return toOutcomeStatusView(await this.find(this.statuses.manager, id));
+  }
+
+  async update(id: number, dto: UpdateOutcomeStatusDto): Promise<OutcomeStatusView> {
+    for (const field of REQUIRED_FIELDS) {
+      if (dto[field] === null) throw new ValidationError(field, `${field} must not be null`);
+    }
+    const code = dto.code;
+    const saved = await this.uniqueCode(code ?? '', () =>
+      this.dataSource.transaction(async (em) => {
+        // Row lock: two admins editing one status must not mix the type rules of both.
+        const status = await this.find(em, id, true);
+        Object.assign(status, settleTypeSettings(status, dto));
+        if (code !== undefined) status.code = code;
+        if (dto.label != null) status.label = dto.label;
+        if (dto.labelEn !== undefined) status.labelEn = dto.labelEn;
+        if (dto.color != null) status.color = dto.color;
+        return em.save(status);
+      }),
+    );
+    return toOutcomeStatusView(saved);
+  }
+
+  /** No longer offered to operators; its history (and the campaigns using it) stay. */
+  async archive(id: number): Promise<OutcomeStatusView> {
+    return this.setArchived(id, true);
+  }
+
+  async restore(id: number): Promise<OutcomeStatusView> {
+    return this.setArchived(id, false);
+  }
+
+  /** Only a status nothing refers to can go; one in use can only be archived. */
+  async remove(id: number): Promise<OutcomeStatusView> {
+    let code = String(id);
+    try {
+      return await this.dataSource.transaction(async (em) => {
+        // Lock the status: a campaign linking it meanwhile waits for this transaction, and
+        // the RESTRICT foreign key of campaign_statuses refuses whatever slips past the count.
+        const status = await this.find(em, id, true);
+        code = status.code;
+        const campaigns = await em.countBy(CampaignStatus, { statusId: id });
+        const contacts = await em.countBy(Contact, { lastStatusId: id });
+        if (campaigns > 0 || contacts > 0) throw this.inUse(code, { campaigns, contacts });
+        await em.delete(OutcomeStatus, { id });
+        return toOutcomeStatusView(status);
+      });
+    } catch (error) {
+      // Any other table that refers to statuses with a foreign key ends up here.
+      if (isForeignKeyViolation(error)) throw this.inUse(code);
+      throw error;
+    }
+  }
+
+  private inUse(code: string, counts?: { campaigns: number; contacts: number }): ConflictError {
+    const where = counts
+      ? ` by ${counts.campaigns} campaign(s) and ${counts.contacts} contact(s)`
+      : '';
+    return new ConflictError(
+      `outcome status "${code}" is in use${where}: archive it instead of deleting it`,
+    ).say('statuses.inUse', { code, ...(counts ?? { campaigns: '?', contacts: '?' }) });
+  }
+
+  private async setArchived(id: number, archived: boolean): Promise<OutcomeStatusView> {
+    const saved = await this.dataSource.transaction(async (em) => {
+      // Row lock: archiving twice at once keeps the first archivedAt.
+      const status = await this.find(em, id, true);
+      // Whole seconds: DATETIME keeps no fraction, so what we answer is what is stored.
+      if (archived && status.archivedAt === null)
+        status.archivedAt = new Date(Math.floor(Date.now() / 1000) * 1000);
+      if (!archived) status.archivedAt = null;
+      return em.save(status);
+    });
+    return toOutcomeStatusView(saved);
+  }
+
+  private async find(em: EntityManager, id: number, lock = false): Promise<OutcomeStatus> {
+    const status = await em.findOne(OutcomeStatus, {
+      where: { id },
+      ...(lock ? forUpdate(em) : {}),
+    });
+    if (!status) throw new NotFoundError('outcome status', id);
+    return status;
+  }
+
+  private async uniqueCode<T>(code: string, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new ConflictError(`code "${code}" is already used by another status`, 'code').say(
+          'statuses.codeTaken',
+          { code },
+        );
+      }
+      throw error;
+    }
+  }
+}
