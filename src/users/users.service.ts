@@ -74,12 +74,12 @@ export class UsersService {
   /** Role, name and languages. Demoting the last active admin is refused: nobody could fix it. */
   async update(id: number, dto: UserChanges, actorId: number): Promise<UserView> {
     return this.dataSource.transaction(async (em) => {
-      const user = await this.lockedUser(em, id);
+      const { user, activeAdmins } = await this.lockForChange(em, id);
       // null (allowed by @IsOptional) means "unchanged" for fields that cannot be empty.
       if (dto.role != null && dto.role !== 'admin' && user.role === 'admin') {
         if (id === actorId)
           throw new ValidationError('role', 'role: you cannot remove your own admin role');
-        await this.refuseLastAdmin(em, id, 'role');
+        this.refuseLastAdmin(activeAdmins, id, 'role');
       }
       if (dto.displayName != null) user.displayName = dto.displayName;
       if (dto.role != null) user.role = dto.role;
@@ -96,11 +96,11 @@ export class UsersService {
    */
   async setActive(id: number, active: boolean, actorId: number): Promise<UserView> {
     return this.dataSource.transaction(async (em) => {
-      const user = await this.lockedUser(em, id);
+      const { user, activeAdmins } = await this.lockForChange(em, id);
       if (!active) {
         if (id === actorId)
           throw new ValidationError('active', 'active: you cannot disable yourself');
-        if (user.role === 'admin') await this.refuseLastAdmin(em, id, 'active');
+        if (user.role === 'admin') this.refuseLastAdmin(activeAdmins, id, 'active');
         await this.signOutEverywhere(em, id);
       }
       user.active = active;
@@ -126,15 +126,24 @@ export class UsersService {
   }
 
   /**
-   * Locks the active admins' rows: two admins demoting each other at once cannot both pass
-   * (on SQLite writers are serialised anyway).
+   * Locks the active admins' rows, always in id order and before the user's own row, so
+   * that two admins disabling each other at once wait for one another instead of
+   * deadlocking, and the second sees what the first did.
    */
-  private async refuseLastAdmin(em: EntityManager, id: number, field: string): Promise<void> {
-    const admins = await em.find(User, {
+  private async lockForChange(
+    em: EntityManager,
+    id: number,
+  ): Promise<{ user: User; activeAdmins: User[] }> {
+    const activeAdmins = await em.find(User, {
       where: { role: 'admin', active: true },
+      order: { id: 'ASC' },
       ...forUpdate(em),
     });
-    if (admins.filter((a) => a.id !== id).length === 0) {
+    return { user: await this.lockedUser(em, id), activeAdmins };
+  }
+
+  private refuseLastAdmin(activeAdmins: User[], id: number, field: string): void {
+    if (activeAdmins.filter((a) => a.id !== id).length === 0) {
       throw new ConflictError(`${field}: this is the last active admin`, field);
     }
   }
