@@ -1,0 +1,77 @@
+import { campaignInputFromForm, formModelFromValues, stepRows } from './campaign-form';
+
+describe('campaign form', () => {
+  it('orders workflow rows by their order number, page order breaking ties, dropping empty rows', () => {
+    const rows = stepRows([
+      { position: '2', kind: 'outcome', title: 'Esito' },
+      { position: '', kind: 'notes', title: 'Senza numero' },
+      { position: '1', kind: 'script', title: 'Saluto', body: 'Ciao' },
+      { position: '4', kind: '', title: ' ', body: '', choices: '' },
+      { position: '2', kind: 'notes', title: 'Pari merito' },
+      'not a row',
+    ]);
+    expect(rows.map((r) => r.title)).toEqual(['Saluto', 'Esito', 'Pari merito', 'Senza numero']);
+  });
+
+  it('reads more than twenty rows, which qs delivers as an object keyed by index', () => {
+    const raw = Object.fromEntries(
+      Array.from({ length: 25 }, (_, i) => [String(i), { kind: 'notes', title: `N${i}` }]),
+    );
+    expect(stepRows(raw).map((r) => r.title)).toEqual(
+      Array.from({ length: 25 }, (_, i) => `N${i}`),
+    );
+  });
+
+  it('turns the form into the API input: ids and numbers, days, one answer per line', () => {
+    expect(
+      campaignInputFromForm({
+        code: 'X',
+        statusIds: '3',
+        operatorIds: ['4', '5'],
+        appointmentMinutes: '45',
+        privateCallbackGraceMinutes: 'tanti',
+        callingHours: { days: '2', start: '09:00', end: '18:00', extra: 'x' },
+        steps: [
+          { kind: 'question', title: 'Q', choices: 'Sì\r\n\r\n  No  \n', required: 'on' },
+          { kind: 'outcome', title: 'E', body: '   ' },
+        ],
+      }),
+    ).toEqual({
+      code: 'X',
+      statusIds: [3],
+      productIds: [],
+      agentIds: [],
+      operatorIds: [4, 5],
+      appointmentMinutes: 45,
+      privateCallbackGraceMinutes: 'tanti',
+      callingHours: { days: [2], start: '09:00', end: '18:00' },
+      steps: [
+        { kind: 'question', title: 'Q', choices: ['Sì', 'No'], required: true },
+        { kind: 'outcome', title: 'E', required: false },
+      ],
+    });
+  });
+
+  it('keeps unknown fields for the validation to refuse, and sends no days as none', () => {
+    const input = campaignInputFromForm({ hacker: '1' });
+    expect(input.hacker).toBe('1');
+    expect(input.callingHours).toEqual({ days: [] });
+  });
+
+  it('fills the form again from what a refused submission typed', () => {
+    const model = formModelFromValues({
+      code: 'X',
+      callingHours: { days: ['1', '7'], start: '08:00' },
+      statusIds: ['2', 'x'],
+      steps: { '0': { kind: 'script', title: 'S', body: 'B', choices: 'a\nb', required: 'on' } },
+    });
+    expect(model).toMatchObject({
+      code: 'X',
+      days: [1, 7],
+      start: '08:00',
+      end: '',
+      statusIds: [2],
+      steps: [{ kind: 'script', title: 'S', body: 'B', choicesText: 'a\nb', required: true }],
+    });
+  });
+});

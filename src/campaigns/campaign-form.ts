@@ -1,0 +1,187 @@
+import type { CampaignView } from './dto/campaign.view';
+import { CAMPAIGN_DEFAULTS } from './campaign-defaults';
+
+/**
+ * The campaign page's form, both ways: the urlencoded body (`steps[0][title]`, a single
+ * checkbox as a string, numbers as text) into the API's input shape, and a stored campaign
+ * or a refused submission back into what the template shows.
+ */
+
+/** A workflow row as the form shows it; `choicesText` has one answer per line. */
+export interface StepRow {
+  kind: string;
+  title: string;
+  body: string;
+  choicesText: string;
+  required: boolean;
+}
+
+export interface CampaignFormModel {
+  code: string;
+  name: string;
+  timezone: string;
+  days: number[];
+  start: string;
+  end: string;
+  appointmentMinutes: string;
+  overlapPolicy: string;
+  privateCallbackGraceMinutes: string;
+  statusIds: number[];
+  productIds: number[];
+  agentIds: number[];
+  operatorIds: number[];
+  steps: StepRow[];
+}
+
+type Body = Record<string, unknown>;
+
+const isObject = (value: unknown): value is Body =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const text = (value: unknown): string => (typeof value === 'string' ? value : '');
+
+/** "12" → 12; anything else is kept as it came, for the validation to name it. */
+function integer(value: unknown): unknown {
+  return typeof value === 'string' && /^-?\d{1,9}$/.test(value.trim()) ? Number(value) : value;
+}
+
+/**
+ * A repeated field: one value arrives as a string, several as an array, and more than 20
+ * indexed ones (`steps[21][...]`) as an object keyed by index (qs's arrayLimit).
+ */
+function listOf(value: unknown): unknown[] {
+  if (value === undefined || value === null || value === '') return [];
+  if (Array.isArray(value)) return value as unknown[];
+  if (isObject(value)) {
+    return Object.entries(value)
+      .sort(([a], [b]) => Number(a) - Number(b))
+      .map(([, item]) => item);
+  }
+  return [value];
+}
+
+const idsOf = (value: unknown): unknown[] => listOf(value).map(integer);
+const numericIds = (value: unknown): number[] =>
+  idsOf(value).filter((id): id is number => typeof id === 'number');
+
+/**
+ * The workflow rows in order: sorted by their position number (rows without one go last,
+ * in page order); rows left completely empty (the spare rows of the page) are dropped.
+ */
+export function stepRows(raw: unknown): StepRow[] {
+  return listOf(raw)
+    .map((row, index) => {
+      const fields = isObject(row) ? row : {};
+      const position = Number(text(fields.position).trim() || NaN);
+      return {
+        index,
+        position: Number.isFinite(position) ? position : Number.POSITIVE_INFINITY,
+        row: {
+          kind: text(fields.kind),
+          title: text(fields.title),
+          body: text(fields.body),
+          choicesText: text(fields.choices),
+          required: ['on', 'true', '1'].includes(text(fields.required)),
+        },
+      };
+    })
+    .filter(({ row }) => row.title.trim() || row.body.trim() || row.choicesText.trim())
+    .sort((a, b) => a.position - b.position || a.index - b.index)
+    .map(({ row }) => row);
+}
+
+/** The submitted form in the shape of CampaignInputDto (validated by the same rules as the API). */
+export function campaignInputFromForm(body: Body): Body {
+  const { callingHours, steps, ...rest } = body;
+  const input: Body = {
+    ...rest,
+    statusIds: idsOf(body.statusIds),
+    productIds: idsOf(body.productIds),
+    agentIds: idsOf(body.agentIds),
+    operatorIds: idsOf(body.operatorIds),
+    steps: stepRows(steps).map((row) => {
+      const choices = row.choicesText
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter(Boolean);
+      return {
+        kind: row.kind,
+        title: row.title,
+        ...(row.body.trim() ? { body: row.body } : {}),
+        ...(choices.length > 0 ? { choices } : {}),
+        required: row.required,
+      };
+    }),
+  };
+  for (const key of ['appointmentMinutes', 'privateCallbackGraceMinutes'])
+    if (key in input) input[key] = integer(input[key]);
+  input.callingHours = isObject(callingHours)
+    ? { days: idsOf(callingHours.days), start: callingHours.start, end: callingHours.end }
+    : (callingHours ?? { days: [] });
+  return input;
+}
+
+/** What a refused submission showed, to fill the form again exactly as it was. */
+export function formModelFromValues(values: Body): CampaignFormModel {
+  const hours = isObject(values.callingHours) ? values.callingHours : {};
+  return {
+    code: text(values.code),
+    name: text(values.name),
+    timezone: text(values.timezone) || CAMPAIGN_DEFAULTS.timezone,
+    days: numericIds(hours.days),
+    start: text(hours.start),
+    end: text(hours.end),
+    appointmentMinutes: text(values.appointmentMinutes),
+    overlapPolicy: text(values.overlapPolicy),
+    privateCallbackGraceMinutes: text(values.privateCallbackGraceMinutes),
+    statusIds: numericIds(values.statusIds),
+    productIds: numericIds(values.productIds),
+    agentIds: numericIds(values.agentIds),
+    operatorIds: numericIds(values.operatorIds),
+    steps: stepRows(values.steps),
+  };
+}
+
+export function formModelFromCampaign(campaign: CampaignView): CampaignFormModel {
+  return {
+    code: campaign.code,
+    name: campaign.name,
+    timezone: campaign.timezone,
+    days: campaign.callingHours.days,
+    start: campaign.callingHours.start,
+    end: campaign.callingHours.end,
+    appointmentMinutes: String(campaign.appointmentMinutes),
+    overlapPolicy: campaign.overlapPolicy,
+    privateCallbackGraceMinutes: String(campaign.privateCallbackGraceMinutes),
+    statusIds: campaign.statusIds,
+    productIds: campaign.productIds,
+    agentIds: campaign.agentIds,
+    operatorIds: campaign.operatorIds,
+    steps: campaign.steps.map((step) => ({
+      kind: step.kind,
+      title: step.title,
+      body: step.body ?? '',
+      choicesText: (step.choices ?? []).join('\n'),
+      required: step.required,
+    })),
+  };
+}
+
+/** A new campaign: the defaults the API would apply, and an empty workflow. */
+export function newFormModel(): CampaignFormModel {
+  return {
+    code: '',
+    name: '',
+    timezone: CAMPAIGN_DEFAULTS.timezone,
+    days: [...CAMPAIGN_DEFAULTS.callingHours.days],
+    start: CAMPAIGN_DEFAULTS.callingHours.start,
+    end: CAMPAIGN_DEFAULTS.callingHours.end,
+    appointmentMinutes: String(CAMPAIGN_DEFAULTS.appointmentMinutes),
+    overlapPolicy: CAMPAIGN_DEFAULTS.overlapPolicy,
+    privateCallbackGraceMinutes: String(CAMPAIGN_DEFAULTS.privateCallbackGraceMinutes),
+    statusIds: [],
+    productIds: [],
+    agentIds: [],
+    operatorIds: [],
+    steps: [],
+  };
+}

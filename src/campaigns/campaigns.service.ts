@@ -1,0 +1,513 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, EntityManager, In, IsNull, Repository } from 'typeorm';
+import { Agent } from '../agents/agent.entity';
+import { forUpdate } from '../common/database/row-lock';
+import { ConflictError, NotFoundError, ValidationError } from '../common/errors/domain-errors';
+import { isUniqueViolation } from '../common/errors/unique-violation';
+import { Contact } from '../contacts/contact.entity';
+import { OutcomeStatus } from '../outcome-statuses/outcome-status.entity';
+import { Product } from '../products/product.entity';
+import { User } from '../users/user.entity';
+import { CampaignAgent } from './campaign-agent.entity';
+import { CampaignOperator } from './campaign-operator.entity';
+import { CampaignProduct } from './campaign-product.entity';
+import { CampaignStatus } from './campaign-status.entity';
+import { CampaignStep, type StepKind } from './campaign-step.entity';
+import {
+  type CallingHours,
+  Campaign,
+  type CampaignState,
+  type OverlapPolicy,
+} from './campaign.entity';
+import type { CampaignInputDto } from './dto/campaign-input.dto';
+import {
+  type CampaignLinks,
+  type CampaignOptions,
+  type CampaignSummary,
+  type CampaignView,
+  toCampaignView,
+} from './dto/campaign.view';
+import type { ScriptPreviewDto, ScriptPreviewView } from './dto/script-preview.dto';
+import { SAMPLE_CONTACT, ScriptRenderer, ScriptSyntaxError } from './script-renderer';
+import { CAMPAIGN_DEFAULTS } from './campaign-defaults';
+import { ianaTimeZone } from './time-zones';
+
+interface NormalisedStep {
+  kind: StepKind;
+  title: string;
+  body: string | null;
+  choices: string[] | null;
+  required: boolean;
+}
+
+/** A campaign input that has passed every rule that needs no database. */
+interface NormalisedCampaign extends CampaignLinks {
+  code: string;
+  name: string;
+  timezone: string;
+  callingHours: CallingHours;
+  appointmentMinutes: number;
+  overlapPolicy: OverlapPolicy;
+  privateCallbackGraceMinutes: number;
+  steps: NormalisedStep[];
+}
+
+const idList = (ids: number[]): string => ids.join(', ');
+
+@Injectable()
+export class CampaignsService {
+  private readonly renderer = new ScriptRenderer();
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(Campaign) private readonly campaigns: Repository<Campaign>,
+    @InjectRepository(CampaignStep) private readonly steps: Repository<CampaignStep>,
+    @InjectRepository(OutcomeStatus) private readonly statuses: Repository<OutcomeStatus>,
+    @InjectRepository(Product) private readonly products: Repository<Product>,
+    @InjectRepository(Agent) private readonly agents: Repository<Agent>,
+    @InjectRepository(User) private readonly users: Repository<User>,
+  ) {}
+
+  /** Campaign, workflow and links in one transaction. */
+  async create(input: CampaignInputDto): Promise<CampaignView> {
+    const campaign = this.normalise(input);
+    let id: number;
+    try {
+      id = await this.dataSource.transaction(async (em) => {
+        await this.checkReferences(em, campaign);
+        // The unique index on code decides between two admins creating the same code.
+        const saved = await em.save(
+          em.create(Campaign, { ...this.settingsOf(campaign), state: 'active' }),
+        );
+        await this.writeWorkflowAndLinks(em, saved.id, campaign);
+        return saved.id;
+      });
+    } catch (error) {
+      throw this.codeConflict(error, campaign.code);
+    }
+    return this.get(id);
+  }
+
+  /** Replaces settings, workflow and links in one transaction: all of it or none of it. */
+  async replace(id: number, input: CampaignInputDto): Promise<CampaignView> {
+    const campaign = this.normalise(input);
+    try {
+      await this.dataSource.transaction(async (em) => {
+        // The campaign row's lock serialises two admins saving the same campaign.
+        const current = await em.findOne(Campaign, { where: { id }, ...forUpdate(em) });
+        if (!current) throw new NotFoundError('campaign', id);
+        await this.checkReferences(em, campaign);
+        await em.delete(CampaignStep, { campaignId: id });
+        await em.delete(CampaignStatus, { campaignId: id });
+        await em.delete(CampaignProduct, { campaignId: id });
+        await em.delete(CampaignAgent, { campaignId: id });
+        await em.delete(CampaignOperator, { campaignId: id });
+        await this.writeWorkflowAndLinks(em, id, campaign);
+        // A code taken by another campaign fails here (unique index) and rolls back the above.
+        await em.save(Campaign, Object.assign(current, this.settingsOf(campaign)));
+      });
+    } catch (error) {
+      throw this.codeConflict(error, campaign.code);
+    }
+    return this.get(id);
+  }
+
+  /** Idempotent: pausing a paused campaign (or resuming an active one) changes nothing. */
+  async setState(id: number, state: CampaignState): Promise<CampaignView> {
+    const result = await this.campaigns.update({ id }, { state });
+    if (!result.affected) {
+      // MySQL counts only changed rows: the campaign may exist and already be in that state.
+      if (!(await this.campaigns.existsBy({ id }))) throw new NotFoundError('campaign', id);
+    }
+    return this.get(id);
+  }
+
+  async list(): Promise<CampaignView[]> {
+    const campaigns = await this.campaigns.find({ order: { code: 'ASC' } });
+    if (campaigns.length === 0) return [];
+    const ids = campaigns.map((c) => c.id);
+    const [steps, links] = await Promise.all([
+      this.steps.find({ where: { campaignId: In(ids) }, order: { position: 'ASC' } }),
+      this.linksOf(ids),
+    ]);
+    return campaigns.map((campaign) =>
+      toCampaignView(
+        campaign,
+        steps.filter((s) => s.campaignId === campaign.id),
+        links.get(campaign.id) ?? emptyLinks(),
+      ),
+    );
+  }
+
+  async get(id: number): Promise<CampaignView> {
+    const campaign = await this.campaigns.findOneBy({ id });
+    if (!campaign) throw new NotFoundError('campaign', id);
+    const [steps, links] = await Promise.all([
+      this.steps.find({ where: { campaignId: id }, order: { position: 'ASC' } }),
+      this.linksOf([id]),
+    ]);
+    return toCampaignView(campaign, steps, links.get(id) ?? emptyLinks());
+  }
+
+  /** The campaigns page: each campaign with how many statuses, operators and contacts it has. */
+  async summaries(): Promise<CampaignSummary[]> {
+    const campaigns = await this.campaigns.find({ order: { state: 'ASC', code: 'ASC' } });
+    const count = async (
+      entity: typeof CampaignStatus | typeof CampaignOperator | typeof Contact,
+    ) =>
+      new Map(
+        (
+          await this.dataSource
+            .createQueryBuilder(entity, 'x')
+            .select('x.campaignId', 'campaignId')
+            .addSelect('COUNT(*)', 'n')
+            .groupBy('x.campaignId')
+            .getRawMany<{ campaignId: number | string; n: number | string }>()
+        ).map((row) => [Number(row.campaignId), Number(row.n)]),
+      );
+    const [statuses, operators, contacts] = await Promise.all([
+      count(CampaignStatus),
+      count(CampaignOperator),
+      count(Contact),
+    ]);
+    return campaigns.map((c) => ({
+      id: c.id,
+      code: c.code,
+      name: c.name,
+      state: c.state,
+      statusCount: statuses.get(c.id) ?? 0,
+      operatorCount: operators.get(c.id) ?? 0,
+      contactCount: contacts.get(c.id) ?? 0,
+    }));
+  }
+
+  contactCount(id: number): Promise<number> {
+    return this.dataSource.getRepository(Contact).countBy({ campaignId: id });
+  }
+
+  /**
+   * What a campaign can be linked to: statuses not archived, active products, agents and
+   * operators, plus whatever `linked` already names (flagged, so pages can show it).
+   */
+  async options(linked: CampaignLinks = emptyLinks()): Promise<CampaignOptions> {
+    const [statuses, products, agents, operators] = await Promise.all([
+      this.statuses.find({
+        where: [{ archivedAt: IsNull() }, { id: In(linked.statusIds) }],
+        order: { code: 'ASC' },
+      }),
+      this.products.find({
+        where: [{ active: true }, { id: In(linked.productIds) }],
+        order: { code: 'ASC' },
+      }),
+      this.agents.find({
+        where: [{ active: true }, { id: In(linked.agentIds) }],
+        order: { name: 'ASC' },
+      }),
+      this.users.find({
+        where: [
+          { role: 'operator', active: true },
+          { id: In(linked.operatorIds), role: 'operator' },
+        ],
+        order: { displayName: 'ASC' },
+      }),
+    ]);
+    return {
+      statuses: statuses.map((s) => ({
+        id: s.id,
+        code: s.code,
+        label: s.label,
+        labelEn: s.labelEn,
+        type: s.type,
+        color: s.color,
+        quick: s.quick,
+        quickOrder: s.quickOrder,
+        archived: s.archivedAt !== null,
+      })),
+      products: products.map((p) => ({ id: p.id, code: p.code, name: p.name, active: p.active })),
+      agents: agents.map((a) => ({ id: a.id, name: a.name, zones: a.zones, active: a.active })),
+      operators: operators.map((u) => ({
+        id: u.id,
+        username: u.username,
+        displayName: u.displayName,
+        active: u.active,
+      })),
+    };
+  }
+
+  /** Renders a script body with the sample contact (Mario Rossi) and the given fields. */
+  async previewScript(
+    dto: ScriptPreviewDto,
+    operatorName: string,
+    campaignId?: number,
+  ): Promise<ScriptPreviewView> {
+    if (campaignId !== undefined && !(await this.campaigns.existsBy({ id: campaignId }))) {
+      throw new NotFoundError('campaign', campaignId);
+    }
+    const { fields, ...given } = dto.contact ?? {};
+    const contact = { ...SAMPLE_CONTACT, ...given, fields: previewFields(fields) };
+    try {
+      return {
+        html: this.renderer.renderHtml(dto.body, { contact, operator: { name: operatorName } }),
+      };
+    } catch (error) {
+      if (error instanceof ScriptSyntaxError) {
+        throw new ValidationError('body', `the script does not compile: ${error.detail}`).say(
+          'campaigns.errors.previewSyntax',
+          { detail: error.detail },
+        );
+      }
+      throw error;
+    }
+  }
+
+  /** A stored script as plain text for a page (the template escapes it). */
+  scriptText(body: string, operatorName: string): string {
+    return this.renderer.renderText(body, {
+      contact: SAMPLE_CONTACT,
+      operator: { name: operatorName },
+    });
+  }
+
+  private settingsOf(campaign: NormalisedCampaign) {
+    return {
+      code: campaign.code,
+      name: campaign.name,
+      timezone: campaign.timezone,
+      callingHours: campaign.callingHours,
+      appointmentMinutes: campaign.appointmentMinutes,
+      overlapPolicy: campaign.overlapPolicy,
+      privateCallbackGraceMinutes: campaign.privateCallbackGraceMinutes,
+    };
+  }
+
+  private codeConflict(error: unknown, code: string): unknown {
+    if (isUniqueViolation(error)) {
+      return new ConflictError(`code: campaign code "${code}" is already taken`, 'code').say(
+        'campaigns.errors.codeTaken',
+        { code },
+      );
+    }
+    return error;
+  }
+
+  /** The rules that need no database: the workflow's shape, calling hours, defaults. */
+  private normalise(input: CampaignInputDto): NormalisedCampaign {
+    const outcomes = input.steps.filter((step) => step.kind === 'outcome').length;
+    if (outcomes !== 1) {
+      throw new ValidationError(
+        'steps',
+        `a campaign needs exactly one outcome step (found ${outcomes})`,
+      ).say('campaigns.errors.outcomeCount', { count: outcomes });
+    }
+    const steps = input.steps.map((step, index): NormalisedStep => {
+      const body = step.body?.trim() ? step.body : null;
+      const choices = (step.choices ?? []).map((choice) => choice.trim());
+      if (choices.length > 0 && step.kind !== 'question') {
+        throw new ValidationError(
+          `steps.${index}.choices`,
+          'choices are only allowed on question steps',
+        ).say('campaigns.errors.choicesOnlyOnQuestions', { position: index + 1 });
+      }
+      if (choices.some((choice) => choice === '')) {
+        throw new ValidationError(`steps.${index}.choices`, 'choices must not be blank');
+      }
+      if (step.kind === 'script') {
+        if (body === null) {
+          throw new ValidationError(`steps.${index}.body`, 'a script step needs its text').say(
+            'campaigns.errors.scriptEmpty',
+            { position: index + 1 },
+          );
+        }
+        try {
+          this.renderer.check(body);
+        } catch (error) {
+          if (!(error instanceof ScriptSyntaxError)) throw error;
+          throw new ValidationError(
+            `steps.${index}.body`,
+            `the script does not compile: ${error.detail}`,
+          ).say('campaigns.errors.scriptSyntax', { position: index + 1, detail: error.detail });
+        }
+      }
+      return {
+        kind: step.kind,
+        title: step.title,
+        body,
+        choices: choices.length > 0 ? choices : null,
+        // The outcome is what every call must end with.
+        required: step.kind === 'outcome' ? true : (step.required ?? false),
+      };
+    });
+
+    const hours = input.callingHours ?? CAMPAIGN_DEFAULTS.callingHours;
+    if (hours.start >= hours.end) {
+      throw new ValidationError(
+        'callingHours.end',
+        'callingHours.end must be after callingHours.start',
+      ).say('campaigns.errors.hoursOrder');
+    }
+    return {
+      code: input.code,
+      name: input.name,
+      timezone: ianaTimeZone(input.timezone) ?? CAMPAIGN_DEFAULTS.timezone,
+      callingHours: {
+        days: [...hours.days].sort((a, b) => a - b),
+        start: hours.start,
+        end: hours.end,
+      },
+      appointmentMinutes: input.appointmentMinutes ?? CAMPAIGN_DEFAULTS.appointmentMinutes,
+      overlapPolicy: input.overlapPolicy ?? CAMPAIGN_DEFAULTS.overlapPolicy,
+      privateCallbackGraceMinutes:
+        input.privateCallbackGraceMinutes ?? CAMPAIGN_DEFAULTS.privateCallbackGraceMinutes,
+      steps,
+      statusIds: input.statusIds,
+      productIds: input.productIds ?? [],
+      agentIds: input.agentIds ?? [],
+      operatorIds: input.operatorIds ?? [],
+    };
+  }
+
+  /** Every linked id names a row that may be offered (read in the writing transaction). */
+  private async checkReferences(em: EntityManager, campaign: NormalisedCampaign): Promise<void> {
+    const statuses = await em.findBy(OutcomeStatus, { id: In(campaign.statusIds) });
+    const unknownStatuses = missing(campaign.statusIds, statuses);
+    const archived = statuses.filter((s) => s.archivedAt !== null).map((s) => s.id);
+    if (unknownStatuses.length > 0 || archived.length > 0) {
+      const parts = [
+        unknownStatuses.length ? `unknown status ids ${idList(unknownStatuses)}` : '',
+        archived.length ? `archived status ids ${idList(archived)}` : '',
+      ].filter(Boolean);
+      throw new ValidationError('statusIds', parts.join('; ')).say('campaigns.errors.statusIds', {
+        ids: idList([...unknownStatuses, ...archived]),
+      });
+    }
+    const byKey = new Map<number, string[]>();
+    for (const status of statuses) {
+      if (!status.quick || status.quickOrder === null) continue;
+      byKey.set(status.quickOrder, [...(byKey.get(status.quickOrder) ?? []), status.code]);
+    }
+    for (const [key, codes] of byKey) {
+      if (codes.length > 1) {
+        throw new ValidationError(
+          'statusIds',
+          `quick statuses ${codes.join(', ')} share quick key ${key}; a campaign needs distinct keys`,
+        ).say('campaigns.errors.quickOrder', { codes: codes.join(', '), key });
+      }
+    }
+
+    const products = await em.findBy(Product, { id: In(campaign.productIds) });
+    this.refuseUnusable('productIds', 'product', campaign.productIds, products, (p) => p.active);
+    const agents = await em.findBy(Agent, { id: In(campaign.agentIds) });
+    this.refuseUnusable('agentIds', 'agent', campaign.agentIds, agents, (a) => a.active);
+
+    const users = await em.findBy(User, { id: In(campaign.operatorIds) });
+    const notOperators = [
+      ...missing(campaign.operatorIds, users),
+      ...users.filter((u) => u.role !== 'operator' || !u.active).map((u) => u.id),
+    ];
+    if (notOperators.length > 0) {
+      throw new ValidationError(
+        'operatorIds',
+        `ids ${idList(notOperators)} are not active users with the operator role`,
+      ).say('campaigns.errors.operatorIds', { ids: idList(notOperators) });
+    }
+  }
+
+  private refuseUnusable<T extends { id: number }>(
+    field: string,
+    what: string,
+    ids: number[],
+    rows: T[],
+    usable: (row: T) => boolean,
+  ): void {
+    const unknown = missing(ids, rows);
+    const inactive = rows.filter((row) => !usable(row)).map((row) => row.id);
+    if (unknown.length === 0 && inactive.length === 0) return;
+    const parts = [
+      unknown.length ? `unknown ${what} ids ${idList(unknown)}` : '',
+      inactive.length ? `inactive ${what} ids ${idList(inactive)}` : '',
+    ].filter(Boolean);
+    throw new ValidationError(field, parts.join('; ')).say(`campaigns.errors.${field}`, {
+      ids: idList([...unknown, ...inactive]),
+    });
+  }
+
+  private async writeWorkflowAndLinks(
+    em: EntityManager,
+    campaignId: number,
+    campaign: NormalisedCampaign,
+  ): Promise<void> {
+    await em.insert(
+      CampaignStep,
+      campaign.steps.map((step, index) => ({ ...step, campaignId, position: index + 1 })),
+    );
+    await em.insert(
+      CampaignStatus,
+      campaign.statusIds.map((statusId) => ({ campaignId, statusId })),
+    );
+    if (campaign.productIds.length > 0)
+      await em.insert(
+        CampaignProduct,
+        campaign.productIds.map((productId) => ({ campaignId, productId })),
+      );
+    if (campaign.agentIds.length > 0)
+      await em.insert(
+        CampaignAgent,
+        campaign.agentIds.map((agentId) => ({ campaignId, agentId })),
+      );
+    if (campaign.operatorIds.length > 0)
+      await em.insert(
+        CampaignOperator,
+        campaign.operatorIds.map((userId) => ({ campaignId, userId })),
+      );
+  }
+
+  private async linksOf(campaignIds: number[]): Promise<Map<number, CampaignLinks>> {
+    const where = { campaignId: In(campaignIds) };
+    const [statuses, products, agents, operators] = await Promise.all([
+      this.dataSource.getRepository(CampaignStatus).findBy(where),
+      this.dataSource.getRepository(CampaignProduct).findBy(where),
+      this.dataSource.getRepository(CampaignAgent).findBy(where),
+      this.dataSource.getRepository(CampaignOperator).findBy(where),
+    ]);
+    const result = new Map<number, CampaignLinks>();
+    const of = (id: number): CampaignLinks => {
+      let links = result.get(id);
+      if (!links) result.set(id, (links = emptyLinks()));
+      return links;
+    };
+    for (const row of statuses) of(row.campaignId).statusIds.push(row.statusId);
+    for (const row of products) of(row.campaignId).productIds.push(row.productId);
+    for (const row of agents) of(row.campaignId).agentIds.push(row.agentId);
+    for (const row of operators) of(row.campaignId).operatorIds.push(row.userId);
+    return result;
+  }
+}
+
+function emptyLinks(): CampaignLinks {
+  return { statusIds: [], productIds: [], agentIds: [], operatorIds: [] };
+}
+
+function missing(ids: number[], rows: Array<{ id: number }>): number[] {
+  const found = new Set(rows.map((row) => row.id));
+  return ids.filter((id) => !found.has(id));
+}
+
+/** The preview's extra fields: texts (numbers are read as texts), at most 100 of them. */
+function previewFields(fields: Record<string, unknown> | undefined): Record<string, string> {
+  const entries = Object.entries(fields ?? {});
+  if (entries.length > 100) {
+    throw new ValidationError('contact.fields', 'contact.fields may have at most 100 fields');
+  }
+  const result: Record<string, string> = {};
+  for (const [key, value] of entries) {
+    if (typeof value !== 'string' && typeof value !== 'number') {
+      throw new ValidationError('contact.fields', `contact.fields.${key} must be a text`);
+    }
+    if (key.length > 64 || String(value).length > 1000) {
+      throw new ValidationError('contact.fields', `contact.fields.${key} is too long`);
+    }
+    result[key] = String(value);
+  }
+  return result;
+}

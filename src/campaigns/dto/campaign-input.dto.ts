@@ -1,0 +1,198 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayNotEmpty,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateBy,
+  ValidateNested,
+  type ValidationOptions,
+} from 'class-validator';
+import { STEP_KINDS, type StepKind } from '../campaign-step.entity';
+import { OVERLAP_POLICIES, type OverlapPolicy } from '../campaign.entity';
+import { ianaTimeZone } from '../time-zones';
+
+export const CAMPAIGN_CODE_PATTERN = /^[A-Z0-9_-]{1,32}$/;
+export const MAX_STEPS = 50;
+export const MAX_STEP_BODY = 20_000;
+export const MAX_CHOICES = 50;
+const MAX_LINKS = 500;
+
+const trim = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? value.trim() : value;
+const trimUpper = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? value.trim().toUpperCase() : value;
+
+function IsTimeZone(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    { name: 'isTimeZone', validator: { validate: (value) => ianaTimeZone(value) !== undefined } },
+    options,
+  );
+}
+
+/** A list of row ids: positive integers, each once. */
+function IdList(field: string): PropertyDecorator {
+  return (target, key) => {
+    IsArray({ message: `${field} must be an array of ids` })(target, key);
+    ArrayMaxSize(MAX_LINKS)(target, key);
+    ArrayUnique({ message: `${field} must not repeat an id` })(target, key);
+    IsInt({ each: true, message: `${field} must contain positive integer ids` })(target, key);
+    Min(1, { each: true, message: `${field} must contain positive integer ids` })(target, key);
+  };
+}
+
+export class CallingHoursDto {
+  @ApiProperty({ example: [1, 2, 3, 4, 5], description: 'ISO days, 1 = Monday … 7 = Sunday' })
+  @IsArray({ message: 'callingHours.days must be an array of days 1-7' })
+  @ArrayNotEmpty({ message: 'callingHours.days must name at least one day' })
+  @ArrayUnique({ message: 'callingHours.days must not repeat a day' })
+  @IsInt({ each: true, message: 'callingHours.days must be days 1-7 (1 = Monday)' })
+  @Min(1, { each: true, message: 'callingHours.days must be days 1-7 (1 = Monday)' })
+  @Max(7, { each: true, message: 'callingHours.days must be days 1-7 (1 = Monday)' })
+  days!: number[];
+
+  @ApiProperty({ example: '09:00' })
+  @IsString({ message: 'callingHours.start must be a time HH:MM' })
+  @Matches(/^([01]\d|2[0-3]):[0-5]\d$/, {
+    message: 'callingHours.start must be a time HH:MM between 00:00 and 23:59',
+  })
+  start!: string;
+
+  @ApiProperty({ example: '20:00', description: '"24:00" = until midnight' })
+  @IsString({ message: 'callingHours.end must be a time HH:MM' })
+  @Matches(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, {
+    message: 'callingHours.end must be a time HH:MM between 00:00 and 24:00',
+  })
+  end!: string;
+}
+
+export class CampaignStepDto {
+  @ApiProperty({ enum: STEP_KINDS })
+  @IsIn(STEP_KINDS, { message: `kind must be one of: ${STEP_KINDS.join(', ')}` })
+  kind!: StepKind;
+
+  @ApiProperty({ example: 'Saluto', maxLength: 200 })
+  @Transform(trim)
+  @IsString()
+  @MinLength(1, { message: 'title must not be empty' })
+  @MaxLength(200, { message: 'title must be at most 200 characters' })
+  title!: string;
+
+  @ApiPropertyOptional({
+    example: 'Buongiorno {{contact.firstName}}, sono {{operator.name}}.',
+    description: 'script: handlebars text with contact placeholders; question/consent: the text',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_STEP_BODY, { message: `body must be at most ${MAX_STEP_BODY} characters` })
+  body?: string;
+
+  @ApiPropertyOptional({ example: ['Sì', 'No'], description: 'question steps only' })
+  @IsOptional()
+  @IsArray({ message: 'choices must be an array of texts' })
+  @ArrayMaxSize(MAX_CHOICES, { message: `choices must be at most ${MAX_CHOICES}` })
+  @ArrayUnique({ message: 'choices must not repeat an answer' })
+  @IsString({ each: true, message: 'choices must be texts' })
+  @MinLength(1, { each: true, message: 'choices must not contain an empty answer' })
+  @MaxLength(200, { each: true, message: 'choices must be at most 200 characters each' })
+  choices?: string[];
+
+  @ApiPropertyOptional({ default: false })
+  @IsOptional()
+  @IsBoolean()
+  required?: boolean;
+}
+
+/** A whole campaign: what POST creates and PUT replaces (steps and links included). */
+export class CampaignInputDto {
+  @ApiProperty({ example: 'ENERGIA_2026', description: 'upper case letters, digits, _ and -' })
+  @Transform(trimUpper)
+  @IsString()
+  @Matches(CAMPAIGN_CODE_PATTERN, {
+    message: 'code must be 1-32 characters: upper-case letters, digits, _ or -',
+  })
+  code!: string;
+
+  @ApiProperty({ example: 'Energia casa 2026' })
+  @Transform(trim)
+  @IsString()
+  @MinLength(1, { message: 'name must not be empty' })
+  @MaxLength(200, { message: 'name must be at most 200 characters' })
+  name!: string;
+
+  @ApiPropertyOptional({ example: 'Europe/Rome', default: 'Europe/Rome' })
+  @IsOptional()
+  @IsString()
+  @IsTimeZone({ message: 'timezone must be an IANA time zone such as Europe/Rome' })
+  timezone?: string;
+
+  @ApiPropertyOptional({
+    type: CallingHoursDto,
+    description: 'default: Monday-Friday 09:00-20:00',
+  })
+  @IsOptional()
+  @IsObject({ message: 'callingHours must be an object {days, start, end}' })
+  @ValidateNested()
+  @Type(() => CallingHoursDto)
+  callingHours?: CallingHoursDto;
+
+  @ApiProperty({ type: [CampaignStepDto], description: 'in order; exactly one outcome step' })
+  @IsArray({ message: 'steps must be an array of steps' })
+  @ArrayMaxSize(MAX_STEPS, { message: `steps must be at most ${MAX_STEPS}` })
+  @ValidateNested({ each: true, message: 'steps must be a list of step objects' })
+  @Type(() => CampaignStepDto)
+  steps!: CampaignStepDto[];
+
+  @ApiProperty({ example: [1, 2, 3], description: 'allowed outcome statuses' })
+  @IdList('statusIds')
+  @ArrayNotEmpty({ message: 'statusIds must name at least one outcome status' })
+  statusIds!: number[];
+
+  @ApiPropertyOptional({ example: [1] })
+  @IsOptional()
+  @IdList('productIds')
+  productIds?: number[];
+
+  @ApiPropertyOptional({ example: [1] })
+  @IsOptional()
+  @IdList('agentIds')
+  agentIds?: number[];
+
+  @ApiPropertyOptional({ example: [5, 6], description: 'users with the operator role' })
+  @IsOptional()
+  @IdList('operatorIds')
+  operatorIds?: number[];
+
+  @ApiPropertyOptional({ default: 60, minimum: 5, maximum: 480 })
+  @IsOptional()
+  @IsInt({ message: 'appointmentMinutes must be an integer' })
+  @Min(5, { message: 'appointmentMinutes must be between 5 and 480' })
+  @Max(480, { message: 'appointmentMinutes must be between 5 and 480' })
+  appointmentMinutes?: number;
+
+  @ApiPropertyOptional({ enum: OVERLAP_POLICIES, default: 'reject' })
+  @IsOptional()
+  @IsIn(OVERLAP_POLICIES, {
+    message: `overlapPolicy must be one of: ${OVERLAP_POLICIES.join(', ')}`,
+  })
+  overlapPolicy?: OverlapPolicy;
+
+  @ApiPropertyOptional({ default: 30, minimum: 0, maximum: 1440 })
+  @IsOptional()
+  @IsInt({ message: 'privateCallbackGraceMinutes must be an integer' })
+  @Min(0, { message: 'privateCallbackGraceMinutes must be between 0 and 1440' })
+  @Max(1440, { message: 'privateCallbackGraceMinutes must be between 0 and 1440' })
+  privateCallbackGraceMinutes?: number;
+}

@@ -1,0 +1,125 @@
+import type { CampaignStep, StepKind } from '../campaign-step.entity';
+import type { CallingHours, Campaign, CampaignState, OverlapPolicy } from '../campaign.entity';
+
+export interface CampaignStepView {
+  id: number;
+  position: number;
+  kind: StepKind;
+  title: string;
+  body: string | null;
+  choices: string[] | null;
+  required: boolean;
+}
+
+/** A campaign as the API answers it: settings, the ordered workflow and the linked ids. */
+export interface CampaignView {
+  id: number;
+  code: string;
+  name: string;
+  timezone: string;
+  callingHours: CallingHours;
+  appointmentMinutes: number;
+  overlapPolicy: OverlapPolicy;
+  privateCallbackGraceMinutes: number;
+  state: CampaignState;
+  steps: CampaignStepView[];
+  statusIds: number[];
+  productIds: number[];
+  agentIds: number[];
+  operatorIds: number[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface CampaignLinks {
+  statusIds: number[];
+  productIds: number[];
+  agentIds: number[];
+  operatorIds: number[];
+}
+
+export function toStepView(step: CampaignStep): CampaignStepView {
+  return {
+    id: step.id,
+    position: step.position,
+    kind: step.kind,
+    title: step.title,
+    body: step.body,
+    choices: step.choices,
+    required: step.required,
+  };
+}
+
+export function toCampaignView(
+  campaign: Campaign,
+  steps: CampaignStep[],
+  links: CampaignLinks,
+): CampaignView {
+  return {
+    id: campaign.id,
+    code: campaign.code,
+    name: campaign.name,
+    timezone: campaign.timezone,
+    callingHours: campaign.callingHours,
+    appointmentMinutes: campaign.appointmentMinutes,
+    overlapPolicy: campaign.overlapPolicy,
+    privateCallbackGraceMinutes: campaign.privateCallbackGraceMinutes,
+    state: campaign.state,
+    steps: [...steps].sort((a, b) => a.position - b.position).map(toStepView),
+    statusIds: [...links.statusIds].sort((a, b) => a - b),
+    productIds: [...links.productIds].sort((a, b) => a - b),
+    agentIds: [...links.agentIds].sort((a, b) => a - b),
+    operatorIds: [...links.operatorIds].sort((a, b) => a - b),
+    createdAt: campaign.createdAt.toISOString(),
+    updatedAt: campaign.updatedAt.toISOString(),
+  };
+}
+
+/** A row of the campaigns page. */
+export interface CampaignSummary {
+  id: number;
+  code: string;
+  name: string;
+  state: CampaignState;
+  statusCount: number;
+  operatorCount: number;
+  contactCount: number;
+}
+
+/** What the detail and form pages show of the linked rows. */
+export interface StatusOption {
+  id: number;
+  code: string;
+  label: string;
+  labelEn: string | null;
+  type: string;
+  color: string;
+  quick: boolean;
+  quickOrder: number | null;
+  archived: boolean;
+}
+export interface ProductOption {
+  id: number;
+  code: string;
+  name: string;
+  active: boolean;
+}
+export interface AgentOption {
+  id: number;
+  name: string;
+  zones: string[];
+  active: boolean;
+}
+export interface OperatorOption {
+  id: number;
+  username: string;
+  displayName: string;
+  active: boolean;
+}
+
+export interface CampaignOptions {
+  statuses: StatusOption[];
+  products: ProductOption[];
+  agents: AgentOption[];
+  operators: OperatorOption[];
+}
