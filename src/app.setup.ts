@@ -21,6 +21,20 @@ export const SESSION_COOKIE = 'esito.sid';
 /** Nest's own body parsers are off (see main.ts) so that these errors can name `body`. */
 export const NEST_APP_OPTIONS = { bufferLogs: true, bodyParser: false } as const;
 
+/**
+ * express-session may send a redirect before its write has landed, and the browser can
+ * then load the next page from the old session, without the flash or the refused form's
+ * input. Every redirect therefore waits for the session write.
+ */
+function saveSessionBeforeRedirect(req: Request, res: Response, next: NextFunction): void {
+  const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
+  res.redirect = (...args: unknown[]) => {
+    if (!req.session) return redirect(...args);
+    req.session.save(() => redirect(...args));
+  };
+  next();
+}
+
 function bodyParserErrors(error: unknown, _req: Request, _res: Response, next: NextFunction): void {
   const message =
     typeof error === 'object' && error !== null ? bodyParserMessage(error) : undefined;
@@ -94,6 +108,7 @@ export async function configureApp(app: NestExpressApplication): Promise<void> {
   app.use(express.urlencoded({ extended: true, limit: '1mb' }));
   app.use(express.text({ type: ['text/csv', 'text/plain'], limit: '20mb' }));
   app.use(bodyParserErrors);
+  app.use(saveSessionBeforeRedirect);
   app.use(formBody);
   app.use(csrfProtection);
 
