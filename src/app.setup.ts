@@ -106,7 +106,7 @@ export async function configureApp(app: NestExpressApplication): Promise<void> {
   );
   app.use(express.json({ limit: '1mb' }));
   app.use(express.urlencoded({ extended: true, limit: '1mb' }));
-  app.use(express.text({ type: ['text/csv', 'text/plain'], limit: '20mb' }));
+  // CSV uploads are not parsed here: the import streams the request (src/contacts/csv).
   app.use(bodyParserErrors);
   app.use(saveSessionBeforeRedirect);
   app.use(formBody);

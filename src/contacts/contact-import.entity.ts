@@ -8,6 +8,7 @@ import {
   PrimaryGeneratedColumn,
 } from 'typeorm';
 import { Campaign } from '../campaigns/campaign.entity';
+import type { StoredImportEntry } from './dto/import-summary.view';
 
 export const IMPORT_STATES = ['running', 'done', 'failed'] as const;
 export type ImportState = (typeof IMPORT_STATES)[number];
@@ -56,9 +57,9 @@ export class ContactImport {
   @Column({ name: 'skipped_duplicates', type: 'integer', default: 0 })
   skippedDuplicates!: number;
 
-  /** The first errors, [{line, message}] (capped; `errorCount` has them all). */
+  /** The first error lines (capped; `errorCount` has them all), then the failure if any. */
   @Column({ type: 'simple-json' })
-  errors!: Array<{ line: number; message: string }>;
+  errors!: StoredImportEntry[];
 
   @Column({ name: 'error_count', type: 'integer', default: 0 })
   errorCount!: number;

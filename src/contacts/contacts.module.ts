@@ -1,9 +1,23 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { Campaign } from '../campaigns/campaign.entity';
+import { CampaignOperator } from '../campaigns/campaign-operator.entity';
+import { DoNotCallModule } from '../do-not-call/do-not-call.module';
+import { OutcomeStatus } from '../outcome-statuses/outcome-status.entity';
 import { Contact } from './contact.entity';
 import { ContactImport } from './contact-import.entity';
+import { ContactImportService } from './contact-import.service';
+import { ContactsApiController } from './contacts.api.controller';
+import { ContactsController } from './contacts.controller';
+import { ContactsService } from './contacts.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Contact, ContactImport])],
+  imports: [
+    TypeOrmModule.forFeature([Contact, ContactImport, Campaign, CampaignOperator, OutcomeStatus]),
+    DoNotCallModule,
+  ],
+  controllers: [ContactsController, ContactsApiController],
+  providers: [ContactsService, ContactImportService],
+  exports: [ContactsService, ContactImportService],
 })
 export class ContactsModule {}

@@ -1,8 +1,16 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DoNotCallApiController } from './do-not-call.api.controller';
+import { DoNotCallController } from './do-not-call.controller';
 import { DoNotCallNumber } from './do-not-call-number.entity';
+import { DoNotCallService } from './do-not-call.service';
+import { phoneNumbersProvider } from './phone-numbers.provider';
 
 @Module({
   imports: [TypeOrmModule.forFeature([DoNotCallNumber])],
+  controllers: [DoNotCallController, DoNotCallApiController],
+  providers: [DoNotCallService, phoneNumbersProvider],
+  // Dispatch asks isBlocked(); contacts share the phone normaliser.
+  exports: [DoNotCallService, phoneNumbersProvider],
 })
 export class DoNotCallModule {}

@@ -8,7 +8,11 @@ const { csrfSynchronisedProtection, generateToken } = csrfSync({
     const fromBody = (req.body as Record<string, unknown> | undefined)?._csrf;
     if (typeof fromBody === 'string') return fromBody;
     const fromHeader = req.headers['x-csrf-token'];
-    return typeof fromHeader === 'string' ? fromHeader : undefined;
+    if (typeof fromHeader === 'string') return fromHeader;
+    // A multipart upload (a CSV import without scripts) is streamed, never parsed before
+    // the route, so its form carries the token in its action URL instead.
+    const fromQuery = (req.query as Record<string, unknown> | undefined)?._csrf;
+    return req.is('multipart/form-data') && typeof fromQuery === 'string' ? fromQuery : undefined;
   },
 });
 

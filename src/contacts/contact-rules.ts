@@ -1,0 +1,104 @@
+/**
+ * What a contact may hold, shared by the add-one form/API (through the DTO) and the CSV
+ * import (checked row by row here, without class-validator, for speed). The limits match
+ * the columns of the contacts table.
+ */
+export const CONTACT_LIMITS = {
+  firstName: 100,
+  lastName: 100,
+  email: 254,
+  city: 100,
+  province: 8,
+  /** Extra columns of an imported list kept as custom fields. */
+  customFields: 50,
+  customFieldKey: 64,
+  customFieldValue: 500,
+} as const;
+
+/** The columns a CSV header may name (the JSON field names), the first three required. */
+export const STANDARD_COLUMNS = [
+  'firstName',
+  'lastName',
+  'phone',
+  'email',
+  'language',
+  'city',
+  'province',
+] as const;
+export type StandardColumn = (typeof STANDARD_COLUMNS)[number];
+export const REQUIRED_COLUMNS: readonly StandardColumn[] = ['firstName', 'lastName', 'phone'];
+
+/** Deliberately simple: something@something.tld without spaces (the dialer does not mail). */
+export const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+export const LANGUAGE_PATTERN = /^[a-z]{2}$/;
+export const CUSTOM_FIELD_KEY_PATTERN = /^[^\s][^\r\n]*$/;
+
+/** Why a value was refused: the rule's name (pages translate it) and what it needs to say so. */
+export interface RuleBreak {
+  field: string;
+  rule:
+    'required' | 'tooLong' | 'invalidPhone' | 'invalidEmail' | 'invalidLanguage' | 'extraValues';
+  max?: number;
+  count?: number;
+  /** The refused value as shown back: one line, at most 40 characters. */
+  value?: string;
+}
+
+/** Line breaks (and the spaces around them) inside a one-line value become one space. */
+export function oneLine(value: string): string {
+  return value.replace(/\s*[\r\n]+\s*/g, ' ');
+}
+
+/** A value as an error shows it back: on one line, cut at 40 characters. */
+export function shown(value: string): string {
+  const flat = value.replace(/[\r\n\t]+/g, ' ');
+  return flat.length > 40 ? `${flat.slice(0, 37)}...` : flat;
+}
+
+/** A value shown back in an error message, in double quotes. */
+export function quoted(value: string): string {
+  return `"${shown(value)}"`;
+}
+
+export function tooLong(field: string, max: number): RuleBreak {
+  return { field, rule: 'tooLong', max };
+}
+
+export function required(field: string): RuleBreak {
+  return { field, rule: 'required' };
+}
+
+export function invalidPhone(value: string): RuleBreak {
+  return { field: 'phone', rule: 'invalidPhone', value: shown(value) };
+}
+
+export function invalidEmail(value: string): RuleBreak {
+  return { field: 'email', rule: 'invalidEmail', value: shown(value) };
+}
+
+export function invalidLanguage(value: string): RuleBreak {
+  return { field: 'language', rule: 'invalidLanguage', value: shown(value) };
+}
+
+export function extraValues(count: number, columns: number): RuleBreak {
+  return { field: 'row', rule: 'extraValues', count, max: columns };
+}
+
+/** The English message of a broken rule (the API's words; pages translate the rule). */
+export function ruleMessage(problem: RuleBreak): string {
+  const value = `"${problem.value ?? ''}"`;
+  switch (problem.rule) {
+    case 'required':
+      return `${problem.field} is required`;
+    case 'tooLong':
+      return `${problem.field} must be at most ${problem.max ?? 0} characters`;
+    case 'invalidPhone':
+      return `phone ${value} is not a valid phone number`;
+    case 'invalidEmail':
+      return `email ${value} is not a valid e-mail address`;
+    case 'invalidLanguage':
+      return `language ${value} must be a two-letter code such as "it"`;
+    case 'extraValues':
+      return `the row has ${problem.count ?? 0} values but the header names ${problem.max ?? 0} columns`;
+  }
+}

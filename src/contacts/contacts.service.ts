@@ -1,0 +1,373 @@
+import { Readable } from 'node:stream';
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Brackets, In, Repository, SelectQueryBuilder } from 'typeorm';
+import { CampaignOperator } from '../campaigns/campaign-operator.entity';
+import { Campaign } from '../campaigns/campaign.entity';
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  ValidationError,
+} from '../common/errors/domain-errors';
+import type { AuthenticatedUser } from '../common/http/request-context';
+import { isUniqueViolation } from '../common/errors/unique-violation';
+import { DoNotCallService } from '../do-not-call/do-not-call.service';
+import { OutcomeStatus } from '../outcome-statuses/outcome-status.entity';
+import { Contact } from './contact.entity';
+import { quoted, STANDARD_COLUMNS } from './contact-rules';
+import { ContactPage, ContactPageQuery, decodeCursor, encodeCursor } from './dto/contact-page';
+import {
+  ContactDetailView,
+  ContactSearchRow,
+  ContactView,
+  toContactView,
+} from './dto/contact.view';
+import { CreateContactDto } from './dto/create-contact.dto';
+import { PhoneNumbers } from './phone-number';
+import { escapeLike, LIKE_ESCAPE } from './sql-dialect';
+
+export const PAGE_SIZE = 50;
+export const SEARCH_LIMIT = 50;
+const EXPORT_BATCH = 2000;
+/** Custom field columns an export can carry (a campaign's lists rarely have more than a few). */
+const EXPORT_MAX_CUSTOM_COLUMNS = 200;
+
+export interface CampaignHeading {
+  id: number;
+  code: string;
+  name: string;
+}
+
+@Injectable()
+export class ContactsService {
+  constructor(
+    @InjectRepository(Contact) private readonly contacts: Repository<Contact>,
+    @InjectRepository(Campaign) private readonly campaigns: Repository<Campaign>,
+    @InjectRepository(CampaignOperator)
+    private readonly campaignOperators: Repository<CampaignOperator>,
+    @InjectRepository(OutcomeStatus) private readonly statuses: Repository<OutcomeStatus>,
+    private readonly doNotCall: DoNotCallService,
+    private readonly phones: PhoneNumbers,
+  ) {}
+
+  async campaign(id: number): Promise<CampaignHeading> {
+    const campaign = await this.campaigns.findOne({
+      where: { id },
+      select: { id: true, code: true, name: true },
+    });
+    if (!campaign) throw new NotFoundError('campaign', id);
+    return { id: campaign.id, code: campaign.code, name: campaign.name };
+  }
+
+  async create(campaignId: number, dto: CreateContactDto): Promise<ContactView> {
+    await this.campaign(campaignId);
+    const phone = this.phones.normalise(dto.phone);
+    if (!phone) {
+      throw new ValidationError('phone', `${quoted(dto.phone)} is not a valid phone number`).say(
+        'contacts.errors.invalidPhone',
+        { value: dto.phone.slice(0, 40) },
+      );
+    }
+    if ((await this.doNotCall.isBlocked([phone])).size > 0) {
+      throw new ConflictError(`phone ${phone} is on the do-not-call list`, 'phone').say(
+        'contacts.errors.doNotCall',
+        { phone },
+      );
+    }
+    const fields = dto.fields && Object.keys(dto.fields).length > 0 ? trimmed(dto.fields) : null;
+    try {
+      // The unique index on (campaign_id, phone) decides between two people adding one number.
+      const saved = await this.contacts.save(
+        this.contacts.create({
+          campaignId,
+          firstName: dto.firstName,
+          lastName: dto.lastName,
+          phone,
+          email: dto.email || null,
+          language: dto.language || null,
+          city: dto.city || null,
+          province: dto.province || null,
+          fields,
+          state: 'new',
+          attempts: 0,
+          lastStatusId: null,
+          lastOutcomeAt: null,
+        }),
+      );
+      return toContactView(saved);
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new ConflictError(`phone ${phone} is already in this campaign`, 'phone').say(
+          'contacts.errors.duplicatePhone',
+          { phone },
+        );
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * A contact with its history. Admins and coordinators see any; an operator only the
+   * contacts of campaigns they are assigned to; backoffice none.
+   */
+  async detail(id: number, user: AuthenticatedUser): Promise<ContactDetailView> {
+    const contact = await this.contacts.findOneBy({ id });
+    if (!contact) throw new NotFoundError('contact', id);
+    if (user.role === 'operator') {
+      const assigned = await this.campaignOperators.existsBy({
+        campaignId: contact.campaignId,
+        userId: user.id,
+      });
+      if (!assigned) throw new ForbiddenError(`contact ${id} is not in one of your campaigns`);
+    } else if (user.role !== 'admin' && user.role !== 'coordinator') {
+      throw new ForbiddenError(`role "${user.role}" may not open contacts`);
+    }
+    const [campaign, statuses] = await Promise.all([
+      this.campaign(contact.campaignId),
+      this.statusesById([contact.lastStatusId]),
+    ]);
+    return {
+      ...toContactView(contact, statuses.get(contact.lastStatusId ?? 0) ?? null),
+      campaign,
+      // Filled by the issues that record calls, callbacks, contracts and appointments.
+      interactions: [],
+      callbacks: [],
+      contracts: [],
+      appointments: [],
+    };
+  }
+
+  /**
+   * A page of a campaign's contacts in last-name order, optionally filtered by name or
+   * phone. Keyset paging on (last_name, id) walks the (campaign_id, last_name) index, so
+   * page 20,000 costs what page 1 does.
+   */
+  async page(campaignId: number, query: ContactPageQuery): Promise<ContactPage> {
+    await this.campaign(campaignId);
+    const after = decodeCursor(query.after, 'after');
+    const before = decodeCursor(query.before, 'before');
+    const builder = this.contacts
+      .createQueryBuilder('c')
+      .where('c.campaignId = :campaignId', { campaignId });
+    this.applySearch(builder, query.q);
+    const backwards = before !== null;
+    const cursor = before ?? after;
+    if (cursor) {
+      const op = backwards ? '<' : '>';
+      builder.andWhere(
+        new Brackets((w) =>
+          w
+            .where(`c.lastName ${op} :cursorName`)
+            .orWhere(`(c.lastName = :cursorName AND c.id ${op} :cursorId)`),
+        ),
+        { cursorName: cursor.lastName, cursorId: cursor.id },
+      );
+    }
+    const direction = backwards ? 'DESC' : 'ASC';
+    const rows = await builder
+      .orderBy('c.lastName', direction)
+      .addOrderBy('c.id', direction)
+      .limit(PAGE_SIZE + 1)
+      .getMany();
+    const more = rows.length > PAGE_SIZE;
+    const pageRows = rows.slice(0, PAGE_SIZE);
+    if (backwards) pageRows.reverse();
+    const first = pageRows[0];
+    const last = pageRows[pageRows.length - 1];
+    const statuses = await this.statusesById(pageRows.map((c) => c.lastStatusId));
+    return {
+      contacts: pageRows.map((c) => toContactView(c, statuses.get(c.lastStatusId ?? 0) ?? null)),
+      next: last && (backwards || more) ? encodeCursor(last) : null,
+      previous: first && (backwards ? more : cursor !== null) ? encodeCursor(first) : null,
+    };
+  }
+
+  countInCampaign(campaignId: number): Promise<number> {
+    return this.contacts.countBy({ campaignId });
+  }
+
+  /** Contacts of every campaign matching a name or a phone (at most 50, by last name). */
+  async search(q: string): Promise<ContactSearchRow[]> {
+    const text = q.trim();
+    if (text === '') return [];
+    const builder = this.contacts.createQueryBuilder('c');
+    this.applySearch(builder, text);
+    const rows = await builder
+      .orderBy('c.lastName', 'ASC')
+      .addOrderBy('c.id', 'ASC')
+      .limit(SEARCH_LIMIT)
+      .getMany();
+    const campaignIds = [...new Set(rows.map((c) => c.campaignId))];
+    const [campaigns, statuses] = await Promise.all([
+      campaignIds.length
+        ? this.campaigns.find({
+            where: { id: In(campaignIds) },
+            select: { id: true, code: true, name: true },
+          })
+        : Promise.resolve([]),
+      this.statusesById(rows.map((c) => c.lastStatusId)),
+    ]);
+    const byId = new Map(campaigns.map((c) => [c.id, { id: c.id, code: c.code, name: c.name }]));
+    return rows.map((c) => ({
+      ...toContactView(c, statuses.get(c.lastStatusId ?? 0) ?? null),
+      campaign: byId.get(c.campaignId) ?? null,
+    }));
+  }
+
+  /**
+   * The campaign's contacts as CSV rows (header first), read in keyset batches so that a
+   * million contacts stream out in flat memory. The columns are the import's, so an export
+   * can be imported again, then the contact's state and last outcome.
+   */
+  async exportRows(campaignId: number): Promise<Readable> {
+    await this.campaign(campaignId);
+    const customKeys = await this.customFieldKeys(campaignId);
+    const contacts = this.contacts;
+    const statusesById = (ids: Array<number | null>) => this.statusesById(ids);
+    async function* rows(): AsyncGenerator<string[]> {
+      yield [
+        ...STANDARD_COLUMNS,
+        ...customKeys,
+        'state',
+        'attempts',
+        'lastStatusCode',
+        'lastStatusLabel',
+        'lastOutcomeAt',
+      ];
+      let cursor: { lastName: string; id: number } | null = null;
+      for (;;) {
+        const batch = await keysetBatch(contacts, campaignId, cursor);
+        if (batch.length === 0) return;
+        const statuses = await statusesById(batch.map((c) => c.lastStatusId));
+        for (const c of batch) {
+          const status = statuses.get(c.lastStatusId ?? 0);
+          yield [
+            safeCell(c.firstName),
+            safeCell(c.lastName),
+            c.phone,
+            safeCell(c.email ?? ''),
+            c.language ?? '',
+            safeCell(c.city ?? ''),
+            safeCell(c.province ?? ''),
+            ...customKeys.map((key) => safeCell(c.fields?.[key] ?? '')),
+            c.state,
+            String(c.attempts),
+            status?.code ?? '',
+            safeCell(status?.label ?? ''),
+            c.lastOutcomeAt?.toISOString() ?? '',
+          ];
+        }
+        const last = batch[batch.length - 1]!;
+        cursor = { lastName: last.lastName, id: last.id };
+      }
+    }
+    return Readable.from(rows());
+  }
+
+  /** Every custom field name used in the campaign, in the order first met. */
+  private async customFieldKeys(campaignId: number): Promise<string[]> {
+    const keys = new Set<string>();
+    let cursor: { lastName: string; id: number } | null = null;
+    for (;;) {
+      const batch = await keysetBatch(this.contacts, campaignId, cursor, true);
+      if (batch.length === 0) break;
+      for (const c of batch) {
+        for (const key of Object.keys(c.fields ?? {})) {
+          if (keys.size < EXPORT_MAX_CUSTOM_COLUMNS && !STANDARD_COLUMNS.includes(key as never))
+            keys.add(key);
+        }
+      }
+      const last = batch[batch.length - 1]!;
+      cursor = { lastName: last.lastName, id: last.id };
+    }
+    return [...keys];
+  }
+
+  /** Name or phone: a phone is looked up in E.164 (exact, or its first digits). */
+  private applySearch(builder: SelectQueryBuilder<Contact>, q: string | undefined): void {
+    const text = q?.trim() ?? '';
+    if (text === '') return;
+    if (text.length > 100) throw new ValidationError('q', 'q must be at most 100 characters');
+    const phone = this.phones.searchFor(text);
+    if (phone) {
+      if ('exact' in phone) builder.andWhere('c.phone = :phone', { phone: phone.exact });
+      else
+        builder.andWhere(`c.phone LIKE :phonePrefix ${LIKE_ESCAPE}`, {
+          phonePrefix: `${escapeLike(phone.prefix)}%`,
+        });
+      return;
+    }
+    const words = text.split(/\s+/);
+    const whole = `${escapeLike(text)}%`;
+    builder.andWhere(
+      new Brackets((w) => {
+        w.where(`c.lastName LIKE :whole ${LIKE_ESCAPE}`, { whole }).orWhere(
+          `c.firstName LIKE :whole ${LIKE_ESCAPE}`,
+        );
+        if (words.length > 1) {
+          const head = `${escapeLike(words[0]!)}%`;
+          const rest = `${escapeLike(words.slice(1).join(' '))}%`;
+          w.orWhere(
+            `(c.firstName LIKE :head ${LIKE_ESCAPE} AND c.lastName LIKE :rest ${LIKE_ESCAPE})`,
+            { head, rest },
+          ).orWhere(
+            `(c.lastName LIKE :head ${LIKE_ESCAPE} AND c.firstName LIKE :rest ${LIKE_ESCAPE})`,
+          );
+        }
+      }),
+    );
+  }
+
+  private async statusesById(ids: Array<number | null>): Promise<Map<number, OutcomeStatus>> {
+    const wanted = [...new Set(ids.filter((id): id is number => id !== null))];
+    if (wanted.length === 0) return new Map();
+    const found = await this.statuses.findBy({ id: In(wanted) });
+    return new Map(found.map((s) => [s.id, s]));
+  }
+}
+
+/** The next contacts of a campaign after `cursor` in (last_name, id) order. */
+function keysetBatch(
+  contacts: Repository<Contact>,
+  campaignId: number,
+  cursor: { lastName: string; id: number } | null,
+  withFieldsOnly = false,
+): Promise<Contact[]> {
+  const builder = contacts.createQueryBuilder('c').where('c.campaignId = :campaignId', {
+    campaignId,
+  });
+  if (withFieldsOnly) builder.andWhere('c.fields IS NOT NULL');
+  if (cursor) {
+    builder.andWhere(
+      new Brackets((w) =>
+        w
+          .where('c.lastName > :cursorName')
+          .orWhere('(c.lastName = :cursorName AND c.id > :cursorId)'),
+      ),
+      { cursorName: cursor.lastName, cursorId: cursor.id },
+    );
+  }
+  return builder
+    .orderBy('c.lastName', 'ASC')
+    .addOrderBy('c.id', 'ASC')
+    .limit(EXPORT_BATCH)
+    .getMany();
+}
+
+/**
+ * A spreadsheet runs a cell starting with = + - @ as a formula: such text is prefixed with
+ * a quote (a phone in E.164 is left as it is: digits after + are no formula).
+ */
+export function safeCell(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) && !/^\+[0-9]+$/.test(value) ? `'${value}` : value;
+}
+
+function trimmed(fields: Record<string, string>): Record<string, string> | null {
+  const kept = Object.fromEntries(
+    Object.entries(fields)
+      .map(([key, value]) => [key.trim(), value.trim()] as const)
+      .filter(([, value]) => value !== ''),
+  );
+  return Object.keys(kept).length > 0 ? kept : null;
+}

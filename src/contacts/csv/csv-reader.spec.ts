@@ -1,0 +1,112 @@
+import { Readable } from 'node:stream';
+import { CsvFileError, CsvReader, sniffDelimiter } from './csv-reader';
+import { firstInvalidUtf8, incompleteTailStart } from './utf8';
+
+/** Reads a file given as chunks (to cut it anywhere) into [line, ...values] rows. */
+async function read(chunks: Array<string | Buffer>): Promise<Array<[number, ...string[]]>> {
+  const reader = new CsvReader();
+  const rows: Array<[number, ...string[]]> = [];
+  for await (const records of reader.records(Readable.from(chunks.map((c) => Buffer.from(c)))))
+    for (const r of records) rows.push([r.line, ...r.values]);
+  return rows;
+}
+
+async function failure(chunks: Array<string | Buffer>): Promise<CsvFileError> {
+  try {
+    await read(chunks);
+  } catch (error) {
+    if (error instanceof CsvFileError) return error;
+    throw error;
+  }
+  throw new Error('the file was read without an error');
+}
+
+describe('CsvReader', () => {
+  it('gives each record the line it starts on, counting quoted values that span lines', async () => {
+    for (const eol of ['\n', '\r\n', '\r']) {
+      const file = ['a,b', '1,2', '"x', 'y",3', '', '4,5', '"p', 'q', 'r",6', '7,8'].join(eol);
+      expect((await read([file])).map((r) => r[0])).toEqual([1, 2, 3, 6, 7, 10]);
+    }
+    // A CRLF file whose quoted values hold CRLF too (csv-parse alone counts those twice).
+    const crlf = 'a,b\r\n"x\r\ny",1\r\n"p\r\nq\r\nr",2\r\n3,4\r\n';
+    expect((await read([crlf])).map((r) => r[0])).toEqual([1, 2, 4, 7]);
+    expect((await read([crlf]))[1]).toEqual([2, 'x\r\ny', '1']);
+  });
+
+  it('reads the same records whatever the chunk boundaries, even inside a character', async () => {
+    const file = Buffer.from('firstName,città\nNicolò,"Forlì\nCesena"\nZoë,Aosta\n');
+    const whole = await read([file]);
+    for (let cut = 1; cut < file.length; cut++) {
+      expect(await read([file.subarray(0, cut), file.subarray(cut)])).toEqual(whole);
+    }
+    expect(whole).toEqual([
+      [1, 'firstName', 'città'],
+      [2, 'Nicolò', 'Forlì\nCesena'],
+      [4, 'Zoë', 'Aosta'],
+    ]);
+  });
+
+  it('picks the delimiter from the header line and drops a BOM', async () => {
+    expect(sniffDelimiter(Buffer.from('firstName;lastName;phone\n'))).toBe(';');
+    expect(sniffDelimiter(Buffer.from('"a;b",c\n'))).toBe(',');
+    expect(sniffDelimiter(Buffer.from('a\tb\tc'))).toBe('\t');
+    expect(await read(['\uFEFFa;b\n1;2,5\n'])).toEqual([
+      [1, 'a', 'b'],
+      [2, '1', '2,5'],
+    ]);
+  });
+
+  it('names the line of the first byte that is not UTF-8', async () => {
+    const latin1 = Buffer.concat([
+      Buffer.from('a,b\n1,2\n3,'),
+      Buffer.from([0xe0]),
+      Buffer.from('\n'),
+    ]);
+    const error = await failure([latin1]);
+    expect(error.code).toBe('encoding');
+    expect(error.line).toBe(3);
+    expect(error.message).toMatch(/^line 3 is not valid UTF-8/);
+    // Cut at the end of the file: an unfinished character.
+    expect((await failure([Buffer.from([0x61, 0x0a, 0xc3])])).line).toBe(2);
+    expect((await failure([Buffer.from([0xff, 0xfe, 0x61, 0x00])])).code).toBe('utf16');
+  });
+
+  it('says which line a broken quote is on', async () => {
+    const notClosed = await failure(['a,b\n1,2\n\n"x,3\n4,5\n6,7\n']);
+    expect([notClosed.code, notClosed.line]).toEqual(['quoteNotClosed', 4]);
+    const opening = await failure(['a,b\n1,2\nx"y,3\n']);
+    expect([opening.code, opening.line]).toEqual(['badQuote', 3]);
+    const closing = await failure(['a,b\n"multi\nline",1\n"x"y,3\n']);
+    expect([closing.code, closing.line]).toEqual(['badQuote', 4]);
+  });
+
+  it('refuses a record longer than 64 KB (a file that is not CSV) at once', async () => {
+    const error = await failure(['a,b\n1,2\n', 'z'.repeat(70_000)]);
+    expect([error.code, error.line]).toEqual(['recordTooLarge', 3]);
+  });
+
+  it('reads nothing from an empty file', async () => {
+    expect(await read([])).toEqual([]);
+    expect(await read(['\n\n'])).toEqual([]);
+  });
+});
+
+describe('UTF-8 helpers', () => {
+  it('finds where an unfinished character starts', () => {
+    const euro = Buffer.from('a€'); // 61 e2 82 ac
+    expect(incompleteTailStart(euro)).toBe(4);
+    expect(incompleteTailStart(euro.subarray(0, 3))).toBe(1);
+    expect(incompleteTailStart(euro.subarray(0, 2))).toBe(1);
+    expect(incompleteTailStart(Buffer.from('ab'))).toBe(2);
+  });
+
+  it('agrees with the native check on random bytes', () => {
+    for (let i = 0; i < 2000; i++) {
+      const bytes = Buffer.from(Array.from({ length: 12 }, () => Math.floor(Math.random() * 256)));
+      const valid = Buffer.from(bytes.toString('utf8'), 'utf8').equals(bytes);
+      expect(firstInvalidUtf8(bytes) === -1).toBe(valid);
+    }
+    expect(firstInvalidUtf8(Buffer.from([0x61, 0xed, 0xa0, 0x80]))).toBe(1); // a surrogate
+    expect(firstInvalidUtf8(Buffer.from([0xc0, 0xaf]))).toBe(0); // overlong
+  });
+});

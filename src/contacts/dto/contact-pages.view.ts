@@ -1,0 +1,88 @@
+import type { ContactImport } from '../contact-import.entity';
+import type { ContactDetailView } from './contact.view';
+import {
+  ImportFailure,
+  ImportSummary,
+  storedErrorsOf,
+  toImportSummary,
+  toLineError,
+} from './import-summary.view';
+
+/** A count written the way the page's language writes numbers (40.000 / 40,000). */
+export function formatCount(value: number, lang: string): string {
+  return new Intl.NumberFormat(lang === 'en' ? 'en-GB' : 'it-IT').format(value);
+}
+
+type SummaryCounts = Pick<
+  ImportSummary,
+  'processed' | 'imported' | 'skipped' | 'skippedDuplicates' | 'skippedDoNotCall' | 'errorCount'
+>;
+
+/** The counts of an import, written for the page. */
+export function displayCounts(summary: SummaryCounts, lang: string): Record<string, string> {
+  const keys: Array<keyof SummaryCounts> = [
+    'processed',
+    'imported',
+    'skipped',
+    'skippedDuplicates',
+    'skippedDoNotCall',
+    'errorCount',
+  ];
+  return Object.fromEntries(keys.map((key) => [key, formatCount(summary[key], lang)]));
+}
+
+/** What the import summary page shows: counts, translated error lines and the failure. */
+export interface ImportPageView {
+  summary: ImportSummary;
+  display: Record<string, string>;
+  /** A file refused before any line was read has no counts worth showing. */
+  showTotals: boolean;
+  running: boolean;
+  errorLines: Array<{
+    line: number;
+    message: string;
+    problems: Array<{ rule: string; field: string; value?: string; max?: number; count?: number }>;
+  }>;
+  /** Error lines counted but not stored (beyond the first thousand). */
+  moreErrors: number;
+  failure: ImportFailure | null;
+}
+
+export function importPageView(record: ContactImport, lang: string): ImportPageView {
+  const summary = toImportSummary(record);
+  const { errors, failure } = storedErrorsOf(record);
+  const moreErrors = Math.max(0, summary.errorCount - errors.length);
+  return {
+    summary,
+    display: { ...displayCounts(summary, lang), moreErrors: formatCount(moreErrors, lang) },
+    showTotals: !(failure && summary.processed === 0),
+    running: summary.state === 'running',
+    errorLines: errors.map((error) => ({
+      line: error.line,
+      message: toLineError(error).message,
+      problems: error.problems.map(({ rule, field, value, max, count }) => ({
+        rule,
+        field,
+        value,
+        max,
+        count,
+      })),
+    })),
+    moreErrors,
+    failure,
+  };
+}
+
+/** The contact page: details, custom fields as rows, the history sections. */
+export function contactPageView(contact: ContactDetailView) {
+  return {
+    contact,
+    customFields: Object.entries(contact.fields).map(([key, value]) => ({ key, value })),
+    history: [
+      { key: 'interactions', items: contact.interactions },
+      { key: 'callbacks', items: contact.callbacks },
+      { key: 'contracts', items: contact.contracts },
+      { key: 'appointments', items: contact.appointments },
+    ],
+  };
+}

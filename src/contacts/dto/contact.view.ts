@@ -1,0 +1,77 @@
+import type { Contact, ContactState } from '../contact.entity';
+import type { OutcomeStatus } from '../../outcome-statuses/outcome-status.entity';
+
+/** The outcome a contact was last given, as lists and exports show it. */
+export interface LastStatusView {
+  id: number;
+  code: string;
+  label: string;
+  labelEn: string | null;
+  type: OutcomeStatus['type'];
+  color: string;
+}
+
+export interface ContactView {
+  id: number;
+  campaignId: number;
+  firstName: string;
+  lastName: string;
+  phone: string;
+  email: string | null;
+  language: string | null;
+  city: string | null;
+  province: string | null;
+  fields: Record<string, string>;
+  state: ContactState;
+  attempts: number;
+  lastStatus: LastStatusView | null;
+  lastOutcomeAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A contact with its campaign and history (the later issues fill the history lists). */
+export interface ContactDetailView extends ContactView {
+  campaign: { id: number; code: string; name: string };
+  interactions: unknown[];
+  callbacks: unknown[];
+  contracts: unknown[];
+  appointments: unknown[];
+}
+
+/** A row of a search across campaigns. */
+export interface ContactSearchRow extends ContactView {
+  campaign: { id: number; code: string; name: string } | null;
+}
+
+export function toLastStatusView(status: OutcomeStatus): LastStatusView {
+  return {
+    id: status.id,
+    code: status.code,
+    label: status.label,
+    labelEn: status.labelEn,
+    type: status.type,
+    color: status.color,
+  };
+}
+
+export function toContactView(contact: Contact, status: OutcomeStatus | null = null): ContactView {
+  return {
+    id: contact.id,
+    campaignId: contact.campaignId,
+    firstName: contact.firstName,
+    lastName: contact.lastName,
+    phone: contact.phone,
+    email: contact.email,
+    language: contact.language,
+    city: contact.city,
+    province: contact.province,
+    fields: contact.fields ?? {},
+    state: contact.state,
+    attempts: contact.attempts,
+    lastStatus: status ? toLastStatusView(status) : null,
+    lastOutcomeAt: contact.lastOutcomeAt?.toISOString() ?? null,
+    createdAt: contact.createdAt.toISOString(),
+    updatedAt: contact.updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,108 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import {
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  MinLength,
+  ValidateBy,
+  ValidationOptions,
+} from 'class-validator';
+import { CONTACT_LIMITS, EMAIL_PATTERN, LANGUAGE_PATTERN, oneLine } from '../contact-rules';
+import { PHONE_INPUT_MAX_LENGTH } from '../phone-number';
+
+const trim = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? oneLine(value.trim()) : value;
+const trimLower = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? value.trim().toLowerCase() : value;
+const trimUpper = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? value.trim().toUpperCase() : value;
+
+/** Custom fields: a flat object of at most 50 short string values under short keys. */
+function IsCustomFields(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isCustomFields',
+      validator: {
+        validate: (value: unknown) => {
+          if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+          const entries = Object.entries(value as Record<string, unknown>);
+          return (
+            entries.length <= CONTACT_LIMITS.customFields &&
+            entries.every(
+              ([key, v]) =>
+                key.trim().length > 0 &&
+                key.length <= CONTACT_LIMITS.customFieldKey &&
+                typeof v === 'string' &&
+                v.length <= CONTACT_LIMITS.customFieldValue,
+            )
+          );
+        },
+        defaultMessage: () =>
+          `fields must be an object of at most ${CONTACT_LIMITS.customFields} text values ` +
+          `(keys up to ${CONTACT_LIMITS.customFieldKey} characters, values up to ${CONTACT_LIMITS.customFieldValue})`,
+      },
+    },
+    options,
+  );
+}
+
+export class CreateContactDto {
+  @ApiProperty({ example: 'Maria' })
+  @Transform(trim)
+  @IsString()
+  @MinLength(1, { message: 'firstName is required' })
+  @MaxLength(CONTACT_LIMITS.firstName)
+  firstName!: string;
+
+  @ApiProperty({ example: 'Rossi' })
+  @Transform(trim)
+  @IsString()
+  @MinLength(1, { message: 'lastName is required' })
+  @MaxLength(CONTACT_LIMITS.lastName)
+  lastName!: string;
+
+  @ApiProperty({ example: '333 123 4567', description: 'Normalised to E.164 (+393331234567)' })
+  @Transform(trim)
+  @IsString()
+  @MinLength(1, { message: 'phone is required' })
+  @MaxLength(PHONE_INPUT_MAX_LENGTH)
+  phone!: string;
+
+  @ApiPropertyOptional({ example: 'maria.rossi@example.it' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(CONTACT_LIMITS.email)
+  @Matches(EMAIL_PATTERN, { message: 'email must be an e-mail address' })
+  email?: string;
+
+  @ApiPropertyOptional({ example: 'it', description: 'Two-letter language code' })
+  @IsOptional()
+  @Transform(trimLower)
+  @IsString()
+  @Matches(LANGUAGE_PATTERN, { message: 'language must be a two-letter code such as "it"' })
+  language?: string;
+
+  @ApiPropertyOptional({ example: 'Milano' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(CONTACT_LIMITS.city)
+  city?: string;
+
+  @ApiPropertyOptional({ example: 'MI' })
+  @IsOptional()
+  @Transform(trimUpper)
+  @IsString()
+  @MaxLength(CONTACT_LIMITS.province)
+  province?: string;
+
+  @ApiPropertyOptional({ example: { customerCode: 'A-1021' }, description: 'Custom fields' })
+  @IsOptional()
+  @IsObject({ message: 'fields must be an object' })
+  @IsCustomFields()
+  fields?: Record<string, string>;
+}

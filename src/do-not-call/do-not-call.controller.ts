@@ -1,0 +1,102 @@
+import { Body, Controller, Get, Post, Query, Render, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { CurrentUser, Roles } from '../auth/access.decorators';
+import type { AuthenticatedUser } from '../common/http/request-context';
+import { queryText } from '../contacts/contacts.api.controller';
+import { csvUpload } from '../contacts/csv/csv-upload';
+import { ImportRefusedError } from '../contacts/csv/import-refused.error';
+import { formatCount } from '../contacts/dto/contact-pages.view';
+import { DoNotCallService } from './do-not-call.service';
+import { AddDoNotCallDto, DoNotCallImportSummary, RemoveDoNotCallDto } from './dto/do-not-call.dto';
+
+declare module 'express-session' {
+  interface SessionData {
+    /** The last do-not-call import's summary, shown once on the list page. */
+    doNotCallImport: DoNotCallImportSummary;
+  }
+}
+
+/** Error lines a summary keeps in the session for the page (the API gives all). */
+const SESSION_ERROR_LINES = 50;
+
+@ApiExcludeController()
+@Roles('admin', 'coordinator')
+@Controller('do-not-call')
+export class DoNotCallController {
+  constructor(private readonly doNotCall: DoNotCallService) {}
+
+  @Get()
+  @Render('do-not-call/index')
+  async index(@Query('q') q: unknown, @Req() req: Request, @CurrentUser() user: AuthenticatedUser) {
+    const text = queryText(q, 'q')?.trim() ?? '';
+    const [numbers, total] = await Promise.all([
+      this.doNotCall.list(text || undefined, 100),
+      this.doNotCall.count(),
+    ]);
+    const lastImport = req.session.doNotCallImport ?? null;
+    delete req.session.doNotCallImport;
+    return {
+      title: 'doNotCall.title',
+      numbers,
+      totalText: formatCount(total, user.uiLanguage),
+      q: text,
+      lastImport,
+    };
+  }
+
+  @Post()
+  async add(
+    @Body() form: AddDoNotCallDto,
+    @CurrentUser() user: AuthenticatedUser,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const { entry, created } = await this.doNotCall.add(form, user.id);
+    req.session.flash = [
+      {
+        type: created ? 'success' : 'info',
+        text: created ? 'doNotCall.added' : 'doNotCall.alreadyListed',
+        args: { phone: entry.phone },
+      },
+    ];
+    res.redirect(303, '/do-not-call');
+  }
+
+  @Post('remove')
+  async remove(
+    @Body() form: RemoveDoNotCallDto,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    await this.doNotCall.remove(form.phone);
+    req.session.flash = [
+      { type: 'success', text: 'doNotCall.removed', args: { phone: form.phone } },
+    ];
+    res.redirect(303, '/do-not-call');
+  }
+
+  /** A plain multipart form (the CSRF token rides in the action URL); the summary shows once. */
+  @Post('import')
+  async import(
+    @CurrentUser() user: AuthenticatedUser,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const upload = await csvUpload(req);
+    let summary: DoNotCallImportSummary;
+    try {
+      summary = await this.doNotCall.importNumbers(upload.stream, user.id);
+    } catch (error) {
+      if (!(error instanceof ImportRefusedError)) throw error;
+      summary = error.summary as DoNotCallImportSummary;
+    } finally {
+      upload.drain();
+    }
+    req.session.doNotCallImport = {
+      ...summary,
+      errors: summary.errors.slice(0, SESSION_ERROR_LINES),
+    };
+    res.redirect(303, '/do-not-call');
+  }
+}
