@@ -20,12 +20,15 @@ import { DemoModule } from './demo/demo.module';
 import { HealthModule } from './health/health.module';
 import { HomeModule } from './home/home.module';
 import { UsersModule } from './users/users.module';
+import { TimeModule } from './common/time/time.module';
+import { WorkModule } from './work/work.module';
 
 @Module({
   imports: [
     AppConfigModule,
     LoggingModule,
     DatabaseModule,
+    TimeModule,
     ScheduleModule.forRoot(),
     I18nModule.forRoot({
       fallbackLanguage: 'it',
@@ -41,6 +44,7 @@ import { UsersModule } from './users/users.module';
     CampaignsModule,
     ContactsModule,
     DoNotCallModule,
+    WorkModule,
     HomeModule,
     HealthModule,
     DemoModule,

@@ -22,7 +22,7 @@ import type { FormState } from '../common/http/request-context';
 import { AgentsService, NewAgentInput } from './agents.service';
 import { AgentView } from './dto/agent.view';
 import { AgentContactDto } from './dto/create-agent.dto';
-import { zonedLocalToUtc } from './local-time';
+import { zonedLocalToUtc } from '../common/time/local-time';
 import { summarizeHours } from './working-hours';
 
 /** The pages show and take times in the call centre's zone; the database keeps UTC. */

@@ -101,6 +101,17 @@ export class EnvironmentVariables {
   })
   DEFAULT_PHONE_COUNTRY = 'IT';
 
+  /** How long an operator keeps a contact without a sign of life from their page. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(120)
+  LEASE_MINUTES = 5;
+
+  /** The link a phone number becomes on the operator's page, for their softphone. */
+  @IsIn(['tel', 'sip'])
+  PHONE_LINK_SCHEME: 'tel' | 'sip' = 'tel';
+
   @Transform(toBoolean)
   @IsBoolean()
   DEMO = false;

@@ -36,7 +36,12 @@ import {
   toImportSummary,
 } from './dto/import-summary.view';
 import { PhoneNumbers } from './phone-number';
-import { insertIgnore, isLockConflict, isMysqlSource, valuePlaceholders } from './sql-dialect';
+import {
+  insertIgnore,
+  isLockConflict,
+  isMysqlSource,
+  valuePlaceholders,
+} from '../common/database/sql-dialect';
 
 /** Rows per multi-row INSERT: big enough to amortise the round trip, small enough to stay flat. */
 export const IMPORT_BATCH_ROWS = 2000;

@@ -19,6 +19,10 @@ export type ContactState = (typeof CONTACT_STATES)[number];
 @Index('IDX_contacts_campaign_state', ['campaignId', 'state'])
 @Index('IDX_contacts_campaign_last_name', ['campaignId', 'lastName'])
 @Index('IDX_contacts_phone', ['phone'])
+// Dispatch: retries by due time, new contacts by language then id (the primary key
+// completes both indexes, so each next-contact query reads one index range in order).
+@Index('IDX_contacts_queue_due', ['campaignId', 'state', 'nextCallAt'])
+@Index('IDX_contacts_queue_language', ['campaignId', 'state', 'language'])
 export class Contact {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id!: number;
@@ -68,6 +72,10 @@ export class Contact {
 
   @Column({ name: 'last_outcome_at', type: 'datetime', nullable: true })
   lastOutcomeAt!: Date | null;
+
+  /** When a contact waiting for a retry may be called again. */
+  @Column({ name: 'next_call_at', type: 'datetime', nullable: true })
+  nextCallAt!: Date | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'datetime' })
   createdAt!: Date;

@@ -15,6 +15,7 @@ import { isUniqueViolation } from '../common/errors/unique-violation';
 import { DoNotCallService } from '../do-not-call/do-not-call.service';
 import { OutcomeStatus } from '../outcome-statuses/outcome-status.entity';
 import { Contact } from './contact.entity';
+import { loadContactHistory } from './contact-history';
 import { quoted, STANDARD_COLUMNS } from './contact-rules';
 import { ContactPage, ContactPageQuery, decodeCursor, encodeCursor } from './dto/contact-page';
 import {
@@ -25,7 +26,7 @@ import {
 } from './dto/contact.view';
 import { CreateContactDto } from './dto/create-contact.dto';
 import { PhoneNumbers } from './phone-number';
-import { escapeLike, LIKE_ESCAPE } from './sql-dialect';
+import { escapeLike, LIKE_ESCAPE } from '../common/database/sql-dialect';
 
 export const PAGE_SIZE = 50;
 export const SEARCH_LIMIT = 50;
@@ -130,11 +131,7 @@ export class ContactsService {
     return {
       ...toContactView(contact, statuses.get(contact.lastStatusId ?? 0) ?? null),
       campaign,
-      // Filled by the issues that record calls, callbacks, contracts and appointments.
-      interactions: [],
-      callbacks: [],
-      contracts: [],
-      appointments: [],
+      ...(await loadContactHistory(this.contacts.manager, contact.id)),
     };
   }
 

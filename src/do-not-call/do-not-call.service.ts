@@ -15,7 +15,7 @@ import {
   LIKE_ESCAPE,
   listPlaceholders,
   valuePlaceholders,
-} from '../contacts/sql-dialect';
+} from '../common/database/sql-dialect';
 import { DoNotCallNumber } from './do-not-call-number.entity';
 import {
   AddDoNotCallDto,

@@ -5,7 +5,7 @@ import type { Request, Response } from 'express';
 import { Roles } from '../auth/access.decorators';
 import { IdParamPipe } from '../common/http/id-param.pipe';
 import type { FormState } from '../common/http/request-context';
-import { formatDecimal } from './decimal-string';
+import { formatDecimal } from '../common/decimal-string';
 import { CreateProductDto } from './dto/create-product.dto';
 import { ProductView } from './dto/product.view';
 import { productFilter } from './product-filter';

@@ -4,7 +4,7 @@ import { Brackets, DataSource, Repository } from 'typeorm';
 import { forUpdate } from '../common/database/row-lock';
 import { ConflictError, NotFoundError, ValidationError } from '../common/errors/domain-errors';
 import { isUniqueViolation } from '../common/errors/unique-violation';
-import { normalizeDecimal } from './decimal-string';
+import { normalizeDecimal } from '../common/decimal-string';
 import { CreateProductDto } from './dto/create-product.dto';
 import { ProductView, toProductView } from './dto/product.view';
 import { UpdateProductDto } from './dto/update-product.dto';

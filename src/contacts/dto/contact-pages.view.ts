@@ -78,11 +78,5 @@ export function contactPageView(contact: ContactDetailView) {
   return {
     contact,
     customFields: Object.entries(contact.fields).map(([key, value]) => ({ key, value })),
-    history: [
-      { key: 'interactions', items: contact.interactions },
-      { key: 'callbacks', items: contact.callbacks },
-      { key: 'contracts', items: contact.contracts },
-      { key: 'appointments', items: contact.appointments },
-    ],
   };
 }

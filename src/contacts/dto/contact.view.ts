@@ -1,3 +1,4 @@
+import type { ContactHistory } from '../contact-history';
 import type { Contact, ContactState } from '../contact.entity';
 import type { OutcomeStatus } from '../../outcome-statuses/outcome-status.entity';
 
@@ -30,13 +31,9 @@ export interface ContactView {
   updatedAt: string;
 }
 
-/** A contact with its campaign and history (the later issues fill the history lists). */
-export interface ContactDetailView extends ContactView {
+/** A contact with its campaign and its whole history, newest first. */
+export interface ContactDetailView extends ContactView, ContactHistory {
   campaign: { id: number; code: string; name: string };
-  interactions: unknown[];
-  callbacks: unknown[];
-  contracts: unknown[];
-  appointments: unknown[];
 }
 
 /** A row of a search across campaigns. */

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
-import { UNIT_PRICE_PATTERN, VAT_RATE_PATTERN } from '../decimal-string';
+import { UNIT_PRICE_PATTERN, VAT_RATE_PATTERN } from '../../common/decimal-string';
 
 const trim = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? value.trim() : value;

@@ -1,4 +1,4 @@
-import { grossPrice } from '../decimal-string';
+import { grossPrice } from '../../common/decimal-string';
 import type { Product } from '../product.entity';
 
 /** A catalogue item as the API and pages show it; money as 2-decimal strings. */

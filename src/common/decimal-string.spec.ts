@@ -6,6 +6,7 @@ import {
   toCents,
   UNIT_PRICE_PATTERN,
   VAT_RATE_PATTERN,
+  vatCents,
 } from './decimal-string';
 
 describe('decimal strings', () => {
@@ -53,5 +54,15 @@ describe('decimal strings', () => {
     expect(formatDecimal('1234567.5', 'en')).toBe('1,234,567.50');
     expect(formatDecimal('19.9', 'it')).toBe('19,90');
     expect(formatDecimal('999', 'en')).toBe('999.00');
+  });
+});
+
+describe('vatCents', () => {
+  it('rounds the VAT of a line half up to the cent', () => {
+    expect(vatCents(1990n, '22.00')).toBe(438n); // 4.378
+    expect(vatCents(250n, '22.00')).toBe(55n); // 0.55
+    expect(vatCents(1n, '50.00')).toBe(1n); // 0.005
+    expect(vatCents(3333n, '10.00')).toBe(333n); // 3.333
+    expect(vatCents(1000n, '0')).toBe(0n);
   });
 });

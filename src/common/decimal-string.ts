@@ -45,3 +45,8 @@ export function formatDecimal(value: string, lang: string): string {
   const [group, point] = lang === 'en' ? [',', '.'] : ['.', ','];
   return `${integer.replace(/\B(?=(\d{3})+(?!\d))/g, group)}${point}${fraction}`;
 }
+
+/** VAT on a net amount in cents, rounded half up to the cent: (1990n, "22.00") → 438n. */
+export function vatCents(netCents: bigint, vatRate: string): bigint {
+  return (netCents * toCents(vatRate) + 5_000n) / 10_000n;
+}

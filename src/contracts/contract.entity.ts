@@ -1,0 +1,92 @@
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  OneToMany,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import { Campaign } from '../campaigns/campaign.entity';
+import { decimalTransformer } from '../common/database/decimal.transformer';
+import { Contact } from '../contacts/contact.entity';
+import { User } from '../users/user.entity';
+import { ContractLine } from './contract-line.entity';
+
+export const CONTRACT_STATES = ['new', 'verified', 'activated', 'cancelled'] as const;
+export type ContractState = (typeof CONTRACT_STATES)[number];
+
+/** The customer as they were when the contract was closed. */
+export interface CustomerSnapshot {
+  firstName: string;
+  lastName: string;
+  phone: string;
+  email: string | null;
+  city: string | null;
+  province: string | null;
+}
+
+const money = () =>
+  ({ type: 'decimal', precision: 12, scale: 2, transformer: decimalTransformer(2) }) as const;
+
+/** An online close (type C outcome): the cart confirmed, with its protocol number. */
+@Entity('contracts')
+@Index('IDX_contracts_created', ['createdAt'])
+@Index('IDX_contracts_operator_created', ['operatorId', 'createdAt'])
+export class Contract {
+  @PrimaryGeneratedColumn({ type: 'integer' })
+  id!: number;
+
+  /** e.g. 2026/000123: unique, per year consecutive in commit order. */
+  @Index('UQ_contracts_protocol_number', { unique: true })
+  @Column({ name: 'protocol_number', type: 'varchar', length: 32 })
+  protocolNumber!: string;
+
+  @Column({ name: 'contact_id', type: 'integer' })
+  contactId!: number;
+
+  @ManyToOne(() => Contact, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'contact_id', foreignKeyConstraintName: 'FK_contracts_contact' })
+  contact?: Contact;
+
+  @Column({ name: 'campaign_id', type: 'integer' })
+  campaignId!: number;
+
+  @ManyToOne(() => Campaign, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'campaign_id', foreignKeyConstraintName: 'FK_contracts_campaign' })
+  campaign?: Campaign;
+
+  @Column({ name: 'operator_id', type: 'integer', nullable: true })
+  operatorId!: number | null;
+
+  @ManyToOne(() => User, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'operator_id', foreignKeyConstraintName: 'FK_contracts_operator' })
+  operator?: User;
+
+  @Column({ type: 'varchar', length: 12, default: 'new' })
+  status!: ContractState;
+
+  @Column({ type: 'simple-json' })
+  customer!: CustomerSnapshot;
+
+  @Column({ name: 'total_net', ...money() })
+  totalNet!: string;
+
+  @Column({ name: 'total_vat', ...money() })
+  totalVat!: string;
+
+  /** Net plus VAT. */
+  @Column({ name: 'total', ...money() })
+  total!: string;
+
+  @OneToMany(() => ContractLine, (line) => line.contract)
+  lines?: ContractLine[];
+
+  @CreateDateColumn({ name: 'created_at', type: 'datetime' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'datetime' })
+  updatedAt!: Date;
+}

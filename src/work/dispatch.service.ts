@@ -1,0 +1,299 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager, In, SelectQueryBuilder } from 'typeorm';
+import { Callback } from '../callbacks/callback.entity';
+import { describeCallingHours, isWithinCallingHours } from '../campaigns/calling-hours';
+import { CampaignOperator } from '../campaigns/campaign-operator.entity';
+import { Campaign } from '../campaigns/campaign.entity';
+import { ForbiddenError, ValidationError } from '../common/errors/domain-errors';
+import { isUniqueViolation } from '../common/errors/unique-violation';
+import { forUpdate, skipLocked } from '../common/database/row-lock';
+import { isLockConflict, isMysqlSource } from '../common/database/sql-dialect';
+import { Clock } from '../common/time/clock';
+import { Contact, type ContactState } from '../contacts/contact.entity';
+import { DoNotCallService } from '../do-not-call/do-not-call.service';
+import { User } from '../users/user.entity';
+import { ContactLease } from './contact-lease.entity';
+import { LeasesService } from './leases.service';
+
+/** Rows of one queue looked at in one request before giving up (each is index-bound). */
+const MAX_TRIES = 20;
+/** Attempts at a dispatch that lost a deadlock (rolled back whole, so safe to repeat). */
+const LOCK_RETRIES = 5;
+
+interface Claim {
+  contact: Contact;
+  callback: Callback | null;
+}
+
+/**
+ * Next contact: the caller's own due private callbacks, then due public callbacks, then
+ * retries whose time has come, then new contacts (those in a language the operator speaks
+ * first). Every queue is one index range read in order with SKIP LOCKED, so operators
+ * asking at once get different contacts and a campaign of a million costs what one of a
+ * thousand does.
+ */
+@Injectable()
+export class DispatchService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+    private readonly leases: LeasesService,
+    private readonly doNotCall: DoNotCallService,
+  ) {}
+
+  /**
+   * Leases the next contact to the operator, or returns the one they already hold; null
+   * when there is nothing to work now.
+   */
+  async next(userId: number, campaignId?: number): Promise<ContactLease | null> {
+    const campaigns = await this.campaignsFor(userId, campaignId);
+    const operator = await this.dataSource.getRepository(User).findOneByOrFail({ id: userId });
+    const work = async (em: EntityManager) => {
+      const held = await this.leases.releaseOwnExpired(em, userId);
+      if (held) return held;
+      if (campaigns.length === 0) return null;
+      const claim = await this.claim(em, userId, campaigns, operator.languages ?? []);
+      return claim ? this.lease(em, userId, claim) : null;
+    };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        // READ COMMITTED on MySQL: no gap locks between operators scanning one queue, and
+        // the plain reads after a claim see what other operators have just committed.
+        return isMysqlSource(this.dataSource)
+          ? await this.dataSource.transaction('READ COMMITTED', work)
+          : await this.dataSource.transaction(work);
+      } catch (error) {
+        // Two requests of one operator at once (a double click): the unique lease per
+        // operator let one through; the other answers with that same contact.
+        if (isUniqueViolation(error)) return this.leases.current(userId);
+        if (!isLockConflict(error) || attempt >= LOCK_RETRIES) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * attempt));
+      }
+    }
+  }
+
+  /** The campaigns to take from: the chosen one (checked) or every open one of the operator. */
+  private async campaignsFor(userId: number, campaignId?: number): Promise<Campaign[]> {
+    const assigned = await this.dataSource
+      .getRepository(CampaignOperator)
+      .findBy({ userId, ...(campaignId !== undefined ? { campaignId } : {}) });
+    if (campaignId !== undefined && assigned.length === 0) {
+      throw new ForbiddenError(`campaignId: you are not assigned to campaign ${campaignId}`);
+    }
+    if (assigned.length === 0) return [];
+    const campaigns = await this.dataSource
+      .getRepository(Campaign)
+      .find({ where: { id: In(assigned.map((a) => a.campaignId)) }, order: { id: 'ASC' } });
+    const now = this.clock.now();
+    if (campaignId !== undefined) {
+      const campaign = campaigns[0]!;
+      if (campaign.state !== 'active') {
+        throw new ValidationError('campaignId', `campaign ${campaign.code} is paused`);
+      }
+      if (!isWithinCallingHours(campaign, now)) {
+        throw new ValidationError(
+          'campaignId',
+          `campaign ${campaign.code} is outside its calling hours: ${describeCallingHours(campaign)}`,
+        );
+      }
+      return campaigns;
+    }
+    return campaigns.filter((c) => c.state === 'active' && isWithinCallingHours(c, now));
+  }
+
+  private async claim(
+    em: EntityManager,
+    userId: number,
+    campaigns: Campaign[],
+    languages: string[],
+  ): Promise<Claim | null> {
+    const now = this.clock.now();
+    const ids = campaigns.map((c) => c.id);
+    // A callback the job has marked due comes before one only scheduled: each state is
+    // its own ordered index range (an IN over both would sort, and lock, every row).
+    const dueCallbacks = (state: 'due' | 'scheduled') =>
+      em
+        .getRepository(Callback)
+        .createQueryBuilder('cb')
+        .where('cb.state = :state', { state })
+        .andWhere('cb.dueAt <= :now', { now })
+        .orderBy('cb.dueAt', 'ASC')
+        .addOrderBy('cb.id', 'ASC');
+    // 1. the caller's own private callbacks that are due
+    for (const state of ['due', 'scheduled'] as const) {
+      const own = await this.fromCallbacks(
+        em,
+        dueCallbacks(state)
+          .andWhere('cb.ownerId = :userId', { userId })
+          .andWhere("cb.visibility = 'private'")
+          .andWhere('cb.campaignId IN (:...ids)', { ids }),
+        'IDX_callbacks_owner_queue',
+      );
+      if (own) return own;
+    }
+    // 2. public callbacks that are due
+    for (const campaign of campaigns) {
+      for (const state of ['due', 'scheduled'] as const) {
+        const shared = await this.fromCallbacks(
+          em,
+          dueCallbacks(state)
+            .andWhere('cb.campaignId = :campaignId', { campaignId: campaign.id })
+            .andWhere("cb.visibility = 'public'"),
+          'IDX_callbacks_campaign_queue',
+        );
+        if (shared) return shared;
+      }
+    }
+    const queue = (campaignId: number, state: ContactState) =>
+      em
+        .getRepository(Contact)
+        .createQueryBuilder('c')
+        .where('c.campaignId = :campaignId', { campaignId })
+        .andWhere('c.state = :state', { state });
+    // 3. retries whose time has come
+    for (const campaign of campaigns) {
+      const retry = await this.fromContacts(
+        em,
+        queue(campaign.id, 'retry')
+          .andWhere('c.nextCallAt <= :now', { now })
+          .orderBy('c.nextCallAt', 'ASC')
+          .addOrderBy('c.id', 'ASC'),
+        'IDX_contacts_queue_due',
+        'retry',
+      );
+      if (retry) return retry;
+    }
+    // 4. new contacts: in the operator's languages, then without a language, then any
+    for (const campaign of campaigns) {
+      const fresh = (query: SelectQueryBuilder<Contact>, index: string) =>
+        this.fromContacts(em, query.orderBy('c.id', 'ASC'), index, 'new');
+      for (const language of languages) {
+        const spoken = await fresh(
+          queue(campaign.id, 'new').andWhere('c.language = :language', { language }),
+          'IDX_contacts_queue_language',
+        );
+        if (spoken) return spoken;
+      }
+      const unspecified = await fresh(
+        queue(campaign.id, 'new').andWhere('c.language IS NULL'),
+        'IDX_contacts_queue_language',
+      );
+      if (unspecified) return unspecified;
+      const any = await fresh(queue(campaign.id, 'new'), 'IDX_contacts_campaign_state');
+      if (any) return any;
+    }
+    return null;
+  }
+
+  /**
+   * The id of the first row of a queue, locked (SKIP LOCKED). On MySQL the queue's index is
+   * forced: read in its order, the scan stops at the first free row. Left to itself the
+   * optimizer may scan a small table whole and sort it, locking every row it reads, and
+   * the other operators would find the queue empty.
+   */
+  private async claimId<T extends Contact | Callback>(
+    em: EntityManager,
+    query: SelectQueryBuilder<T>,
+    index: string,
+  ): Promise<number | null> {
+    const alias = query.alias;
+    const claim = skipLocked(query.clone().select(`${alias}.id`, 'id').limit(1));
+    const [plain, params] = claim.getQueryAndParameters();
+    let sql = plain;
+    if (isMysqlSource(em.connection)) {
+      const from = ` ${em.connection.driver.escape(alias)} `;
+      const at = sql.indexOf(from);
+      if (at === -1) throw new Error(`cannot place the index hint in: ${sql}`);
+      sql = `${sql.slice(0, at + from.length)}FORCE INDEX (${em.connection.driver.escape(index)}) ${sql.slice(at + from.length)}`;
+    }
+    const rows = await em.query<Array<{ id: number | string }>>(sql, params);
+    return rows[0] ? Number(rows[0].id) : null;
+  }
+
+  /** The first callback of the queue whose number may be called; the others are closed. */
+  private async fromCallbacks(
+    em: EntityManager,
+    query: SelectQueryBuilder<Callback>,
+    index: string,
+  ): Promise<Claim | null> {
+    const passed: number[] = [];
+    for (let tries = 0; tries < MAX_TRIES; tries++) {
+      const id = await this.claimId(em, except(query, passed), index);
+      if (id === null) return null;
+      passed.push(id);
+      // Read again under the lock: the index entry may be one another operator has just
+      // taken (a covering index read does not always see the row change that committed).
+      const callback = await em
+        .getRepository(Callback)
+        .findOne({ where: { id }, ...forUpdate(em) });
+      if (!callback || (callback.state !== 'due' && callback.state !== 'scheduled')) continue;
+      const contact = await em
+        .getRepository(Contact)
+        .findOneOrFail({ where: { id: callback.contactId }, ...forUpdate(em) });
+      if (contact.state === 'in_progress') continue;
+      if ((await this.doNotCall.isBlocked([contact.phone])).size === 0) {
+        return { contact, callback };
+      }
+      // Never dispatched again (invariant 8), and never read by this queue again.
+      await em.update(
+        Callback,
+        { id: callback.id },
+        { state: 'cancelled', closedAt: this.clock.now() },
+      );
+      await em.update(Contact, { id: contact.id }, { state: 'final' });
+    }
+    return null;
+  }
+
+  /** The first contact of the queue whose number may be called; numbers on the list become final. */
+  private async fromContacts(
+    em: EntityManager,
+    query: SelectQueryBuilder<Contact>,
+    index: string,
+    state: ContactState,
+  ): Promise<Claim | null> {
+    const passed: number[] = [];
+    for (let tries = 0; tries < MAX_TRIES; tries++) {
+      const id = await this.claimId(em, except(query, passed), index);
+      if (id === null) return null;
+      passed.push(id);
+      const contact = await em.getRepository(Contact).findOne({ where: { id }, ...forUpdate(em) });
+      if (!contact || contact.state !== state) continue;
+      if ((await this.doNotCall.isBlocked([contact.phone])).size === 0) {
+        return { contact, callback: null };
+      }
+      await em.update(Contact, { id: contact.id }, { state: 'final' });
+    }
+    return null;
+  }
+
+  private async lease(em: EntityManager, userId: number, claim: Claim): Promise<ContactLease> {
+    const now = this.clock.now();
+    const lease = em.getRepository(ContactLease).create({
+      contactId: claim.contact.id,
+      userId,
+      campaignId: claim.contact.campaignId,
+      callbackId: claim.callback?.id ?? null,
+      previousState: claim.contact.state,
+      startedAt: now,
+      expiresAt: this.leases.expiryFrom(now),
+      draft: null,
+    });
+    await em.insert(ContactLease, lease);
+    await em.update(Contact, { id: claim.contact.id }, { state: 'in_progress' });
+    if (claim.callback) {
+      await em.update(Callback, { id: claim.callback.id }, { state: 'in_progress' });
+    }
+    return lease;
+  }
+}
+
+/** The queue without the rows already looked at in this request. */
+function except<T extends Contact | Callback>(
+  query: SelectQueryBuilder<T>,
+  ids: number[],
+): SelectQueryBuilder<T> {
+  return ids.length === 0
+    ? query
+    : query.clone().andWhere(`${query.alias}.id NOT IN (:...passed)`, { passed: ids });
+}

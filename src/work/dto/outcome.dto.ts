@@ -1,0 +1,124 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsObject,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { CALLBACK_VISIBILITIES } from '../../outcome-statuses/outcome-status.entity';
+import type { CallbackVisibility } from '../../outcome-statuses/outcome-status.entity';
+
+/** More than this of one product in one call is a typing slip, not a sale. */
+export const MAX_QUANTITY = 999;
+export const MAX_CART_LINES = 50;
+export const MAX_NOTES = 5000;
+
+export class CallbackInputDto {
+  @ApiProperty({ example: '2026-11-24T15:30:00+01:00' })
+  @IsISO8601({ strict: true }, { message: 'at must be a date and time (ISO 8601)' })
+  at!: string;
+
+  @ApiPropertyOptional({ enum: CALLBACK_VISIBILITIES })
+  @IsOptional()
+  @IsIn(CALLBACK_VISIBILITIES)
+  visibility?: CallbackVisibility;
+}
+
+export class CartLineDto {
+  @ApiProperty()
+  @IsInt()
+  @Min(1)
+  productId!: number;
+
+  @ApiProperty({ minimum: 1, maximum: MAX_QUANTITY })
+  @IsInt({ message: 'quantity must be a whole number' })
+  @Min(1)
+  @Max(MAX_QUANTITY)
+  quantity!: number;
+}
+
+export class AppointmentInputDto {
+  @ApiProperty()
+  @IsInt()
+  @Min(1)
+  agentId!: number;
+
+  @ApiProperty({ example: '2026-11-25T10:00:00+01:00' })
+  @IsISO8601({ strict: true }, { message: 'startsAt must be a date and time (ISO 8601)' })
+  startsAt!: string;
+
+  @ApiPropertyOptional({ description: 'book over another appointment (overlap policy warn)' })
+  @IsOptional()
+  @IsBoolean()
+  acknowledgeOverlap?: boolean;
+
+  @ApiPropertyOptional({ description: 'for the agent: product interest, directions' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  notes?: string;
+}
+
+/** CONFERMA ESITO: the outcome and what its type needs. */
+export class OutcomeDto {
+  @ApiProperty()
+  @IsInt()
+  @Min(1)
+  statusId!: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_NOTES)
+  notes?: string;
+
+  @ApiPropertyOptional({ description: 'answers to question and consent steps, by step id' })
+  @IsOptional()
+  @IsObject()
+  answers?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ type: CallbackInputDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => CallbackInputDto)
+  callback?: CallbackInputDto;
+
+  @ApiPropertyOptional({ type: [CartLineDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_CART_LINES)
+  @ValidateNested({ each: true })
+  @Type(() => CartLineDto)
+  cart?: CartLineDto[];
+
+  @ApiPropertyOptional({ type: AppointmentInputDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => AppointmentInputDto)
+  appointment?: AppointmentInputDto;
+}
+
+export class NextContactDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  campaignId?: number;
+}
+
+export class DraftDto {
+  @ApiPropertyOptional({ description: 'what the page has entered so far (at most 32 KB)' })
+  @IsOptional()
+  @IsObject()
+  draft?: Record<string, unknown>;
+}

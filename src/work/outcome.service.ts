@@ -1,0 +1,338 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { AppointmentBooker, type BookedAppointment } from '../appointments/appointment-booker';
+import { ACTIVE_CALLBACK_STATES, Callback } from '../callbacks/callback.entity';
+import {
+  describeCallingHours,
+  isWithinCallingHours,
+  nextCallingMoment,
+} from '../campaigns/calling-hours';
+import { CampaignStatus } from '../campaigns/campaign-status.entity';
+import { CampaignStep } from '../campaigns/campaign-step.entity';
+import { Campaign } from '../campaigns/campaign.entity';
+import { forUpdate } from '../common/database/row-lock';
+import { insertIgnore, isLockConflict, isMysqlSource } from '../common/database/sql-dialect';
+import { ConflictError, ValidationError } from '../common/errors/domain-errors';
+import { Clock } from '../common/time/clock';
+import { toZonedLocal } from '../common/time/local-time';
+import { Contact, type ContactState } from '../contacts/contact.entity';
+import { ContractWriter, type WrittenContract } from '../contracts/contract-writer';
+import { Interaction } from '../interactions/interaction.entity';
+import { OutcomeStatus } from '../outcome-statuses/outcome-status.entity';
+import type { CallbackVisibility } from '../outcome-statuses/outcome-status.entity';
+import { ContactLease } from './contact-lease.entity';
+import { OutcomeDto } from './dto/outcome.dto';
+import { LeasesService } from './leases.service';
+
+/** Attempts at a confirm that lost a deadlock (its transaction was rolled back whole). */
+const DEADLOCK_RETRIES = 5;
+const MAX_ANSWER = 2000;
+
+export interface OutcomeResult {
+  interactionId: number;
+  contactId: number;
+  status: { id: number; code: string; label: string; type: string; color: string };
+  contactState: ContactState;
+  callback?: { id: number; dueAt: string; visibility: CallbackVisibility };
+  contract?: WrittenContract;
+  appointment?: BookedAppointment;
+  /** When a retry rule re-queued the contact. */
+  nextCallAt?: string;
+}
+
+/**
+ * CONFERMA ESITO (invariant 2): the interaction, the callback / contract / appointment,
+ * the contact's new state and attempts and the monitoring counters in one transaction.
+ * The lease row is locked first, so a double click or a second tab waits and then finds
+ * the outcome already confirmed.
+ */
+@Injectable()
+export class OutcomeService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+    private readonly leases: LeasesService,
+    private readonly contracts: ContractWriter,
+    private readonly appointments: AppointmentBooker,
+  ) {}
+
+  async confirm(userId: number, contactId: number, dto: OutcomeDto): Promise<OutcomeResult> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.dataSource.transaction((em) => this.write(em, userId, contactId, dto));
+      } catch (error) {
+        if (!isLockConflict(error) || attempt >= DEADLOCK_RETRIES) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * attempt));
+      }
+    }
+  }
+
+  private async write(
+    em: EntityManager,
+    userId: number,
+    contactId: number,
+    dto: OutcomeDto,
+  ): Promise<OutcomeResult> {
+    const now = this.clock.now();
+    const lease = await this.lockLease(em, userId, contactId, now);
+    const contact = await em
+      .getRepository(Contact)
+      .findOneOrFail({ where: { id: contactId }, ...forUpdate(em) });
+    const campaign = await em.getRepository(Campaign).findOneByOrFail({ id: contact.campaignId });
+    const status = await this.allowedStatus(em, campaign.id, dto.statusId);
+    const answers = await this.checkAnswers(em, campaign.id, dto.answers);
+    const notes = dto.notes?.trim() || null;
+
+    const result: Omit<OutcomeResult, 'interactionId'> = {
+      contactId,
+      status: {
+        id: status.id,
+        code: status.code,
+        label: status.label,
+        type: status.type,
+        color: status.color,
+      },
+      contactState: 'final',
+    };
+    let nextCallAt: Date | null = null;
+    // The callback being worked is kept: a new R replaces it below.
+    if (lease.callbackId !== null) {
+      await em.update(Callback, { id: lease.callbackId }, { state: 'done', closedAt: now });
+    }
+    switch (status.type) {
+      case 'R': {
+        const at = this.callbackTime(dto, campaign, now);
+        const visibility = dto.callback?.visibility ?? status.callbackVisibility ?? 'private';
+        // One active callback per contact: a new one replaces any other.
+        await em.update(
+          Callback,
+          { contactId, state: In([...ACTIVE_CALLBACK_STATES]) },
+          { state: 'cancelled', closedAt: now },
+        );
+        const inserted = await em.insert(Callback, {
+          contactId,
+          campaignId: campaign.id,
+          ownerId: userId,
+          visibility,
+          state: 'scheduled',
+          dueAt: at,
+          notes,
+          reason: status.label,
+          interactionId: null,
+          closedAt: null,
+        });
+        result.callback = {
+          id: Number(inserted.identifiers[0]!.id),
+          dueAt: at.toISOString(),
+          visibility,
+        };
+        result.contactState = 'callback';
+        nextCallAt = at;
+        break;
+      }
+      case 'N': {
+        if (status.doNotCall) {
+          await this.addToDoNotCall(em, contact.phone, status.code, userId);
+          result.contactState = 'final';
+          break;
+        }
+        const attempts = contact.attempts + 1;
+        const retriesLeft = status.maxAttempts === null || attempts < status.maxAttempts;
+        if (status.retryAfterMinutes !== null && retriesLeft) {
+          nextCallAt = nextCallingMoment(
+            campaign,
+            new Date(now.getTime() + status.retryAfterMinutes * 60_000),
+          );
+          result.contactState = nextCallAt ? 'retry' : 'final';
+          if (nextCallAt) result.nextCallAt = nextCallAt.toISOString();
+        }
+        break;
+      }
+      case 'C': {
+        result.contract = await this.contracts.write(em, {
+          contact,
+          operatorId: userId,
+          cart: dto.cart,
+          year: Number(toZonedLocal(now, campaign.timezone).slice(0, 4)),
+        });
+        result.contactState = 'done';
+        break;
+      }
+      case 'T': {
+        result.appointment = await this.appointments.book(em, {
+          campaign,
+          contactId,
+          operatorId: userId,
+          request: dto.appointment,
+          now,
+        });
+        result.contactState = 'done';
+        break;
+      }
+    }
+    const inserted = await em.insert(Interaction, {
+      contactId,
+      campaignId: campaign.id,
+      operatorId: userId,
+      statusId: status.id,
+      statusType: status.type,
+      notes,
+      answers,
+      startedAt: lease.startedAt,
+      durationSeconds: Math.max(0, Math.round((now.getTime() - lease.startedAt.getTime()) / 1000)),
+      callbackId: result.callback?.id ?? null,
+      contractId: result.contract?.id ?? null,
+      appointmentId: result.appointment?.id ?? null,
+    });
+    const interactionId = Number(inserted.identifiers[0]!.id);
+    if (result.callback) {
+      await em.update(Callback, { id: result.callback.id }, { interactionId });
+    }
+    await em.update(
+      Contact,
+      { id: contactId },
+      {
+        state: result.contactState,
+        attempts: contact.attempts + 1,
+        lastStatusId: status.id,
+        lastOutcomeAt: now,
+        nextCallAt,
+      },
+    );
+    await this.count(em, now, campaign.id, userId, status.type);
+    await em.delete(ContactLease, { contactId });
+    return { interactionId, ...result };
+  }
+
+  /** The caller's lease, locked; a contact confirmed a moment ago by them is a 409. */
+  private async lockLease(em: EntityManager, userId: number, contactId: number, now: Date) {
+    try {
+      return await this.leases.lockOwn(em, userId, contactId);
+    } catch (error) {
+      const recent = await em.getRepository(Interaction).findOne({
+        where: { contactId, operatorId: userId },
+        order: { id: 'DESC' },
+      });
+      if (recent && now.getTime() - recent.createdAt.getTime() < 10 * 60_000) {
+        throw new ConflictError(
+          `contactId: the outcome of contact ${contactId} was already confirmed (interaction ${recent.id})`,
+          'contactId',
+          { interactionId: recent.id },
+        );
+      }
+      throw error;
+    }
+  }
+
+  private async allowedStatus(
+    em: EntityManager,
+    campaignId: number,
+    statusId: number,
+  ): Promise<OutcomeStatus> {
+    const linked = await em.getRepository(CampaignStatus).existsBy({ campaignId, statusId });
+    const status = linked
+      ? await em.getRepository(OutcomeStatus).findOneBy({ id: statusId })
+      : null;
+    if (!status || status.archivedAt !== null) {
+      throw new ValidationError(
+        'statusId',
+        `statusId: status ${statusId} is not an outcome of this campaign`,
+      );
+    }
+    return status;
+  }
+
+  /** Answers keyed by the campaign's question and consent steps; required ones present. */
+  private async checkAnswers(
+    em: EntityManager,
+    campaignId: number,
+    raw: Record<string, unknown> | undefined,
+  ): Promise<Record<string, string> | null> {
+    const steps = await em.getRepository(CampaignStep).findBy({
+      campaignId,
+      kind: In(['question', 'consent']),
+    });
+    const byId = new Map(steps.map((s) => [String(s.id), s]));
+    const answers: Record<string, string> = {};
+    for (const [key, value] of Object.entries(raw ?? {})) {
+      const field = `answers.${key}`;
+      const step = byId.get(key);
+      if (!step)
+        throw new ValidationError(
+          field,
+          `${field}: there is no question with id ${key} in this campaign`,
+        );
+      if (value === null || value === undefined || value === '') continue;
+      if (typeof value !== 'string') throw new ValidationError(field, `${field} must be text`);
+      const text = value.trim();
+      if (text.length > MAX_ANSWER)
+        throw new ValidationError(field, `${field} must be at most ${MAX_ANSWER} characters`);
+      if (step.kind === 'consent' && text !== 'yes' && text !== 'no') {
+        throw new ValidationError(field, `${field} must be "yes" or "no"`);
+      }
+      if (step.kind === 'question' && step.choices?.length && !step.choices.includes(text)) {
+        throw new ValidationError(field, `${field} must be one of: ${step.choices.join(', ')}`);
+      }
+      if (text !== '') answers[key] = text;
+    }
+    for (const step of steps) {
+      if (step.required && answers[String(step.id)] === undefined) {
+        throw new ValidationError(
+          `answers.${step.id}`,
+          `answers.${step.id}: "${step.title}" needs an answer`,
+        );
+      }
+    }
+    return Object.keys(answers).length > 0 ? answers : null;
+  }
+
+  /** The agreed time: in the future and inside the calling hours (400 naming the window). */
+  private callbackTime(dto: OutcomeDto, campaign: Campaign, now: Date): Date {
+    if (!dto.callback) {
+      throw new ValidationError(
+        'callback',
+        'callback: a callback (type R) needs {at}, the agreed date and time',
+      );
+    }
+    const at = new Date(dto.callback.at);
+    if (Number.isNaN(at.getTime()))
+      throw new ValidationError('callback.at', 'callback.at is not a date and time');
+    if (at.getTime() <= now.getTime()) {
+      throw new ValidationError('callback.at', 'callback.at must be in the future');
+    }
+    if (!isWithinCallingHours(campaign, at)) {
+      throw new ValidationError(
+        'callback.at',
+        `callback.at: ${toZonedLocal(at, campaign.timezone).replace('T', ' ')} is outside the calling hours ${describeCallingHours(campaign)}`,
+      );
+    }
+    return at;
+  }
+
+  private async addToDoNotCall(em: EntityManager, phone: string, code: string, userId: number) {
+    const table = em.connection.driver.escape('do_not_call_numbers');
+    await em.query(
+      `${insertIgnore(em.connection)} ${table} (phone, reason, added_by) VALUES (?, ?, ?)`,
+      [phone, `outcome ${code}`, userId],
+    );
+  }
+
+  /** Today's count of this type for the operator and campaign, one upsert. */
+  private async count(
+    em: EntityManager,
+    now: Date,
+    campaignId: number,
+    operatorId: number,
+    type: string,
+  ) {
+    const table = em.connection.driver.escape('outcome_counters');
+    const day = now.toISOString().slice(0, 10);
+    const insert = `INSERT INTO ${table} (day, campaign_id, operator_id, status_type, count) VALUES (?, ?, ?, ?, 1)`;
+    await em.query(
+      isMysqlSource(em.connection)
+        ? `${insert} ON DUPLICATE KEY UPDATE count = count + 1`
+        : `${insert} ON CONFLICT (day, campaign_id, operator_id, status_type) DO UPDATE SET count = count + 1`,
+      [day, campaignId, operatorId, type],
+    );
+  }
+}

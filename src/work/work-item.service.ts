@@ -1,0 +1,199 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, In } from 'typeorm';
+import { Agent } from '../agents/agent.entity';
+import { Callback } from '../callbacks/callback.entity';
+import type { CallingHours } from '../campaigns/campaign.entity';
+import { CampaignAgent } from '../campaigns/campaign-agent.entity';
+import { CampaignProduct } from '../campaigns/campaign-product.entity';
+import { CampaignStatus } from '../campaigns/campaign-status.entity';
+import { CampaignStep, type StepKind } from '../campaigns/campaign-step.entity';
+import { Campaign } from '../campaigns/campaign.entity';
+import { ScriptRenderer } from '../campaigns/script-renderer';
+import { AppConfigService } from '../config/app-config.service';
+import { ContactsService } from '../contacts/contacts.service';
+import type { ContactDetailView } from '../contacts/dto/contact.view';
+import { OutcomeStatus } from '../outcome-statuses/outcome-status.entity';
+import { Product } from '../products/product.entity';
+import { User } from '../users/user.entity';
+import type { AuthenticatedUser } from '../common/http/request-context';
+import type { ContactLease } from './contact-lease.entity';
+
+export interface WorkStepView {
+  id: number;
+  kind: StepKind;
+  title: string;
+  /** A script rendered with the contact's data, escaped (HTML). */
+  html: string | null;
+  choices: string[] | null;
+  required: boolean;
+}
+
+export interface WorkStatusView {
+  id: number;
+  code: string;
+  label: string;
+  labelEn: string | null;
+  type: OutcomeStatus['type'];
+  color: string;
+  quick: boolean;
+  quickOrder: number | null;
+  callbackVisibility: string | null;
+  doNotCall: boolean;
+}
+
+/** What the operator's page shows for a leased contact. */
+export interface WorkItem {
+  contact: ContactDetailView;
+  /** The callback this contact came as, with the context of the call that set it. */
+  callback: {
+    id: number;
+    dueAt: string;
+    visibility: string;
+    notes: string | null;
+    reason: string | null;
+    ownerName: string | null;
+  } | null;
+  lease: { startedAt: string; expiresAt: string };
+  phoneLink: string;
+  campaign: {
+    id: number;
+    code: string;
+    name: string;
+    timezone: string;
+    callingHours: CallingHours;
+    appointmentMinutes: number;
+    overlapPolicy: string;
+  };
+  steps: WorkStepView[];
+  /** Quick statuses first in their order (keys 1-9), then the others by label. */
+  statuses: WorkStatusView[];
+  products: Array<{ id: number; code: string; name: string; unitPrice: string; vatRate: string }>;
+  agents: Array<{ id: number; name: string; zones: string[] }>;
+  draft: Record<string, unknown> | null;
+}
+
+@Injectable()
+export class WorkItemService {
+  private readonly renderer = new ScriptRenderer();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly contacts: ContactsService,
+    private readonly config: AppConfigService,
+  ) {}
+
+  async build(lease: ContactLease, user: AuthenticatedUser): Promise<WorkItem> {
+    const em = this.dataSource.manager;
+    const [contact, campaign, steps, statusLinks, productLinks, agentLinks, callback, operator] =
+      await Promise.all([
+        this.contacts.detail(lease.contactId, user),
+        em.getRepository(Campaign).findOneByOrFail({ id: lease.campaignId }),
+        em.getRepository(CampaignStep).find({
+          where: { campaignId: lease.campaignId },
+          order: { position: 'ASC' },
+        }),
+        em.getRepository(CampaignStatus).findBy({ campaignId: lease.campaignId }),
+        em.getRepository(CampaignProduct).findBy({ campaignId: lease.campaignId }),
+        em.getRepository(CampaignAgent).findBy({ campaignId: lease.campaignId }),
+        lease.callbackId === null
+          ? null
+          : em.getRepository(Callback).findOneBy({ id: lease.callbackId }),
+        em.getRepository(User).findOneBy({ id: user.id }),
+      ]);
+    const [statuses, products, agents, owner] = await Promise.all([
+      statusLinks.length
+        ? em.getRepository(OutcomeStatus).findBy({ id: In(statusLinks.map((l) => l.statusId)) })
+        : [],
+      productLinks.length
+        ? em
+            .getRepository(Product)
+            .findBy({ id: In(productLinks.map((l) => l.productId)), active: true })
+        : [],
+      agentLinks.length
+        ? em.getRepository(Agent).findBy({ id: In(agentLinks.map((l) => l.agentId)), active: true })
+        : [],
+      callback?.ownerId ? em.getRepository(User).findOneBy({ id: callback.ownerId }) : null,
+    ]);
+    const context = {
+      contact,
+      operator: { name: operator?.displayName ?? user.displayName },
+    };
+    const scheme = this.config.get('PHONE_LINK_SCHEME');
+    return {
+      contact,
+      callback: callback
+        ? {
+            id: callback.id,
+            dueAt: callback.dueAt.toISOString(),
+            visibility: callback.visibility,
+            notes: callback.notes,
+            reason: callback.reason,
+            ownerName: owner?.displayName ?? null,
+          }
+        : null,
+      lease: { startedAt: lease.startedAt.toISOString(), expiresAt: lease.expiresAt.toISOString() },
+      phoneLink: `${scheme}:${contact.phone}`,
+      campaign: {
+        id: campaign.id,
+        code: campaign.code,
+        name: campaign.name,
+        timezone: campaign.timezone,
+        callingHours: campaign.callingHours,
+        appointmentMinutes: campaign.appointmentMinutes,
+        overlapPolicy: campaign.overlapPolicy,
+      },
+      steps: steps.map((step) => ({
+        id: step.id,
+        kind: step.kind,
+        title: step.title,
+        html:
+          step.kind === 'script' && step.body ? this.renderer.renderHtml(step.body, context) : null,
+        choices: step.choices,
+        required: step.required,
+      })),
+      statuses: statuses
+        .filter((s) => s.archivedAt === null)
+        .sort(
+          (a, b) =>
+            Number(b.quick) - Number(a.quick) ||
+            (a.quickOrder ?? 99) - (b.quickOrder ?? 99) ||
+            a.label.localeCompare(b.label),
+        )
+        .map((s) => ({
+          id: s.id,
+          code: s.code,
+          label: s.label,
+          labelEn: s.labelEn,
+          type: s.type,
+          color: s.color,
+          quick: s.quick,
+          quickOrder: s.quickOrder,
+          callbackVisibility: s.callbackVisibility,
+          doNotCall: s.doNotCall,
+        })),
+      products: products
+        .sort((a, b) => a.code.localeCompare(b.code))
+        .map((p) => ({
+          id: p.id,
+          code: p.code,
+          name: p.name,
+          unitPrice: p.unitPrice,
+          vatRate: p.vatRate,
+        })),
+      agents: agents
+        .sort((a, b) => a.name.localeCompare(b.name))
+        .map((a) => ({ id: a.id, name: a.name, zones: a.zones })),
+      draft: parseDraft(lease.draft),
+    };
+  }
+}
+
+function parseDraft(draft: string | null): Record<string, unknown> | null {
+  if (!draft) return null;
+  try {
+    const value: unknown = JSON.parse(draft);
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}

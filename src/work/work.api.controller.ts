@@ -1,0 +1,110 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Res } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import { CurrentUser, Roles } from '../auth/access.decorators';
+import { IdParamPipe } from '../common/http/id-param.pipe';
+import type { AuthenticatedUser } from '../common/http/request-context';
+import { DispatchService } from './dispatch.service';
+import { DraftDto, NextContactDto, OutcomeDto } from './dto/outcome.dto';
+import { LeasesService } from './leases.service';
+import { OutcomeResult, OutcomeService } from './outcome.service';
+import { WorkItem, WorkItemService } from './work-item.service';
+
+/** The operator's work: next contact, lease, outcome, discard (../shared/DESIGN.md). */
+@ApiTags('work')
+@ApiBearerAuth()
+@Roles('operator')
+@Controller('api/v1/work')
+export class WorkApiController {
+  constructor(
+    private readonly dispatch: DispatchService,
+    private readonly leases: LeasesService,
+    private readonly outcomes: OutcomeService,
+    private readonly items: WorkItemService,
+  ) {}
+
+  @Post('next')
+  @HttpCode(200)
+  @ApiOkResponse({ description: '{contact, callback?, ...} leased to the caller' })
+  @ApiNoContentResponse({ description: 'nothing to work now' })
+  async next(
+    @Body() dto: NextContactDto,
+    @CurrentUser() user: AuthenticatedUser,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<WorkItem | undefined> {
+    const lease = await this.dispatch.next(user.id, dto.campaignId);
+    if (!lease) {
+      res.status(204);
+      return undefined;
+    }
+    return this.items.build(lease, user);
+  }
+
+  @Get('current')
+  @ApiOkResponse({ description: 'the contact the caller holds' })
+  @ApiNoContentResponse({ description: 'the caller holds none' })
+  async current(
+    @CurrentUser() user: AuthenticatedUser,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<WorkItem | undefined> {
+    const lease = await this.leases.current(user.id);
+    if (!lease) {
+      res.status(204);
+      return undefined;
+    }
+    return this.items.build(lease, user);
+  }
+
+  @Post(':contactId/heartbeat')
+  @HttpCode(200)
+  @ApiForbiddenResponse({ description: 'not leased to the caller, or expired' })
+  async heartbeat(
+    @Param('contactId', new IdParamPipe()) contactId: number,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<{ expiresAt: string }> {
+    const lease = await this.leases.renew(user.id, contactId);
+    return { expiresAt: lease.expiresAt.toISOString() };
+  }
+
+  @Put(':contactId/draft')
+  @HttpCode(200)
+  @ApiOkResponse({ description: 'saved; the lease is renewed' })
+  async saveDraft(
+    @Param('contactId', new IdParamPipe()) contactId: number,
+    @Body() dto: DraftDto,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<{ expiresAt: string }> {
+    const lease = await this.leases.renew(user.id, contactId, dto.draft ?? null);
+    return { expiresAt: lease.expiresAt.toISOString() };
+  }
+
+  @Post(':contactId/outcome')
+  @ApiCreatedResponse({ description: '{interactionId, callback?, contract?, appointment?}' })
+  @ApiForbiddenResponse({ description: 'contact not leased to the caller' })
+  @ApiConflictResponse({ description: 'slot taken, or the outcome was already confirmed' })
+  confirm(
+    @Param('contactId', new IdParamPipe()) contactId: number,
+    @Body() dto: OutcomeDto,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<OutcomeResult> {
+    return this.outcomes.confirm(user.id, contactId, dto);
+  }
+
+  @Post(':contactId/discard')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'nothing saved; the contact is released' })
+  async discard(
+    @Param('contactId', new IdParamPipe()) contactId: number,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<void> {
+    await this.leases.discard(user.id, contactId);
+  }
+}

@@ -1,0 +1,52 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AppointmentBooker } from '../appointments/appointment-booker';
+import { Appointment } from '../appointments/appointment.entity';
+import { AuditModule } from '../audit/audit.module';
+import { Callback } from '../callbacks/callback.entity';
+import { ContactsModule } from '../contacts/contacts.module';
+import { ContractLine } from '../contracts/contract-line.entity';
+import { ContractWriter } from '../contracts/contract-writer';
+import { Contract } from '../contracts/contract.entity';
+import { ProtocolCounter } from '../contracts/protocol-counter.entity';
+import { DoNotCallModule } from '../do-not-call/do-not-call.module';
+import { Interaction } from '../interactions/interaction.entity';
+import { OutcomeCounter } from '../monitor/outcome-counter.entity';
+import { ContactLease } from './contact-lease.entity';
+import { DispatchService } from './dispatch.service';
+import { LeasesService } from './leases.service';
+import { OutcomeService } from './outcome.service';
+import { WorkApiController } from './work.api.controller';
+import { WorkItemService } from './work-item.service';
+import { WorkJobs } from './work.jobs';
+
+/** The operator workstation: dispatch, leases, the outcome and what it writes. */
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([
+      ContactLease,
+      Interaction,
+      Callback,
+      Contract,
+      ContractLine,
+      ProtocolCounter,
+      Appointment,
+      OutcomeCounter,
+    ]),
+    AuditModule,
+    ContactsModule,
+    DoNotCallModule,
+  ],
+  controllers: [WorkApiController],
+  providers: [
+    DispatchService,
+    LeasesService,
+    OutcomeService,
+    WorkItemService,
+    WorkJobs,
+    ContractWriter,
+    AppointmentBooker,
+  ],
+  exports: [DispatchService, LeasesService, OutcomeService, WorkItemService],
+})
+export class WorkModule {}
