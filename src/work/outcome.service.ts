@@ -12,7 +12,7 @@ import { CampaignStep } from '../campaigns/campaign-step.entity';
 import { Campaign } from '../campaigns/campaign.entity';
 import { forUpdate } from '../common/database/row-lock';
 import { insertIgnore, isLockConflict, isMysqlSource } from '../common/database/sql-dialect';
-import { ConflictError, ValidationError } from '../common/errors/domain-errors';
+import { ConflictError, ForbiddenError, ValidationError } from '../common/errors/domain-errors';
 import { Clock } from '../common/time/clock';
 import { toZonedLocal } from '../common/time/local-time';
 import { Contact, type ContactState } from '../contacts/contact.entity';
@@ -209,6 +209,7 @@ export class OutcomeService {
     try {
       return await this.leases.lockOwn(em, userId, contactId);
     } catch (error) {
+      if (!(error instanceof ForbiddenError)) throw error;
       const recent = await em.getRepository(Interaction).findOne({
         where: { contactId, operatorId: userId },
         order: { id: 'DESC' },
