@@ -29,7 +29,7 @@ export const ACTIVE_CALLBACK_STATES: readonly CallbackState[] = ['scheduled', 'd
 /** A call agreed with the customer (type R outcome): a promise with a time and an owner. */
 @Entity('callbacks')
 @Index('IDX_callbacks_campaign_queue', ['campaignId', 'visibility', 'state', 'dueAt'])
-@Index('IDX_callbacks_owner_queue', ['ownerId', 'state', 'dueAt'])
+@Index('IDX_callbacks_owner_queue_v', ['ownerId', 'visibility', 'state', 'dueAt'])
 @Index('IDX_callbacks_contact_state', ['contactId', 'state'])
 export class Callback {
   @PrimaryGeneratedColumn({ type: 'integer' })

@@ -124,6 +124,20 @@ export class ContactsService {
     } else if (user.role !== 'admin' && user.role !== 'coordinator') {
       throw new ForbiddenError(`role "${user.role}" may not open contacts`);
     }
+    return this.withHistory(contact);
+  }
+
+  /**
+   * The contact an operator holds the lease on: the lease is the authorisation, so an
+   * operator taken off the campaign mid-call still sees the card to finish or stop it.
+   */
+  async leasedDetail(id: number): Promise<ContactDetailView> {
+    const contact = await this.contacts.findOneBy({ id });
+    if (!contact) throw new NotFoundError('contact', id);
+    return this.withHistory(contact);
+  }
+
+  private async withHistory(contact: Contact): Promise<ContactDetailView> {
     const [campaign, statuses] = await Promise.all([
       this.campaign(contact.campaignId),
       this.statusesById([contact.lastStatusId]),

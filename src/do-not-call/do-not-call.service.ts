@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, QueryRunner, Repository } from 'typeorm';
+import { DataSource, EntityManager, QueryRunner, Repository } from 'typeorm';
 import { NotFoundError, ValidationError } from '../common/errors/domain-errors';
 import { isUniqueViolation } from '../common/errors/unique-violation';
 import { invalidPhone, quoted, required, ruleMessage, tooLong } from '../contacts/contact-rules';
@@ -66,6 +66,23 @@ export class DoNotCallService {
       if (!isUniqueViolation(error)) throw error;
       return { entry: toView(await this.numbers.findOneByOrFail({ phone })), created: false };
     }
+  }
+
+  /**
+   * Lists a number (E.164) inside the caller's transaction, as a do-not-call outcome does:
+   * a number already listed keeps its first reason, and nothing waits on a duplicate key.
+   */
+  async addWithin(
+    em: EntityManager,
+    phone: string,
+    reason: string,
+    userId: number | null,
+  ): Promise<void> {
+    const table = em.connection.driver.escape('do_not_call_numbers');
+    await em.query(
+      `${insertIgnore(em.connection)} ${table} (phone, reason, added_by) VALUES (?, ?, ?)`,
+      [phone, reason.slice(0, REASON_MAX), userId],
+    );
   }
 
   /** The newest numbers, or those matching `q` (a whole number or its first digits). */

@@ -2,8 +2,9 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { OutcomeType } from '../outcome-statuses/outcome-status.entity';
 
 /**
- * Outcomes per day (UTC), campaign, operator and type, counted in the outcome's
- * transaction: the wall and the reports read these instead of counting interactions.
+ * Outcomes per day (the campaign's local date, YYYY-MM-DD in its time zone), campaign,
+ * operator and type, counted in the outcome's transaction: the wall and the reports read
+ * these instead of counting interactions.
  */
 @Entity('outcome_counters')
 export class OutcomeCounter {

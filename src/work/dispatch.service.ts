@@ -127,7 +127,7 @@ export class DispatchService {
           .andWhere('cb.ownerId = :userId', { userId })
           .andWhere("cb.visibility = 'private'")
           .andWhere('cb.campaignId IN (:...ids)', { ids }),
-        'IDX_callbacks_owner_queue',
+        'IDX_callbacks_owner_queue_v',
       );
       if (own) return own;
     }
@@ -231,7 +231,7 @@ export class DispatchService {
         .getRepository(Contact)
         .findOneOrFail({ where: { id: callback.contactId }, ...forUpdate(em) });
       if (contact.state === 'in_progress') continue;
-      if ((await this.doNotCall.isBlocked([contact.phone])).size === 0) {
+      if ((await this.doNotCall.isBlocked([contact.phone], em.queryRunner)).size === 0) {
         return { contact, callback };
       }
       // Never dispatched again (invariant 8), and never read by this queue again.
@@ -259,7 +259,7 @@ export class DispatchService {
       passed.push(id);
       const contact = await em.getRepository(Contact).findOne({ where: { id }, ...forUpdate(em) });
       if (!contact || contact.state !== state) continue;
-      if ((await this.doNotCall.isBlocked([contact.phone])).size === 0) {
+      if ((await this.doNotCall.isBlocked([contact.phone], em.queryRunner)).size === 0) {
         return { contact, callback: null };
       }
       await em.update(Contact, { id: contact.id }, { state: 'final' });

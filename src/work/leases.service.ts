@@ -49,17 +49,22 @@ export class LeasesService {
   async renew(userId: number, contactId: number, draft?: unknown): Promise<ContactLease> {
     if (draft !== undefined) checkDraft(draft);
     const now = this.clock.now();
-    return this.dataSource.transaction(async (em) => {
+    const renewed = await this.dataSource.transaction(async (em) => {
       const lease = await this.lockOwn(em, userId, contactId);
       if (lease.expiresAt <= now) {
+        // Released in this transaction, which must commit: the 403 comes after it.
         await this.release(em, lease, 'expired');
-        throw new ForbiddenError(`contactId: the lease on contact ${contactId} has expired`);
+        return null;
       }
       lease.expiresAt = this.expiryFrom(now);
       if (draft !== undefined) lease.draft = draft === null ? null : JSON.stringify(draft);
       await em.save(ContactLease, lease);
       return lease;
     });
+    if (!renewed) {
+      throw new ForbiddenError(`contactId: the lease on contact ${contactId} has expired`);
+    }
+    return renewed;
   }
 
   /** STOP / CHIUDI: nothing of the call is kept, the contact goes back where it was. */

@@ -11,12 +11,13 @@ import { CampaignStatus } from '../campaigns/campaign-status.entity';
 import { CampaignStep } from '../campaigns/campaign-step.entity';
 import { Campaign } from '../campaigns/campaign.entity';
 import { forUpdate } from '../common/database/row-lock';
-import { insertIgnore, isLockConflict, isMysqlSource } from '../common/database/sql-dialect';
+import { isLockConflict, isMysqlSource } from '../common/database/sql-dialect';
 import { ConflictError, ForbiddenError, ValidationError } from '../common/errors/domain-errors';
 import { Clock } from '../common/time/clock';
 import { toZonedLocal } from '../common/time/local-time';
 import { Contact, type ContactState } from '../contacts/contact.entity';
 import { ContractWriter, type WrittenContract } from '../contracts/contract-writer';
+import { DoNotCallService } from '../do-not-call/do-not-call.service';
 import { Interaction } from '../interactions/interaction.entity';
 import { OutcomeStatus } from '../outcome-statuses/outcome-status.entity';
 import type { CallbackVisibility } from '../outcome-statuses/outcome-status.entity';
@@ -54,6 +55,7 @@ export class OutcomeService {
     private readonly leases: LeasesService,
     private readonly contracts: ContractWriter,
     private readonly appointments: AppointmentBooker,
+    private readonly doNotCall: DoNotCallService,
   ) {}
 
   async confirm(userId: number, contactId: number, dto: OutcomeDto): Promise<OutcomeResult> {
@@ -82,6 +84,8 @@ export class OutcomeService {
     const status = await this.allowedStatus(em, campaign.id, dto.statusId);
     const answers = await this.checkAnswers(em, campaign.id, dto.answers);
     const notes = dto.notes?.trim() || null;
+    // The campaign's date: protocol years and the day's counters follow its time zone.
+    const today = toZonedLocal(now, campaign.timezone).slice(0, 10);
 
     const result: Omit<OutcomeResult, 'interactionId'> = {
       contactId,
@@ -132,7 +136,7 @@ export class OutcomeService {
       }
       case 'N': {
         if (status.doNotCall) {
-          await this.addToDoNotCall(em, contact.phone, status.code, userId);
+          await this.doNotCall.addWithin(em, contact.phone, `outcome ${status.code}`, userId);
           result.contactState = 'final';
           break;
         }
@@ -153,7 +157,7 @@ export class OutcomeService {
           contact,
           operatorId: userId,
           cart: dto.cart,
-          year: Number(toZonedLocal(now, campaign.timezone).slice(0, 4)),
+          year: Number(today.slice(0, 4)),
         });
         result.contactState = 'done';
         break;
@@ -199,7 +203,7 @@ export class OutcomeService {
         nextCallAt,
       },
     );
-    await this.count(em, now, campaign.id, userId, status.type);
+    await this.count(em, today, campaign.id, userId, status.type);
     await em.delete(ContactLease, { contactId });
     return { interactionId, ...result };
   }
@@ -310,24 +314,15 @@ export class OutcomeService {
     return at;
   }
 
-  private async addToDoNotCall(em: EntityManager, phone: string, code: string, userId: number) {
-    const table = em.connection.driver.escape('do_not_call_numbers');
-    await em.query(
-      `${insertIgnore(em.connection)} ${table} (phone, reason, added_by) VALUES (?, ?, ?)`,
-      [phone, `outcome ${code}`, userId],
-    );
-  }
-
-  /** Today's count of this type for the operator and campaign, one upsert. */
+  /** The count of this type for the operator and campaign on the campaign's day, one upsert. */
   private async count(
     em: EntityManager,
-    now: Date,
+    day: string,
     campaignId: number,
     operatorId: number,
     type: string,
   ) {
     const table = em.connection.driver.escape('outcome_counters');
-    const day = now.toISOString().slice(0, 10);
     const insert = `INSERT INTO ${table} (day, campaign_id, operator_id, status_type, count) VALUES (?, ?, ?, ?, 1)`;
     await em.query(
       isMysqlSource(em.connection)

@@ -86,7 +86,7 @@ export class WorkItemService {
     const em = this.dataSource.manager;
     const [contact, campaign, steps, statusLinks, productLinks, agentLinks, callback, operator] =
       await Promise.all([
-        this.contacts.detail(lease.contactId, user),
+        this.contacts.leasedDetail(lease.contactId),
         em.getRepository(Campaign).findOneByOrFail({ id: lease.campaignId }),
         em.getRepository(CampaignStep).find({
           where: { campaignId: lease.campaignId },

@@ -5,6 +5,7 @@ import { Appointment } from '../../src/appointments/appointment.entity';
 import { AuditEntry } from '../../src/audit/audit-entry.entity';
 import { Callback } from '../../src/callbacks/callback.entity';
 import { Campaign } from '../../src/campaigns/campaign.entity';
+import { CampaignOperator } from '../../src/campaigns/campaign-operator.entity';
 import { CampaignStep } from '../../src/campaigns/campaign-step.entity';
 import { Clock } from '../../src/common/time/clock';
 import { Contact } from '../../src/contacts/contact.entity';
@@ -58,8 +59,8 @@ describe('Work API (next contact, lease, outcome, discard)', () => {
     http().post(`/api/v1/work/${contactId}/outcome`).set(as(token)).send(body);
   const contact = (id: number) => db.getRepository(Contact).findOneByOrFail({ id });
   /** Leases a contact to the operator and returns its id. */
-  async function lease(token = operator.token): Promise<number> {
-    const res = await next(token).expect(200);
+  async function lease(token = operator.token, campaignId = campaign.id): Promise<number> {
+    const res = await next(token, { campaignId }).expect(200);
     return (res.body as WorkBody).contact.id;
   }
 
@@ -320,6 +321,38 @@ describe('Work API (next contact, lease, outcome, discard)', () => {
       expect(await lease()).toBe(c.id);
     });
 
+    it('a heartbeat after the lease expired is refused and gives the contact back at once', async () => {
+      const c = await createContact(app, campaign.id);
+      const id = await lease();
+      clock.advance(6 * 60_000);
+      const res = await http()
+        .post(`/api/v1/work/${id}/heartbeat`)
+        .set(as(operator.token))
+        .expect(403);
+      expect(res.body.message).toMatch(/expired/);
+      expect((await contact(c.id)).state).toBe('new');
+      expect(await db.getRepository(ContactLease).count()).toBe(0);
+      const audit = await db
+        .getRepository(AuditEntry)
+        .findBy({ entity: 'contact', entityId: c.id });
+      expect(audit.map((a) => a.action)).toEqual(['lease.expired']);
+    });
+
+    it('an operator taken off the campaign mid-call still sees the card and can stop it', async () => {
+      const c = await createContact(app, campaign.id);
+      const id = await lease();
+      await db
+        .getRepository(CampaignOperator)
+        .delete({ campaignId: campaign.id, userId: operator.id });
+      const current = await http().get('/api/v1/work/current').set(as(operator.token)).expect(200);
+      expect((current.body as WorkBody).contact.id).toBe(c.id);
+      await http().post(`/api/v1/work/${id}/discard`).set(as(operator.token)).expect(204);
+      expect((await contact(c.id)).state).toBe('new');
+      // Without the lease the card is closed to them, and the campaign gives nothing more.
+      await http().get(`/api/v1/contacts/${c.id}`).set(as(operator.token)).expect(403);
+      await next(operator.token).expect(403);
+    });
+
     it('STOP / CHIUDI saves nothing and gives the contact back as it was', async () => {
       const c = await createContact(app, campaign.id, {
         state: 'retry',
@@ -416,6 +449,21 @@ describe('Work API (next contact, lease, outcome, discard)', () => {
           notes: 'non interessato',
         }),
       ]);
+    });
+
+    it("counts the outcome on the campaign's day, not the UTC one", async () => {
+      const evening = await createCampaign(
+        app,
+        { timezone: 'America/New_York' },
+        { statusIds: [statuses.notInterested.id], operatorIds: [operator.id] },
+      );
+      await createContact(app, evening.id);
+      // 19:30 on Monday 23 November in New York is already Tuesday in UTC.
+      clock.set(new Date('2026-11-24T00:30:00Z'));
+      const id = await lease(operator.token, evening.id);
+      await confirm(operator.token, id, { statusId: statuses.notInterested.id }).expect(201);
+      const counters = await db.getRepository(OutcomeCounter).findBy({ campaignId: evening.id });
+      expect(counters).toEqual([expect.objectContaining({ day: '2026-11-23', count: 1 })]);
     });
 
     it('N with a retry rule re-queues inside the calling hours, up to the maximum attempts, then final', async () => {
