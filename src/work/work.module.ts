@@ -17,6 +17,7 @@ import { DispatchService } from './dispatch.service';
 import { LeasesService } from './leases.service';
 import { OutcomeService } from './outcome.service';
 import { WorkApiController } from './work.api.controller';
+import { WorkController } from './work.controller';
 import { WorkItemService } from './work-item.service';
 import { WorkJobs } from './work.jobs';
 
@@ -37,7 +38,7 @@ import { WorkJobs } from './work.jobs';
     ContactsModule,
     DoNotCallModule,
   ],
-  controllers: [WorkApiController],
+  controllers: [WorkApiController, WorkController],
   providers: [
     DispatchService,
     LeasesService,

@@ -10,6 +10,7 @@ export interface NavItem {
 /** The main menu; each capability adds its pages here, with the roles that may open them. */
 export const NAVIGATION: readonly NavItem[] = [
   { label: 'nav.home', href: '/', roles: ['admin', 'coordinator', 'operator', 'backoffice'] },
+  { label: 'work.nav', href: '/work', roles: ['operator'] },
   { label: 'nav.campaigns', href: '/campaigns', roles: ['admin', 'coordinator'] },
   { label: 'nav.contacts', href: '/contacts', roles: ['admin', 'coordinator'] },
   { label: 'nav.statuses', href: '/outcome-statuses', roles: ['admin'] },

@@ -1,0 +1,38 @@
+import { EntityManager, In } from 'typeorm';
+import { describeCallingHours, isWithinCallingHours } from '../campaigns/calling-hours';
+import { CampaignOperator } from '../campaigns/campaign-operator.entity';
+import { Campaign } from '../campaigns/campaign.entity';
+
+/** A campaign in the operator's chooser, with whether it can be worked right now. */
+export interface OperatorCampaignView {
+  id: number;
+  code: string;
+  name: string;
+  /** Active and inside its calling hours at `now`. */
+  open: boolean;
+  paused: boolean;
+  /** "Mon-Fri 09:00-20:00 (Europe/Rome)". */
+  callingHours: string;
+}
+
+/** The campaigns the operator is assigned to, by name (the workstation's chooser). */
+export async function loadOperatorCampaigns(
+  em: EntityManager,
+  userId: number,
+  now: Date,
+): Promise<OperatorCampaignView[]> {
+  const links = await em.getRepository(CampaignOperator).findBy({ userId });
+  if (links.length === 0) return [];
+  const campaigns = await em.getRepository(Campaign).find({
+    where: { id: In(links.map((link) => link.campaignId)) },
+    order: { name: 'ASC', id: 'ASC' },
+  });
+  return campaigns.map((campaign) => ({
+    id: campaign.id,
+    code: campaign.code,
+    name: campaign.name,
+    open: campaign.state === 'active' && isWithinCallingHours(campaign, now),
+    paused: campaign.state === 'paused',
+    callingHours: describeCallingHours(campaign),
+  }));
+}
