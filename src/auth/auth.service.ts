@@ -83,10 +83,14 @@ export class AuthService {
   async userForToken(token: string): Promise<AuthenticatedUser | null> {
     if (!token.startsWith(TOKEN_PREFIX) || token.length > 100) return null;
     const now = new Date();
-    const row = await this.tokens.findOne({
-      where: { tokenHash: hashToken(token), revokedAt: IsNull(), expiresAt: MoreThan(now) },
-      relations: { user: true },
-    });
+    // One statement: findOne with a relation would first look up the id, then the row.
+    const row = await this.tokens
+      .createQueryBuilder('t')
+      .innerJoinAndSelect('t.user', 'user')
+      .where('t.tokenHash = :hash', { hash: hashToken(token) })
+      .andWhere('t.revokedAt IS NULL')
+      .andWhere('t.expiresAt > :now', { now })
+      .getOne();
     if (!row?.user?.active) return null;
     // Record use at most once a minute: a busy integration must not write on every call.
     if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) {
@@ -111,6 +115,7 @@ export class AuthService {
       displayName: user.displayName,
       role: user.role,
       uiLanguage: user.uiLanguage ?? this.config.get('DEFAULT_LANGUAGE'),
+      languages: user.languages ?? [],
       via,
     };
   }

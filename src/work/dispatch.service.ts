@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager, In, SelectQueryBuilder } from 'typeorm';
+import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import { Callback } from '../callbacks/callback.entity';
 import { describeCallingHours, isWithinCallingHours } from '../campaigns/calling-hours';
 import { CampaignOperator } from '../campaigns/campaign-operator.entity';
@@ -8,10 +8,10 @@ import { ForbiddenError, ValidationError } from '../common/errors/domain-errors'
 import { isUniqueViolation } from '../common/errors/unique-violation';
 import { forUpdate, skipLocked } from '../common/database/row-lock';
 import { isLockConflict, isMysqlSource } from '../common/database/sql-dialect';
+import type { AuthenticatedUser } from '../common/http/request-context';
 import { Clock } from '../common/time/clock';
 import { Contact, type ContactState } from '../contacts/contact.entity';
 import { DoNotCallService } from '../do-not-call/do-not-call.service';
-import { User } from '../users/user.entity';
 import { ContactLease } from './contact-lease.entity';
 import { LeasesService } from './leases.service';
 
@@ -45,14 +45,17 @@ export class DispatchService {
    * Leases the next contact to the operator, or returns the one they already hold; null
    * when there is nothing to work now.
    */
-  async next(userId: number, campaignId?: number): Promise<ContactLease | null> {
+  async next(
+    operator: Pick<AuthenticatedUser, 'id' | 'languages'>,
+    campaignId?: number,
+  ): Promise<ContactLease | null> {
+    const userId = operator.id;
     const campaigns = await this.campaignsFor(userId, campaignId);
-    const operator = await this.dataSource.getRepository(User).findOneByOrFail({ id: userId });
     const work = async (em: EntityManager) => {
       const held = await this.leases.releaseOwnExpired(em, userId);
       if (held) return held;
       if (campaigns.length === 0) return null;
-      const claim = await this.claim(em, userId, campaigns, operator.languages ?? []);
+      const claim = await this.claim(em, userId, campaigns, operator.languages);
       return claim ? this.lease(em, userId, claim) : null;
     };
     for (let attempt = 1; ; attempt++) {
@@ -74,16 +77,18 @@ export class DispatchService {
 
   /** The campaigns to take from: the chosen one (checked) or every open one of the operator. */
   private async campaignsFor(userId: number, campaignId?: number): Promise<Campaign[]> {
-    const assigned = await this.dataSource
-      .getRepository(CampaignOperator)
-      .findBy({ userId, ...(campaignId !== undefined ? { campaignId } : {}) });
-    if (campaignId !== undefined && assigned.length === 0) {
+    const query = this.dataSource
+      .getRepository(Campaign)
+      .createQueryBuilder('c')
+      .innerJoin(CampaignOperator, 'co', 'co.campaignId = c.id AND co.userId = :userId', {
+        userId,
+      })
+      .orderBy('c.id', 'ASC');
+    if (campaignId !== undefined) query.where('c.id = :campaignId', { campaignId });
+    const campaigns = await query.getMany();
+    if (campaignId !== undefined && campaigns.length === 0) {
       throw new ForbiddenError(`campaignId: you are not assigned to campaign ${campaignId}`);
     }
-    if (assigned.length === 0) return [];
-    const campaigns = await this.dataSource
-      .getRepository(Campaign)
-      .find({ where: { id: In(assigned.map((a) => a.campaignId)) }, order: { id: 'ASC' } });
     const now = this.clock.now();
     if (campaignId !== undefined) {
       const campaign = campaigns[0]!;

@@ -234,10 +234,14 @@ export class OutcomeService {
     campaignId: number,
     statusId: number,
   ): Promise<OutcomeStatus> {
-    const linked = await em.getRepository(CampaignStatus).existsBy({ campaignId, statusId });
-    const status = linked
-      ? await em.getRepository(OutcomeStatus).findOneBy({ id: statusId })
-      : null;
+    const status = await em
+      .getRepository(OutcomeStatus)
+      .createQueryBuilder('s')
+      .innerJoin(CampaignStatus, 'cs', 'cs.statusId = s.id AND cs.campaignId = :campaignId', {
+        campaignId,
+      })
+      .where('s.id = :statusId', { statusId })
+      .getOne();
     if (!status || status.archivedAt !== null) {
       throw new ValidationError(
         'statusId',

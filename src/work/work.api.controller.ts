@@ -40,7 +40,7 @@ export class WorkApiController {
     @CurrentUser() user: AuthenticatedUser,
     @Res({ passthrough: true }) res: Response,
   ): Promise<WorkItem | undefined> {
-    const lease = await this.dispatch.next(user.id, dto.campaignId);
+    const lease = await this.dispatch.next(user, dto.campaignId);
     if (!lease) {
       res.status(204);
       return undefined;

@@ -8,6 +8,8 @@ export interface AuthenticatedUser {
   displayName: string;
   role: Role;
   uiLanguage: Language;
+  /** Languages the user speaks (ISO 639-1): an operator is offered contacts in these first. */
+  languages: string[];
   /** How the request authenticated: a browser session or an API bearer token. */
   via: 'session' | 'token';
   tokenId?: number;
