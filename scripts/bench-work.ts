@@ -842,6 +842,19 @@ async function main(): Promise<void> {
     httpAloneQueries += watch.count - queries;
   }
   peaks.push(['confirm alone (HTTP)', rss.peak()]);
+  // The floor of any API call here: authenticated, one row read, nothing written (the desks
+  // hold no contact now, so GET /work/current reads the lease table and answers 204).
+  const floorCalls = rounds * DESKS;
+  const floorTargets = Array.from({ length: floorCalls }, (_, i) => desks[i % DESKS]!);
+  const floorQueries = watch.count;
+  const floorCpu = process.cpuUsage();
+  const floorStarted = performance.now();
+  await inParallel(floorTargets, CONFIRM_OPERATORS, async (desk) => {
+    expectStatus(await http.call('GET', '/api/v1/work/current', desk.token), 204, 'floor');
+  });
+  const floorMs = performance.now() - floorStarted;
+  const floorNodeCpu = cpuMs(process.cpuUsage(floorCpu));
+  const floorStatements = (watch.count - floorQueries) / floorCalls;
   rss.reset();
   let rawAloneMs = 0;
   let rawAloneCpu = 0;
@@ -990,6 +1003,12 @@ async function main(): Promise<void> {
       (rawAloneServer >= 0 ? `, database CPU ${perConfirm(rawAloneServer, rawAloneCount)} ms` : ''),
   );
   console.log(`  ratio HTTP / raw: ${(httpAloneRate / rawAloneRate).toFixed(2)} (target >= 0.5)`);
+  const floorRate = (floorCalls * 1000) / floorMs;
+  console.log(
+    `  floor of an API call on this machine (GET /api/v1/work/current holding nothing: token, one read, 204; ` +
+      `${floorStatements.toFixed(1)} statements, Node CPU ${perConfirm(floorNodeCpu, floorCalls)} ms): ${floorRate.toFixed(0)} calls/s = ` +
+      `${(floorRate / rawAloneRate).toFixed(2)} of the raw confirm rate; the confirm reaches ${(httpAloneRate / floorRate).toFixed(2)} of this floor`,
+  );
   console.log(
     `  statements of one next, one operator alone (${nextStatements.length}): ${describeStatements(nextStatements)}`,
   );

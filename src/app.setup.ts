@@ -11,6 +11,7 @@ import { Repository } from 'typeorm';
 import { WebSession } from './auth/web-session.entity';
 import { WebSessionStore } from './auth/web-session.store';
 import { csrfProtection, formBody } from './common/http/csrf';
+import { isApiRequest } from './common/http/request-context';
 import { bodyParserMessage, RequestValidationException } from './common/errors/error-response';
 import { createViewEngine, VIEWS_DIR } from './common/views/handlebars';
 import { AppConfigService } from './config/app-config.service';
@@ -85,24 +86,29 @@ export async function configureApp(app: NestExpressApplication): Promise<void> {
   if (config.get('NODE_ENV') === 'production') app.set('view cache', true);
 
   const ttlMs = config.get('SESSION_TTL_MINUTES') * 60_000;
-  app.use(
-    session({
-      name: SESSION_COOKIE,
-      secret: await app.get(AppSettingsService).sessionSecret(),
-      store: new WebSessionStore(
-        app.get<Repository<WebSession>>(getRepositoryToken(WebSession)),
-        ttlMs,
-      ),
-      resave: false,
-      saveUninitialized: false,
-      rolling: true,
-      cookie: {
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: config.get('COOKIE_SECURE'),
-        maxAge: ttlMs,
-      },
-    }),
+  const sessions = session({
+    name: SESSION_COOKIE,
+    secret: await app.get(AppSettingsService).sessionSecret(),
+    store: new WebSessionStore(
+      app.get<Repository<WebSession>>(getRepositoryToken(WebSession)),
+      ttlMs,
+    ),
+    resave: false,
+    saveUninitialized: false,
+    rolling: true,
+    cookie: {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: config.get('COOKIE_SECURE'),
+      maxAge: ttlMs,
+    },
+  });
+  // An API call with a bearer token is authenticated by it alone (AuthenticationMiddleware):
+  // no session is loaded or started for it. Pages keep theirs (flash messages).
+  app.use((req: Request, res: Response, next: NextFunction) =>
+    req.headers.authorization !== undefined && isApiRequest(req)
+      ? next()
+      : sessions(req, res, next),
   );
   app.use(express.json({ limit: '1mb' }));
   app.use(express.urlencoded({ extended: true, limit: '1mb' }));

@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Callback } from '../callbacks/callback.entity';
 import { ForbiddenError, ValidationError } from '../common/errors/domain-errors';
-import { forUpdate, skipLocked } from '../common/database/row-lock';
+import { forUpdate, hasRowLocks, skipLocked } from '../common/database/row-lock';
 import { Clock } from '../common/time/clock';
 import { AppConfigService } from '../config/app-config.service';
 import { Contact } from '../contacts/contact.entity';
@@ -119,6 +119,28 @@ export class LeasesService {
       throw new ForbiddenError(`contactId: contact ${contactId} is not leased to you`);
     }
     return lease;
+  }
+
+  /**
+   * Locks the caller's lease and its contact in one statement (both rows, as the outcome
+   * needs them), or 403.
+   */
+  async lockOwnWithContact(
+    em: EntityManager,
+    userId: number,
+    contactId: number,
+  ): Promise<ContactLease & { contact: Contact }> {
+    const query = em
+      .getRepository(ContactLease)
+      .createQueryBuilder('l')
+      .innerJoinAndSelect('l.contact', 'c')
+      .where('l.contactId = :contactId', { contactId });
+    if (hasRowLocks(em.connection)) query.setLock('pessimistic_write');
+    const lease = await query.getOne();
+    if (!lease?.contact || lease.userId !== userId) {
+      throw new ForbiddenError(`contactId: contact ${contactId} is not leased to you`);
+    }
+    return lease as ContactLease & { contact: Contact };
   }
 
   /** The contact and its callback go back to where they were; the lease and its draft go. */

@@ -10,7 +10,6 @@ import {
 import { CampaignStatus } from '../campaigns/campaign-status.entity';
 import { CampaignStep } from '../campaigns/campaign-step.entity';
 import { Campaign } from '../campaigns/campaign.entity';
-import { forUpdate } from '../common/database/row-lock';
 import { isLockConflict, isMysqlSource } from '../common/database/sql-dialect';
 import { ConflictError, ForbiddenError, ValidationError } from '../common/errors/domain-errors';
 import { Clock } from '../common/time/clock';
@@ -77,9 +76,7 @@ export class OutcomeService {
   ): Promise<OutcomeResult> {
     const now = this.clock.now();
     const lease = await this.lockLease(em, userId, contactId, now);
-    const contact = await em
-      .getRepository(Contact)
-      .findOneOrFail({ where: { id: contactId }, ...forUpdate(em) });
+    const contact = lease.contact;
     const campaign = await em.getRepository(Campaign).findOneByOrFail({ id: contact.campaignId });
     const status = await this.allowedStatus(em, campaign.id, dto.statusId);
     const answers = await this.checkAnswers(em, campaign.id, dto.answers);
@@ -211,7 +208,7 @@ export class OutcomeService {
   /** The caller's lease, locked; a contact confirmed a moment ago by them is a 409. */
   private async lockLease(em: EntityManager, userId: number, contactId: number, now: Date) {
     try {
-      return await this.leases.lockOwn(em, userId, contactId);
+      return await this.leases.lockOwnWithContact(em, userId, contactId);
     } catch (error) {
       if (!(error instanceof ForbiddenError)) throw error;
       const recent = await em.getRepository(Interaction).findOne({

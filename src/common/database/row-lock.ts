@@ -1,4 +1,10 @@
-import { EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { DataSource, EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+
+/** MySQL/MariaDB lock rows; SQLite's transactions take turns instead. */
+export function hasRowLocks(connection: DataSource): boolean {
+  const type = connection.options.type;
+  return type === 'mysql' || type === 'mariadb';
+}
 
 /**
  * `SELECT ... FOR UPDATE` where the database has row locks (MySQL/MariaDB). SQLite has
@@ -6,8 +12,7 @@ import { EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
  * serializeSqliteTransactions), which gives the same exclusion.
  */
 export function forUpdate(em: EntityManager): { lock?: { mode: 'pessimistic_write' } } {
-  const type = em.connection.options.type;
-  return type === 'mysql' || type === 'mariadb' ? { lock: { mode: 'pessimistic_write' } } : {};
+  return hasRowLocks(em.connection) ? { lock: { mode: 'pessimistic_write' } } : {};
 }
 
 /**
@@ -18,8 +23,7 @@ export function forUpdate(em: EntityManager): { lock?: { mode: 'pessimistic_writ
 export function skipLocked<T extends ObjectLiteral>(
   query: SelectQueryBuilder<T>,
 ): SelectQueryBuilder<T> {
-  const type = query.connection.options.type;
-  return type === 'mysql' || type === 'mariadb'
+  return hasRowLocks(query.connection)
     ? query.setLock('pessimistic_write').setOnLocked('skip_locked')
     : query;
 }
