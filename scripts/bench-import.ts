@@ -13,13 +13,14 @@
  * created again. Figures, not a test: run it on a quiet machine, twice.
  */
 import 'reflect-metadata';
-import { createReadStream, createWriteStream, readFileSync, statSync, unlinkSync } from 'node:fs';
+import { createReadStream, createWriteStream, statSync, unlinkSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { createConnection } from 'mysql2/promise';
 import { DataSource } from 'typeorm';
+import { cpuMs, databaseCpuMeter, mb, MemorySampler, recreateDatabase } from './bench-support';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const URL_TEXT = process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/esito_bench';
@@ -157,64 +158,7 @@ async function writeCsv(path: string): Promise<void> {
   await once(out, 'finish');
 }
 
-/** Samples the RSS and the JS heap every 20 ms; `peak()` since the last `reset()`. */
-class MemorySampler {
-  private rss = 0;
-  private heap = 0;
-  private readonly timer = setInterval(() => this.sample(), 20);
-  sample(): void {
-    const usage = process.memoryUsage();
-    this.rss = Math.max(this.rss, usage.rss);
-    this.heap = Math.max(this.heap, usage.heapUsed);
-  }
-  reset(): void {
-    this.rss = 0;
-    this.heap = 0;
-    this.sample();
-  }
-  peak(): { rss: number; heap: number } {
-    this.sample();
-    return { rss: this.rss, heap: this.heap };
-  }
-  stop(): void {
-    clearInterval(this.timer);
-  }
-}
-
-const cpuMs = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000;
-
-/**
- * CPU milliseconds the database server has used so far, when it runs on this machine
- * (read from /proc through its pid file); -1 when that cannot be known.
- */
-async function databaseCpuMeter(dataSource: DataSource): Promise<() => number> {
-  try {
-    const rows = await dataSource.query<Array<{ file: string }>>('SELECT @@pid_file AS file');
-    const pid = readFileSync(rows[0]!.file, 'utf8').trim();
-    const ticksPerMs = 100 / 1000; // USER_HZ
-    const read = () => {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      return (Number(fields[11]) + Number(fields[12])) / ticksPerMs;
-    };
-    read();
-    return read;
-  } catch {
-    return () => -1;
-  }
-}
-
-const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 const rate = (rows: number, ms: number) => Math.round((rows * 1000) / ms);
-
-async function recreateDatabase(): Promise<void> {
-  const url = new URL(URL_TEXT);
-  const name = url.pathname.slice(1);
-  url.pathname = '/';
-  const admin = await createConnection(url.toString());
-  await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
-  await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  await admin.end();
-}
 
 async function main(): Promise<void> {
   // The app reads its configuration when AppModule loads: set it first.
@@ -235,7 +179,7 @@ async function main(): Promise<void> {
     `csv: ${file}, ${mb(statSync(file).size)}, written in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
 
-  await recreateDatabase();
+  await recreateDatabase(URL_TEXT);
   const app = await NestFactory.createApplicationContext(AppModule, { logger: ['error', 'warn'] });
   const dataSource = app.get(DataSource);
   const campaign = await dataSource.getRepository(Campaign).save({

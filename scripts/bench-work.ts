@@ -9,19 +9,20 @@
  *      (target <= 1.5), plus the EXPLAIN / ANALYZE of every queue query the app sent on the
  *      big campaign (captured from TypeORM's logger, so whatever DispatchService builds), and
  *      whether due public callbacks were served before due retries and new contacts;
- *   2. confirm throughput: operators looping next -> outcome over HTTP, then raw mysql2
- *      doing the database writes of the same loop on a pool of the same size (target
- *      ratio >= 0.5);
+ *   2. confirm throughput: the outcome alone (target ratio >= 0.5): in rounds, BENCH_DESKS
+ *      operators each take a contact (untimed), then 8 at a time confirm them over HTTP
+ *      (timed), against raw mysql2 doing the outcome's locks, inserts and updates on a pool
+ *      of the same size; beside it the whole loop next -> outcome on both sides, and the
+ *      floor of any authenticated API call on this machine (a read and a 204);
  *   3. the peak RSS of each phase, the load average, the statements one next and one outcome
  *      send, and the Node and database CPU per confirm on each side.
  *
  * BENCH_DATABASE_URL (default mysql://root@127.0.0.1:3306/esito_bench_work) is dropped and
- * created again. BENCH_BIG_CONTACTS, BENCH_SAMPLES, BENCH_CONFIRMS, BENCH_LATENCY_OPERATORS
- * and BENCH_CONFIRM_OPERATORS make it smaller or larger. Figures, not a test: it never
+ * created again. BENCH_BIG_CONTACTS, BENCH_SAMPLES, BENCH_CONFIRMS, BENCH_LATENCY_OPERATORS,
+ * BENCH_CONFIRM_OPERATORS and BENCH_DESKS make it smaller or larger. Figures, not a test: it never
  * asserts a timing.
  */
 import 'reflect-metadata';
-import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
@@ -31,6 +32,7 @@ import { NestFactory } from '@nestjs/core';
 import { createConnection, createPool } from 'mysql2/promise';
 import type { Connection, PoolConnection, RowDataPacket } from 'mysql2/promise';
 import type { DataSource } from 'typeorm';
+import { cpuMs, databaseCpuMeter, mb, MemorySampler, recreateDatabase } from './bench-support';
 
 const URL_TEXT = process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/esito_bench_work';
 const SMALL_CONTACTS = 10_000;
@@ -94,34 +96,6 @@ interface CampaignSetup {
 
 // ---------------------------------------------------------------- measuring
 
-/** Samples the RSS every 20 ms; `peak()` since the last `reset()`. */
-class MemorySampler {
-  private rss = 0;
-  private overall = 0;
-  private readonly timer = setInterval(() => this.sample(), 20);
-  sample(): void {
-    const rss = process.memoryUsage.rss();
-    this.rss = Math.max(this.rss, rss);
-    this.overall = Math.max(this.overall, rss);
-  }
-  reset(): void {
-    this.rss = 0;
-    this.sample();
-  }
-  peak(): number {
-    this.sample();
-    return this.rss;
-  }
-  peakOverall(): number {
-    this.sample();
-    return this.overall;
-  }
-  stop(): void {
-    clearInterval(this.timer);
-  }
-}
-
-const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 const load = () =>
   loadavg()
@@ -142,28 +116,6 @@ function summary(values: number[]): string {
 const RAW_STATEMENTS = 5 + 8;
 /** Statements of the raw confirm alone (one transaction, BEGIN and COMMIT included). */
 const RAW_CONFIRM_STATEMENTS = 8;
-
-const cpuMs = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000;
-
-/**
- * CPU milliseconds the database server has used so far, when it runs on this machine
- * (read from /proc through its pid file); -1 when that cannot be known.
- */
-async function databaseCpuMeter(dataSource: DataSource): Promise<() => number> {
-  try {
-    const rows = await dataSource.query<Array<{ file: string }>>('SELECT @@pid_file AS file');
-    const pid = readFileSync(rows[0]!.file, 'utf8').trim();
-    const ticksPerMs = 100 / 1000; // USER_HZ
-    const read = () => {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      return (Number(fields[11]) + Number(fields[12])) / ticksPerMs;
-    };
-    read();
-    return read;
-  } catch {
-    return () => -1;
-  }
-}
 
 /** "SELECT contacts, INSERT contact_leases, ...": what a list of statements does, briefly. */
 function describeStatements(statements: string[]): string {
@@ -323,16 +275,6 @@ function phoneOf(i: number): string {
 /** Spread `count` positions over `n` rows, shifted so that the three due kinds never meet. */
 function duePositions(n: number, count: number, shift: number): number[] {
   return Array.from({ length: count }, (_, j) => Math.floor((j * n) / count) + shift);
-}
-
-async function recreateDatabase(): Promise<void> {
-  const url = new URL(URL_TEXT);
-  const name = url.pathname.slice(1);
-  url.pathname = '/';
-  const admin = await createConnection(url.toString());
-  await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
-  await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  await admin.end();
 }
 
 /**
@@ -495,7 +437,7 @@ async function main(): Promise<void> {
 
   // ---- boot the real application on an ephemeral port
   let started = performance.now();
-  await recreateDatabase();
+  await recreateDatabase(URL_TEXT);
   const app = await NestFactory.create<NestExpressApplication>(AppModule, NEST_APP_OPTIONS);
   await configureApp(app);
   await app.listen(0, '127.0.0.1');
@@ -632,7 +574,7 @@ async function main(): Promise<void> {
     `load: ${totalContacts.toLocaleString('en')} contacts + ${loadedCallbacks.toLocaleString('en')} callbacks in ${(loadMs / 1000).toFixed(1)} s ` +
       `(${Math.round((totalContacts * 1000) / loadMs).toLocaleString('en')} contacts/s, ${INSERT_ROWS} rows per INSERT), then ANALYZE TABLE`,
   );
-  peaks.push(['load', rss.peak()]);
+  peaks.push(['load', rss.peak().rss]);
 
   // ---- sign in every operator through the API
   for (const operator of operators) {
@@ -725,7 +667,7 @@ async function main(): Promise<void> {
     await watch.explainPending(mysql);
   }
   const latencyMs = performance.now() - started;
-  peaks.push(['dispatch latency (HTTP)', rss.peak()]);
+  peaks.push(['dispatch latency (HTTP)', rss.peak().rss]);
 
   // ---- confirm throughput over HTTP: next -> outcome, CONFIRM_OPERATORS at once
   const confirmOperators = operators.slice(0, CONFIRM_OPERATORS);
@@ -762,7 +704,7 @@ async function main(): Promise<void> {
   watch.target = false;
   await watch.explainPending(mysql);
   await mysql.end();
-  peaks.push(['confirm throughput (HTTP)', rss.peak()]);
+  peaks.push(['confirm throughput (HTTP)', rss.peak().rss]);
 
   // ---- the same loop's database work in raw mysql2, same concurrency, on a pool
   const pool = createPool({
@@ -796,7 +738,7 @@ async function main(): Promise<void> {
   const rawMs = performance.now() - started;
   const rawCpu = cpuMs(process.cpuUsage(cpu));
   const rawServer = serverCpu() - server;
-  peaks.push(['confirm throughput (raw mysql2)', rss.peak()]);
+  peaks.push(['confirm throughput (raw mysql2)', rss.peak().rss]);
   const [[after]] = await pool.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM interactions');
   const rawWritten = Number(after?.n) - Number(before?.n);
 
@@ -841,7 +783,7 @@ async function main(): Promise<void> {
     httpAloneServer += serverCpu() - serverBefore;
     httpAloneQueries += watch.count - queries;
   }
-  peaks.push(['confirm alone (HTTP)', rss.peak()]);
+  peaks.push(['confirm alone (HTTP)', rss.peak().rss]);
   // The floor of any API call here: authenticated, one row read, nothing written (the desks
   // hold no contact now, so GET /work/current reads the lease table and answers 204).
   const floorCalls = rounds * DESKS;
@@ -897,7 +839,7 @@ async function main(): Promise<void> {
     rawAloneServer += serverCpu() - serverBefore;
   }
   for (const connection of connections) connection.release();
-  peaks.push(['confirm alone (raw mysql2)', rss.peak()]);
+  peaks.push(['confirm alone (raw mysql2)', rss.peak().rss]);
   const loadAfter = load();
 
   // One operator alone: which statements one next and one outcome send.

@@ -1,10 +1,7 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { decimalTransformer } from '../common/database/decimal.transformer';
+import { decimal2Column } from '../common/database/decimal.transformer';
 import { Product } from '../products/product.entity';
 import { Contract } from './contract.entity';
-
-const money = (precision: number) =>
-  ({ type: 'decimal', precision, scale: 2, transformer: decimalTransformer(2) }) as const;
 
 /** A product in a contract, its price and VAT snapshotted when the contract was closed. */
 @Entity('contract_lines')
@@ -33,21 +30,21 @@ export class ContractLine {
   @Column({ type: 'varchar', length: 200 })
   name!: string;
 
-  @Column({ name: 'unit_price', ...money(12) })
+  @Column({ name: 'unit_price', ...decimal2Column(12) })
   unitPrice!: string;
 
-  @Column({ name: 'vat_rate', ...money(5) })
+  @Column({ name: 'vat_rate', ...decimal2Column(5) })
   vatRate!: string;
 
   @Column({ type: 'integer' })
   quantity!: number;
 
-  @Column({ name: 'net', ...money(12) })
+  @Column({ name: 'net', ...decimal2Column(12) })
   net!: string;
 
-  @Column({ name: 'vat', ...money(12) })
+  @Column({ name: 'vat', ...decimal2Column(12) })
   vat!: string;
 
-  @Column({ name: 'total', ...money(12) })
+  @Column({ name: 'total', ...decimal2Column(12) })
   total!: string;
 }

@@ -10,7 +10,7 @@ import {
   UpdateDateColumn,
 } from 'typeorm';
 import { Campaign } from '../campaigns/campaign.entity';
-import { decimalTransformer } from '../common/database/decimal.transformer';
+import { decimal2Column } from '../common/database/decimal.transformer';
 import { Contact } from '../contacts/contact.entity';
 import { User } from '../users/user.entity';
 import { ContractLine } from './contract-line.entity';
@@ -27,9 +27,6 @@ export interface CustomerSnapshot {
   city: string | null;
   province: string | null;
 }
-
-const money = () =>
-  ({ type: 'decimal', precision: 12, scale: 2, transformer: decimalTransformer(2) }) as const;
 
 /** An online close (type C outcome): the cart confirmed, with its protocol number. */
 @Entity('contracts')
@@ -71,14 +68,14 @@ export class Contract {
   @Column({ type: 'simple-json' })
   customer!: CustomerSnapshot;
 
-  @Column({ name: 'total_net', ...money() })
+  @Column({ name: 'total_net', ...decimal2Column() })
   totalNet!: string;
 
-  @Column({ name: 'total_vat', ...money() })
+  @Column({ name: 'total_vat', ...decimal2Column() })
   totalVat!: string;
 
   /** Net plus VAT. */
-  @Column({ name: 'total', ...money() })
+  @Column({ name: 'total', ...decimal2Column() })
   total!: string;
 
   @OneToMany(() => ContractLine, (line) => line.contract)

@@ -6,7 +6,7 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
-import { decimalTransformer } from '../common/database/decimal.transformer';
+import { decimal2Column } from '../common/database/decimal.transformer';
 
 /** An item of the catalogue an operator can put in the cart of an online close. */
 @Entity('products')
@@ -22,23 +22,11 @@ export class Product {
   name!: string;
 
   /** Net unit price, e.g. "19.90". */
-  @Column({
-    name: 'unit_price',
-    type: 'decimal',
-    precision: 12,
-    scale: 2,
-    transformer: decimalTransformer(2),
-  })
+  @Column({ name: 'unit_price', ...decimal2Column(12) })
   unitPrice!: string;
 
   /** VAT percentage, e.g. "22.00". */
-  @Column({
-    name: 'vat_rate',
-    type: 'decimal',
-    precision: 5,
-    scale: 2,
-    transformer: decimalTransformer(2),
-  })
+  @Column({ name: 'vat_rate', ...decimal2Column(5) })
   vatRate!: string;
 
   @Column({ type: 'boolean', default: true })

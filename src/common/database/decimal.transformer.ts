@@ -13,3 +13,8 @@ export function decimalTransformer(scale: number): ValueTransformer {
     },
   };
 }
+
+/** A DECIMAL(precision, 2) column read and written as a string: money, rates. */
+export function decimal2Column(precision = 12) {
+  return { type: 'decimal', precision, scale: 2, transformer: decimalTransformer(2) } as const;
+}
