@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { Test } from '@nestjs/testing';
 import { createConnection } from 'mysql2/promise';
 import { DataSource } from 'typeorm';
@@ -20,13 +21,20 @@ async function ensureDatabase(): Promise<void> {
   await connection.end();
 }
 
-/** The whole app, as main.ts builds it, on this worker's database (migrations applied). */
+/**
+ * The whole app, as main.ts builds it, on this worker's database (migrations applied).
+ * Its scheduled jobs do not run on their timers: tests call the jobs' service methods with
+ * the clock set, so a tick can never land in the middle of a test.
+ */
 export async function createTestApp(): Promise<NestExpressApplication> {
   await ensureDatabase();
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>(NEST_APP_OPTIONS);
   await configureApp(app);
   await app.init();
+  const jobs = app.get(SchedulerRegistry);
+  for (const name of jobs.getIntervals()) jobs.deleteInterval(name);
+  for (const name of [...jobs.getCronJobs().keys()]) jobs.deleteCronJob(name);
   return app;
 }
 
