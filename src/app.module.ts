@@ -5,8 +5,10 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { AcceptLanguageResolver, I18nModule, QueryResolver } from 'nestjs-i18n';
 import { AgentsModule } from './agents/agents.module';
 import { AuthModule } from './auth/auth.module';
+import { CallbacksModule } from './callbacks/callbacks.module';
 import { CampaignsModule } from './campaigns/campaigns.module';
 import { ContactsModule } from './contacts/contacts.module';
+import { ContractsModule } from './contracts/contracts.module';
 import { DoNotCallModule } from './do-not-call/do-not-call.module';
 import { OutcomeStatusesModule } from './outcome-statuses/outcome-statuses.module';
 import { ProductsModule } from './products/products.module';
@@ -43,8 +45,10 @@ import { WorkModule } from './work/work.module';
     AgentsModule,
     CampaignsModule,
     ContactsModule,
+    ContractsModule,
     DoNotCallModule,
     WorkModule,
+    CallbacksModule,
     HomeModule,
     HealthModule,
     DemoModule,

@@ -31,6 +31,9 @@ export const ACTIVE_CALLBACK_STATES: readonly CallbackState[] = ['scheduled', 'd
 @Index('IDX_callbacks_campaign_queue', ['campaignId', 'visibility', 'state', 'dueAt'])
 @Index('IDX_callbacks_owner_queue_v', ['ownerId', 'visibility', 'state', 'dueAt'])
 @Index('IDX_callbacks_contact_state', ['contactId', 'state'])
+// The jobs: scheduled ones falling due, active ones expiring, due ones to escalate, across
+// campaigns, each one index range in due order.
+@Index('IDX_callbacks_state_due', ['state', 'dueAt'])
 export class Callback {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id!: number;
@@ -73,6 +76,25 @@ export class Callback {
   /** Why the customer is to be called (the status label, or an inbound request's reason). */
   @Column({ type: 'varchar', length: 200, nullable: true })
   reason!: string | null;
+
+  /** The answers of the call that set it (by step id), shown with the notes. */
+  @Column({ type: 'simple-json', nullable: true })
+  answers!: Record<string, string> | null;
+
+  /**
+   * When its owner and visibility were last set (the outcome, a merge, a coordinator): the
+   * grace before a private one goes public runs from this or its due time, whichever is
+   * later, so a coordinator's choice is not undone by the next tick. Null: from the due time.
+   */
+  @Column({ name: 'assigned_at', type: 'datetime', nullable: true })
+  assignedAt!: Date | null;
+
+  /** When the escalation job made it public, and why (audit line too). */
+  @Column({ name: 'escalated_at', type: 'datetime', nullable: true })
+  escalatedAt!: Date | null;
+
+  @Column({ name: 'escalation_reason', type: 'varchar', length: 100, nullable: true })
+  escalationReason!: string | null;
 
   /** The interaction that set it. */
   @Column({ name: 'interaction_id', type: 'integer', nullable: true })

@@ -28,6 +28,21 @@ describe('validateEnvironment', () => {
     expect(validateEnvironment({ DATABASE_URL: '', PORT: '' })).toMatchObject({ PORT: 3000 });
   });
 
+  it('takes the callback notice window (0-120 min) and expiry (1-365 days), naming them when wrong', () => {
+    expect(validateEnvironment({})).toMatchObject({
+      CALLBACK_NOTICE_MINUTES: 5,
+      CALLBACK_EXPIRE_DAYS: 14,
+    });
+    expect(
+      validateEnvironment({ CALLBACK_NOTICE_MINUTES: '0', CALLBACK_EXPIRE_DAYS: '365' }),
+    ).toMatchObject({ CALLBACK_NOTICE_MINUTES: 0, CALLBACK_EXPIRE_DAYS: 365 });
+    expect(() =>
+      validateEnvironment({ CALLBACK_NOTICE_MINUTES: '121', CALLBACK_EXPIRE_DAYS: '0' }),
+    ).toThrow(
+      'Invalid configuration:\n  - CALLBACK_NOTICE_MINUTES must not be greater than 120\n  - CALLBACK_EXPIRE_DAYS must not be less than 1',
+    );
+  });
+
   it('fails fast naming every wrong variable, once each', () => {
     let message = '';
     try {
@@ -47,5 +62,25 @@ describe('validateEnvironment', () => {
       '  - ADMIN_PASSWORD must be at least 8 characters',
       '  - DEFAULT_LANGUAGE must be one of the following values: it, en',
     ]);
+  });
+
+  it('takes a protocol number format with YYYY and one run of 4-10 N, naming PROTOCOL_FORMAT when wrong', () => {
+    expect(validateEnvironment({}).PROTOCOL_FORMAT).toBe('YYYY/NNNNNN');
+    expect(validateEnvironment({ PROTOCOL_FORMAT: 'ES-YYYY-NNNNNNN' }).PROTOCOL_FORMAT).toBe(
+      'ES-YYYY-NNNNNNN',
+    );
+    for (const wrong of [
+      'NNNNNN',
+      'YYYY/NNN',
+      'YYYY/NNNNNNNNNNN',
+      'YYYY/NN-NNNN',
+      'YY/NNNNNN',
+      'YYYY NNNNNN',
+      `${'x'.repeat(27)}YYYY/NNNNNN`,
+    ]) {
+      expect(() => validateEnvironment({ PROTOCOL_FORMAT: wrong })).toThrow(
+        /^Invalid configuration:\n {2}- PROTOCOL_FORMAT must contain YYYY once/,
+      );
+    }
   });
 });

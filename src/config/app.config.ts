@@ -13,6 +13,12 @@ import {
   validateSync,
 } from 'class-validator';
 import { fieldMessages } from '../common/http/validation.pipe';
+import {
+  DEFAULT_PROTOCOL_FORMAT,
+  PROTOCOL_FORMAT_MAX_LENGTH,
+  PROTOCOL_FORMAT_PATTERN,
+  PROTOCOL_FORMAT_RULE,
+} from '../contracts/protocol-format';
 
 export const LANGUAGES = ['it', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -108,9 +114,28 @@ export class EnvironmentVariables {
   @Max(120)
   LEASE_MINUTES = 5;
 
+  /** How far ahead an operator's page announces their private callbacks (0: once due). */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(0)
+  @Max(120)
+  CALLBACK_NOTICE_MINUTES = 5;
+
+  /** Days past its due time after which a callback never called is given up (expired). */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(365)
+  CALLBACK_EXPIRE_DAYS = 14;
+
   /** The link a phone number becomes on the operator's page, for their softphone. */
   @IsIn(['tel', 'sip'])
   PHONE_LINK_SCHEME: 'tel' | 'sip' = 'tel';
+
+  /** How protocol numbers are written: YYYY the campaign's year, N... the year's counter. */
+  @MaxLength(PROTOCOL_FORMAT_MAX_LENGTH, { message: `PROTOCOL_FORMAT ${PROTOCOL_FORMAT_RULE}` })
+  @Matches(PROTOCOL_FORMAT_PATTERN, { message: `PROTOCOL_FORMAT ${PROTOCOL_FORMAT_RULE}` })
+  PROTOCOL_FORMAT = DEFAULT_PROTOCOL_FORMAT;
 
   @Transform(toBoolean)
   @IsBoolean()

@@ -33,6 +33,10 @@ export class ContractLine {
   @Column({ name: 'unit_price', ...decimal2Column(12) })
   unitPrice!: string;
 
+  /** The operator changed the catalogue price (the status allowed it); unitPrice is theirs. */
+  @Column({ name: 'price_overridden', type: 'boolean', default: false })
+  priceOverridden!: boolean;
+
   @Column({ name: 'vat_rate', ...decimal2Column(5) })
   vatRate!: string;
 

@@ -1,18 +1,25 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import { CampaignProduct } from '../campaigns/campaign-product.entity';
-import { fromCents, toCents, vatCents } from '../common/decimal-string';
+import { fromCents, normalizeDecimal, toCents, vatCents } from '../common/decimal-string';
 import { ValidationError } from '../common/errors/domain-errors';
 import { isUniqueViolation } from '../common/errors/unique-violation';
+import { Clock } from '../common/time/clock';
+import { AppConfigService } from '../config/app-config.service';
 import type { Contact } from '../contacts/contact.entity';
+import type { OutcomeStatus } from '../outcome-statuses/outcome-status.entity';
 import { Product } from '../products/product.entity';
 import { ContractLine } from './contract-line.entity';
+import { ContractStatusChange } from './contract-status-change.entity';
 import { Contract } from './contract.entity';
 import { ProtocolCounter } from './protocol-counter.entity';
+import { ProtocolFormat } from './protocol-format';
 
 export interface CartLine {
   productId: number;
   quantity: number;
+  /** The operator's price ("19.90"), when it differs from the catalogue's. */
+  unitPrice?: string;
 }
 
 export interface WrittenContract {
@@ -23,39 +30,79 @@ export interface WrittenContract {
   total: string;
 }
 
+/** What DECIMAL(12,2) holds: a line or a contract above it could not be stored. */
+const MAX_AMOUNT_CENTS = 999_999_999_999n;
+
 /**
  * The contract of an online close, written inside the outcome's transaction: lines with
- * prices snapshotted, totals in exact cents (VAT rounded per line), and the year's next
- * protocol number.
+ * prices snapshotted (or overridden, when the status allows it), totals in exact cents
+ * (VAT rounded per line), the year's next protocol number and the first line of its
+ * status history.
  */
 @Injectable()
 export class ContractWriter {
+  private protocolFormat: ProtocolFormat | null = null;
+
+  constructor(
+    private readonly config: AppConfigService,
+    private readonly clock: Clock,
+  ) {}
+
   async write(
     em: EntityManager,
-    input: { contact: Contact; operatorId: number; cart: CartLine[] | undefined; year: number },
+    input: {
+      contact: Contact;
+      operatorId: number;
+      cart: CartLine[] | undefined;
+      year: number;
+      status: Pick<OutcomeStatus, 'code' | 'allowPriceOverride'>;
+    },
   ): Promise<WrittenContract> {
     const cart = input.cart ?? [];
     if (cart.length === 0) {
       throw new ValidationError('cart', 'cart: a close (type C) needs at least one product');
     }
     const products = await this.products(em, input.contact.campaignId, cart);
-    const lines = cart.map((line) => {
+    const lines = cart.map((line, i) => {
       const product = products.get(line.productId)!;
-      const net = toCents(product.unitPrice) * BigInt(line.quantity);
+      const unitPrice = this.unitPrice(line, i, product, input.status);
+      const net = toCents(unitPrice) * BigInt(line.quantity);
       const vat = vatCents(net, product.vatRate);
-      return { product, quantity: line.quantity, net, vat };
+      if (net + vat > MAX_AMOUNT_CENTS) {
+        throw new ValidationError(
+          `cart.${i}.quantity`,
+          `cart.${i}.quantity: ${line.quantity} x ${unitPrice} comes to more than a contract can hold (${fromCents(MAX_AMOUNT_CENTS)})`,
+        );
+      }
+      return {
+        product,
+        unitPrice,
+        overridden: unitPrice !== product.unitPrice,
+        quantity: line.quantity,
+        net,
+        vat,
+      };
     });
     const totalNet = lines.reduce((sum, l) => sum + l.net, 0n);
     const totalVat = lines.reduce((sum, l) => sum + l.vat, 0n);
+    if (totalNet + totalVat > MAX_AMOUNT_CENTS) {
+      throw new ValidationError(
+        'cart',
+        `cart: the total comes to more than a contract can hold (${fromCents(MAX_AMOUNT_CENTS)})`,
+      );
+    }
     const { contact } = input;
+    const now = this.clock.now();
+    const format = this.format();
     // Drawn last, just before the inserts: the counter row stays locked until commit.
-    const protocolNumber = await this.nextProtocolNumber(em, input.year);
+    const protocolNumber = format.render(input.year, await this.nextCounter(em, input.year));
     const inserted = await em.insert(Contract, {
       protocolNumber,
       contactId: contact.id,
       campaignId: contact.campaignId,
       operatorId: input.operatorId,
       status: 'new',
+      statusChangedAt: now,
       customer: {
         firstName: contact.firstName,
         lastName: contact.lastName,
@@ -64,6 +111,9 @@ export class ContractWriter {
         city: contact.city,
         province: contact.province,
       },
+      customerFirstName: contact.firstName,
+      customerLastName: contact.lastName,
+      customerPhone: contact.phone,
       totalNet: fromCents(totalNet),
       totalVat: fromCents(totalVat),
       total: fromCents(totalNet + totalVat),
@@ -76,7 +126,8 @@ export class ContractWriter {
         productId: l.product.id,
         code: l.product.code,
         name: l.product.name,
-        unitPrice: l.product.unitPrice,
+        unitPrice: l.unitPrice,
+        priceOverridden: l.overridden,
         vatRate: l.product.vatRate,
         quantity: l.quantity,
         net: fromCents(l.net),
@@ -84,6 +135,15 @@ export class ContractWriter {
         total: fromCents(l.net + l.vat),
       })),
     );
+    // The close is the history's first line, so the backoffice sees who made it and when.
+    await em.insert(ContractStatusChange, {
+      contractId: id,
+      fromStatus: null,
+      toStatus: 'new',
+      reason: null,
+      userId: input.operatorId,
+      at: now,
+    });
     return {
       id,
       protocolNumber,
@@ -91,6 +151,34 @@ export class ContractWriter {
       totalVat: fromCents(totalVat),
       total: fromCents(totalNet + totalVat),
     };
+  }
+
+  /**
+   * The line's price: the catalogue's, or the operator's when the status allows changing
+   * it (a price equal to the catalogue's, however written, is no change).
+   */
+  private unitPrice(
+    line: CartLine,
+    i: number,
+    product: Product,
+    status: Pick<OutcomeStatus, 'code' | 'allowPriceOverride'>,
+  ): string {
+    if (line.unitPrice === undefined) return product.unitPrice;
+    const field = `cart.${i}.unitPrice`;
+    let asked: string;
+    try {
+      asked = normalizeDecimal(line.unitPrice);
+    } catch {
+      throw new ValidationError(field, `${field} must be an amount such as "19.90"`);
+    }
+    if (toCents(asked) === toCents(product.unitPrice)) return product.unitPrice;
+    if (!status.allowPriceOverride) {
+      throw new ValidationError(
+        field,
+        `${field}: status ${status.code} does not allow changing the price of ${product.code} (${product.unitPrice})`,
+      );
+    }
+    return asked;
   }
 
   /** The cart's products: each once, active and offered by the campaign (400 naming the line). */
@@ -132,11 +220,11 @@ export class ContractWriter {
   }
 
   /**
-   * `YYYY/NNNNNN`: the counter row is updated in the caller's transaction, so its lock is
-   * held until commit (numbers consecutive in commit order) and a rollback gives the
-   * number back (no gaps). The first close of a year creates the row.
+   * The year's next counter value: the counter row is updated in the caller's transaction,
+   * so its lock is held until commit (numbers consecutive in commit order) and a rollback
+   * gives the number back (no gaps). The first close of a year creates the row.
    */
-  private async nextProtocolNumber(em: EntityManager, year: number): Promise<string> {
+  private async nextCounter(em: EntityManager, year: number): Promise<number> {
     const draw = () =>
       em
         .createQueryBuilder()
@@ -154,6 +242,16 @@ export class ContractWriter {
       }
     }
     const counter = await em.getRepository(ProtocolCounter).findOneByOrFail({ year });
-    return `${year}/${String(counter.lastNumber).padStart(6, '0')}`;
+    return counter.lastNumber;
+  }
+
+  /**
+   * PROTOCOL_FORMAT, validated at boot; read at each close (parsed once per value) so that
+   * the configuration stays its one source, also for a test that changes it.
+   */
+  private format(): ProtocolFormat {
+    const text = this.config.get('PROTOCOL_FORMAT');
+    if (this.protocolFormat?.format !== text) this.protocolFormat = ProtocolFormat.parse(text);
+    return this.protocolFormat;
   }
 }

@@ -28,10 +28,28 @@ export interface CustomerSnapshot {
   province: string | null;
 }
 
-/** An online close (type C outcome): the cart confirmed, with its protocol number. */
+/** The moves of the backoffice workflow; activated and cancelled are final. */
+export const CONTRACT_TRANSITIONS: Readonly<Record<ContractState, readonly ContractState[]>> = {
+  new: ['verified', 'cancelled'],
+  verified: ['activated', 'cancelled'],
+  activated: [],
+  cancelled: [],
+};
+
+/**
+ * An online close (type C outcome): the cart confirmed, with its protocol number.
+ * The backoffice list pages newest first by (created_at, id), one index per filter so
+ * that a page is an index range however many contracts there are (InnoDB and SQLite both
+ * end a secondary index with the primary key, so (operator_id, created_at) already
+ * orders by id too).
+ */
 @Entity('contracts')
 @Index('IDX_contracts_created', ['createdAt'])
 @Index('IDX_contracts_operator_created', ['operatorId', 'createdAt'])
+@Index('IDX_contracts_status_created', ['status', 'createdAt', 'id'])
+@Index('IDX_contracts_campaign_created', ['campaignId', 'createdAt', 'id'])
+@Index('IDX_contracts_customer_phone', ['customerPhone'])
+@Index('IDX_contracts_customer_last_name', ['customerLastName'])
 export class Contract {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id!: number;
@@ -67,6 +85,20 @@ export class Contract {
 
   @Column({ type: 'simple-json' })
   customer!: CustomerSnapshot;
+
+  /** The snapshot's names and phone (E.164) again, as columns the backoffice searches. */
+  @Column({ name: 'customer_first_name', type: 'varchar', length: 100, default: '' })
+  customerFirstName!: string;
+
+  @Column({ name: 'customer_last_name', type: 'varchar', length: 100, default: '' })
+  customerLastName!: string;
+
+  @Column({ name: 'customer_phone', type: 'varchar', length: 20, default: '' })
+  customerPhone!: string;
+
+  /** When the status last changed (the close itself for a new contract). */
+  @Column({ name: 'status_changed_at', type: 'datetime', nullable: true })
+  statusChangedAt!: Date | null;
 
   @Column({ name: 'total_net', ...decimal2Column() })
   totalNet!: string;

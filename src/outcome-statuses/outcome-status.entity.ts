@@ -60,6 +60,10 @@ export class OutcomeStatus {
   @Column({ name: 'do_not_call', type: 'boolean', default: false })
   doNotCall!: boolean;
 
+  /** For C statuses: the operator may change a product's price in the cart. */
+  @Column({ name: 'allow_price_override', type: 'boolean', default: false })
+  allowPriceOverride!: boolean;
+
   /** Archived statuses keep their history but are no longer offered. */
   @Column({ name: 'archived_at', type: 'datetime', nullable: true })
   archivedAt!: Date | null;

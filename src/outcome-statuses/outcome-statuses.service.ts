@@ -10,11 +10,19 @@ import { CreateOutcomeStatusDto } from './dto/create-outcome-status.dto';
 import { toOutcomeStatusView, OutcomeStatusView } from './dto/outcome-status.view';
 import { UpdateOutcomeStatusDto } from './dto/update-outcome-status.dto';
 import { isForeignKeyViolation } from './foreign-key-violation';
-import { OutcomeStatus } from './outcome-status.entity';
+import { OutcomeStatus, type OutcomeType } from './outcome-status.entity';
 import { settleTypeSettings } from './outcome-status.rules';
 
 /** Fields an update may not clear: null is refused for them (PartialType lets it through). */
-const REQUIRED_FIELDS = ['code', 'label', 'type', 'color', 'quick', 'doNotCall'] as const;
+const REQUIRED_FIELDS = [
+  'code',
+  'label',
+  'type',
+  'color',
+  'quick',
+  'doNotCall',
+  'allowPriceOverride',
+] as const;
 
 @Injectable()
 export class OutcomeStatusesService {
@@ -24,12 +32,14 @@ export class OutcomeStatusesService {
   ) {}
 
   async create(dto: CreateOutcomeStatusDto): Promise<OutcomeStatusView> {
+    const settings = settleTypeSettings(null, dto);
     const status = this.statuses.create({
       code: dto.code,
       label: dto.label,
       labelEn: dto.labelEn ?? null,
       color: dto.color,
-      ...settleTypeSettings(null, dto),
+      ...settings,
+      allowPriceOverride: priceOverride(settings.type, false, dto.allowPriceOverride),
       archivedAt: null,
     });
     // The unique index on code decides between two admins creating the same code.
@@ -58,6 +68,11 @@ export class OutcomeStatusesService {
         // Row lock: two admins editing one status must not mix the type rules of both.
         const status = await this.find(em, id, true);
         Object.assign(status, settleTypeSettings(status, dto));
+        status.allowPriceOverride = priceOverride(
+          status.type,
+          status.allowPriceOverride,
+          dto.allowPriceOverride,
+        );
         if (code !== undefined) status.code = code;
         if (dto.label != null) status.label = dto.label;
         if (dto.labelEn !== undefined) status.labelEn = dto.labelEn;
@@ -143,4 +158,25 @@ export class OutcomeStatusesService {
       throw error;
     }
   }
+}
+
+/**
+ * Whether operators may change prices with this status: only a close (C) has a cart, so
+ * asking it of another type is a 400 and a status that stops being a close loses it.
+ */
+function priceOverride(
+  type: OutcomeType,
+  current: boolean,
+  asked: boolean | null | undefined,
+): boolean {
+  if (type !== 'C') {
+    if (asked === true) {
+      throw new ValidationError(
+        'allowPriceOverride',
+        'allowPriceOverride is only allowed for type C (online close) statuses',
+      );
+    }
+    return false;
+  }
+  return asked ?? current;
 }

@@ -6,7 +6,7 @@ import { CampaignOperator } from '../campaigns/campaign-operator.entity';
 import { Campaign } from '../campaigns/campaign.entity';
 import { ForbiddenError, ValidationError } from '../common/errors/domain-errors';
 import { isUniqueViolation } from '../common/errors/unique-violation';
-import { forUpdate, skipLocked } from '../common/database/row-lock';
+import { claimIds, excluding, forUpdate } from '../common/database/row-lock';
 import { isLockConflict, isMysqlSource } from '../common/database/sql-dialect';
 import type { AuthenticatedUser } from '../common/http/request-context';
 import { Clock } from '../common/time/clock';
@@ -190,31 +190,6 @@ export class DispatchService {
     return null;
   }
 
-  /**
-   * The id of the first row of a queue, locked (SKIP LOCKED). On MySQL the queue's index is
-   * forced: read in its order, the scan stops at the first free row. Left to itself the
-   * optimizer may scan a small table whole and sort it, locking every row it reads, and
-   * the other operators would find the queue empty.
-   */
-  private async claimId<T extends Contact | Callback>(
-    em: EntityManager,
-    query: SelectQueryBuilder<T>,
-    index: string,
-  ): Promise<number | null> {
-    const alias = query.alias;
-    const claim = skipLocked(query.clone().select(`${alias}.id`, 'id').limit(1));
-    const [plain, params] = claim.getQueryAndParameters();
-    let sql = plain;
-    if (isMysqlSource(em.connection)) {
-      const from = ` ${em.connection.driver.escape(alias)} `;
-      const at = sql.indexOf(from);
-      if (at === -1) throw new Error(`cannot place the index hint in: ${sql}`);
-      sql = `${sql.slice(0, at + from.length)}FORCE INDEX (${em.connection.driver.escape(index)}) ${sql.slice(at + from.length)}`;
-    }
-    const rows = await em.query<Array<{ id: number | string }>>(sql, params);
-    return rows[0] ? Number(rows[0].id) : null;
-  }
-
   /** The first callback of the queue whose number may be called; the others are closed. */
   private async fromCallbacks(
     em: EntityManager,
@@ -223,8 +198,8 @@ export class DispatchService {
   ): Promise<Claim | null> {
     const passed: number[] = [];
     for (let tries = 0; tries < MAX_TRIES; tries++) {
-      const id = await this.claimId(em, except(query, passed), index);
-      if (id === null) return null;
+      const [id] = await claimIds(em, excluding(query, passed), index, 1);
+      if (id === undefined) return null;
       passed.push(id);
       // Read again under the lock: the index entry may be one another operator has just
       // taken (a covering index read does not always see the row change that committed).
@@ -259,8 +234,8 @@ export class DispatchService {
   ): Promise<Claim | null> {
     const passed: number[] = [];
     for (let tries = 0; tries < MAX_TRIES; tries++) {
-      const id = await this.claimId(em, except(query, passed), index);
-      if (id === null) return null;
+      const [id] = await claimIds(em, excluding(query, passed), index, 1);
+      if (id === undefined) return null;
       passed.push(id);
       const contact = await em.getRepository(Contact).findOne({ where: { id }, ...forUpdate(em) });
       if (!contact || contact.state !== state) continue;
@@ -291,14 +266,4 @@ export class DispatchService {
     }
     return lease;
   }
-}
-
-/** The queue without the rows already looked at in this request. */
-function except<T extends Contact | Callback>(
-  query: SelectQueryBuilder<T>,
-  ids: number[],
-): SelectQueryBuilder<T> {
-  return ids.length === 0
-    ? query
-    : query.clone().andWhere(`${query.alias}.id NOT IN (:...passed)`, { passed: ids });
 }

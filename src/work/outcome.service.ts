@@ -96,15 +96,22 @@ export class OutcomeService {
       contactState: 'final',
     };
     let nextCallAt: Date | null = null;
-    // The callback being worked is kept: a new R replaces it below.
+    // The callback being worked is kept (a new R replaces it below): done, or missed when
+    // the customer was not reached (a status with a retry rule: no answer, busy, voicemail).
     if (lease.callbackId !== null) {
-      await em.update(Callback, { id: lease.callbackId }, { state: 'done', closedAt: now });
+      const reached = status.type !== 'N' || status.retryAfterMinutes === null;
+      await em.update(
+        Callback,
+        { id: lease.callbackId },
+        { state: reached ? 'done' : 'missed', closedAt: now },
+      );
     }
     switch (status.type) {
       case 'R': {
         const at = this.callbackTime(dto, campaign, now);
         const visibility = dto.callback?.visibility ?? status.callbackVisibility ?? 'private';
-        // One active callback per contact: a new one replaces any other.
+        // One active callback per contact, and so per number (a campaign holds a phone once,
+        // UQ_contacts_campaign_phone): a new one replaces any other.
         await em.update(
           Callback,
           { contactId, state: In([...ACTIVE_CALLBACK_STATES]) },
@@ -119,14 +126,13 @@ export class OutcomeService {
           dueAt: at,
           notes,
           reason: status.label,
+          answers,
+          assignedAt: now,
           interactionId: null,
           closedAt: null,
         });
-        result.callback = {
-          id: Number(inserted.identifiers[0]!.id),
-          dueAt: at.toISOString(),
-          visibility,
-        };
+        const id = Number(inserted.identifiers[0]!.id);
+        result.callback = { id, dueAt: at.toISOString(), visibility };
         result.contactState = 'callback';
         nextCallAt = at;
         break;
@@ -155,6 +161,7 @@ export class OutcomeService {
           operatorId: userId,
           cart: dto.cart,
           year: Number(today.slice(0, 4)),
+          status,
         });
         result.contactState = 'done';
         break;
@@ -315,6 +322,12 @@ export class OutcomeService {
     return at;
   }
 
+  /**
+   * Merge by number: when another contact of the campaign with this phone is already waiting
+   * for a callback, that callback takes this call's time, owner, visibility and context (its
+   * notes kept below the new ones) instead of a second call to one number; returns its id,
+   * or null when there is none. One being called right now is left to its operator.
+   */
   /** The count of this type for the operator and campaign on the campaign's day, one upsert. */
   private async count(
     em: EntityManager,

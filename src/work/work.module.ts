@@ -5,10 +5,7 @@ import { Appointment } from '../appointments/appointment.entity';
 import { AuditModule } from '../audit/audit.module';
 import { Callback } from '../callbacks/callback.entity';
 import { ContactsModule } from '../contacts/contacts.module';
-import { ContractLine } from '../contracts/contract-line.entity';
-import { ContractWriter } from '../contracts/contract-writer';
-import { Contract } from '../contracts/contract.entity';
-import { ProtocolCounter } from '../contracts/protocol-counter.entity';
+import { ContractsModule } from '../contracts/contracts.module';
 import { DoNotCallModule } from '../do-not-call/do-not-call.module';
 import { Interaction } from '../interactions/interaction.entity';
 import { OutcomeCounter } from '../monitor/outcome-counter.entity';
@@ -24,18 +21,10 @@ import { WorkJobs } from './work.jobs';
 /** The operator workstation: dispatch, leases, the outcome and what it writes. */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([
-      ContactLease,
-      Interaction,
-      Callback,
-      Contract,
-      ContractLine,
-      ProtocolCounter,
-      Appointment,
-      OutcomeCounter,
-    ]),
+    TypeOrmModule.forFeature([ContactLease, Interaction, Callback, Appointment, OutcomeCounter]),
     AuditModule,
     ContactsModule,
+    ContractsModule,
     DoNotCallModule,
   ],
   controllers: [WorkApiController, WorkController],
@@ -45,7 +34,6 @@ import { WorkJobs } from './work.jobs';
     OutcomeService,
     WorkItemService,
     WorkJobs,
-    ContractWriter,
     AppointmentBooker,
   ],
   exports: [DispatchService, LeasesService, OutcomeService, WorkItemService],

@@ -1,9 +1,9 @@
 import { DataSource, EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { isMysqlSource } from './sql-dialect';
 
 /** MySQL/MariaDB lock rows; SQLite's transactions take turns instead. */
 export function hasRowLocks(connection: DataSource): boolean {
-  const type = connection.options.type;
-  return type === 'mysql' || type === 'mariadb';
+  return isMysqlSource(connection);
 }
 
 /**
@@ -26,4 +26,41 @@ export function skipLocked<T extends ObjectLiteral>(
   return hasRowLocks(query.connection)
     ? query.setLock('pessimistic_write').setOnLocked('skip_locked')
     : query;
+}
+
+/**
+ * The ids of the first `limit` rows of a queue, locked (FOR UPDATE SKIP LOCKED): callers
+ * claiming at once (operators, the jobs of several instances) each get different rows. On
+ * MySQL the queue's index is forced, so the scan reads in its order, locks only what it
+ * returns and stops at the limit; left to itself the optimizer may scan a small table whole
+ * and sort it, locking every row it reads, and the others would find the queue empty.
+ */
+export async function claimIds<T extends ObjectLiteral>(
+  em: EntityManager,
+  query: SelectQueryBuilder<T>,
+  index: string,
+  limit: number,
+): Promise<number[]> {
+  const alias = query.alias;
+  const claim = skipLocked(query.clone().select(`${alias}.id`, 'id').limit(limit));
+  const [plain, params] = claim.getQueryAndParameters();
+  let sql = plain;
+  if (isMysqlSource(em.connection)) {
+    const from = ` ${em.connection.driver.escape(alias)} `;
+    const at = sql.indexOf(from);
+    if (at === -1) throw new Error(`cannot place the index hint in: ${sql}`);
+    sql = `${sql.slice(0, at + from.length)}FORCE INDEX (${em.connection.driver.escape(index)}) ${sql.slice(at + from.length)}`;
+  }
+  const rows = await em.query<Array<{ id: number | string }>>(sql, params);
+  return rows.map((row) => Number(row.id));
+}
+
+/** The queue without the rows already passed over by this caller. */
+export function excluding<T extends ObjectLiteral>(
+  query: SelectQueryBuilder<T>,
+  ids: readonly number[],
+): SelectQueryBuilder<T> {
+  return ids.length === 0
+    ? query
+    : query.clone().andWhere(`${query.alias}.id NOT IN (:...passed)`, { passed: [...ids] });
 }

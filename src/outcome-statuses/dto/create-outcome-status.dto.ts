@@ -111,4 +111,11 @@ export class CreateOutcomeStatusDto {
   @IsOptional()
   @IsBoolean()
   doNotCall?: boolean | null;
+
+  @ApiPropertyOptional({
+    description: 'Type C only: the operator may change a product price in the cart',
+  })
+  @IsOptional()
+  @IsBoolean()
+  allowPriceOverride?: boolean | null;
 }

@@ -20,6 +20,8 @@ export interface OutcomeStatusView {
   retryAfterMinutes: number | null;
   maxAttempts: number | null;
   doNotCall: boolean;
+  /** Type C only (absent for the others): the operator may change a product price. */
+  allowPriceOverride?: boolean;
   archived: boolean;
   archivedAt: string | null;
   createdAt: string;
@@ -42,6 +44,7 @@ export function toOutcomeStatusView(status: OutcomeStatus): OutcomeStatusView {
     retryAfterMinutes: status.retryAfterMinutes,
     maxAttempts: status.maxAttempts,
     doNotCall: status.doNotCall,
+    ...(status.type === 'C' ? { allowPriceOverride: status.allowPriceOverride } : {}),
     archived: status.archivedAt !== null,
     archivedAt: status.archivedAt?.toISOString() ?? null,
     createdAt: status.createdAt.toISOString(),

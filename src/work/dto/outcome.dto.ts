@@ -10,6 +10,7 @@ import {
   IsObject,
   IsOptional,
   IsString,
+  Matches,
   Max,
   MaxLength,
   Min,
@@ -45,6 +46,19 @@ export class CartLineDto {
   @Min(1)
   @Max(MAX_QUANTITY)
   quantity!: number;
+
+  /** A string, never a float: money stays exact from the request to the DECIMAL column. */
+  @ApiPropertyOptional({
+    example: '19.90',
+    description: "the operator's price, when the status allows changing the catalogue's",
+  })
+  @IsOptional()
+  @IsString({ message: 'unitPrice must be a string such as "19.90"' })
+  @Matches(/^\d{1,8}(\.\d{1,2})?$/, {
+    message:
+      'unitPrice must be an amount from 0 to 99999999.99 with at most 2 decimals, e.g. "19.90"',
+  })
+  unitPrice?: string;
 }
 
 export class AppointmentInputDto {

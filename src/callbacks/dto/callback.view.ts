@@ -1,0 +1,60 @@
+import { toZonedLocal } from '../../common/time/local-time';
+import type { CallbackVisibility } from '../../outcome-statuses/outcome-status.entity';
+import type { Callback, CallbackState } from '../callback.entity';
+
+/** A callback as the API lists it: enough to call it, and to judge how late it is. */
+export interface CallbackItem {
+  id: number;
+  contactId: number;
+  contact: { id: number; name: string; phone: string };
+  campaign: { id: number; code: string; name: string; timezone: string };
+  /** ISO instant, UTC. */
+  dueAt: string;
+  /** "YYYY-MM-DD HH:MM" in the campaign's time zone. */
+  dueLocal: string;
+  visibility: CallbackVisibility;
+  state: CallbackState;
+  owner: { id: number; name: string } | null;
+  notes: string | null;
+  reason: string | null;
+  /** Minutes past its time while still waiting to be called; null otherwise. */
+  overdueMinutes: number | null;
+  escalatedAt: string | null;
+  escalationReason: string | null;
+}
+
+/** A callback loaded with its contact, campaign and owner (see CallbacksService). */
+export type LoadedCallback = Callback &
+  Required<Pick<Callback, 'contact' | 'campaign'>> &
+  Pick<Callback, 'owner'>;
+
+export function toCallbackItem(callback: LoadedCallback, now: Date): CallbackItem {
+  const { contact, campaign, owner } = callback;
+  const waiting = callback.state === 'scheduled' || callback.state === 'due';
+  const lateMs = now.getTime() - callback.dueAt.getTime();
+  return {
+    id: callback.id,
+    contactId: contact.id,
+    contact: {
+      id: contact.id,
+      name: `${contact.firstName} ${contact.lastName}`.trim(),
+      phone: contact.phone,
+    },
+    campaign: {
+      id: campaign.id,
+      code: campaign.code,
+      name: campaign.name,
+      timezone: campaign.timezone,
+    },
+    dueAt: callback.dueAt.toISOString(),
+    dueLocal: toZonedLocal(callback.dueAt, campaign.timezone).replace('T', ' '),
+    visibility: callback.visibility,
+    state: callback.state,
+    owner: owner ? { id: owner.id, name: owner.displayName } : null,
+    notes: callback.notes,
+    reason: callback.reason,
+    overdueMinutes: waiting && lateMs > 0 ? Math.floor(lateMs / 60_000) : null,
+    escalatedAt: callback.escalatedAt?.toISOString() ?? null,
+    escalationReason: callback.escalationReason,
+  };
+}

@@ -1,0 +1,117 @@
+import { pipeline } from 'node:stream/promises';
+import {
+  applyDecorators,
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiProduces,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
+import { stringify } from 'csv-stringify';
+import type { Response } from 'express';
+import { CurrentUser, Roles } from '../auth/access.decorators';
+import { IdParamPipe } from '../common/http/id-param.pipe';
+import type { AuthenticatedUser } from '../common/http/request-context';
+import { ContractsService } from './contracts.service';
+import {
+  ContractStatusDto,
+  MAX_PAGE_SIZE,
+  readContractFilters,
+  readContractPageQuery,
+} from './dto/contract-query';
+import { ContractDetailView, ContractPage } from './dto/contract.view';
+
+const FILTER_DOCS = [
+  { name: 'status', description: 'new, verified, activated or cancelled' },
+  { name: 'from', description: 'a day (2026-11-30, Europe/Rome) or an instant with offset' },
+  { name: 'to', description: 'a day (included) or an instant (excluded)' },
+  { name: 'campaignId', description: 'campaign id' },
+  { name: 'operatorId', description: 'operator (user) id' },
+  { name: 'q', description: 'protocol number, phone (or its first digits), or last name start' },
+];
+
+const ApiFilters = () =>
+  applyDecorators(...FILTER_DOCS.map((doc) => ApiQuery({ ...doc, required: false })));
+
+/** The backoffice's contracts (../shared/DESIGN.md): list, export, detail, status workflow. */
+@ApiTags('contracts')
+@ApiBearerAuth()
+@Controller('api/v1/contracts')
+export class ContractsApiController {
+  constructor(private readonly contracts: ContractsService) {}
+
+  @Get()
+  @Roles('backoffice', 'coordinator', 'admin', 'operator')
+  @ApiFilters()
+  @ApiQuery({ name: 'after', required: false, description: 'cursor: `next` of the previous page' })
+  @ApiQuery({ name: 'limit', required: false, description: `1-${MAX_PAGE_SIZE}, default 50` })
+  @ApiOkResponse({ description: '{items, next}: newest first; an operator sees their own' })
+  list(
+    @Query() query: Record<string, unknown>,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<ContractPage> {
+    return this.contracts.list(user, readContractPageQuery(query));
+  }
+
+  // Declared before :id, which would otherwise take "export.csv" for an id.
+  @Get('export.csv')
+  @Roles('backoffice', 'coordinator', 'admin')
+  @ApiFilters()
+  @ApiProduces('text/csv')
+  @ApiOkResponse({ description: 'the matching contracts as CSV (UTF-8 with BOM), newest first' })
+  async export(
+    @Query() query: Record<string, unknown>,
+    @CurrentUser() user: AuthenticatedUser,
+    @Res() res: Response,
+  ): Promise<void> {
+    const rows = await this.contracts.exportRows(user, readContractFilters(query));
+    const day = new Date().toISOString().slice(0, 10);
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="contracts-${day}.csv"`);
+    try {
+      // The BOM makes spreadsheets read the file as UTF-8.
+      await pipeline(rows, stringify({ bom: true }), res);
+    } catch {
+      // Headers are gone: the only honest signal left is a cut connection.
+      res.destroy();
+    }
+  }
+
+  @Get(':id')
+  @Roles('backoffice', 'coordinator', 'admin', 'operator')
+  @ApiOkResponse({ description: 'the contract with lines, source call and status history' })
+  @ApiNotFoundResponse({ description: 'no such contract (or, for an operator, not theirs)' })
+  detail(
+    @Param('id', new IdParamPipe()) id: number,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<ContractDetailView> {
+    return this.contracts.detail(user, id);
+  }
+
+  @Post(':id/status')
+  @HttpCode(200)
+  @Roles('backoffice', 'coordinator', 'admin')
+  @ApiOkResponse({ description: 'the contract after the change' })
+  @ApiConflictResponse({
+    description: 'a move the workflow does not allow from the current status',
+  })
+  changeStatus(
+    @Param('id', new IdParamPipe()) id: number,
+    @Body() dto: ContractStatusDto,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<ContractDetailView> {
+    return this.contracts.changeStatus(user, id, dto);
+  }
+}

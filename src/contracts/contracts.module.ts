@@ -1,0 +1,34 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Campaign } from '../campaigns/campaign.entity';
+import { DoNotCallModule } from '../do-not-call/do-not-call.module';
+import { Interaction } from '../interactions/interaction.entity';
+import { User } from '../users/user.entity';
+import { ContractLine } from './contract-line.entity';
+import { ContractStatusChange } from './contract-status-change.entity';
+import { ContractWriter } from './contract-writer';
+import { Contract } from './contract.entity';
+import { ContractsApiController } from './contracts.api.controller';
+import { ContractsService } from './contracts.service';
+import { ProtocolCounter } from './protocol-counter.entity';
+
+/** Contracts: written by the close (ContractWriter), processed by the backoffice. */
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([
+      Contract,
+      ContractLine,
+      ContractStatusChange,
+      ProtocolCounter,
+      Campaign,
+      User,
+      Interaction,
+    ]),
+    // The phone normaliser, for searches by phone.
+    DoNotCallModule,
+  ],
+  controllers: [ContractsApiController],
+  providers: [ContractsService, ContractWriter],
+  exports: [ContractsService, ContractWriter],
+})
+export class ContractsModule {}
