@@ -1,7 +1,5 @@
-import { pipeline } from 'node:stream/promises';
 import { Body, Controller, Get, Param, Post, Query, Render, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { stringify } from 'csv-stringify';
 import type { Request, Response } from 'express';
 import { CurrentUser, Roles } from '../auth/access.decorators';
 import { IdParamPipe } from '../common/http/id-param.pipe';
@@ -19,6 +17,7 @@ import {
   formatCount,
   importPageView,
 } from './dto/contact-pages.view';
+import { datedFileName, sendCsv } from '../common/http/csv-download';
 
 @ApiExcludeController()
 @Roles('admin', 'coordinator')
@@ -136,17 +135,11 @@ export class ContactsController {
   ): Promise<void> {
     const campaign = await this.contacts.campaign(campaignId);
     const rows = await this.contacts.exportRows(campaignId);
-    const day = new Date().toISOString().slice(0, 10);
-    const fileName = `contacts-${campaign.code.replace(/[^A-Za-z0-9_-]/g, '_')}-${day}.csv`;
-    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-    res.setHeader('Content-Disposition', `attachment; filename="${fileName}"`);
-    try {
-      // The BOM makes spreadsheets read the file as UTF-8; the import skips it.
-      await pipeline(rows, stringify({ bom: true }), res);
-    } catch {
-      // Headers are gone: the only honest signal left is a cut connection.
-      res.destroy();
-    }
+    await sendCsv(
+      res,
+      datedFileName(`contacts-${campaign.code.replace(/[^A-Za-z0-9_-]/g, '_')}`),
+      rows,
+    );
   }
 
   @Get('contacts')

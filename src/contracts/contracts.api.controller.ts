@@ -1,4 +1,3 @@
-import { pipeline } from 'node:stream/promises';
 import {
   applyDecorators,
   Body,
@@ -19,7 +18,6 @@ import {
   ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
-import { stringify } from 'csv-stringify';
 import type { Response } from 'express';
 import { CurrentUser, Roles } from '../auth/access.decorators';
 import { IdParamPipe } from '../common/http/id-param.pipe';
@@ -32,6 +30,7 @@ import {
   readContractPageQuery,
 } from './dto/contract-query';
 import { ContractDetailView, ContractPage } from './dto/contract.view';
+import { datedFileName, sendCsv } from '../common/http/csv-download';
 
 const FILTER_DOCS = [
   { name: 'status', description: 'new, verified, activated or cancelled' },
@@ -77,16 +76,7 @@ export class ContractsApiController {
     @Res() res: Response,
   ): Promise<void> {
     const rows = await this.contracts.exportRows(user, readContractFilters(query));
-    const day = new Date().toISOString().slice(0, 10);
-    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-    res.setHeader('Content-Disposition', `attachment; filename="contracts-${day}.csv"`);
-    try {
-      // The BOM makes spreadsheets read the file as UTF-8.
-      await pipeline(rows, stringify({ bom: true }), res);
-    } catch {
-      // Headers are gone: the only honest signal left is a cut connection.
-      res.destroy();
-    }
+    await sendCsv(res, datedFileName('contracts'), rows);
   }
 
   @Get(':id')

@@ -9,6 +9,7 @@ import { ContractStatusChange } from './contract-status-change.entity';
 import { ContractWriter } from './contract-writer';
 import { Contract } from './contract.entity';
 import { ContractsApiController } from './contracts.api.controller';
+import { ContractsController } from './contracts.controller';
 import { ContractsService } from './contracts.service';
 import { ProtocolCounter } from './protocol-counter.entity';
 
@@ -27,7 +28,7 @@ import { ProtocolCounter } from './protocol-counter.entity';
     // The phone normaliser, for searches by phone.
     DoNotCallModule,
   ],
-  controllers: [ContractsApiController],
+  controllers: [ContractsApiController, ContractsController],
   providers: [ContractsService, ContractWriter],
   exports: [ContractsService, ContractWriter],
 })

@@ -230,6 +230,45 @@ export class ContractsService {
     return Readable.from(rows());
   }
 
+  /**
+   * What the backoffice list offers in its filters: the campaigns (with their zone, in which
+   * the list dates its rows) and the operators, by name.
+   */
+  async filterOptions(): Promise<{
+    campaigns: Array<ContractCampaignView & { timezone: string }>;
+    operators: ContractUserView[];
+  }> {
+    const [campaigns, operators] = await Promise.all([
+      this.campaigns.find({
+        select: { id: true, code: true, name: true, timezone: true },
+        order: { name: 'ASC', id: 'ASC' },
+      }),
+      this.users.find({
+        where: { role: 'operator' },
+        select: { id: true, displayName: true },
+        order: { displayName: 'ASC', id: 'ASC' },
+      }),
+    ]);
+    return {
+      campaigns: campaigns.map((c) => ({
+        id: c.id,
+        code: c.code,
+        name: c.name,
+        timezone: c.timezone,
+      })),
+      operators: operators.map((u) => ({ id: u.id, name: u.displayName })),
+    };
+  }
+
+  /** The time zone of a campaign (the contract page dates everything in it); UTC if gone. */
+  async campaignZone(campaignId: number): Promise<string> {
+    const campaign = await this.campaigns.findOne({
+      where: { id: campaignId },
+      select: { id: true, timezone: true },
+    });
+    return campaign?.timezone ?? 'UTC';
+  }
+
   /** The WHERE of a list or an export, and the index that serves it. */
   private async criteria(user: AuthenticatedUser, filters: ContractFilters): Promise<Criteria> {
     const operatorId = user.role === 'operator' ? user.id : filters.operatorId;
