@@ -20,7 +20,14 @@ import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { createConnection } from 'mysql2/promise';
 import { DataSource } from 'typeorm';
-import { cpuMs, databaseCpuMeter, mb, MemorySampler, recreateDatabase } from './bench-support';
+import {
+  configureBenchEnvironment,
+  cpuMs,
+  databaseCpuMeter,
+  mb,
+  MemorySampler,
+  recreateDatabase,
+} from './bench-support';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const URL_TEXT = process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/esito_bench';
@@ -161,11 +168,7 @@ async function writeCsv(path: string): Promise<void> {
 const rate = (rows: number, ms: number) => Math.round((rows * 1000) / ms);
 
 async function main(): Promise<void> {
-  // The app reads its configuration when AppModule loads: set it first.
-  process.env.DATABASE_URL = URL_TEXT;
-  process.env.LOG_LEVEL = process.env.LOG_LEVEL ?? 'warn';
-  process.env.ADMIN_PASSWORD = process.env.ADMIN_PASSWORD ?? 'bench-admin-password';
-  process.env.DEMO = 'false';
+  configureBenchEnvironment(URL_TEXT);
   const { AppModule } = await import('../src/app.module');
   const { ContactImportService, IMPORT_BATCH_ROWS } =
     await import('../src/contacts/contact-import.service');

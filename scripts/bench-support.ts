@@ -63,6 +63,14 @@ export async function databaseCpuMeter(dataSource: DataSource): Promise<() => nu
   }
 }
 
+/** The app reads its configuration when AppModule loads: call this before importing it. */
+export function configureBenchEnvironment(databaseUrl: string): void {
+  process.env.DATABASE_URL = databaseUrl;
+  process.env.LOG_LEVEL = process.env.LOG_LEVEL ?? 'warn';
+  process.env.ADMIN_PASSWORD = process.env.ADMIN_PASSWORD ?? 'bench-admin-password';
+  process.env.DEMO = 'false';
+}
+
 /** Drops the benchmark's database named in `urlText` and creates it empty. */
 export async function recreateDatabase(urlText: string): Promise<void> {
   const url = new URL(urlText);

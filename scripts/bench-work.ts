@@ -32,7 +32,14 @@ import { NestFactory } from '@nestjs/core';
 import { createConnection, createPool } from 'mysql2/promise';
 import type { Connection, PoolConnection, RowDataPacket } from 'mysql2/promise';
 import type { DataSource } from 'typeorm';
-import { cpuMs, databaseCpuMeter, mb, MemorySampler, recreateDatabase } from './bench-support';
+import {
+  configureBenchEnvironment,
+  cpuMs,
+  databaseCpuMeter,
+  mb,
+  MemorySampler,
+  recreateDatabase,
+} from './bench-support';
 
 const URL_TEXT = process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/esito_bench_work';
 const SMALL_CONTACTS = 10_000;
@@ -413,11 +420,7 @@ async function loadCampaign(
 // ---------------------------------------------------------------- main
 
 async function main(): Promise<void> {
-  // The app reads its configuration when AppModule loads: set it first.
-  process.env.DATABASE_URL = URL_TEXT;
-  process.env.LOG_LEVEL = process.env.LOG_LEVEL ?? 'warn';
-  process.env.ADMIN_PASSWORD = process.env.ADMIN_PASSWORD ?? 'bench-admin-password';
-  process.env.DEMO = 'false';
+  configureBenchEnvironment(URL_TEXT);
   const { AppModule } = await import('../src/app.module');
   const { configureApp, NEST_APP_OPTIONS } = await import('../src/app.setup');
   const { DataSource: DataSourceClass } = await import('typeorm');

@@ -4,7 +4,7 @@ import { AuditService } from '../audit/audit.service';
 import { WebSession } from '../auth/web-session.entity';
 import { CampaignOperator } from '../campaigns/campaign-operator.entity';
 import { claimIds, excluding, forUpdate, skipLocked } from '../common/database/row-lock';
-import { isLockConflict, isMysqlSource } from '../common/database/sql-dialect';
+import { isMysqlSource } from '../common/database/sql-dialect';
 import {
   ConflictError,
   ForbiddenError,
@@ -22,11 +22,10 @@ import { escalationReason } from './callback-escalation';
 import { ACTIVE_CALLBACK_STATES, Callback, type CallbackState } from './callback.entity';
 import { type CallbackListQuery, DEFAULT_CALLBACK_PAGE } from './dto/callback-query';
 import { type CallbackItem, type LoadedCallback, toCallbackItem } from './dto/callback.view';
+import { retriedTransaction } from '../common/database/retried-transaction';
 
 /** Rows a job claims per transaction: short transactions, and instances share the work. */
 const JOB_BATCH = 200;
-/** Attempts at a batch or an action that lost a deadlock (rolled back whole, so safe to repeat). */
-const LOCK_RETRIES = 5;
 /** Notices an operator's page shows at most. */
 const NOTICE_LIMIT = 20;
 /** (state, due_at): the jobs' queues, across campaigns. */
@@ -572,20 +571,10 @@ export class CallbacksService {
   }
 
   /**
-   * One transaction, repeated when it lost a deadlock. READ COMMITTED on MySQL: no gap
-   * locks on the ranges the claims scan, and a guarded UPDATE whose row's committed state no
-   * longer matches passes it over instead of waiting for it.
+   * READ COMMITTED on MySQL: no gap locks on the ranges the claims scan, and a guarded
+   * UPDATE whose row's committed state no longer matches passes it over instead of waiting.
    */
-  private async transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return isMysqlSource(this.dataSource)
-          ? await this.dataSource.transaction('READ COMMITTED', work)
-          : await this.dataSource.transaction(work);
-      } catch (error) {
-        if (!isLockConflict(error) || attempt >= LOCK_RETRIES) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * attempt));
-      }
-    }
+  private transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    return retriedTransaction(this.dataSource, work, { readCommitted: true });
   }
 }

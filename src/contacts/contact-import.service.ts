@@ -36,12 +36,8 @@ import {
   toImportSummary,
 } from './dto/import-summary.view';
 import { PhoneNumbers } from './phone-number';
-import {
-  insertIgnore,
-  isLockConflict,
-  isMysqlSource,
-  valuePlaceholders,
-} from '../common/database/sql-dialect';
+import { insertIgnore, isMysqlSource, valuePlaceholders } from '../common/database/sql-dialect';
+import { retriedTransaction } from '../common/database/retried-transaction';
 
 /** Rows per multi-row INSERT: big enough to amortise the round trip, small enough to stay flat. */
 export const IMPORT_BATCH_ROWS = 2000;
@@ -354,24 +350,21 @@ export class ContactImportService {
     statement: PreparedInsert,
     progress: (inserted: number) => number[],
   ): Promise<number> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.dataSource.transaction(async (em) => {
-          let inserted = 0;
-          if (statement.sql !== null) {
-            const result = (await em.queryRunner!.query(statement.sql, statement.params, true)) as {
-              affected?: number;
-            };
-            inserted = result.affected ?? 0;
-          }
-          await em.query(this.progressSql, progress(inserted));
-          return inserted;
-        });
-      } catch (error) {
-        if (!isLockConflict(error) || attempt >= LOCK_RETRIES) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 40 * attempt));
-      }
-    }
+    return retriedTransaction(
+      this.dataSource,
+      async (em) => {
+        let inserted = 0;
+        if (statement.sql !== null) {
+          const result = (await em.queryRunner!.query(statement.sql, statement.params, true)) as {
+            affected?: number;
+          };
+          inserted = result.affected ?? 0;
+        }
+        await em.query(this.progressSql, progress(inserted));
+        return inserted;
+      },
+      { attempts: LOCK_RETRIES, pauseMs: 40 },
+    );
   }
 
   private get insertSql(): string {

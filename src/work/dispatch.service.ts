@@ -7,18 +7,16 @@ import { Campaign } from '../campaigns/campaign.entity';
 import { ForbiddenError, ValidationError } from '../common/errors/domain-errors';
 import { isUniqueViolation } from '../common/errors/unique-violation';
 import { claimIds, excluding, forUpdate } from '../common/database/row-lock';
-import { isLockConflict, isMysqlSource } from '../common/database/sql-dialect';
 import type { AuthenticatedUser } from '../common/http/request-context';
 import { Clock } from '../common/time/clock';
 import { Contact, type ContactState } from '../contacts/contact.entity';
 import { DoNotCallService } from '../do-not-call/do-not-call.service';
 import { ContactLease } from './contact-lease.entity';
 import { LeasesService } from './leases.service';
+import { retriedTransaction } from '../common/database/retried-transaction';
 
 /** Rows of one queue looked at in one request before giving up (each is index-bound). */
 const MAX_TRIES = 20;
-/** Attempts at a dispatch that lost a deadlock (rolled back whole, so safe to repeat). */
-const LOCK_RETRIES = 5;
 
 interface Claim {
   contact: Contact;
@@ -58,20 +56,15 @@ export class DispatchService {
       const claim = await this.claim(em, userId, campaigns, operator.languages);
       return claim ? this.lease(em, userId, claim) : null;
     };
-    for (let attempt = 1; ; attempt++) {
-      try {
-        // READ COMMITTED on MySQL: no gap locks between operators scanning one queue, and
-        // the plain reads after a claim see what other operators have just committed.
-        return isMysqlSource(this.dataSource)
-          ? await this.dataSource.transaction('READ COMMITTED', work)
-          : await this.dataSource.transaction(work);
-      } catch (error) {
-        // Two requests of one operator at once (a double click): the unique lease per
-        // operator let one through; the other answers with that same contact.
-        if (isUniqueViolation(error)) return this.leases.current(userId);
-        if (!isLockConflict(error) || attempt >= LOCK_RETRIES) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * attempt));
-      }
+    try {
+      // READ COMMITTED: no gap locks between operators scanning one queue, and the plain
+      // reads after a claim see what other operators have just committed.
+      return await retriedTransaction(this.dataSource, work, { readCommitted: true });
+    } catch (error) {
+      // Two requests of one operator at once (a double click): the unique lease per
+      // operator let one through; the other answers with that same contact.
+      if (isUniqueViolation(error)) return this.leases.current(userId);
+      throw error;
     }
   }
 

@@ -3,7 +3,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Callback } from '../callbacks/callback.entity';
 import { ForbiddenError, ValidationError } from '../common/errors/domain-errors';
-import { forUpdate, hasRowLocks, skipLocked } from '../common/database/row-lock';
+import { forUpdate, skipLocked } from '../common/database/row-lock';
+import { isMysqlSource } from '../common/database/sql-dialect';
 import { Clock } from '../common/time/clock';
 import { AppConfigService } from '../config/app-config.service';
 import { Contact } from '../contacts/contact.entity';
@@ -135,7 +136,8 @@ export class LeasesService {
       .createQueryBuilder('l')
       .innerJoinAndSelect('l.contact', 'c')
       .where('l.contactId = :contactId', { contactId });
-    if (hasRowLocks(em.connection)) query.setLock('pessimistic_write');
+    // MySQL locks both rows; SQLite's transactions take turns instead.
+    if (isMysqlSource(em.connection)) query.setLock('pessimistic_write');
     const lease = await query.getOne();
     if (!lease?.contact || lease.userId !== userId) {
       throw new ForbiddenError(`contactId: contact ${contactId} is not leased to you`);

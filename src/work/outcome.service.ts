@@ -10,7 +10,7 @@ import {
 import { CampaignStatus } from '../campaigns/campaign-status.entity';
 import { CampaignStep } from '../campaigns/campaign-step.entity';
 import { Campaign } from '../campaigns/campaign.entity';
-import { isLockConflict, isMysqlSource } from '../common/database/sql-dialect';
+import { isMysqlSource } from '../common/database/sql-dialect';
 import { ConflictError, ForbiddenError, ValidationError } from '../common/errors/domain-errors';
 import { Clock } from '../common/time/clock';
 import { toZonedLocal } from '../common/time/local-time';
@@ -23,9 +23,8 @@ import type { CallbackVisibility } from '../outcome-statuses/outcome-status.enti
 import { ContactLease } from './contact-lease.entity';
 import { OutcomeDto } from './dto/outcome.dto';
 import { LeasesService } from './leases.service';
+import { retriedTransaction } from '../common/database/retried-transaction';
 
-/** Attempts at a confirm that lost a deadlock (its transaction was rolled back whole). */
-const DEADLOCK_RETRIES = 5;
 const MAX_ANSWER = 2000;
 
 export interface OutcomeResult {
@@ -58,14 +57,7 @@ export class OutcomeService {
   ) {}
 
   async confirm(userId: number, contactId: number, dto: OutcomeDto): Promise<OutcomeResult> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.dataSource.transaction((em) => this.write(em, userId, contactId, dto));
-      } catch (error) {
-        if (!isLockConflict(error) || attempt >= DEADLOCK_RETRIES) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * attempt));
-      }
-    }
+    return retriedTransaction(this.dataSource, (em) => this.write(em, userId, contactId, dto));
   }
 
   private async write(

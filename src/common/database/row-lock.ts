@@ -1,10 +1,5 @@
-import { DataSource, EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { isMysqlSource } from './sql-dialect';
-
-/** MySQL/MariaDB lock rows; SQLite's transactions take turns instead. */
-export function hasRowLocks(connection: DataSource): boolean {
-  return isMysqlSource(connection);
-}
 
 /**
  * `SELECT ... FOR UPDATE` where the database has row locks (MySQL/MariaDB). SQLite has
@@ -12,7 +7,7 @@ export function hasRowLocks(connection: DataSource): boolean {
  * serializeSqliteTransactions), which gives the same exclusion.
  */
 export function forUpdate(em: EntityManager): { lock?: { mode: 'pessimistic_write' } } {
-  return hasRowLocks(em.connection) ? { lock: { mode: 'pessimistic_write' } } : {};
+  return isMysqlSource(em.connection) ? { lock: { mode: 'pessimistic_write' } } : {};
 }
 
 /**
@@ -23,7 +18,7 @@ export function forUpdate(em: EntityManager): { lock?: { mode: 'pessimistic_writ
 export function skipLocked<T extends ObjectLiteral>(
   query: SelectQueryBuilder<T>,
 ): SelectQueryBuilder<T> {
-  return hasRowLocks(query.connection)
+  return isMysqlSource(query.connection)
     ? query.setLock('pessimistic_write').setOnLocked('skip_locked')
     : query;
 }

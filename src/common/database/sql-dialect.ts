@@ -31,7 +31,7 @@ export function listPlaceholders(count: number): string {
   return valuePlaceholders(1, count).slice(1, -1);
 }
 
-/** A deadlock or lock wait between two imports writing the same phones: retrying is safe. */
+/** A deadlock or a lock wait (SQLite: busy): the transaction was rolled back, so retrying is safe. */
 export function isLockConflict(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const { code, driverError } = error as { code?: string; driverError?: { code?: string } };

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
-import { ValidationError } from '../../common/errors/domain-errors';
 import type { ContactView } from './contact.view';
+import { decodeKeysetCursor, encodeKeysetCursor } from '../../common/http/keyset-cursor';
 
 /** `?q=` (name or phone) and a cursor from a previous page. */
 export class ContactPageQuery {
@@ -39,23 +39,10 @@ interface Cursor {
 
 /** A position in (last name, id) order, opaque to the client. */
 export function encodeCursor(contact: Cursor): string {
-  return Buffer.from(JSON.stringify([contact.lastName, contact.id])).toString('base64url');
+  return encodeKeysetCursor(contact.lastName, contact.id);
 }
 
 export function decodeCursor(value: string | undefined, field: string): Cursor | null {
-  if (value === undefined || value === '') return null;
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(parsed) &&
-      parsed.length === 2 &&
-      typeof parsed[0] === 'string' &&
-      Number.isInteger(parsed[1])
-    ) {
-      return { lastName: parsed[0], id: parsed[1] as number };
-    }
-  } catch {
-    // reported below
-  }
-  throw new ValidationError(field, `${field} is not a cursor from a previous page`);
+  const cursor = decodeKeysetCursor(value, field);
+  return cursor && { lastName: cursor.key, id: cursor.id };
 }

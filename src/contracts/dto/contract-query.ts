@@ -4,6 +4,7 @@ import { CAMPAIGN_DEFAULTS } from '../../campaigns/campaign-defaults';
 import { ValidationError } from '../../common/errors/domain-errors';
 import { zonedLocalToUtc } from '../../common/time/local-time';
 import { CONTRACT_STATES, type ContractState } from '../contract.entity';
+import { decodeKeysetCursor, encodeKeysetCursor } from '../../common/http/keyset-cursor';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 200;
@@ -87,27 +88,16 @@ export function readContractPageQuery(raw: Record<string, unknown>): ContractPag
 }
 
 export function encodeContractCursor(cursor: ContractCursor): string {
-  return Buffer.from(JSON.stringify([cursor.createdAt, cursor.id])).toString('base64url');
+  return encodeKeysetCursor(cursor.createdAt, cursor.id);
 }
 
 export function decodeContractCursor(value: string | undefined): ContractCursor | null {
-  if (value === undefined || value === '') return null;
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(parsed) &&
-      parsed.length === 2 &&
-      typeof parsed[0] === 'string' &&
-      DB_DATETIME.test(parsed[0]) &&
-      Number.isInteger(parsed[1]) &&
-      (parsed[1] as number) > 0
-    ) {
-      return { createdAt: parsed[0], id: parsed[1] as number };
-    }
-  } catch {
-    // reported below
-  }
-  throw new ValidationError('after', 'after is not a cursor from a previous page');
+  const cursor = decodeKeysetCursor(
+    value,
+    'after',
+    (createdAt, id) => DB_DATETIME.test(createdAt) && id > 0,
+  );
+  return cursor && { createdAt: cursor.key, id: cursor.id };
 }
 
 /** A query parameter given once as text (a repeated one arrives as an array). */

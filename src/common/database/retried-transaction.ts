@@ -1,0 +1,36 @@
+import { DataSource, EntityManager } from 'typeorm';
+import { isLockConflict, isMysqlSource } from './sql-dialect';
+
+export interface RetriedTransactionOptions {
+  /**
+   * READ COMMITTED on MySQL: no gap locks on the ranges SKIP LOCKED claims scan, and plain
+   * reads after a claim see what others have just committed.
+   */
+  readCommitted?: boolean;
+  /** Tries in all before the conflict goes up. */
+  attempts?: number;
+  /** The pause before try n is a quarter of this plus a random part of up to n times it. */
+  pauseMs?: number;
+}
+
+/**
+ * One transaction, started again when it lost a deadlock or a lock wait: it was rolled
+ * back whole, so repeating it is safe. Any other error goes up at once.
+ */
+export async function retriedTransaction<T>(
+  dataSource: DataSource,
+  work: (em: EntityManager) => Promise<T>,
+  { readCommitted = false, attempts = 5, pauseMs = 20 }: RetriedTransactionOptions = {},
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return readCommitted && isMysqlSource(dataSource)
+        ? await dataSource.transaction('READ COMMITTED', work)
+        : await dataSource.transaction(work);
+    } catch (error) {
+      if (!isLockConflict(error) || attempt >= attempts) throw error;
+      const pause = pauseMs / 4 + Math.random() * pauseMs * attempt;
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
+}
