@@ -1,7 +1,8 @@
 // The operator workstation (views/work/index.hbs): next contact, the outcome and what its
 // type needs, CONFERMA ESITO, STOP / CHIUDI, a draft saved on every change and a heartbeat
 // that keeps the lease, all through /api/v1/work. Keyboard first: N (or Enter on the empty
-// page) next contact, 1-9 quick outcomes, Ctrl+Enter confirm, Esc stop.
+// page) next contact, 1-9 quick outcomes, Ctrl+Enter confirm, Esc stop. The cart of a sale
+// is public/js/work-cart.js.
 (function () {
   'use strict';
   var API = '/api/v1/work';
@@ -201,9 +202,6 @@
   var panels = Array.prototype.slice.call(card.querySelectorAll('[data-panel]'));
   var callbackAt = document.getElementById('callback-at');
   var callbackNotes = document.getElementById('callback-notes');
-  var productSelect = document.getElementById('cart-product');
-  var quantityInput = document.getElementById('cart-quantity');
-  var cartBody = card.querySelector('#work-cart tbody');
   var agentSelect = document.getElementById('appointment-agent');
   var appointmentStart = document.getElementById('appointment-start');
   var appointmentNotes = document.getElementById('appointment-notes');
@@ -212,7 +210,19 @@
   var stopButton = document.getElementById('work-stop');
   var dialog = document.getElementById('work-stop-dialog');
   var draftState = document.getElementById('work-draft-state');
-  var cart = [];
+  var cartBox = document.getElementById('work-cart-box');
+  var cart = cartBox
+    ? window.EsitoWorkCart(cartBox, {
+        strings: strings,
+        formatMoney: formatMoney,
+        changed: function () {
+          changed();
+        },
+        confirm: function () {
+          confirm();
+        },
+      })
+    : null;
 
   function selectedStatus() {
     for (var i = 0; i < statusRadios.length; i++)
@@ -288,24 +298,12 @@
 
   // ---- money, in cents (never through a float for the digits) ----------------------------
 
-  function cents(decimal) {
-    var match = /^(-?)(\d+)(?:\.(\d{1,2}))?/.exec(String(decimal));
-    if (!match) return 0;
-    var value = Number(match[2]) * 100 + Number(((match[3] || '') + '00').slice(0, 2));
-    return match[1] ? -value : value;
-  }
+  var cents = window.EsitoWorkCart.cents;
 
   function formatMoney(amountCents) {
     return new Intl.NumberFormat(lang, { style: 'currency', currency: 'EUR' }).format(
       amountCents / 100,
     );
-  }
-
-  function lineCents(line) {
-    var option = productSelect.querySelector('option[value="' + line.productId + '"]');
-    if (!option) return 0;
-    var net = cents(option.dataset.price) * line.quantity;
-    return net + Math.round((net * cents(option.dataset.vat)) / 10000);
   }
 
   // ---- the chosen outcome and what its type needs ----------------------------------------
@@ -331,6 +329,7 @@
     var previous = selectedStatus();
     radio.checked = true;
     showPanelFor(radio);
+    if (cart) cart.allowOverride(radio.dataset.priceOverride === 'true');
     if (!fromDraft && radio.dataset.type === 'R' && (!previous || previous !== radio)) {
       setRadio('callback.visibility', radio.dataset.visibility || 'private');
     }
@@ -341,9 +340,9 @@
     var type = radio.dataset.type;
     var target = confirmButton;
     if (type === 'R') target = card.querySelector('[data-preset="1h"]') || callbackAt;
-    if (type === 'C') target = productSelect || confirmButton;
     if (type === 'T') target = agentSelect || confirmButton;
-    target.focus();
+    if (type === 'C' && cart) cart.focus();
+    else target.focus();
   }
 
   statusRadios.forEach(function (radio) {
@@ -404,79 +403,6 @@
     });
   });
 
-  // ---- the cart ----------------------------------------------------------------------------
-
-  function renderCart() {
-    if (!cartBody) return;
-    cartBody.textContent = '';
-    var total = 0;
-    cart.forEach(function (line, index) {
-      var option = productSelect.querySelector('option[value="' + line.productId + '"]');
-      var row = document.createElement('tr');
-      var name = document.createElement('td');
-      name.textContent = option
-        ? option.dataset.code + ' · ' + option.dataset.name
-        : '#' + line.productId;
-      var quantity = document.createElement('td');
-      quantity.className = 'num';
-      quantity.textContent = String(line.quantity);
-      var amount = document.createElement('td');
-      amount.className = 'num';
-      var value = lineCents(line);
-      total += value;
-      amount.textContent = formatMoney(value);
-      var actions = document.createElement('td');
-      actions.className = 'num';
-      var remove = document.createElement('button');
-      remove.type = 'button';
-      remove.className = 'btn btn-small';
-      remove.textContent = strings.remove;
-      remove.setAttribute('aria-label', strings.remove + ' ' + name.textContent);
-      remove.addEventListener('click', function () {
-        cart.splice(index, 1);
-        renderCart();
-        changed();
-        productSelect.focus();
-      });
-      actions.appendChild(remove);
-      row.append(name, quantity, amount, actions);
-      cartBody.appendChild(row);
-    });
-    document.getElementById('cart-total').textContent = cart.length ? formatMoney(total) : '—';
-    document.getElementById('cart-empty').hidden = cart.length > 0;
-    document.getElementById('work-cart').hidden = cart.length === 0;
-  }
-
-  var addButton = document.getElementById('cart-add');
-  if (addButton) {
-    var addLine = function () {
-      var quantity = Math.floor(Number(quantityInput.value));
-      if (!(quantity >= 1 && quantity <= 999)) {
-        quantityInput.setAttribute('aria-invalid', 'true');
-        quantityInput.focus();
-        return;
-      }
-      quantityInput.removeAttribute('aria-invalid');
-      var productId = Number(productSelect.value);
-      var existing = cart.filter(function (line) {
-        return line.productId === productId;
-      })[0];
-      if (existing) existing.quantity = Math.min(999, existing.quantity + quantity);
-      else cart.push({ productId: productId, quantity: quantity });
-      quantityInput.value = '1';
-      renderCart();
-      changed();
-      confirmButton.focus();
-    };
-    addButton.addEventListener('click', addLine);
-    quantityInput.addEventListener('keydown', function (event) {
-      if (event.key === 'Enter' && !event.ctrlKey && !event.metaKey) {
-        event.preventDefault();
-        addLine();
-      }
-    });
-  }
-
   // ---- appointment slots suggested by a 409 ------------------------------------------------
 
   function showSlots(slots) {
@@ -529,7 +455,7 @@
         visibility: radioValue('callback.visibility'),
         notes: callbackNotes ? callbackNotes.value : '',
       },
-      cart: cart.slice(),
+      cart: cart ? cart.draft() : [],
       appointment: {
         agentId: agentSelect && agentSelect.value ? Number(agentSelect.value) : null,
         startsAt: appointmentStart ? appointmentStart.value : '',
@@ -555,21 +481,7 @@
     var callback = saved.callback || {};
     if (callbackAt && typeof callback.at === 'string') callbackAt.value = callback.at;
     if (callbackNotes && typeof callback.notes === 'string') callbackNotes.value = callback.notes;
-    if (Array.isArray(saved.cart) && productSelect) {
-      cart = saved.cart.filter(function (line) {
-        return (
-          line &&
-          productSelect.querySelector('option[value="' + Number(line.productId) + '"]') &&
-          line.quantity >= 1
-        );
-      });
-      cart = cart.map(function (line) {
-        return {
-          productId: Number(line.productId),
-          quantity: Math.min(999, Math.floor(line.quantity)),
-        };
-      });
-    }
+    if (cart) cart.restore(saved.cart);
     var appointment = saved.appointment || {};
     if (agentSelect && appointment.agentId) agentSelect.value = String(appointment.agentId);
     if (appointmentStart && typeof appointment.startsAt === 'string') {
@@ -715,7 +627,7 @@
       var visibility = radioValue('callback.visibility');
       if (visibility) body.callback.visibility = visibility;
     }
-    if (type === 'C') body.cart = cart.slice();
+    if (type === 'C') body.cart = cart ? cart.lines() : [];
     if (type === 'T') {
       body.appointment = {};
       if (agentSelect && agentSelect.value) body.appointment.agentId = Number(agentSelect.value);
@@ -742,6 +654,8 @@
       if (first) first.focus();
       return;
     }
+    // A sale is read back to the customer before it becomes a contract.
+    if (status.dataset.type === 'C' && cart && !cart.reviewed()) return;
     busy = true;
     window.clearTimeout(draftTimer);
     confirmButton.setAttribute('aria-busy', 'true');
@@ -897,7 +811,6 @@
   } catch (ignored) {
     // a draft the page cannot read is ignored; the operator starts over
   }
-  renderCart();
   if (!selectedStatus()) showPanelFor(null);
   setDraftState(card.dataset.draft && card.dataset.draft !== '{}' ? 'saved' : 'idle');
   document.getElementById('work-contact-name').focus();

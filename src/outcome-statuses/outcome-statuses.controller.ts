@@ -22,6 +22,7 @@ const integer = ({ value }: { value: unknown }): unknown =>
 class OutcomeStatusFormDto extends CreateOutcomeStatusDto {
   @Transform(checkbox) override quick?: boolean;
   @Transform(checkbox) override doNotCall?: boolean;
+  @Transform(checkbox) override allowPriceOverride?: boolean;
   @Transform(integer) override quickOrder?: number;
   @Transform(integer) override retryAfterMinutes?: number;
   @Transform(integer) override maxAttempts?: number;
@@ -47,6 +48,7 @@ interface StatusFormValues {
   retryAfterMinutes: string;
   maxAttempts: string;
   doNotCall: boolean;
+  allowPriceOverride: boolean;
 }
 
 const text = (value: unknown): string =>
@@ -68,6 +70,7 @@ function formValues(form: FormState | undefined, stored?: OutcomeStatusView): St
       retryAfterMinutes: text(typed.retryAfterMinutes),
       maxAttempts: text(typed.maxAttempts),
       doNotCall: ticked(typed.doNotCall),
+      allowPriceOverride: ticked(typed.allowPriceOverride),
     };
   }
   return {
@@ -82,6 +85,7 @@ function formValues(form: FormState | undefined, stored?: OutcomeStatusView): St
     retryAfterMinutes: text(stored?.retryAfterMinutes),
     maxAttempts: text(stored?.maxAttempts),
     doNotCall: stored?.doNotCall ?? false,
+    allowPriceOverride: stored?.allowPriceOverride ?? false,
   };
 }
 
@@ -179,6 +183,7 @@ export class OutcomeStatusesController {
       retryAfterMinutes: null,
       maxAttempts: null,
       doNotCall: false,
+      allowPriceOverride: false,
       ...given(form),
     });
     req.session.flash = [{ type: 'success', text: 'statuses.saved', args: { code: status.code } }];

@@ -39,6 +39,8 @@ export interface WorkStatusView {
   quickOrder: number | null;
   callbackVisibility: string | null;
   doNotCall: boolean;
+  /** Type C: the operator may change a product's price in the cart (recorded per line). */
+  allowPriceOverride: boolean;
 }
 
 /** What the operator's page shows for a leased contact. */
@@ -170,6 +172,7 @@ export class WorkItemService {
           quickOrder: s.quickOrder,
           callbackVisibility: s.callbackVisibility,
           doNotCall: s.doNotCall,
+          allowPriceOverride: s.type === 'C' && s.allowPriceOverride,
         })),
       products: products
         .sort((a, b) => a.code.localeCompare(b.code))

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { CurrentUser, Roles } from '../auth/access.decorators';
 import type { AuthenticatedUser } from '../common/http/request-context';
 import { Clock } from '../common/time/clock';
+import { MAX_QUANTITY } from './dto/outcome.dto';
 import { LeasesService } from './leases.service';
 import { loadOperatorCampaigns, type OperatorCampaignView } from './work-campaigns';
 import { WorkItem, WorkItemService, WorkStatusView } from './work-item.service';
@@ -148,7 +149,9 @@ function cardView(item: WorkItem, lang: string) {
     products: item.products.map((product) => ({
       ...product,
       price: formatMoney(product.unitPrice, lang),
+      vatPercent: percent(product.vatRate, lang),
     })),
+    maxQuantity: MAX_QUANTITY,
     agents: item.agents,
     hasProducts: item.products.length > 0,
     hasAgents: item.agents.length > 0,
@@ -166,6 +169,7 @@ function statusView(status: WorkStatusView, label: string) {
     color: status.color,
     quick: status.quick,
     visibility: status.callbackVisibility ?? 'private',
+    priceOverride: status.allowPriceOverride,
     key: null as number | null,
   };
 }
@@ -181,6 +185,13 @@ function formatInZone(iso: string, zone: string, lang: string): string {
     minute: '2-digit',
     timeZone: zone,
   }).format(new Date(iso));
+}
+
+/** A DECIMAL rate as a percentage without trailing zeros: "22.00" → "22%", "5.50" → "5,5%". */
+function percent(rate: string, lang: string): string {
+  const [whole = '0', fraction = ''] = rate.split('.');
+  const digits = fraction.replace(/0+$/, '');
+  return `${whole}${digits ? (lang === 'en' ? '.' : ',') + digits : ''}%`;
 }
 
 /** A DECIMAL string as euros, without going through a float for the digits. */

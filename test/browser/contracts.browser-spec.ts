@@ -19,8 +19,6 @@ describe('contracts in a browser: the close on the workstation, then the backoff
   let operator: TestUser;
   let backoffice: TestUser;
   let saleId: number;
-  let fibraId: number;
-  let modemId: number;
 
   async function newPage(): Promise<Page> {
     const opened = await harness.newPage();
@@ -51,6 +49,7 @@ describe('contracts in a browser: the close on the workstation, then the backoff
       label: 'Vendita',
       type: 'C',
       color: '#16a34a',
+      allowPriceOverride: true,
     });
     saleId = sale.id;
     const fibra = await createProduct(app, {
@@ -65,8 +64,6 @@ describe('contracts in a browser: the close on the workstation, then the backoff
       unitPrice: '49.00',
       vatRate: '22.00',
     });
-    fibraId = fibra.id;
-    modemId = modem.id;
     const campaign = await createCampaign(
       app,
       { name: 'Fibra Nord' },
@@ -91,21 +88,43 @@ describe('contracts in a browser: the close on the workstation, then the backoff
     await work.locator('#work-contact-name', { hasText: 'Maria Rossi' }).waitFor();
     await work.locator(`input[name="statusId"][value="${saleId}"]`).focus();
     await work.keyboard.press('Enter');
-    await work.locator('#cart-product').selectOption(String(fibraId));
+    // The catalogue searched by name, then by code; a search that finds nothing says so.
+    const catalogue = work.locator('#cart-catalogue li:visible');
+    await work.locator('#cart-search').fill('zzz');
+    await work.locator('#cart-no-match').waitFor();
     await work.locator('#cart-quantity').fill('2');
-    await work.locator('#cart-add').click();
-    await work.locator('#cart-product').selectOption(String(modemId));
-    await work.locator('#cart-quantity').fill('1');
-    await work.locator('#cart-add').click();
-    // 2 x 19.90 + 49.00 = 88.80 net; with VAT 22% 108.34
+    await work.locator('#cart-search').fill('fibra giga');
+    expect(await catalogue.count()).toBe(1);
+    await work.keyboard.press('Enter');
+    await work.locator('#cart-search').fill('MOD');
+    await catalogue.getByRole('button', { name: /Modem Wi-Fi/ }).click();
+    const lines = work.locator('#work-cart tbody tr');
+    expect(await lines.count()).toBe(2);
+    // Per line: 2 x 19.90 = 39.80 + VAT 22% 8.76 = 48.56; 49.00 + 10.78 = 59.78.
+    expect(await lines.nth(0).innerText()).toMatch(/22% · 8,76\s€\s+48,56\s€/);
+    expect(await lines.nth(1).innerText()).toMatch(/22% · 10,78\s€\s+59,78\s€/);
     await work.locator('#cart-total', { hasText: '108,34' }).waitFor();
+    // This status allows changing a price: the modem agreed at 39.00, marked as changed.
+    await work.getByLabel('Prezzo di MOD · Modem Wi-Fi').fill('39,00');
+    await work.getByLabel('Prezzo di MOD · Modem Wi-Fi').press('Tab');
+    await lines.nth(1).getByText('prezzo modificato').waitFor();
+    // 39.80 + 39.00 = 78.80 net; VAT 8.76 + 8.58 = 17.34; 96.14 in all.
+    expect(await work.locator('#cart-net').innerText()).toBe('78,80\u00a0€');
+    expect(await work.locator('#cart-vat').innerText()).toBe('17,34\u00a0€');
+    expect(await work.locator('#cart-total').innerText()).toBe('96,14\u00a0€');
     await screenshot(work, 'contracts-cart');
-    await work.keyboard.press('Control+Enter');
+    // Review before confirming: the cart read back, nothing editable, then the contract.
+    await work.getByRole('button', { name: 'CONFERMA ESITO' }).click();
+    await work.locator('#cart-review').waitFor();
+    expect(await work.locator('#cart-search').isVisible()).toBe(false);
+    expect(await work.locator('#work-cart input').count()).toBe(0);
+    await screenshot(work, 'contracts-cart-review');
+    await work.getByRole('button', { name: 'CONFERMA CONTRATTO' }).click();
     const result = work.locator('#work-result');
     await result.waitFor({ state: 'visible' });
     const protocol = await result.locator('[data-result="protocol"]').innerText();
     expect(protocol).toMatch(/^\d{4}\/\d{6}$/);
-    expect(await result.locator('[data-result="total"]').innerText()).toBe('108,34\u00a0€');
+    expect(await result.locator('[data-result="total"]').innerText()).toBe('96,14\u00a0€');
     await screenshot(work, 'contracts-sale-confirmed');
 
     // The backoffice: finds it by its number, opens it.
@@ -125,8 +144,9 @@ describe('contracts in a browser: the close on the workstation, then the backoff
     await screenshot(page, 'contracts-list');
     await page.getByRole('link', { name: protocol }).click();
     await page.locator('#protocol-number', { hasText: protocol }).waitFor();
-    expect(await page.locator('#contract-total').innerText()).toBe('€ 108,34');
+    expect(await page.locator('#contract-total').innerText()).toBe('€ 96,14');
     expect(await page.locator('#contract-lines tbody tr').count()).toBe(2);
+    expect(await page.locator('#contract-lines tbody tr').nth(1).innerText()).toContain('39,00 *');
     expect(await page.getByRole('button', { name: 'Stampa' }).isVisible()).toBe(true);
     await screenshot(page, 'contracts-contract-page');
 
@@ -176,6 +196,6 @@ describe('contracts in a browser: the close on the workstation, then the backoff
     expect(column('status')).toBe('activated');
     expect(column('lastName')).toBe('Rossi');
     expect(column('operator')).toBe('Giulia Operatrice');
-    expect(column('total')).toBe('108.34');
+    expect(column('total')).toBe('96.14');
   });
 });

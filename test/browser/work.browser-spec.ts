@@ -305,11 +305,16 @@ describe('the operator workstation in a browser', () => {
     // A sale: the cart with a live total, confirmed; the protocol number is shown.
     await page.locator(`input[name="statusId"][value="${statuses.sale.id}"]`).focus();
     await page.keyboard.press('Enter');
-    await expectFocus('cart-product');
+    await expectFocus('cart-search');
     await page.locator('#cart-quantity').fill('2');
+    await page.locator('#cart-search').fill('fibra');
     await page.keyboard.press('Enter');
     expect(await page.locator('#cart-total').innerText()).toBe('48,56\u00a0€');
     await screenshot(page, 'work-cart');
+    // The first Ctrl+Enter shows the review; the second, read back, confirms.
+    await page.keyboard.press('Control+Enter');
+    await expectFocus('cart-review');
+    expect(await page.locator('#cart-review').innerText()).toContain('CONFERMA CONTRATTO');
     await page.keyboard.press('Control+Enter');
     const result = page.locator('#work-result');
     await result.waitFor({ state: 'visible' });

@@ -211,6 +211,44 @@ describe('Outcome status pages (admin)', () => {
     });
   });
 
+  it('lets an admin allow price changes on a close (C) status only, ticked and unticked', async () => {
+    const fields = { code: 'VEN', label: 'Vendita', type: 'C', color: '#16a34a' };
+    await submit(
+      '/outcome-statuses/new',
+      '/outcome-statuses',
+      { ...fields, allowPriceOverride: 'true' },
+      '/outcome-statuses',
+    );
+    const sale = await statuses().findOneByOrFail({ code: 'VEN' });
+    expect(sale.allowPriceOverride).toBe(true);
+    const list = await browser.get('/outcome-statuses').expect(200);
+    expect(list.text).toContain('Prezzo modificabile');
+    const edit = await browser.get(`/outcome-statuses/${sale.id}/edit`).expect(200);
+    expect(edit.text).toMatch(
+      /id="allowPriceOverride" name="allowPriceOverride" value="true" checked/,
+    );
+    // An unticked box is not sent: saving the form clears it.
+    await submit(
+      `/outcome-statuses/${sale.id}/edit`,
+      `/outcome-statuses/${sale.id}`,
+      fields,
+      '/outcome-statuses',
+    );
+    expect((await statuses().findOneByOrFail({ id: sale.id })).allowPriceOverride).toBe(false);
+    // Another type has no cart: asked for it anyway, the form comes back naming the field.
+    await submit(
+      '/outcome-statuses/new',
+      '/outcome-statuses',
+      { code: 'NO', label: 'No', type: 'N', color: '#000000', allowPriceOverride: 'true' },
+      '/outcome-statuses/new',
+    );
+    const again = await browser.get('/outcome-statuses/new').expect(200);
+    expect(again.text).toMatch(
+      /id="allowPriceOverride-error">allowPriceOverride is only allowed for type C/,
+    );
+    expect(await statuses().countBy({ code: 'NO' })).toBe(0);
+  });
+
   it('archives, restores and deletes from the page; a status in use is not deleted', async () => {
     const used = await createStatus(app, { code: 'USATO' });
     await createCampaign(app, {}, { statusIds: [used.id] });

@@ -5,7 +5,7 @@ import { Campaign } from '../../src/campaigns/campaign.entity';
 import { CampaignStep } from '../../src/campaigns/campaign-step.entity';
 import { Clock } from '../../src/common/time/clock';
 import { OutcomeStatus } from '../../src/outcome-statuses/outcome-status.entity';
-import { createCampaign, createStatus } from '../factories/catalogue.factory';
+import { createCampaign, createProduct, createStatus } from '../factories/catalogue.factory';
 import { createContact } from '../factories/contact.factory';
 import { createUser, type TestUser, tokenFor } from '../factories/user.factory';
 import { signedInAgent } from '../support/browser-session';
@@ -208,6 +208,47 @@ describe('Workstation page (/work)', () => {
     );
     // "Next contact" waits for this contact's outcome.
     expect(page.text).toMatch(/id="work-next" class="btn btn-primary work-next" disabled/);
+  });
+
+  it("renders a sale's cart: the campaign's active products to search, VAT per product, the price rule per status", async () => {
+    const [sale, saleFixed] = [
+      await createStatus(app, { code: 'VEN', type: 'C', allowPriceOverride: true }),
+      await createStatus(app, { code: 'VFX', type: 'C' }),
+    ];
+    const fibra = await createProduct(app, {
+      code: 'FIB',
+      name: 'Fibra <1 Giga>',
+      unitPrice: '1234.50',
+      vatRate: '5.50',
+    });
+    const old = await createProduct(app, { code: 'OLD', name: 'Vecchio', active: false });
+    await createProduct(app, { code: 'ALT', name: 'Altra campagna' });
+    const shop = await createCampaign(
+      app,
+      { name: 'Negozio' },
+      {
+        statusIds: [sale.id, saleFixed.id],
+        operatorIds: [operator.id],
+        productIds: [fibra.id, old.id],
+      },
+    );
+    await createContact(app, shop.id);
+    await leaseNext();
+    const page = await (await signedInAgent(app, operator)).get('/work').expect(200);
+    const items = [...page.text.matchAll(/<li data-product-id="(\d+)"[^>]*>/g)];
+    expect(items.map((m) => Number(m[1]))).toEqual([fibra.id]);
+    expect(items[0]![0]).toContain('data-code="FIB" data-name="Fibra &lt;1 Giga&gt;"');
+    expect(items[0]![0]).toContain('data-price="1234.50" data-vat="5.50" data-vat-percent="5,5%"');
+    expect(page.text).toContain('1.234,50\u00a0€ <small>+ IVA 5,5%</small>');
+    expect(page.text).not.toContain('Altra campagna');
+    expect(page.text).toContain(`id="work-cart-box" data-max-quantity="999"`);
+    const override = (id: number) =>
+      new RegExp(`value="${id}" data-type="C"[^>]*data-price-override="(\\w+)"`).exec(
+        page.text,
+      )?.[1];
+    expect(override(sale.id)).toBe('true');
+    expect(override(saleFixed.id)).toBe('false');
+    expect(page.text).toContain('CONFERMA CONTRATTO');
   });
 
   it('shows a callback with its context and the history with outcome colours, in English', async () => {
