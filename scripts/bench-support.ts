@@ -1,5 +1,7 @@
 /** Measuring helpers shared by the benchmarks (scripts/bench-*.ts). */
 import { readFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { loadavg } from 'node:os';
 import { createConnection } from 'mysql2/promise';
 import type { DataSource } from 'typeorm';
 
@@ -80,4 +82,82 @@ export async function recreateDatabase(urlText: string): Promise<void> {
   await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
   await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   await admin.end();
+}
+
+export const ms = (value: number) => `${value.toFixed(1)} ms`;
+/** The load average over 1 / 5 / 15 minutes. */
+export const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' / ');
+
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+export function summary(values: number[]): string {
+  return `n=${values.length} p50 ${ms(percentile(values, 50))} p90 ${ms(percentile(values, 90))} p99 ${ms(percentile(values, 99))} max ${ms(Math.max(...values))}`;
+}
+
+export interface Answer {
+  status: number;
+  body: unknown;
+}
+
+/** A keep-alive JSON client, as a workstation's browser keeps its connection open. */
+export class Http {
+  private readonly agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  constructor(private readonly port: number) {}
+
+  call(method: string, path: string, token?: string, body?: unknown): Promise<Answer> {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    return new Promise((resolve, reject) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: this.port,
+          method,
+          path,
+          agent: this.agent,
+          headers: {
+            accept: 'application/json',
+            ...(payload !== undefined
+              ? {
+                  'content-type': 'application/json',
+                  'content-length': Buffer.byteLength(payload),
+                }
+              : {}),
+            ...(token ? { authorization: `Bearer ${token}` } : {}),
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            try {
+              resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : null });
+            } catch {
+              resolve({ status: res.statusCode ?? 0, body: text });
+            }
+          });
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end(payload);
+    });
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+}
+
+export function expectStatus(answer: Answer, status: number, what: string): void {
+  if (answer.status !== status) {
+    throw new Error(`${what}: HTTP ${answer.status} ${JSON.stringify(answer.body)}`);
+  }
 }

@@ -23,9 +23,7 @@
  * asserts a timing.
  */
 import 'reflect-metadata';
-import { Agent, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { NestFactory } from '@nestjs/core';
@@ -36,9 +34,14 @@ import {
   configureBenchEnvironment,
   cpuMs,
   databaseCpuMeter,
+  expectStatus,
+  Http,
+  load,
   mb,
   MemorySampler,
+  percentile,
   recreateDatabase,
+  summary,
 } from './bench-support';
 
 const URL_TEXT = process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/esito_bench_work';
@@ -102,22 +105,6 @@ interface CampaignSetup {
 }
 
 // ---------------------------------------------------------------- measuring
-
-const ms = (value: number) => `${value.toFixed(1)} ms`;
-const load = () =>
-  loadavg()
-    .map((l) => l.toFixed(2))
-    .join(' / ');
-
-function percentile(values: number[], p: number): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
-function summary(values: number[]): string {
-  return `n=${values.length} p50 ${ms(percentile(values, 50))} p90 ${ms(percentile(values, 90))} p99 ${ms(percentile(values, 99))} max ${ms(Math.max(...values))}`;
-}
 
 /** Statements per confirm of the raw loop (two transactions, BEGIN and COMMIT included). */
 const RAW_STATEMENTS = 5 + 8;
@@ -202,72 +189,9 @@ class SqlWatch {
   }
 }
 
-// ---------------------------------------------------------------- HTTP client
-
-interface Answer {
-  status: number;
-  body: unknown;
-}
-
-/** A keep-alive JSON client, as a workstation's browser keeps its connection open. */
-class Http {
-  private readonly agent = new Agent({ keepAlive: true, maxSockets: 64 });
-  constructor(private readonly port: number) {}
-
-  call(method: string, path: string, token?: string, body?: unknown): Promise<Answer> {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    return new Promise((resolve, reject) => {
-      const req = request(
-        {
-          host: '127.0.0.1',
-          port: this.port,
-          method,
-          path,
-          agent: this.agent,
-          headers: {
-            accept: 'application/json',
-            ...(payload !== undefined
-              ? {
-                  'content-type': 'application/json',
-                  'content-length': Buffer.byteLength(payload),
-                }
-              : {}),
-            ...(token ? { authorization: `Bearer ${token}` } : {}),
-          },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            try {
-              resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : null });
-            } catch {
-              resolve({ status: res.statusCode ?? 0, body: text });
-            }
-          });
-          res.on('error', reject);
-        },
-      );
-      req.on('error', reject);
-      req.end(payload);
-    });
-  }
-
-  close(): void {
-    this.agent.destroy();
-  }
-}
-
 interface WorkItemBody {
   contact: { id: number };
   callback: { id: number; visibility: string } | null;
-}
-
-function expectStatus(answer: Answer, status: number, what: string): void {
-  if (answer.status !== status) {
-    throw new Error(`${what}: HTTP ${answer.status} ${JSON.stringify(answer.body)}`);
-  }
 }
 
 // ---------------------------------------------------------------- data
