@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import {
+  ApiBadRequestResponse,
   ApiBearerAuth,
   ApiConflictResponse,
   ApiForbiddenResponse,
@@ -11,6 +12,8 @@ import {
 import { CurrentUser, Roles } from '../auth/access.decorators';
 import { IdParamPipe } from '../common/http/id-param.pipe';
 import type { AuthenticatedUser } from '../common/http/request-context';
+import { DispatchService } from '../work/dispatch.service';
+import { WorkItem, WorkItemService } from '../work/work-item.service';
 import { CallbacksService } from './callbacks.service';
 import {
   CallbackVisibilityDto,
@@ -21,12 +24,19 @@ import {
 } from './dto/callback-query';
 import { CallbackItem } from './dto/callback.view';
 
-/** Callbacks (../shared/DESIGN.md): lists by scope, the operator's notices, coordinators' actions. */
+/**
+ * Callbacks (../shared/DESIGN.md): lists by scope, the operator's notices, opening one (its
+ * contact leased as by work/next), coordinators' actions.
+ */
 @ApiTags('callbacks')
 @ApiBearerAuth()
 @Controller('api/v1/callbacks')
 export class CallbacksApiController {
-  constructor(private readonly callbacks: CallbacksService) {}
+  constructor(
+    private readonly callbacks: CallbacksService,
+    private readonly dispatch: DispatchService,
+    private readonly items: WorkItemService,
+  ) {}
 
   @Get()
   @Roles('operator', 'coordinator', 'admin')
@@ -38,6 +48,7 @@ export class CallbacksApiController {
   @ApiQuery({ name: 'due', required: false, description: 'true: waiting and due now' })
   @ApiQuery({ name: 'overdue', required: false, description: 'true: waiting past the grace' })
   @ApiQuery({ name: 'campaignId', required: false })
+  @ApiQuery({ name: 'ownerId', required: false, description: 'the operator who owns them' })
   @ApiQuery({ name: 'state', required: false, description: 'default: the active ones' })
   @ApiQuery({ name: 'after', required: false, description: 'id of the last item of a page' })
   @ApiQuery({ name: 'limit', required: false, description: `1-${MAX_CALLBACK_PAGE}, default 50` })
@@ -55,6 +66,23 @@ export class CallbacksApiController {
   @ApiOkResponse({ description: 'the caller’s private callbacks due soon or already due' })
   notices(@CurrentUser() user: AuthenticatedUser): Promise<CallbackItem[]> {
     return this.callbacks.noticesFor(user.id);
+  }
+
+  @Post(':id/open')
+  @HttpCode(200)
+  @Roles('operator')
+  @ApiOkResponse({ description: '{contact, callback, ...} leased to the caller, as work/next' })
+  @ApiBadRequestResponse({ description: 'the campaign is paused or outside its calling hours' })
+  @ApiForbiddenResponse({ description: 'not assigned to the campaign of the callback' })
+  @ApiNotFoundResponse({ description: 'no such callback, or another operator’s private one' })
+  @ApiConflictResponse({
+    description: 'being opened or called by someone else, closed, not due, or you hold a contact',
+  })
+  async open(
+    @Param('id', new IdParamPipe()) id: number,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<WorkItem> {
+    return this.items.build(await this.dispatch.open(user, id), user);
   }
 
   @Post(':id/reassign')

@@ -1,15 +1,18 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';
+import { WorkModule } from '../work/work.module';
 import { Callback } from './callback.entity';
 import { CallbacksApiController } from './callbacks.api.controller';
+import { CallbacksController } from './callbacks.controller';
 import { CallbacksJobs } from './callbacks.jobs';
 import { CallbacksService } from './callbacks.service';
 
-/** The callback engine: due, escalation and expiry jobs, lists, coordinators' actions. */
+/** The callback engine: due, escalation and expiry jobs, lists, pages, coordinators' actions. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Callback]), AuditModule],
-  controllers: [CallbacksApiController],
+  // Opening a callback leases its contact through the workstation's dispatch.
+  imports: [TypeOrmModule.forFeature([Callback]), AuditModule, WorkModule],
+  controllers: [CallbacksApiController, CallbacksController],
   providers: [CallbacksService, CallbacksJobs],
   exports: [CallbacksService],
 })

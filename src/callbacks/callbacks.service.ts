@@ -3,6 +3,8 @@ import { Brackets, DataSource, EntityManager, In, SelectQueryBuilder } from 'typ
 import { AuditService } from '../audit/audit.service';
 import { WebSession } from '../auth/web-session.entity';
 import { CampaignOperator } from '../campaigns/campaign-operator.entity';
+import { CampaignStep } from '../campaigns/campaign-step.entity';
+import { Campaign } from '../campaigns/campaign.entity';
 import { claimIds, excluding, forUpdate, skipLocked } from '../common/database/row-lock';
 import { isMysqlSource } from '../common/database/sql-dialect';
 import {
@@ -18,10 +20,21 @@ import { Contact } from '../contacts/contact.entity';
 import type { CallbackVisibility } from '../outcome-statuses/outcome-status.entity';
 import { User } from '../users/user.entity';
 import { ContactLease } from '../work/contact-lease.entity';
+import { loadOperatorCampaigns, type OperatorCampaignView } from '../work/work-campaigns';
 import { escalationReason } from './callback-escalation';
 import { ACTIVE_CALLBACK_STATES, Callback, type CallbackState } from './callback.entity';
-import { type CallbackListQuery, DEFAULT_CALLBACK_PAGE } from './dto/callback-query';
-import { type CallbackItem, type LoadedCallback, toCallbackItem } from './dto/callback.view';
+import {
+  type CallbackListQuery,
+  DEFAULT_CALLBACK_PAGE,
+  MAX_CALLBACK_PAGE,
+} from './dto/callback-query';
+import {
+  type CallbackCard,
+  type CallbackItem,
+  type LoadedCallback,
+  toCallbackCard,
+  toCallbackItem,
+} from './dto/callback.view';
 import { retriedTransaction } from '../common/database/retried-transaction';
 
 /** Rows a job claims per transaction: short transactions, and instances share the work. */
@@ -64,6 +77,112 @@ export class CallbacksService {
    */
   async list(user: AuthenticatedUser, query: CallbackListQuery): Promise<CallbackItem[]> {
     const now = this.clock.now();
+    const found = await this.listed(user, query, now);
+    return found ? this.items(found, query.limit, now) : [];
+  }
+
+  /**
+   * The coordinators' callbacks page: `list` as cards, with the id to page on from when
+   * there are more.
+   */
+  async page(
+    user: AuthenticatedUser,
+    query: CallbackListQuery,
+  ): Promise<{ items: CallbackCard[]; next: number | null }> {
+    const now = this.clock.now();
+    const found = await this.listed(user, query, now);
+    if (!found) return { items: [], next: null };
+    const rows = await this.inDueOrder(found)
+      .limit(query.limit + 1)
+      .getMany();
+    const more = rows.length > query.limit;
+    const items = await this.cards(rows.slice(0, query.limit), now);
+    return { items, next: more ? (items[items.length - 1]?.id ?? null) : null };
+  }
+
+  /**
+   * The operator's callbacks page: their own still waiting to be called (due or not), the
+   * public ones due in the campaigns they work, owned by others, and those campaigns.
+   */
+  async desk(
+    userId: number,
+  ): Promise<{ mine: CallbackCard[]; pool: CallbackCard[]; campaigns: OperatorCampaignView[] }> {
+    const now = this.clock.now();
+    const campaigns = await loadOperatorCampaigns(this.dataSource.manager, userId, now);
+    const mine = this.loaded()
+      .andWhere('cb.ownerId = :userId', { userId })
+      .andWhere('cb.state IN (:...waiting)', { waiting: [...WAITING] });
+    const ids = campaigns.map((campaign) => campaign.id);
+    const pool =
+      ids.length === 0
+        ? null
+        : this.loaded()
+            .andWhere("cb.visibility = 'public'")
+            .andWhere('cb.campaignId IN (:...ids)', { ids })
+            .andWhere(
+              new Brackets((owner) =>
+                owner.where('cb.ownerId IS NULL').orWhere('cb.ownerId <> :userId', { userId }),
+              ),
+            );
+    if (pool) this.whereDue(pool, now);
+    const [own, shared] = await Promise.all([
+      this.inDueOrder(mine).limit(MAX_CALLBACK_PAGE).getMany(),
+      pool ? this.inDueOrder(pool).limit(MAX_CALLBACK_PAGE).getMany() : [],
+    ]);
+    const cards = await this.cards([...own, ...shared], now);
+    return { mine: cards.slice(0, own.length), pool: cards.slice(own.length), campaigns };
+  }
+
+  /** What the coordinators' filters offer: every campaign, every operator. */
+  async filterOptions(): Promise<{
+    campaigns: Array<{ id: number; code: string; name: string }>;
+    operators: Array<{ id: number; name: string; active: boolean }>;
+  }> {
+    const [campaigns, operators] = await Promise.all([
+      this.dataSource.getRepository(Campaign).find({
+        select: { id: true, code: true, name: true },
+        order: { name: 'ASC', id: 'ASC' },
+      }),
+      this.dataSource.getRepository(User).find({
+        where: { role: 'operator' },
+        select: { id: true, displayName: true, active: true },
+        order: { displayName: 'ASC', id: 'ASC' },
+      }),
+    ]);
+    return {
+      campaigns: campaigns.map(({ id, code, name }) => ({ id, code, name })),
+      operators: operators.map((u) => ({ id: u.id, name: u.displayName, active: u.active })),
+    };
+  }
+
+  /** The active operators of each campaign: whom its callbacks may be reassigned to. */
+  async assignableOperators(
+    campaignIds: number[],
+  ): Promise<Map<number, Array<{ id: number; name: string }>>> {
+    const byCampaign = new Map<number, Array<{ id: number; name: string }>>();
+    if (campaignIds.length === 0) return byCampaign;
+    const links = await this.dataSource.getRepository(CampaignOperator).find({
+      where: {
+        campaignId: In([...new Set(campaignIds)]),
+        user: { role: 'operator', active: true },
+      },
+      relations: { user: true },
+      order: { user: { displayName: 'ASC', id: 'ASC' } },
+    });
+    for (const link of links) {
+      const list = byCampaign.get(link.campaignId) ?? [];
+      list.push({ id: link.userId, name: link.user!.displayName });
+      byCampaign.set(link.campaignId, list);
+    }
+    return byCampaign;
+  }
+
+  /** The query `list` and `page` read, or null when the caller can see none. */
+  private async listed(
+    user: AuthenticatedUser,
+    query: CallbackListQuery,
+    now: Date,
+  ): Promise<SelectQueryBuilder<Callback> | null> {
     const coordinator = user.role === 'coordinator' || user.role === 'admin';
     const scope = query.scope ?? (coordinator ? 'all' : 'mine');
     const found = this.loaded();
@@ -80,7 +199,7 @@ export class CallbacksService {
             `campaignId: you are not assigned to campaign ${query.campaignId}`,
           );
         }
-        if (campaigns.length === 0) return [];
+        if (campaigns.length === 0) return null;
         found.andWhere('cb.campaignId IN (:...campaigns)', { campaigns });
         break;
       }
@@ -95,6 +214,9 @@ export class CallbacksService {
     if (query.campaignId !== undefined) {
       found.andWhere('cb.campaignId = :campaignId', { campaignId: query.campaignId });
     }
+    if (query.ownerId !== undefined) {
+      found.andWhere('cb.ownerId = :ownerId', { ownerId: query.ownerId });
+    }
     if (query.state !== undefined) found.andWhere('cb.state = :state', { state: query.state });
     else if (!query.due && !query.overdue) {
       found.andWhere('cb.state IN (:...active)', { active: [...ACTIVE_CALLBACK_STATES] });
@@ -102,7 +224,7 @@ export class CallbacksService {
     if (query.due) this.whereDue(found, now);
     if (query.overdue) this.whereOverdue(found, now);
     if (query.after !== undefined) await this.whereAfter(found, query.after);
-    return this.items(found, query.limit, now);
+    return found;
   }
 
   /**
@@ -327,9 +449,9 @@ export class CallbacksService {
       .getRepository(Callback)
       .createQueryBuilder('cb')
       .innerJoin('cb.contact', 'ct')
-      .addSelect(['ct.id', 'ct.firstName', 'ct.lastName', 'ct.phone'])
+      .addSelect(['ct.id', 'ct.firstName', 'ct.lastName', 'ct.phone', 'ct.attempts'])
       .innerJoin('cb.campaign', 'c')
-      .addSelect(['c.id', 'c.code', 'c.name', 'c.timezone'])
+      .addSelect(['c.id', 'c.code', 'c.name', 'c.timezone', 'c.privateCallbackGraceMinutes'])
       .leftJoin('cb.owner', 'u')
       .addSelect(['u.id', 'u.displayName']);
   }
@@ -339,12 +461,27 @@ export class CallbacksService {
     limit: number,
     now: Date,
   ): Promise<CallbackItem[]> {
-    const rows = await found
-      .orderBy('cb.dueAt', 'ASC')
-      .addOrderBy('cb.id', 'ASC')
-      .limit(limit)
-      .getMany();
+    const rows = await this.inDueOrder(found).limit(limit).getMany();
     return rows.map((row) => toCallbackItem(row as LoadedCallback, now));
+  }
+
+  private inDueOrder(found: SelectQueryBuilder<Callback>): SelectQueryBuilder<Callback> {
+    return found.orderBy('cb.dueAt', 'ASC').addOrderBy('cb.id', 'ASC');
+  }
+
+  /** Callbacks as the pages show them, their answers under the questions' titles. */
+  private async cards(rows: Callback[], now: Date): Promise<CallbackCard[]> {
+    const stepIds = [
+      ...new Set(rows.flatMap((row) => Object.keys(row.answers ?? {}).map(Number))),
+    ].filter((id) => Number.isInteger(id) && id > 0);
+    const steps =
+      stepIds.length === 0
+        ? []
+        : await this.dataSource
+            .getRepository(CampaignStep)
+            .find({ where: { id: In(stepIds) }, select: { id: true, title: true } });
+    const questions = new Map(steps.map((step) => [step.id, step.title]));
+    return rows.map((row) => toCallbackCard(row as LoadedCallback, now, questions));
   }
 
   /** Waiting to be called, and their time has come. */

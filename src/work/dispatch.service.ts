@@ -4,9 +4,14 @@ import { Callback } from '../callbacks/callback.entity';
 import { describeCallingHours, isWithinCallingHours } from '../campaigns/calling-hours';
 import { CampaignOperator } from '../campaigns/campaign-operator.entity';
 import { Campaign } from '../campaigns/campaign.entity';
-import { ForbiddenError, ValidationError } from '../common/errors/domain-errors';
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  ValidationError,
+} from '../common/errors/domain-errors';
 import { isUniqueViolation } from '../common/errors/unique-violation';
-import { claimIds, excluding, forUpdate } from '../common/database/row-lock';
+import { claimIds, excluding, forUpdate, skipLocked } from '../common/database/row-lock';
 import type { AuthenticatedUser } from '../common/http/request-context';
 import { Clock } from '../common/time/clock';
 import { Contact, type ContactState } from '../contacts/contact.entity';
@@ -68,6 +73,97 @@ export class DispatchService {
     }
   }
 
+  /**
+   * Opens one callback from the callbacks page: its contact is leased to the operator and
+   * the callback goes in progress, as when dispatched (so the outcome and a discard end it
+   * the same way). Their own private callback whether due or not, a public one once due;
+   * another operator's private one does not exist for them (404).
+   */
+  async open(operator: Pick<AuthenticatedUser, 'id'>, callbackId: number): Promise<ContactLease> {
+    const userId = operator.id;
+    const work = async (em: EntityManager): Promise<ContactLease | 'blocked'> => {
+      const held = await this.leases.releaseOwnExpired(em, userId);
+      // SKIP LOCKED: of operators opening it at once one holds the row, and the others are
+      // answered at once (409) instead of queueing behind the winner's transaction.
+      const callback = await skipLocked(
+        em.getRepository(Callback).createQueryBuilder('cb').where('cb.id = :callbackId', {
+          callbackId,
+        }),
+      ).getOne();
+      if (!callback) {
+        const seen = await em.getRepository(Callback).findOneBy({ id: callbackId });
+        if (!seen || !visibleTo(seen, userId)) throw callbackNotFound(callbackId);
+        throw openedElsewhere(callbackId);
+      }
+      if (!visibleTo(callback, userId)) throw callbackNotFound(callbackId);
+      const campaign = await em
+        .getRepository(Campaign)
+        .findOneByOrFail({ id: callback.campaignId });
+      const assigned = await em
+        .getRepository(CampaignOperator)
+        .existsBy({ campaignId: campaign.id, userId });
+      if (!assigned) {
+        throw new ForbiddenError(`id: you are not assigned to campaign ${campaign.code}`).say(
+          'callbacks.errors.notAssigned',
+          { campaign: campaign.name },
+        );
+      }
+      const now = this.clock.now();
+      const closed = closedRefusal(campaign, now, 'id');
+      if (closed) throw closed;
+      if (held) {
+        // A second click on the same callback: the contact is already on their screen.
+        if (held.contactId === callback.contactId) return held;
+        throw await this.holding(em, held);
+      }
+      refuseUnopenable(callback, userId, now);
+      const contact = await skipLocked(
+        em
+          .getRepository(Contact)
+          .createQueryBuilder('c')
+          .where('c.id = :contactId', { contactId: callback.contactId }),
+      ).getOne();
+      if (!contact || contact.state === 'in_progress') {
+        throw new ConflictError(
+          `id: contact ${callback.contactId} of callback ${callbackId} is being worked by another operator`,
+          'id',
+        ).say('callbacks.errors.contactTaken');
+      }
+      const claim = { contact, callback };
+      // Cancelled and committed, then refused: the number is never offered again.
+      if (!(await this.callable(em, claim))) return 'blocked';
+      return this.lease(em, userId, claim);
+    };
+    let opened: ContactLease | 'blocked';
+    try {
+      opened = await retriedTransaction(this.dataSource, work, { readCommitted: true });
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      // The same operator twice at once lands here through the unique lease per operator.
+      const current = await this.leases.current(userId);
+      if (current?.callbackId === callbackId) return current;
+      throw openedElsewhere(callbackId);
+    }
+    if (opened === 'blocked') {
+      throw new ConflictError(
+        `id: the number of callback ${callbackId} is on the do-not-call list; the callback is cancelled`,
+        'id',
+      ).say('callbacks.errors.doNotCall');
+    }
+    return opened;
+  }
+
+  /** 409 naming the contact the operator has open (one contact at a time). */
+  private async holding(em: EntityManager, held: ContactLease): Promise<ConflictError> {
+    const contact = await em.getRepository(Contact).findOneBy({ id: held.contactId });
+    const name = contact ? `${contact.firstName} ${contact.lastName}`.trim() : '';
+    return new ConflictError(
+      `id: you already have contact ${held.contactId}${name ? ` (${name})` : ''} open: confirm its outcome or discard it first`,
+      'id',
+      { contactId: held.contactId },
+    ).say('callbacks.errors.holding', { contactId: held.contactId, name });
+  }
+
   /** The campaigns to take from: the chosen one (checked) or every open one of the operator. */
   private async campaignsFor(userId: number, campaignId?: number): Promise<Campaign[]> {
     const query = this.dataSource
@@ -84,16 +180,8 @@ export class DispatchService {
     }
     const now = this.clock.now();
     if (campaignId !== undefined) {
-      const campaign = campaigns[0]!;
-      if (campaign.state !== 'active') {
-        throw new ValidationError('campaignId', `campaign ${campaign.code} is paused`);
-      }
-      if (!isWithinCallingHours(campaign, now)) {
-        throw new ValidationError(
-          'campaignId',
-          `campaign ${campaign.code} is outside its calling hours: ${describeCallingHours(campaign)}`,
-        );
-      }
+      const closed = closedRefusal(campaigns[0]!, now, 'campaignId');
+      if (closed) throw closed;
       return campaigns;
     }
     return campaigns.filter((c) => c.state === 'active' && isWithinCallingHours(c, now));
@@ -204,18 +292,28 @@ export class DispatchService {
         .getRepository(Contact)
         .findOneOrFail({ where: { id: callback.contactId }, ...forUpdate(em) });
       if (contact.state === 'in_progress') continue;
-      if ((await this.doNotCall.isBlocked([contact.phone], em.queryRunner)).size === 0) {
-        return { contact, callback };
-      }
-      // Never dispatched again (invariant 8), and never read by this queue again.
-      await em.update(
-        Callback,
-        { id: callback.id },
-        { state: 'cancelled', closedAt: this.clock.now() },
-      );
-      await em.update(Contact, { id: contact.id }, { state: 'final' });
+      if (await this.callable(em, { contact, callback })) return { contact, callback };
     }
     return null;
+  }
+
+  /**
+   * Whether the claimed callback's number may be called; one on the do-not-call list is
+   * never dispatched again (invariant 8): its callback is cancelled, its contact final.
+   */
+  private async callable(
+    em: EntityManager,
+    claim: Claim & { callback: Callback },
+  ): Promise<boolean> {
+    const { contact, callback } = claim;
+    if ((await this.doNotCall.isBlocked([contact.phone], em.queryRunner)).size === 0) return true;
+    await em.update(
+      Callback,
+      { id: callback.id },
+      { state: 'cancelled', closedAt: this.clock.now() },
+    );
+    await em.update(Contact, { id: contact.id }, { state: 'final' });
+    return false;
   }
 
   /** The first contact of the queue whose number may be called; numbers on the list become final. */
@@ -258,5 +356,64 @@ export class DispatchService {
       await em.update(Callback, { id: claim.callback.id }, { state: 'in_progress' });
     }
     return lease;
+  }
+}
+
+/** 400 naming `field` when the campaign cannot be called now: paused, or outside its hours. */
+function closedRefusal(campaign: Campaign, now: Date, field: string): ValidationError | null {
+  if (campaign.state !== 'active') {
+    return new ValidationError(field, `campaign ${campaign.code} is paused`).say(
+      'callbacks.errors.paused',
+      { campaign: campaign.name },
+    );
+  }
+  if (isWithinCallingHours(campaign, now)) return null;
+  const window = describeCallingHours(campaign);
+  return new ValidationError(
+    field,
+    `campaign ${campaign.code} is outside its calling hours: ${window}`,
+  ).say('callbacks.errors.outsideHours', { campaign: campaign.name, window });
+}
+
+/** An operator sees their own callbacks and public ones, never another's private ones. */
+function visibleTo(callback: Callback, userId: number): boolean {
+  return callback.ownerId === userId || callback.visibility === 'public';
+}
+
+/** 404 alike for a callback that does not exist and one the operator may not see. */
+function callbackNotFound(id: number): NotFoundError {
+  return new NotFoundError('callback', id).say('callbacks.errors.notFound', { id });
+}
+
+function openedElsewhere(id: number): ConflictError {
+  return new ConflictError(
+    `id: callback ${id} is being opened by someone else at this moment`,
+    'id',
+  ).say('callbacks.errors.taken');
+}
+
+/**
+ * 409 unless the callback waits to be called by this operator now: their own private one
+ * (early too: the customer may be ready), a public one once its time has come.
+ */
+function refuseUnopenable(callback: Callback, userId: number, now: Date): void {
+  const { id, state } = callback;
+  if (state === 'in_progress') {
+    throw new ConflictError(`id: callback ${id} is being called right now`, 'id', {
+      state,
+    }).say('callbacks.errors.inProgress');
+  }
+  if (state !== 'scheduled' && state !== 'due') {
+    throw new ConflictError(`id: callback ${id} is ${state}; it cannot be opened`, 'id', {
+      state,
+    }).say('callbacks.errors.closed', { state });
+  }
+  const own = callback.visibility === 'private' && callback.ownerId === userId;
+  if (!own && callback.dueAt > now) {
+    throw new ConflictError(
+      `id: callback ${id} is public and due at ${callback.dueAt.toISOString()}: it can be opened from then`,
+      'id',
+      { dueAt: callback.dueAt.toISOString() },
+    ).say('callbacks.errors.notDue');
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, LessThanOrEqual } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Callback } from '../callbacks/callback.entity';
 import { ForbiddenError, ValidationError } from '../common/errors/domain-errors';
@@ -153,7 +153,15 @@ export class LeasesService {
       { state: lease.previousState },
     );
     if (lease.callbackId !== null) {
-      await em.update(Callback, { id: lease.callbackId, state: 'in_progress' }, { state: 'due' });
+      // Due again, unless its owner opened it before its time (then it waits for it again).
+      const id = lease.callbackId;
+      const now = this.clock.now();
+      await em.update(
+        Callback,
+        { id, state: 'in_progress', dueAt: LessThanOrEqual(now) },
+        { state: 'due' },
+      );
+      await em.update(Callback, { id, state: 'in_progress' }, { state: 'scheduled' });
     }
     await em.delete(ContactLease, { contactId: lease.contactId });
     await this.audit.record(em, {

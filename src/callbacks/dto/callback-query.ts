@@ -25,6 +25,8 @@ export interface CallbackListQuery {
   /** Waiting to be called beyond their campaign's grace: the callbacks at risk. */
   overdue: boolean;
   campaignId?: number;
+  /** The operator who owns them. */
+  ownerId?: number;
   /** Absent: the active ones (scheduled, due, in progress). */
   state?: CallbackState;
   /** The id of the last callback of the previous page. */
@@ -45,6 +47,8 @@ export function readCallbackQuery(raw: Record<string, unknown>): CallbackListQue
   if (state !== undefined) query.state = oneOf(state, 'state', CALLBACK_STATES);
   const campaignId = text(raw, 'campaignId');
   if (campaignId !== undefined) query.campaignId = id(campaignId, 'campaignId');
+  const ownerId = text(raw, 'ownerId');
+  if (ownerId !== undefined) query.ownerId = id(ownerId, 'ownerId');
   const after = text(raw, 'after');
   if (after !== undefined && after !== '') query.after = id(after, 'after');
   const limit = text(raw, 'limit');

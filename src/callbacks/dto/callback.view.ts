@@ -58,3 +58,32 @@ export function toCallbackItem(callback: LoadedCallback, now: Date): CallbackIte
     escalationReason: callback.escalationReason,
   };
 }
+
+/** A callback as the pages show it: the list's item with what the call needs beside it. */
+export interface CallbackCard extends CallbackItem {
+  /** Calls made to the contact so far. */
+  attempts: number;
+  /** The answers of the call that set it, under their questions' titles. */
+  answers: Array<{ question: string; answer: string }>;
+  /** Still waiting past its time plus the campaign's grace: at risk. */
+  atRisk: boolean;
+}
+
+/** `questions`: step id → title (an answer whose step is gone keeps its id). */
+export function toCallbackCard(
+  callback: LoadedCallback,
+  now: Date,
+  questions: ReadonlyMap<number, string>,
+): CallbackCard {
+  const item = toCallbackItem(callback, now);
+  const graceMinutes = callback.campaign.privateCallbackGraceMinutes;
+  return {
+    ...item,
+    attempts: callback.contact.attempts,
+    answers: Object.entries(callback.answers ?? {}).map(([step, answer]) => ({
+      question: questions.get(Number(step)) ?? `#${step}`,
+      answer: String(answer),
+    })),
+    atRisk: item.overdueMinutes !== null && item.overdueMinutes >= graceMinutes,
+  };
+}

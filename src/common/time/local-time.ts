@@ -49,3 +49,28 @@ export function zonedLocalToUtc(local: string, zone: string): Date | null {
   const instant = wall - offsetAt(guess, zone);
   return toZonedLocal(new Date(instant), zone) === local ? new Date(instant) : null;
 }
+
+/** One formatter per (language, zone), as above. */
+const readableFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * "lun 30/11/2026, 11:05" (it) or "Mon, 30/11/2026, 11:05" (en): a time agreed with a
+ * customer, written on the wall clock of `zone`, where the customer lives.
+ */
+export function formatZonedDateTime(instant: Date, zone: string, lang: string): string {
+  const key = `${lang}|${zone}`;
+  let formatter = readableFormatters.get(key);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'it-IT', {
+      weekday: 'short',
+      day: '2-digit',
+      month: '2-digit',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      timeZone: zone,
+    });
+    readableFormatters.set(key, formatter);
+  }
+  return formatter.format(instant);
+}
