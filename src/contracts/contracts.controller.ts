@@ -7,6 +7,7 @@ import { formatDecimal } from '../common/decimal-string';
 import { ValidationError } from '../common/errors/domain-errors';
 import { toErrorResponse } from '../common/errors/error-response';
 import { IdParamPipe } from '../common/http/id-param.pipe';
+import { filledIn, markSelected, queryString } from '../common/http/list-filters';
 import type { AuthenticatedUser, FormState } from '../common/http/request-context';
 import { AppValidationPipe } from '../common/http/validation.pipe';
 import { toZonedLocal } from '../common/time/local-time';
@@ -28,17 +29,6 @@ const MAX_TRAIL = 50;
 /** The first page in the trail of visited pages (it has no cursor). */
 const FIRST_PAGE = '~';
 const CURSOR_TEXT = /^[A-Za-z0-9_-]{1,200}$/;
-
-/** A GET form sends every field, empty ones too: empty means "not filtered". */
-function filledIn(query: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(query).filter(([, value]) => value !== ''));
-}
-
-function queryString(values: Record<string, string | undefined>): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(values)) if (value) params.set(key, value);
-  return params.toString();
-}
 
 /** "2026-11-30T11:05" → "30/11/2026 11:05" (both languages write days first). */
 function wallClock(iso: string, zone: string): string {
@@ -90,14 +80,8 @@ export class ContractsController {
       filters,
       filtered: FILTER_FIELDS.some((f) => f !== 'limit' && filters[f] !== ''),
       states: CONTRACT_STATES.map((s) => ({ value: s, selected: filters.status === s })),
-      campaigns: options.campaigns.map((c) => ({
-        ...c,
-        selected: filters.campaignId === String(c.id),
-      })),
-      operators: options.operators.map((o) => ({
-        ...o,
-        selected: filters.operatorId === String(o.id),
-      })),
+      campaigns: markSelected(options.campaigns, filters.campaignId),
+      operators: markSelected(options.operators, filters.operatorId),
       exportQuery: queryString({ ...filters, limit: undefined }),
     };
 

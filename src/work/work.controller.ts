@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { CurrentUser, Roles } from '../auth/access.decorators';
 import type { AuthenticatedUser } from '../common/http/request-context';
 import { Clock } from '../common/time/clock';
+import { formatZonedDateTime } from '../common/time/local-time';
 import { MAX_QUANTITY } from './dto/outcome.dto';
 import { LeasesService } from './leases.service';
 import { loadOperatorCampaigns, type OperatorCampaignView } from './work-campaigns';
@@ -57,7 +58,7 @@ export function workPageView(
 
 function cardView(item: WorkItem, lang: string) {
   const zone = item.campaign.timezone;
-  const when = (iso: string) => formatInZone(iso, zone, lang);
+  const when = (iso: string) => formatZonedDateTime(new Date(iso), zone, lang);
   const label = (status: { label: string; labelEn: string | null }) =>
     lang === 'en' ? (status.labelEn ?? status.label) : status.label;
   const chip = (status: WorkItem['contact']['lastStatus']): StatusChip | null =>
@@ -172,19 +173,6 @@ function statusView(status: WorkStatusView, label: string) {
     priceOverride: status.allowPriceOverride,
     key: null as number | null,
   };
-}
-
-/** "lun 24/11/2026, 15:30" in the campaign's zone, where the operator's customer lives. */
-function formatInZone(iso: string, zone: string, lang: string): string {
-  return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'it-IT', {
-    weekday: 'short',
-    day: '2-digit',
-    month: '2-digit',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    timeZone: zone,
-  }).format(new Date(iso));
 }
 
 /** A DECIMAL rate as a percentage without trailing zeros: "22.00" → "22%", "5.50" → "5,5%". */

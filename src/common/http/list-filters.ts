@@ -1,7 +1,4 @@
-/**
- * What the list pages' filter forms share (GET forms, state in the URL). The contracts
- * page still has its own copies of these.
- */
+/** What the list pages' filter forms share (GET forms, state in the URL). */
 
 /** A GET form sends every field, empty ones too: empty means "not filtered". */
 export function filledIn(query: Record<string, unknown>): Record<string, unknown> {
@@ -18,7 +15,7 @@ export function queryString(values: Record<string, string | undefined>): string 
 /** A select's options, the one whose id the filter holds marked. */
 export function markSelected<T extends { id: number }>(
   options: T[],
-  chosen: string,
+  chosen: string | undefined,
 ): Array<T & { selected: boolean }> {
   return options.map((option) => ({ ...option, selected: chosen === String(option.id) }));
 }
