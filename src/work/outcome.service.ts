@@ -13,7 +13,7 @@ import { Campaign } from '../campaigns/campaign.entity';
 import { isMysqlSource } from '../common/database/sql-dialect';
 import { ConflictError, ForbiddenError, ValidationError } from '../common/errors/domain-errors';
 import { Clock } from '../common/time/clock';
-import { toZonedLocal } from '../common/time/local-time';
+import { instantInZone, toZonedLocal } from '../common/time/local-time';
 import { Contact, type ContactState } from '../contacts/contact.entity';
 import { ContractWriter, type WrittenContract } from '../contracts/contract-writer';
 import { DoNotCallService } from '../do-not-call/do-not-call.service';
@@ -299,9 +299,17 @@ export class OutcomeService {
         'callback: a callback (type R) needs {at}, the agreed date and time',
       );
     }
-    const at = new Date(dto.callback.at);
-    if (Number.isNaN(at.getTime()))
+    // Without an offset the time is the campaign's wall clock, never the server's zone.
+    const at = instantInZone(dto.callback.at, campaign.timezone);
+    if (at === 'skipped') {
+      throw new ValidationError(
+        'callback.at',
+        `callback.at: ${dto.callback.at.slice(0, 16).replace('T', ' ')} does not exist in ${campaign.timezone} (the clocks go forward that night); choose another time`,
+      );
+    }
+    if (at === null) {
       throw new ValidationError('callback.at', 'callback.at is not a date and time');
+    }
     if (at.getTime() <= now.getTime()) {
       throw new ValidationError('callback.at', 'callback.at must be in the future');
     }

@@ -42,6 +42,21 @@ export async function createStatus(
     });
 }
 
+/** What a callback test confirms with: R (a private callback) and a plain N. */
+export async function createCallbackStatuses(
+  app: INestApplication,
+): Promise<Record<'callback' | 'notInterested', OutcomeStatus>> {
+  return {
+    callback: await createStatus(app, {
+      code: 'RC',
+      label: 'Richiamare',
+      type: 'R',
+      callbackVisibility: 'private',
+    }),
+    notInterested: await createStatus(app, { code: 'NI', label: 'Non interessato', type: 'N' }),
+  };
+}
+
 export async function createProduct(
   app: INestApplication,
   overrides: Partial<Product> = {},

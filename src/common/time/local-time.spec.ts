@@ -1,4 +1,4 @@
-import { toZonedLocal, zonedLocalToUtc } from './local-time';
+import { instantInZone, toZonedLocal, zonedLocalToUtc } from './local-time';
 
 const ROME = 'Europe/Rome';
 
@@ -42,5 +42,34 @@ describe('local times in a zone', () => {
   it('formats an instant as a Rome wall-clock time', () => {
     expect(toZonedLocal(new Date('2026-07-01T08:00:00Z'), ROME)).toBe('2026-07-01T10:00');
     expect(toZonedLocal(new Date('2026-01-01T23:30:00Z'), ROME)).toBe('2026-01-02T00:30');
+  });
+
+  describe('an API time (instantInZone)', () => {
+    const iso = (text: string) => {
+      const read = instantInZone(text, ROME);
+      return read instanceof Date ? read.toISOString() : read;
+    };
+
+    it('takes a time with Z or an offset as the instant it names, whatever the zone', () => {
+      expect(iso('2026-03-30T08:00:00.000Z')).toBe('2026-03-30T08:00:00.000Z');
+      expect(iso('2026-03-29T02:30:00+01:00')).toBe('2026-03-29T01:30:00.000Z');
+      expect(iso('2026-10-25T02:30+02:00')).toBe('2026-10-25T00:30:00.000Z');
+    });
+
+    it('reads a time without an offset on the zone’s wall clock, across the clock changes', () => {
+      expect(iso('2026-03-27T10:00')).toBe('2026-03-27T09:00:00.000Z');
+      expect(iso('2026-03-30T10:00')).toBe('2026-03-30T08:00:00.000Z');
+      expect(iso('2026-03-30T10:00:30.5')).toBe('2026-03-30T08:00:30.500Z');
+      expect(iso('2026-10-26 10:00:00')).toBe('2026-10-26T09:00:00.000Z');
+      // Twice that night: the later (winter) one, as zonedLocalToUtc and the page decide.
+      expect(iso('2026-10-25T02:30')).toBe('2026-10-25T01:30:00.000Z');
+    });
+
+    it('names a wall-clock time the spring change skips, and refuses what is no date and time', () => {
+      expect(iso('2026-03-29T02:30')).toBe('skipped');
+      expect(iso('2026-03-29T02:00:00')).toBe('skipped');
+      for (const bad of ['2026-03-30', '2026-03-30Z', '2026-02-30T10:00', '2026-03-30T24:00', 'x'])
+        expect(iso(bad)).toBeNull();
+    });
   });
 });

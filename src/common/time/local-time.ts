@@ -1,5 +1,9 @@
 /** "2026-03-01T09:30": what an `<input type="datetime-local">` sends. */
 const LOCAL_PATTERN = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/;
+/** An ISO 8601 date and time without Z or an offset: "2026-03-01T09:30", seconds optional. */
+const WALL_CLOCK_PATTERN = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?$/;
+/** Z or a numeric offset at the end: the text names one instant. */
+const OFFSET_PATTERN = /(?:Z|[+-]\d{2}(?::?\d{2})?)$/i;
 
 /** Building an Intl formatter costs far more than using one: one per zone, kept. */
 const formatters = new Map<string, Intl.DateTimeFormat>();
@@ -30,6 +34,13 @@ export function toZonedLocal(instant: Date, zone: string): string {
   return `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}`;
 }
 
+/** "YYYY-MM-DDTHH:MM" naming a real day and time of day (no 30 February, no 24:00). */
+function isCalendarTime(local: string): boolean {
+  if (!LOCAL_PATTERN.test(local)) return false;
+  const wall = Date.parse(`${local}:00Z`);
+  return !Number.isNaN(wall) && new Date(wall).toISOString().slice(0, 16) === local;
+}
+
 /** How far `zone` is ahead of UTC at `instant`, in milliseconds (to the minute). */
 function offsetAt(instant: number, zone: string): number {
   const local = toZonedLocal(new Date(instant), zone);
@@ -42,12 +53,33 @@ function offsetAt(instant: number, zone: string): number {
  * A time that happens twice (autumn) is taken in the later, winter offset.
  */
 export function zonedLocalToUtc(local: string, zone: string): Date | null {
-  if (!LOCAL_PATTERN.test(local)) return null;
+  if (!isCalendarTime(local)) return null;
   const wall = Date.parse(`${local}:00Z`);
-  if (Number.isNaN(wall) || new Date(wall).toISOString().slice(0, 16) !== local) return null;
   const guess = wall - offsetAt(wall, zone);
   const instant = wall - offsetAt(guess, zone);
   return toZonedLocal(new Date(instant), zone) === local ? new Date(instant) : null;
+}
+
+/**
+ * What an API caller means by an ISO 8601 date and time: with Z or an offset, that instant;
+ * without one, that wall-clock time in `zone` (the campaign's, never the server's), as
+ * zonedLocalToUtc reads it (the repeated autumn hour in its later, winter offset).
+ * 'skipped' for a wall-clock time the spring change skips; null for anything else that is
+ * not a date with a time of day.
+ */
+export function instantInZone(text: string, zone: string): Date | 'skipped' | null {
+  const wall = WALL_CLOCK_PATTERN.exec(text);
+  if (wall) {
+    const [, date, time, seconds = '0', millis = '0'] = wall;
+    const local = `${date}T${time}`;
+    if (!isCalendarTime(local) || Number(seconds) > 59) return null;
+    const minute = zonedLocalToUtc(local, zone);
+    if (!minute) return 'skipped';
+    return new Date(minute.getTime() + Number(seconds) * 1000 + Number(millis.padEnd(3, '0')));
+  }
+  if (!OFFSET_PATTERN.test(text) || !/\d[T ]\d/.test(text)) return null;
+  const instant = new Date(text);
+  return Number.isNaN(instant.getTime()) ? null : instant;
 }
 
 /** One formatter per (language, zone), as above. */

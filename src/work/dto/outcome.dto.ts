@@ -25,7 +25,11 @@ export const MAX_CART_LINES = 50;
 export const MAX_NOTES = 5000;
 
 export class CallbackInputDto {
-  @ApiProperty({ example: '2026-11-24T15:30:00+01:00' })
+  @ApiProperty({
+    example: '2026-11-24T15:30:00+01:00',
+    description:
+      "the instant agreed; without Z or an offset, a time on the campaign's clock: one the spring change skips is refused (400), one the autumn change repeats is the later",
+  })
   @IsISO8601({ strict: true }, { message: 'at must be a date and time (ISO 8601)' })
   at!: string;
 
