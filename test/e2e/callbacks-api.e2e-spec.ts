@@ -14,7 +14,11 @@ import { OutcomeStatus } from '../../src/outcome-statuses/outcome-status.entity'
 import { User } from '../../src/users/user.entity';
 import { ContactLease } from '../../src/work/contact-lease.entity';
 import { createCallback, createWebSession } from '../factories/callback.factory';
-import { createCampaign, createStatus } from '../factories/catalogue.factory';
+import {
+  createCallbackStatuses,
+  createCampaign,
+  createStatus,
+} from '../factories/catalogue.factory';
 import { createContact } from '../factories/contact.factory';
 import { createUser, tokenFor } from '../factories/user.factory';
 import { createTestApp, isMysqlRun, removeSqliteData, resetDatabase } from '../support/test-app';
@@ -79,13 +83,7 @@ describe('Callbacks: engine jobs and API', () => {
     operator = await desk();
     coordinator = await desk('coordinator');
     statuses = {
-      callback: await createStatus(app, {
-        code: 'RC',
-        label: 'Richiamare',
-        type: 'R',
-        callbackVisibility: 'private',
-      }),
-      notInterested: await createStatus(app, { code: 'NI', label: 'Non interessato', type: 'N' }),
+      ...(await createCallbackStatuses(app)),
       noAnswer: await createStatus(app, {
         code: 'NR',
         label: 'Non risponde',

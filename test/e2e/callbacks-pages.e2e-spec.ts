@@ -12,7 +12,7 @@ import { Interaction } from '../../src/interactions/interaction.entity';
 import { OutcomeStatus } from '../../src/outcome-statuses/outcome-status.entity';
 import { ContactLease } from '../../src/work/contact-lease.entity';
 import { createCallback } from '../factories/callback.factory';
-import { createCampaign, createStatus } from '../factories/catalogue.factory';
+import { createCallbackStatuses, createCampaign } from '../factories/catalogue.factory';
 import { addToDoNotCall, createContact } from '../factories/contact.factory';
 import { createUser, type TestUser, tokenFor } from '../factories/user.factory';
 import { csrfFrom, signedInAgent } from '../support/browser-session';
@@ -100,15 +100,7 @@ describe('Callback pages and opening a callback', () => {
     anna = await desk('Anna Operatrice');
     bruno = await desk('Bruno Operatore');
     coordinator = await createUser(app, { role: 'coordinator', displayName: 'Carla Coord' });
-    statuses = {
-      callback: await createStatus(app, {
-        code: 'RC',
-        label: 'Richiamare',
-        type: 'R',
-        callbackVisibility: 'private',
-      }),
-      notInterested: await createStatus(app, { code: 'NI', label: 'Non interessato', type: 'N' }),
-    };
+    statuses = await createCallbackStatuses(app);
     campaign = await createCampaign(
       app,
       { code: 'FIBRA', name: 'Fibra Nord', privateCallbackGraceMinutes: 30 },
