@@ -187,12 +187,13 @@
       input.step = '1';
       input.value = String(line.quantity);
       input.setAttribute('aria-label', strings.quantityOf + ' ' + label);
-      input.addEventListener('change', function () {
+      // Live, and without rebuilding the row: the field keeps its focus and Tab its order.
+      input.addEventListener('input', function () {
         var quantity = Number(input.value);
         if (Math.floor(quantity) === quantity && quantity >= 1 && quantity <= maxQuantity) {
           line.quantity = quantity;
           input.removeAttribute('aria-invalid');
-          update();
+          edited();
         } else {
           input.setAttribute('aria-invalid', 'true');
         }
@@ -211,36 +212,32 @@
         strings.lang === 'en' ? '.' : ',',
       );
       input.setAttribute('aria-label', strings.priceOf + ' ' + label);
-      input.addEventListener('change', function () {
+      input.addEventListener('input', function () {
         var asked = normalizePrice(input.value);
         if (input.value.trim() === '') delete line.unitPrice;
         else line.unitPrice = asked !== null ? asked : input.value;
         if (asked === null && input.value.trim() !== '') input.setAttribute('aria-invalid', 'true');
         else input.removeAttribute('aria-invalid');
-        update();
+        edited();
       });
       return input;
     }
 
+    /** The rows on screen, with the cells that follow their line's figures. */
+    var rows = [];
+
     function render() {
       body.textContent = '';
-      var net = 0;
-      var vat = 0;
+      rows = [];
       lines.forEach(function (line, index) {
         var product = productOf(line);
         var label = product.code + ' · ' + product.name;
-        var sums = amounts(line);
-        net += sums.net;
-        vat += sums.vat;
         var row = document.createElement('tr');
         var name = cell('', label);
-        if (isOverridden(line)) {
-          var flag = document.createElement('span');
-          flag.className = 'work-cart-flag';
-          flag.textContent = strings.priceChanged;
-          name.appendChild(document.createTextNode(' '));
-          name.appendChild(flag);
-        }
+        var flag = document.createElement('span');
+        flag.className = 'work-cart-flag';
+        flag.textContent = strings.priceChanged;
+        name.append(' ', flag);
         var remove = document.createElement('button');
         remove.type = 'button';
         remove.className = 'btn btn-small';
@@ -260,20 +257,44 @@
               ? priceField(line, index, label)
               : options.formatMoney(cents(priceOf(line))),
           ),
-          cell('num', product.vatPercent + ' · ' + options.formatMoney(sums.vat)),
-          cell('num', options.formatMoney(sums.net + sums.vat)),
+          cell('num', ''),
+          cell('num', ''),
           cell('work-cart-actions', reviewing ? null : remove),
         );
         row.dataset.productId = String(line.productId);
         body.appendChild(row);
+        rows.push({ line: line, flag: flag, vat: row.cells[3], total: row.cells[4] });
       });
       var any = lines.length > 0;
-      box.querySelector('#cart-net').textContent = any ? options.formatMoney(net) : '—';
-      box.querySelector('#cart-vat').textContent = any ? options.formatMoney(vat) : '—';
-      box.querySelector('#cart-total').textContent = any ? options.formatMoney(net + vat) : '—';
       box.querySelector('#cart-empty').hidden = any;
       table.hidden = !any;
       overrideNote.hidden = !overrideAllowed || reviewing;
+      figures();
+    }
+
+    /** Each line's VAT and total, the flag of a changed price, and the cart's totals. */
+    function figures() {
+      var net = 0;
+      var vat = 0;
+      rows.forEach(function (row) {
+        var sums = amounts(row.line);
+        net += sums.net;
+        vat += sums.vat;
+        row.flag.hidden = !isOverridden(row.line);
+        row.vat.textContent =
+          productOf(row.line).vatPercent + ' · ' + options.formatMoney(sums.vat);
+        row.total.textContent = options.formatMoney(sums.net + sums.vat);
+      });
+      var any = rows.length > 0;
+      box.querySelector('#cart-net').textContent = any ? options.formatMoney(net) : '—';
+      box.querySelector('#cart-vat').textContent = any ? options.formatMoney(vat) : '—';
+      box.querySelector('#cart-total').textContent = any ? options.formatMoney(net + vat) : '—';
+    }
+
+    /** A quantity or a price typed in a line (inputs exist only outside the review). */
+    function edited() {
+      figures();
+      options.changed();
     }
 
     /** Any change to the cart ends its review: what was read to the customer changed. */
