@@ -2,6 +2,7 @@ import {
   Column,
   CreateDateColumn,
   Entity,
+  Index,
   OneToMany,
   PrimaryGeneratedColumn,
   UpdateDateColumn,
@@ -39,6 +40,14 @@ export class Agent {
 
   @Column({ type: 'boolean', default: true })
   active!: boolean;
+
+  /**
+   * The secret in the agent's calendar feed URL (/calendar/<token>.ics); null when no feed
+   * is issued. Issuing a new one revokes the old URL.
+   */
+  @Index('UQ_agents_calendar_token', { unique: true })
+  @Column({ name: 'calendar_token', type: 'varchar', length: 64, nullable: true })
+  calendarToken!: string | null;
 
   @OneToMany(() => AgentAbsence, (absence) => absence.agent)
   absences?: AgentAbsence[];

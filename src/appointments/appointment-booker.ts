@@ -1,14 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, LessThan, MoreThan } from 'typeorm';
+import { EntityManager, LessThan, MoreThan, Not } from 'typeorm';
 import { AgentAbsence } from '../agents/agent-absence.entity';
 import { Agent } from '../agents/agent.entity';
-import { minutesOf } from '../agents/working-hours';
 import { CampaignAgent } from '../campaigns/campaign-agent.entity';
 import type { Campaign } from '../campaigns/campaign.entity';
 import { forUpdate } from '../common/database/row-lock';
 import { ConflictError, ValidationError } from '../common/errors/domain-errors';
-import { toZonedLocal } from '../common/time/local-time';
+import { instantInZone, toZonedLocal } from '../common/time/local-time';
+import { AgendaService, slotRulesOf } from './agenda.service';
 import { Appointment } from './appointment.entity';
+import { placeOnGrid, ZoneClock } from './availability';
 
 export interface AppointmentRequest {
   agentId: number;
@@ -26,17 +27,29 @@ export interface BookedAppointment {
   overlaps: boolean;
 }
 
-/** How far ahead the nearest free slots are looked for. */
-const SEARCH_DAYS = 14;
-const SUGGESTIONS = 3;
+/** A place in an agent's agenda that passed every rule of the campaign. */
+export interface CheckedPlace {
+  agent: Agent;
+  startsAt: Date;
+  endsAt: Date;
+  /** Booked over another visit (overlap policy warn, acknowledged, or allow). */
+  overlaps: boolean;
+}
 
 /**
- * Books a field agent inside the outcome's transaction. Race-safe by locking the agent's
- * row first: two operators booking one agent take turns, so the second sees the first's
- * appointment before deciding (invariant 5).
+ * Decides whether a visit may go into a field agent's agenda, inside the caller's
+ * transaction (the outcome's, or a move on the agenda page).
+ *
+ * Race safety (invariant 5) comes from locking the agent's row (SELECT ... FOR UPDATE)
+ * before reading their appointments: every booking, move and cancellation of one agent
+ * takes that lock first, so they run one after the other and each sees what the previous
+ * one committed. A unique slot key could not do it: with a travel buffer or a policy that
+ * allows overlaps, "taken" is not one key per slot. On SQLite transactions run one at a time.
  */
 @Injectable()
 export class AppointmentBooker {
+  constructor(private readonly agenda: AgendaService) {}
+
   async book(
     em: EntityManager,
     input: {
@@ -54,36 +67,112 @@ export class AppointmentBooker {
         'appointment: an appointment (type T) needs {agentId, startsAt}',
       );
     }
+    const place = await this.check(em, {
+      campaign,
+      agentId: request.agentId,
+      startsAt: request.startsAt,
+      acknowledgeOverlap: request.acknowledgeOverlap === true,
+      field: 'appointment',
+      now,
+    });
+    const inserted = await em.insert(Appointment, {
+      agentId: place.agent.id,
+      campaignId: campaign.id,
+      contactId: input.contactId,
+      operatorId: input.operatorId,
+      startsAt: place.startsAt,
+      endsAt: place.endsAt,
+      state: 'booked',
+      overlaps: place.overlaps,
+      notes: request.notes?.trim() || null,
+    });
+    return {
+      id: Number(inserted.identifiers[0]!.id),
+      agentId: place.agent.id,
+      agentName: place.agent.name,
+      startsAt: place.startsAt.toISOString(),
+      endsAt: place.endsAt.toISOString(),
+      overlaps: place.overlaps,
+    };
+  }
+
+  /**
+   * Locks the agent and checks the place against the campaign's rules: the agent works for
+   * the campaign and is active, the start is a future slot of their grid inside their
+   * working hours, not in an absence, and (by the overlap policy) not over another visit
+   * with its travel buffer. `ignoreId` is the appointment being moved. Errors name
+   * `<field>`, `<field>.agentId` or `<field>.startsAt`.
+   */
+  async check(
+    em: EntityManager,
+    input: {
+      campaign: Campaign;
+      agentId: number;
+      startsAt: string;
+      acknowledgeOverlap: boolean;
+      field: string;
+      now: Date;
+      ignoreId?: number;
+    },
+  ): Promise<CheckedPlace> {
+    const { campaign, field, now } = input;
+    const rules = slotRulesOf(campaign);
+    const startsAt = instantInZone(input.startsAt, rules.zone);
+    if (startsAt === null) {
+      throw new ValidationError(
+        `${field}.startsAt`,
+        `${field}.startsAt must be a date and time (ISO 8601)`,
+      );
+    }
+    if (startsAt === 'skipped') {
+      throw new ValidationError(
+        `${field}.startsAt`,
+        `${field}.startsAt: ${input.startsAt} does not exist in ${rules.zone} (the clocks go forward)`,
+      );
+    }
     const linked = await em
       .getRepository(CampaignAgent)
-      .existsBy({ campaignId: campaign.id, agentId: request.agentId });
+      .existsBy({ campaignId: campaign.id, agentId: input.agentId });
     if (!linked) {
       throw new ValidationError(
-        'appointment.agentId',
-        `appointment.agentId: agent ${request.agentId} does not work for this campaign`,
+        `${field}.agentId`,
+        `${field}.agentId: agent ${input.agentId} does not work for this campaign`,
       );
     }
+    // The agent's row lock: see the class comment.
     const agent = await em
       .getRepository(Agent)
-      .findOne({ where: { id: request.agentId }, ...forUpdate(em) });
+      .findOne({ where: { id: input.agentId }, ...forUpdate(em) });
     if (!agent || !agent.active) {
       throw new ValidationError(
-        'appointment.agentId',
-        `appointment.agentId: agent ${request.agentId} is not active`,
+        `${field}.agentId`,
+        `${field}.agentId: agent ${input.agentId} is not active`,
       );
     }
-    const startsAt = new Date(request.startsAt);
     if (startsAt.getTime() <= now.getTime()) {
+      throw new ValidationError(`${field}.startsAt`, `${field}.startsAt must be in the future`);
+    }
+    const endsAt = new Date(startsAt.getTime() + rules.slotMinutes * 60_000);
+    const local = toZonedLocal(startsAt, rules.zone);
+    const date = local.slice(0, 10);
+    const place = placeOnGrid(
+      agent.workingHours,
+      startsAt.getTime(),
+      { date, weekday: new Date(`${date}T00:00:00Z`).getUTCDay() || 7 },
+      rules,
+      new ZoneClock(rules.zone),
+    );
+    if (place.kind === 'outside') {
       throw new ValidationError(
-        'appointment.startsAt',
-        'appointment.startsAt must be in the future',
+        field,
+        `${field}: ${agent.name} does not work at ${local.replace('T', ' ')} for ${rules.slotMinutes} minutes (${rules.zone})`,
       );
     }
-    const endsAt = new Date(startsAt.getTime() + campaign.appointmentMinutes * 60_000);
-    if (!withinWorkingHours(agent, campaign.timezone, startsAt, endsAt)) {
+    if (place.kind === 'off-grid') {
+      const nearest = toZonedLocal(new Date(place.nearest.start), rules.zone).slice(11);
       throw new ValidationError(
-        'appointment',
-        `appointment: ${agent.name} does not work at ${toZonedLocal(startsAt, campaign.timezone).replace('T', ' ')} (${campaign.timezone})`,
+        `${field}.startsAt`,
+        `${field}.startsAt: ${local.slice(11)} is not a slot start; slots last ${rules.slotMinutes} minutes (nearest: ${nearest})`,
       );
     }
     const absent = await em.getRepository(AgentAbsence).existsBy({
@@ -92,106 +181,32 @@ export class AppointmentBooker {
       endsAt: MoreThan(startsAt),
     });
     if (absent) {
-      throw new ValidationError('appointment', `appointment: ${agent.name} is absent at that time`);
+      throw new ValidationError(field, `${field}: ${agent.name} is absent at that time`);
     }
+    const buffer = rules.bufferMinutes * 60_000;
     const overlapping = await em.getRepository(Appointment).findOne({
       where: {
         agentId: agent.id,
         state: 'booked',
-        startsAt: LessThan(endsAt),
-        endsAt: MoreThan(startsAt),
+        startsAt: LessThan(new Date(endsAt.getTime() + buffer)),
+        endsAt: MoreThan(new Date(startsAt.getTime() - buffer)),
+        ...(input.ignoreId !== undefined ? { id: Not(input.ignoreId) } : {}),
       },
+      order: { startsAt: 'ASC' },
     });
     const policy = campaign.overlapPolicy;
-    if (
-      overlapping &&
-      (policy === 'reject' || (policy === 'warn' && !request.acknowledgeOverlap))
-    ) {
-      const nearest = await this.nearestFreeSlots(em, agent, campaign, startsAt, now);
-      const taken = `${toZonedLocal(overlapping.startsAt, campaign.timezone).replace('T', ' ')}`;
+    if (overlapping && (policy === 'reject' || (policy === 'warn' && !input.acknowledgeOverlap))) {
+      const nearest = await this.agenda.nearestFree(em, agent, rules, startsAt, now);
+      const taken = toZonedLocal(overlapping.startsAt, rules.zone).replace('T', ' ');
+      const travel = buffer > 0 ? ` (with ${rules.bufferMinutes} minutes for travelling)` : '';
       throw new ConflictError(
         policy === 'reject'
-          ? `appointment: ${agent.name} already has an appointment at ${taken}`
-          : `appointment: ${agent.name} already has an appointment at ${taken}; send acknowledgeOverlap: true to book it anyway`,
-        'appointment',
+          ? `${field}: ${agent.name} already has an appointment at ${taken}${travel}`
+          : `${field}: ${agent.name} already has an appointment at ${taken}${travel}; send acknowledgeOverlap: true to book it anyway`,
+        field,
         { nearestFreeSlots: nearest },
       );
     }
-    const inserted = await em.insert(Appointment, {
-      agentId: agent.id,
-      campaignId: campaign.id,
-      contactId: input.contactId,
-      operatorId: input.operatorId,
-      startsAt,
-      endsAt,
-      state: 'booked',
-      overlaps: overlapping !== null,
-      notes: request.notes?.trim() || null,
-    });
-    return {
-      id: Number(inserted.identifiers[0]!.id),
-      agentId: agent.id,
-      agentName: agent.name,
-      startsAt: startsAt.toISOString(),
-      endsAt: endsAt.toISOString(),
-      overlaps: overlapping !== null,
-    };
+    return { agent, startsAt, endsAt, overlaps: overlapping !== null };
   }
-
-  /** The first free slots of the agent from `from` on (same length, inside working hours). */
-  async nearestFreeSlots(
-    em: EntityManager,
-    agent: Agent,
-    campaign: Campaign,
-    from: Date,
-    now: Date,
-  ): Promise<Array<{ start: string; end: string }>> {
-    const length = campaign.appointmentMinutes * 60_000;
-    const until = new Date(from.getTime() + SEARCH_DAYS * 86_400_000);
-    const [booked, absences] = await Promise.all([
-      em.getRepository(Appointment).find({
-        where: {
-          agentId: agent.id,
-          state: 'booked',
-          startsAt: LessThan(until),
-          endsAt: MoreThan(from),
-        },
-      }),
-      em.getRepository(AgentAbsence).find({
-        where: { agentId: agent.id, startsAt: LessThan(until), endsAt: MoreThan(from) },
-      }),
-    ]);
-    const busy = [...booked, ...absences].map(
-      (b) => [b.startsAt.getTime(), b.endsAt.getTime()] as const,
-    );
-    const slots: Array<{ start: string; end: string }> = [];
-    // Candidate starts on a 15-minute grid from the requested time.
-    const step = 15 * 60_000;
-    let start = Math.max(from.getTime(), Math.ceil(now.getTime() / step) * step);
-    for (; start < until.getTime() && slots.length < SUGGESTIONS; start += step) {
-      const end = start + length;
-      if (!withinWorkingHours(agent, campaign.timezone, new Date(start), new Date(end))) continue;
-      if (busy.some(([s, e]) => s < end && e > start)) continue;
-      slots.push({ start: new Date(start).toISOString(), end: new Date(end).toISOString() });
-      start = end - step; // the next suggestion starts after this one
-    }
-    return slots;
-  }
-}
-
-/** Whether [start, end) lies inside one of the agent's windows of that local day. */
-function withinWorkingHours(agent: Agent, zone: string, start: Date, end: Date): boolean {
-  const localStart = toZonedLocal(start, zone);
-  const localEnd = toZonedLocal(end, zone);
-  if (localStart.slice(0, 10) !== localEnd.slice(0, 10) && localEnd.slice(11) !== '00:00')
-    return false;
-  const day = new Date(`${localStart.slice(0, 10)}T00:00:00Z`).getUTCDay() || 7;
-  const from = minutesOf(localStart.slice(11, 16));
-  const to =
-    localEnd.slice(11) === '00:00' && localEnd.slice(0, 10) !== localStart.slice(0, 10)
-      ? 24 * 60
-      : minutesOf(localEnd.slice(11, 16));
-  return agent.workingHours.some(
-    (w) => w.day === day && minutesOf(w.start) <= from && to <= minutesOf(w.end),
-  );
 }

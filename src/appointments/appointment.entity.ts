@@ -13,12 +13,18 @@ import { Campaign } from '../campaigns/campaign.entity';
 import { Contact } from '../contacts/contact.entity';
 import { User } from '../users/user.entity';
 
-export const APPOINTMENT_STATES = ['booked', 'done', 'no_show', 'cancelled'] as const;
+/**
+ * booked → done | no_show | cancelled | reschedule. `reschedule`: the agent cannot keep it and
+ * the customer is to be called back for a new date (a callback for the operator who booked it).
+ */
+export const APPOINTMENT_STATES = ['booked', 'done', 'no_show', 'cancelled', 'reschedule'] as const;
 export type AppointmentState = (typeof APPOINTMENT_STATES)[number];
 
 /** A visit booked for a field agent (type T outcome). */
 @Entity('appointments')
 @Index('IDX_appointments_agent_starts', ['agentId', 'startsAt'])
+// The agenda page: every agent's appointments of a day or a week.
+@Index('IDX_appointments_starts', ['startsAt'])
 export class Appointment {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id!: number;
@@ -67,6 +73,21 @@ export class Appointment {
   /** For the agent: product interest, directions. */
   @Column({ type: 'text', nullable: true })
   notes!: string | null;
+
+  /** Why it was cancelled, moved or sent back for rescheduling. */
+  @Column({ name: 'state_reason', type: 'varchar', length: 500, nullable: true })
+  stateReason!: string | null;
+
+  /** Who last moved it or changed its state (a coordinator or backoffice user). */
+  @Column({ name: 'changed_by', type: 'integer', nullable: true })
+  changedBy!: number | null;
+
+  /**
+   * Bumped on every change of time, agent or state: calendar apps replace an event only
+   * when its SEQUENCE grows (RFC 5545).
+   */
+  @Column({ type: 'integer', default: 0 })
+  sequence!: number;
 
   @CreateDateColumn({ name: 'created_at', type: 'datetime' })
   createdAt!: Date;

@@ -5,6 +5,7 @@ export const CAMPAIGN_DEFAULTS: Readonly<{
   timezone: string;
   callingHours: Readonly<CallingHours>;
   appointmentMinutes: number;
+  travelBufferMinutes: number;
   overlapPolicy: OverlapPolicy;
   privateCallbackGraceMinutes: number;
 }> = Object.freeze({
@@ -12,6 +13,7 @@ export const CAMPAIGN_DEFAULTS: Readonly<{
   // Monday to Friday, 09:00-20:00 in the campaign's zone.
   callingHours: Object.freeze({ days: [1, 2, 3, 4, 5], start: '09:00', end: '20:00' }),
   appointmentMinutes: 60,
+  travelBufferMinutes: 0,
   overlapPolicy: 'reject',
   privateCallbackGraceMinutes: 30,
 });

@@ -24,6 +24,7 @@ export interface CampaignFormModel {
   start: string;
   end: string;
   appointmentMinutes: string;
+  travelBufferMinutes: string;
   overlapPolicy: string;
   privateCallbackGraceMinutes: string;
   statusIds: number[];
@@ -112,7 +113,7 @@ export function campaignInputFromForm(body: Body): Body {
       };
     }),
   };
-  for (const key of ['appointmentMinutes', 'privateCallbackGraceMinutes'])
+  for (const key of ['appointmentMinutes', 'travelBufferMinutes', 'privateCallbackGraceMinutes'])
     if (key in input) input[key] = integer(input[key]);
   input.callingHours = isObject(callingHours)
     ? { days: idsOf(callingHours.days), start: callingHours.start, end: callingHours.end }
@@ -131,6 +132,7 @@ export function formModelFromValues(values: Body): CampaignFormModel {
     start: text(hours.start),
     end: text(hours.end),
     appointmentMinutes: text(values.appointmentMinutes),
+    travelBufferMinutes: text(values.travelBufferMinutes),
     overlapPolicy: text(values.overlapPolicy),
     privateCallbackGraceMinutes: text(values.privateCallbackGraceMinutes),
     statusIds: numericIds(values.statusIds),
@@ -150,6 +152,7 @@ export function formModelFromCampaign(campaign: CampaignView): CampaignFormModel
     start: campaign.callingHours.start,
     end: campaign.callingHours.end,
     appointmentMinutes: String(campaign.appointmentMinutes),
+    travelBufferMinutes: String(campaign.travelBufferMinutes),
     overlapPolicy: campaign.overlapPolicy,
     privateCallbackGraceMinutes: String(campaign.privateCallbackGraceMinutes),
     statusIds: campaign.statusIds,
@@ -176,6 +179,7 @@ export function newFormModel(): CampaignFormModel {
     start: CAMPAIGN_DEFAULTS.callingHours.start,
     end: CAMPAIGN_DEFAULTS.callingHours.end,
     appointmentMinutes: String(CAMPAIGN_DEFAULTS.appointmentMinutes),
+    travelBufferMinutes: String(CAMPAIGN_DEFAULTS.travelBufferMinutes),
     overlapPolicy: CAMPAIGN_DEFAULTS.overlapPolicy,
     privateCallbackGraceMinutes: String(CAMPAIGN_DEFAULTS.privateCallbackGraceMinutes),
     statusIds: [],

@@ -45,6 +45,10 @@ export class Campaign {
   @Column({ name: 'appointment_minutes', type: 'integer', default: 60 })
   appointmentMinutes!: number;
 
+  /** Minutes kept free between an agent's visits for travelling: slots closer are taken. */
+  @Column({ name: 'travel_buffer_minutes', type: 'integer', default: 0 })
+  travelBufferMinutes!: number;
+
   @Column({ name: 'overlap_policy', type: 'varchar', length: 8, default: 'reject' })
   overlapPolicy!: OverlapPolicy;
 

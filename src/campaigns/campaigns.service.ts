@@ -48,6 +48,7 @@ interface NormalisedCampaign extends CampaignLinks {
   timezone: string;
   callingHours: CallingHours;
   appointmentMinutes: number;
+  travelBufferMinutes: number;
   overlapPolicy: OverlapPolicy;
   privateCallbackGraceMinutes: number;
   steps: NormalisedStep[];
@@ -276,6 +277,7 @@ export class CampaignsService {
       timezone: campaign.timezone,
       callingHours: campaign.callingHours,
       appointmentMinutes: campaign.appointmentMinutes,
+      travelBufferMinutes: campaign.travelBufferMinutes,
       overlapPolicy: campaign.overlapPolicy,
       privateCallbackGraceMinutes: campaign.privateCallbackGraceMinutes,
     };
@@ -356,6 +358,7 @@ export class CampaignsService {
         end: hours.end,
       },
       appointmentMinutes: input.appointmentMinutes ?? CAMPAIGN_DEFAULTS.appointmentMinutes,
+      travelBufferMinutes: input.travelBufferMinutes ?? CAMPAIGN_DEFAULTS.travelBufferMinutes,
       overlapPolicy: input.overlapPolicy ?? CAMPAIGN_DEFAULTS.overlapPolicy,
       privateCallbackGraceMinutes:
         input.privateCallbackGraceMinutes ?? CAMPAIGN_DEFAULTS.privateCallbackGraceMinutes,

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AppointmentBooker } from '../appointments/appointment-booker';
 import { Appointment } from '../appointments/appointment.entity';
+import { AppointmentsModule } from '../appointments/appointments.module';
 import { AuditModule } from '../audit/audit.module';
 import { Callback } from '../callbacks/callback.entity';
 import { ContactsModule } from '../contacts/contacts.module';
@@ -22,6 +22,7 @@ import { WorkJobs } from './work.jobs';
 @Module({
   imports: [
     TypeOrmModule.forFeature([ContactLease, Interaction, Callback, Appointment, OutcomeCounter]),
+    AppointmentsModule,
     AuditModule,
     ContactsModule,
     ContractsModule,
@@ -34,7 +35,6 @@ import { WorkJobs } from './work.jobs';
     OutcomeService,
     WorkItemService,
     WorkJobs,
-    AppointmentBooker,
   ],
   exports: [DispatchService, LeasesService, OutcomeService, WorkItemService],
 })

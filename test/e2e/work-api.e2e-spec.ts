@@ -682,27 +682,30 @@ describe('Work API (next contact, lease, outcome, discard)', () => {
         overlaps: false,
       });
       const second = await lease();
-      const taken = await confirm(operator.token, second, {
+      const offGrid = await confirm(operator.token, second, {
         statusId: statuses.visit.id,
         appointment: { agentId: agent.id, startsAt: '2026-12-01T10:30:00+01:00' },
+      }).expect(400);
+      expect(offGrid.body.message).toMatch(/^appointment.startsAt: 10:30 is not a slot start/);
+      const taken = await confirm(operator.token, second, {
+        statusId: statuses.visit.id,
+        appointment: { agentId: agent.id, startsAt: slot },
       }).expect(409);
       expect(taken.body.message).toMatch(/^appointment: Luigi Verdi already has an appointment/);
-      expect(taken.body.nearestFreeSlots[0]).toEqual({
-        start: '2026-12-01T10:00:00.000Z',
-        end: '2026-12-01T11:00:00.000Z',
-      });
+      // The free slots nearest to 10:00 that day: 09:00 and 11:00, then 12:00.
+      expect(taken.body.nearestFreeSlots).toEqual([
+        { start: '2026-12-01T08:00:00.000Z', end: '2026-12-01T09:00:00.000Z' },
+        { start: '2026-12-01T10:00:00.000Z', end: '2026-12-01T11:00:00.000Z' },
+        { start: '2026-12-01T11:00:00.000Z', end: '2026-12-01T12:00:00.000Z' },
+      ]);
       await db.getRepository(Campaign).update(campaign.id, { overlapPolicy: 'warn' });
       await confirm(operator.token, second, {
         statusId: statuses.visit.id,
-        appointment: { agentId: agent.id, startsAt: '2026-12-01T10:30:00+01:00' },
+        appointment: { agentId: agent.id, startsAt: slot },
       }).expect(409);
       const acknowledged = await confirm(operator.token, second, {
         statusId: statuses.visit.id,
-        appointment: {
-          agentId: agent.id,
-          startsAt: '2026-12-01T10:30:00+01:00',
-          acknowledgeOverlap: true,
-        },
+        appointment: { agentId: agent.id, startsAt: slot, acknowledgeOverlap: true },
       }).expect(201);
       expect(acknowledged.body.appointment.overlaps).toBe(true);
       expect(await db.getRepository(Appointment).count()).toBe(2);

@@ -6,6 +6,7 @@ import {
   type CallbackVisibility,
 } from '../../outcome-statuses/outcome-status.entity';
 import { CALLBACK_STATES, type CallbackState } from '../callback.entity';
+import { queryId, queryOneOf, queryText } from '../../common/http/query-values';
 
 export const CALLBACK_SCOPES = ['mine', 'public', 'all'] as const;
 export type CallbackScope = (typeof CALLBACK_SCOPES)[number];
@@ -13,8 +14,6 @@ export type CallbackScope = (typeof CALLBACK_SCOPES)[number];
 export const DEFAULT_CALLBACK_PAGE = 50;
 export const MAX_CALLBACK_PAGE = 200;
 export const MAX_CANCEL_REASON = 200;
-
-const ID = /^[1-9][0-9]{0,9}$/;
 
 /** `GET /callbacks`: who sees what is the service's business; here only the values' shape. */
 export interface CallbackListQuery {
@@ -41,17 +40,17 @@ export function readCallbackQuery(raw: Record<string, unknown>): CallbackListQue
     overdue: flag(raw, 'overdue'),
     limit: DEFAULT_CALLBACK_PAGE,
   };
-  const scope = text(raw, 'scope');
-  if (scope !== undefined) query.scope = oneOf(scope, 'scope', CALLBACK_SCOPES);
-  const state = text(raw, 'state');
-  if (state !== undefined) query.state = oneOf(state, 'state', CALLBACK_STATES);
-  const campaignId = text(raw, 'campaignId');
-  if (campaignId !== undefined) query.campaignId = id(campaignId, 'campaignId');
-  const ownerId = text(raw, 'ownerId');
-  if (ownerId !== undefined) query.ownerId = id(ownerId, 'ownerId');
-  const after = text(raw, 'after');
-  if (after !== undefined && after !== '') query.after = id(after, 'after');
-  const limit = text(raw, 'limit');
+  const scope = queryText(raw, 'scope');
+  if (scope !== undefined) query.scope = queryOneOf(scope, 'scope', CALLBACK_SCOPES);
+  const state = queryText(raw, 'state');
+  if (state !== undefined) query.state = queryOneOf(state, 'state', CALLBACK_STATES);
+  const campaignId = queryText(raw, 'campaignId');
+  if (campaignId !== undefined) query.campaignId = queryId(campaignId, 'campaignId');
+  const ownerId = queryText(raw, 'ownerId');
+  if (ownerId !== undefined) query.ownerId = queryId(ownerId, 'ownerId');
+  const after = queryText(raw, 'after');
+  if (after !== undefined && after !== '') query.after = queryId(after, 'after');
+  const limit = queryText(raw, 'limit');
   if (limit !== undefined) {
     const value = /^[0-9]{1,4}$/.test(limit) ? Number(limit) : NaN;
     if (!(value >= 1 && value <= MAX_CALLBACK_PAGE)) {
@@ -65,33 +64,11 @@ export function readCallbackQuery(raw: Record<string, unknown>): CallbackListQue
   return query;
 }
 
-/** A query parameter given once as text (a repeated one arrives as an array). */
-function text(raw: Record<string, unknown>, field: string): string | undefined {
-  const value = raw[field];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string') throw new ValidationError(field, `${field} must be given once`);
-  return value;
-}
-
 function flag(raw: Record<string, unknown>, field: string): boolean {
-  const value = text(raw, field);
+  const value = queryText(raw, field);
   if (value === undefined || value === '' || value === 'false' || value === '0') return false;
   if (value === 'true' || value === '1') return true;
   throw new ValidationError(field, `${field} must be true or false`);
-}
-
-function oneOf<T extends string>(value: string, field: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(value)) {
-    throw new ValidationError(field, `${field} must be one of: ${allowed.join(', ')}`);
-  }
-  return value as T;
-}
-
-function id(value: string, field: string): number {
-  if (!ID.test(value) || Number(value) > 2_147_483_647) {
-    throw new ValidationError(field, `${field} must be a positive integer`);
-  }
-  return Number(value);
 }
 
 /** `POST /callbacks/:id/reassign`: the operator who is to call it. */

@@ -182,6 +182,18 @@ export class CampaignInputDto {
   @Max(480, { message: 'appointmentMinutes must be between 5 and 480' })
   appointmentMinutes?: number;
 
+  @ApiPropertyOptional({
+    default: 0,
+    minimum: 0,
+    maximum: 240,
+    description: "minutes kept free between an agent's visits",
+  })
+  @IsOptional()
+  @IsInt({ message: 'travelBufferMinutes must be an integer' })
+  @Min(0, { message: 'travelBufferMinutes must be between 0 and 240' })
+  @Max(240, { message: 'travelBufferMinutes must be between 0 and 240' })
+  travelBufferMinutes?: number;
+
   @ApiPropertyOptional({ enum: OVERLAP_POLICIES, default: 'reject' })
   @IsOptional()
   @IsIn(OVERLAP_POLICIES, {

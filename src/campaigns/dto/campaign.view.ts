@@ -19,6 +19,7 @@ export interface CampaignView {
   timezone: string;
   callingHours: CallingHours;
   appointmentMinutes: number;
+  travelBufferMinutes: number;
   overlapPolicy: OverlapPolicy;
   privateCallbackGraceMinutes: number;
   state: CampaignState;
@@ -62,6 +63,7 @@ export function toCampaignView(
     timezone: campaign.timezone,
     callingHours: campaign.callingHours,
     appointmentMinutes: campaign.appointmentMinutes,
+    travelBufferMinutes: campaign.travelBufferMinutes,
     overlapPolicy: campaign.overlapPolicy,
     privateCallbackGraceMinutes: campaign.privateCallbackGraceMinutes,
     state: campaign.state,

@@ -5,6 +5,7 @@ import { ValidationError } from '../../common/errors/domain-errors';
 import { zonedLocalToUtc } from '../../common/time/local-time';
 import { CONTRACT_STATES, type ContractState } from '../contract.entity';
 import { decodeKeysetCursor, encodeKeysetCursor } from '../../common/http/keyset-cursor';
+import { queryId, queryText } from '../../common/http/query-values';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 200;
@@ -16,7 +17,6 @@ export const LIST_TIME_ZONE = CAMPAIGN_DEFAULTS.timezone;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 /** An instant must say its offset: a wall-clock time alone would be read in the server's zone. */
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
-const ID = /^[1-9][0-9]{0,9}$/;
 /** How the database writes a DATETIME as text (the cursor keeps it exactly, microseconds too). */
 const DB_DATETIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?$/;
 
@@ -48,25 +48,25 @@ export interface ContractPageQuery extends ContractFilters {
 /** The filters of `GET /contracts` and its CSV export; a wrong one is a 400 naming it. */
 export function readContractFilters(raw: Record<string, unknown>): ContractFilters {
   const filters: ContractFilters = {};
-  const status = text(raw, 'status');
+  const status = queryText(raw, 'status');
   if (status !== undefined) {
     if (!(CONTRACT_STATES as readonly string[]).includes(status)) {
       throw new ValidationError('status', `status must be one of: ${CONTRACT_STATES.join(', ')}`);
     }
     filters.status = status as ContractState;
   }
-  const from = text(raw, 'from');
+  const from = queryText(raw, 'from');
   if (from !== undefined) filters.from = instant(from, 'from', false);
-  const to = text(raw, 'to');
+  const to = queryText(raw, 'to');
   if (to !== undefined) filters.before = instant(to, 'to', true);
   if (filters.from && filters.before && filters.before <= filters.from) {
     throw new ValidationError('to', 'to must be after from');
   }
-  const campaignId = text(raw, 'campaignId');
-  if (campaignId !== undefined) filters.campaignId = id(campaignId, 'campaignId');
-  const operatorId = text(raw, 'operatorId');
-  if (operatorId !== undefined) filters.operatorId = id(operatorId, 'operatorId');
-  const q = text(raw, 'q')?.trim();
+  const campaignId = queryText(raw, 'campaignId');
+  if (campaignId !== undefined) filters.campaignId = queryId(campaignId, 'campaignId');
+  const operatorId = queryText(raw, 'operatorId');
+  if (operatorId !== undefined) filters.operatorId = queryId(operatorId, 'operatorId');
+  const q = queryText(raw, 'q')?.trim();
   if (q !== undefined && q !== '') {
     if (q.length > MAX_Q) throw new ValidationError('q', `q must be at most ${MAX_Q} characters`);
     filters.q = q;
@@ -76,7 +76,7 @@ export function readContractFilters(raw: Record<string, unknown>): ContractFilte
 
 /** The filters plus `after` (a cursor from the previous page) and `limit`. */
 export function readContractPageQuery(raw: Record<string, unknown>): ContractPageQuery {
-  const limitText = text(raw, 'limit');
+  const limitText = queryText(raw, 'limit');
   let limit = DEFAULT_PAGE_SIZE;
   if (limitText !== undefined) {
     limit = /^[0-9]{1,4}$/.test(limitText) ? Number(limitText) : NaN;
@@ -84,7 +84,11 @@ export function readContractPageQuery(raw: Record<string, unknown>): ContractPag
       throw new ValidationError('limit', `limit must be a whole number from 1 to ${MAX_PAGE_SIZE}`);
     }
   }
-  return { ...readContractFilters(raw), after: decodeContractCursor(text(raw, 'after')), limit };
+  return {
+    ...readContractFilters(raw),
+    after: decodeContractCursor(queryText(raw, 'after')),
+    limit,
+  };
 }
 
 export function encodeContractCursor(cursor: ContractCursor): string {
@@ -98,21 +102,6 @@ export function decodeContractCursor(value: string | undefined): ContractCursor 
     (createdAt, id) => DB_DATETIME.test(createdAt) && id > 0,
   );
   return cursor && { createdAt: cursor.key, id: cursor.id };
-}
-
-/** A query parameter given once as text (a repeated one arrives as an array). */
-function text(raw: Record<string, unknown>, field: string): string | undefined {
-  const value = raw[field];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string') throw new ValidationError(field, `${field} must be given once`);
-  return value;
-}
-
-function id(value: string, field: string): number {
-  if (!ID.test(value) || Number(value) > 2_147_483_647) {
-    throw new ValidationError(field, `${field} must be a positive integer`);
-  }
-  return Number(value);
 }
 
 /**

@@ -1,0 +1,343 @@
+import { Injectable } from '@nestjs/common';
+import { Between, DataSource, EntityManager, In, LessThan, MoreThan } from 'typeorm';
+import { AgentAbsence } from '../agents/agent-absence.entity';
+import { Agent } from '../agents/agent.entity';
+import { CampaignAgent } from '../campaigns/campaign-agent.entity';
+import { Campaign } from '../campaigns/campaign.entity';
+import { CAMPAIGN_DEFAULTS } from '../campaigns/campaign-defaults';
+import { NotFoundError, ValidationError } from '../common/errors/domain-errors';
+import { toZonedLocal } from '../common/time/local-time';
+import { Contact } from '../contacts/contact.entity';
+import { Appointment } from './appointment.entity';
+import {
+  classifySlots,
+  localDays,
+  Slot,
+  SlotRules,
+  slotGrid,
+  Span,
+  ZoneClock,
+} from './availability';
+
+export interface SlotView {
+  start: string;
+  end: string;
+}
+
+export interface AgendaSlotView extends SlotView {
+  state: Slot['state'];
+}
+
+export interface AgentAgenda {
+  id: number;
+  name: string;
+  zones: string[];
+  /** The agent covers the contact's province or postcode. */
+  coversZone: boolean;
+  /** The first free slot from now on (up to NEXT_FREE_DAYS ahead), inside the week or not. */
+  nextFree: SlotView | null;
+  slots: AgendaSlotView[];
+}
+
+export interface CampaignAgenda {
+  campaignId: number;
+  timezone: string;
+  appointmentMinutes: number;
+  travelBufferMinutes: number;
+  overlapPolicy: string;
+  /** Local days shown, "YYYY-MM-DD", inclusive. */
+  from: string;
+  to: string;
+  contactZones: string[];
+  agents: AgentAgenda[];
+}
+
+/** A date range as the API takes it: local days in the campaign's zone, `to` inclusive. */
+export interface DayRange {
+  from?: string;
+  to?: string;
+}
+
+/** How far ahead an agent's next free slot is looked for. */
+export const NEXT_FREE_DAYS = 28;
+/** The longest range one request may ask for. */
+const MAX_DAYS = 62;
+const DAY = 86_400_000;
+const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The rules a campaign lays its agents' agendas out with. */
+export function slotRulesOf(campaign: Campaign): SlotRules {
+  return {
+    zone: campaign.timezone,
+    slotMinutes: campaign.appointmentMinutes,
+    bufferMinutes: campaign.travelBufferMinutes,
+  };
+}
+
+/** The zones a contact lives in: its province and, when the list gave one, its postcode. */
+export function contactZones(contact: Pick<Contact, 'province' | 'fields'>): string[] {
+  const fields = contact.fields ?? {};
+  const postcode = fields.postcode ?? fields.cap ?? fields.zip;
+  return [contact.province, postcode]
+    .filter((z): z is string => typeof z === 'string' && z.trim() !== '')
+    .map((z) => z.trim().toUpperCase());
+}
+
+/**
+ * Free slots and agendas, computed from the agents' weekly hours, absences and booked
+ * visits. Reads only: a booking decides again under the agent's row lock.
+ */
+@Injectable()
+export class AgendaService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** `GET /agents/:id/availability`: the agent's free slots in the range. */
+  async availability(
+    agentId: number,
+    query: DayRange & { campaignId?: number },
+    now: Date,
+  ): Promise<SlotView[]> {
+    const em = this.dataSource.manager;
+    const agent = await em.findOneBy(Agent, { id: agentId });
+    if (!agent) throw new NotFoundError('agent', agentId);
+    const campaign = await this.campaignFor(em, agentId, query.campaignId);
+    const rules = campaign ? slotRulesOf(campaign) : defaultRules();
+    const range = dayRange(query, rules.zone, now);
+    if (!agent.active) return [];
+    const [slots] = await this.slotsOf(em, [agent], rules, range, now);
+    return (slots ?? []).filter((s) => s.state === 'free').map(slotView);
+  }
+
+  /**
+   * The campaign's agenda for the outcome step: its active agents, those covering the
+   * contact's zone first, each with the week's slots and their next free slot.
+   */
+  async forCampaign(
+    campaignId: number,
+    query: DayRange & { contactId?: number },
+    now: Date,
+  ): Promise<CampaignAgenda> {
+    const em = this.dataSource.manager;
+    const campaign = await em.findOneBy(Campaign, { id: campaignId });
+    if (!campaign) throw new NotFoundError('campaign', campaignId);
+    const rules = slotRulesOf(campaign);
+    const range = dayRange(
+      { from: query.from, to: query.to ?? (query.from ? addDays(query.from, 6) : undefined) },
+      rules.zone,
+      now,
+      7,
+    );
+    let zones: string[] = [];
+    if (query.contactId !== undefined) {
+      const contact = await em.findOneBy(Contact, { id: query.contactId, campaignId });
+      if (!contact)
+        throw new ValidationError(
+          'contactId',
+          `contactId: contact ${query.contactId} is not in campaign ${campaignId}`,
+        );
+      zones = contactZones(contact);
+    }
+    const agents = await em
+      .createQueryBuilder(Agent, 'a')
+      .innerJoin(CampaignAgent, 'ca', 'ca.agentId = a.id AND ca.campaignId = :campaignId', {
+        campaignId,
+      })
+      .where('a.active = :active', { active: true })
+      .getMany();
+    const today = toZonedLocal(now, rules.zone).slice(0, 10);
+    const ahead = { from: today, to: addDays(today, NEXT_FREE_DAYS - 1) };
+    const [shown, upcoming] = await Promise.all([
+      this.slotsOf(em, agents, rules, range, now),
+      this.slotsOf(em, agents, rules, ahead, now),
+    ]);
+    const list: AgentAgenda[] = agents.map((agent, i) => {
+      const next = upcoming[i]!.find((s) => s.state === 'free');
+      return {
+        id: agent.id,
+        name: agent.name,
+        zones: agent.zones,
+        coversZone: agent.zones.some((z) => zones.includes(z)),
+        nextFree: next ? slotView(next) : null,
+        slots: shown[i]!.map((s) => ({ ...slotView(s), state: s.state })),
+      };
+    });
+    list.sort(
+      (a, b) =>
+        Number(b.coversZone) - Number(a.coversZone) ||
+        (a.nextFree ? Date.parse(a.nextFree.start) : Infinity) -
+          (b.nextFree ? Date.parse(b.nextFree.start) : Infinity) ||
+        a.name.localeCompare(b.name),
+    );
+    return {
+      campaignId,
+      timezone: rules.zone,
+      appointmentMinutes: rules.slotMinutes,
+      travelBufferMinutes: rules.bufferMinutes,
+      overlapPolicy: campaign.overlapPolicy,
+      from: range.from,
+      to: range.to,
+      contactZones: zones,
+      agents: list,
+    };
+  }
+
+  /**
+   * Free slots of one agent nearest to `wanted` (before or after it, from now on), for a
+   * 409: what the operator can offer the customer instead.
+   */
+  async nearestFree(
+    em: EntityManager,
+    agent: Agent,
+    rules: SlotRules,
+    wanted: Date,
+    now: Date,
+    count = 3,
+  ): Promise<SlotView[]> {
+    const day = toZonedLocal(wanted, rules.zone).slice(0, 10);
+    const range = { from: addDays(day, -7), to: addDays(day, 14) };
+    const [slots] = await this.slotsOf(em, [agent], rules, range, now);
+    return (slots ?? [])
+      .filter((s) => s.state === 'free')
+      .sort((a, b) => Math.abs(a.start - wanted.getTime()) - Math.abs(b.start - wanted.getTime()))
+      .slice(0, count)
+      .sort((a, b) => a.start - b.start)
+      .map(slotView);
+  }
+
+  /**
+   * Every agent's grid slots over the local days, classified: two queries for all agents
+   * (booked visits, absences), then one pass per agent.
+   */
+  async slotsOf(
+    em: EntityManager,
+    agents: readonly Agent[],
+    rules: SlotRules,
+    range: { from: string; to: string },
+    now: Date,
+  ): Promise<Slot[][]> {
+    if (agents.length === 0) return [];
+    const clock = new ZoneClock(rules.zone);
+    const days = localDays(range.from, range.to);
+    // The local days' instants, widened by a day each side (zone offsets) and the buffer.
+    const margin = DAY + rules.bufferMinutes * 60_000;
+    const since = new Date(Date.parse(`${range.from}T00:00:00Z`) - margin);
+    const until = new Date(Date.parse(`${range.to}T00:00:00Z`) + DAY + margin);
+    const ids = agents.map((a) => a.id);
+    const [visits, absences] = await Promise.all([
+      em.find(Appointment, {
+        select: { agentId: true, startsAt: true, endsAt: true },
+        where: {
+          agentId: In(ids),
+          state: 'booked',
+          // Bounded on starts_at, so the (agent_id, starts_at) index reads only the range:
+          // no visit is longer than a day.
+          startsAt: Between(new Date(since.getTime() - DAY), until),
+          endsAt: MoreThan(since),
+        },
+      }),
+      em.find(AgentAbsence, {
+        select: { agentId: true, startsAt: true, endsAt: true },
+        where: { agentId: In(ids), startsAt: LessThan(until), endsAt: MoreThan(since) },
+      }),
+    ]);
+    const byAgent = (rows: Array<{ agentId: number; startsAt: Date; endsAt: Date }>) => {
+      const map = new Map<number, Span[]>();
+      for (const row of rows) {
+        const list = map.get(row.agentId) ?? [];
+        list.push({ start: row.startsAt.getTime(), end: row.endsAt.getTime() });
+        map.set(row.agentId, list);
+      }
+      return map;
+    };
+    const visitsOf = byAgent(visits);
+    const absencesOf = byAgent(absences);
+    return agents.map((agent) =>
+      classifySlots(
+        slotGrid(agent.workingHours, days, rules, clock),
+        { visits: visitsOf.get(agent.id) ?? [], absences: absencesOf.get(agent.id) ?? [] },
+        rules,
+        now.getTime(),
+      ),
+    );
+  }
+
+  /**
+   * The campaign an agent's availability is read for: the one asked for (the agent must work
+   * for it), else the agent's only campaign; none when the agent works for none.
+   */
+  private async campaignFor(
+    em: EntityManager,
+    agentId: number,
+    campaignId: number | undefined,
+  ): Promise<Campaign | null> {
+    const links = await em.find(CampaignAgent, { where: { agentId } });
+    if (campaignId !== undefined) {
+      if (!links.some((l) => l.campaignId === campaignId)) {
+        throw new ValidationError(
+          'campaignId',
+          `campaignId: agent ${agentId} does not work for campaign ${campaignId}`,
+        );
+      }
+      return em.findOneBy(Campaign, { id: campaignId });
+    }
+    if (links.length > 1) {
+      throw new ValidationError(
+        'campaignId',
+        `campaignId: agent ${agentId} works for ${links.length} campaigns; say which one (its appointment length and time zone apply)`,
+      );
+    }
+    return links[0] ? em.findOneBy(Campaign, { id: links[0].campaignId }) : null;
+  }
+}
+
+function defaultRules(): SlotRules {
+  return {
+    zone: CAMPAIGN_DEFAULTS.timezone,
+    slotMinutes: CAMPAIGN_DEFAULTS.appointmentMinutes,
+    bufferMinutes: CAMPAIGN_DEFAULTS.travelBufferMinutes,
+  };
+}
+
+const slotView = (s: Span): SlotView => ({
+  start: new Date(s.start).toISOString(),
+  end: new Date(s.end).toISOString(),
+});
+
+export function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);
+}
+
+/**
+ * The local days a query names: dates ("2026-03-29") or instants (their local day in the
+ * zone). Without `from`, today; without `to`, `defaultDays` from `from`.
+ */
+export function dayRange(
+  query: DayRange,
+  zone: string,
+  now: Date,
+  defaultDays = 14,
+): { from: string; to: string } {
+  const from = localDate('from', query.from, zone) ?? toZonedLocal(now, zone).slice(0, 10);
+  const to = localDate('to', query.to, zone) ?? addDays(from, defaultDays - 1);
+  if (to < from) throw new ValidationError('to', 'to must not be before from');
+  if (Date.parse(to) - Date.parse(from) >= MAX_DAYS * DAY) {
+    throw new ValidationError('to', `to: a range covers at most ${MAX_DAYS} days`);
+  }
+  return { from, to };
+}
+
+function localDate(field: string, text: string | undefined, zone: string): string | undefined {
+  if (text === undefined || text === '') return undefined;
+  if (DATE_PATTERN.test(text)) {
+    const parsed = Date.parse(`${text}T00:00:00Z`);
+    if (!Number.isNaN(parsed) && new Date(parsed).toISOString().slice(0, 10) === text) {
+      if (text >= '2000-01-01' && text < '2100-01-01') return text;
+    }
+  } else if (/^\d{4}-\d{2}-\d{2}T/.test(text)) {
+    const instant = Date.parse(text);
+    if (!Number.isNaN(instant) && /(?:Z|[+-]\d{2}:?\d{2})$/i.test(text)) {
+      return toZonedLocal(new Date(instant), zone).slice(0, 10);
+    }
+  }
+  throw new ValidationError(field, `${field} must be a date YYYY-MM-DD (or an ISO 8601 instant)`);
+}

@@ -1,0 +1,140 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiOkResponse,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
+import { CurrentUser, Roles } from '../auth/access.decorators';
+import { IdParamPipe } from '../common/http/id-param.pipe';
+import type { AuthenticatedUser } from '../common/http/request-context';
+import { Clock } from '../common/time/clock';
+import { AgendaService, CampaignAgenda, SlotView } from './agenda.service';
+import { AppointmentsService, AppointmentView } from './appointments.service';
+import {
+  CloseAppointmentDto,
+  MoveAppointmentDto,
+  readAppointmentQuery,
+  readRangeQuery,
+  RescheduleAppointmentDto,
+} from './dto/appointment-input';
+
+/** Availability, the campaign's agenda for the outcome step, and appointments (../shared/DESIGN.md). */
+@ApiTags('appointments')
+@ApiBearerAuth()
+@Controller('api/v1')
+export class AppointmentsApiController {
+  constructor(
+    private readonly agenda: AgendaService,
+    private readonly appointments: AppointmentsService,
+    private readonly clock: Clock,
+  ) {}
+
+  @Get('agents/:id/availability')
+  @ApiQuery({
+    name: 'from',
+    required: false,
+    description: 'a local date YYYY-MM-DD; default today',
+  })
+  @ApiQuery({
+    name: 'to',
+    required: false,
+    description: 'a local date, included; default from + 13 days',
+  })
+  @ApiQuery({
+    name: 'campaignId',
+    required: false,
+    description: 'whose appointment length and zone apply; needed when the agent works for several',
+  })
+  @ApiOkResponse({ description: 'free slots [{start, end}] (ISO instants)' })
+  availability(
+    @Param('id', new IdParamPipe()) id: number,
+    @Query() raw: Record<string, unknown>,
+  ): Promise<SlotView[]> {
+    const { from, to, campaignId } = readRangeQuery(raw);
+    return this.agenda.availability(id, { from, to, campaignId }, this.clock.now());
+  }
+
+  @Get('campaigns/:id/agenda')
+  @ApiQuery({ name: 'from', required: false, description: 'first local date shown; default today' })
+  @ApiQuery({
+    name: 'to',
+    required: false,
+    description: 'last local date shown; default from + 6 days',
+  })
+  @ApiQuery({ name: 'contactId', required: false, description: 'agents covering its zone first' })
+  @ApiOkResponse({
+    description: 'the agents with their slots (free, taken, absent, past) and next free slot',
+  })
+  campaignAgenda(
+    @Param('id', new IdParamPipe()) id: number,
+    @Query() raw: Record<string, unknown>,
+  ): Promise<CampaignAgenda> {
+    const { from, to, contactId } = readRangeQuery(raw);
+    return this.agenda.forCampaign(id, { from, to, contactId }, this.clock.now());
+  }
+
+  @Get('appointments')
+  @ApiQuery({ name: 'agentId', required: false })
+  @ApiQuery({ name: 'campaignId', required: false })
+  @ApiQuery({
+    name: 'zone',
+    required: false,
+    description: 'agents covering this province or postcode',
+  })
+  @ApiQuery({ name: 'state', required: false })
+  @ApiQuery({ name: 'from', required: false, description: 'local date; default today' })
+  @ApiQuery({
+    name: 'to',
+    required: false,
+    description: 'local date, included; default from + 6 days',
+  })
+  @ApiOkResponse({ description: 'appointments starting in the range, earliest first' })
+  list(@Query() raw: Record<string, unknown>): Promise<AppointmentView[]> {
+    return this.appointments.list(readAppointmentQuery(raw), this.clock.now());
+  }
+
+  @Get('appointments/:id')
+  get(@Param('id', new IdParamPipe()) id: number): Promise<AppointmentView> {
+    return this.appointments.get(id);
+  }
+
+  @Post('appointments/:id/move')
+  @HttpCode(200)
+  @Roles('coordinator', 'backoffice', 'admin')
+  @ApiBadRequestResponse({ description: 'not a slot of the agent, in an absence, in the past' })
+  @ApiConflictResponse({ description: 'taken (with nearestFreeSlots), or no longer booked' })
+  move(
+    @Param('id', new IdParamPipe()) id: number,
+    @Body() dto: MoveAppointmentDto,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<AppointmentView> {
+    return this.appointments.move(user, id, dto, this.clock.now());
+  }
+
+  @Post('appointments/:id/state')
+  @HttpCode(200)
+  @Roles('coordinator', 'backoffice', 'admin')
+  @ApiConflictResponse({ description: 'no longer booked, or not started yet (done / no-show)' })
+  close(
+    @Param('id', new IdParamPipe()) id: number,
+    @Body() dto: CloseAppointmentDto,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<AppointmentView> {
+    return this.appointments.close(user, id, dto, this.clock.now());
+  }
+
+  @Post('appointments/:id/reschedule')
+  @HttpCode(200)
+  @Roles('coordinator', 'backoffice', 'admin')
+  @ApiOkResponse({ description: 'the appointment, and the callback created for its operator' })
+  reschedule(
+    @Param('id', new IdParamPipe()) id: number,
+    @Body() dto: RescheduleAppointmentDto,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<{ appointment: AppointmentView; callbackId: number }> {
+    return this.appointments.reschedule(user, id, dto, this.clock.now());
+  }
+}

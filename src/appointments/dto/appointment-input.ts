@@ -1,0 +1,94 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { queryId, queryOneOf, queryText } from '../../common/http/query-values';
+import type { AppointmentQuery } from '../appointments.service';
+import { APPOINTMENT_STATES } from '../appointment.entity';
+
+export const MAX_REASON = 500;
+
+/** `GET /appointments` and the agenda page: the values' shape; the range is the service's. */
+export function readAppointmentQuery(raw: Record<string, unknown>): AppointmentQuery {
+  const query: AppointmentQuery = {};
+  for (const field of ['agentId', 'campaignId'] as const) {
+    const value = queryText(raw, field);
+    if (value !== undefined && value !== '') query[field] = queryId(value, field);
+  }
+  for (const field of ['from', 'to', 'zone'] as const) {
+    const value = queryText(raw, field)?.trim();
+    if (value) query[field] = value;
+  }
+  const state = queryText(raw, 'state');
+  if (state) query.state = queryOneOf(state, 'state', APPOINTMENT_STATES);
+  return query;
+}
+
+/** `GET /agents/:id/availability` and `GET /campaigns/:id/agenda`. */
+export function readRangeQuery(raw: Record<string, unknown>): {
+  from?: string;
+  to?: string;
+  campaignId?: number;
+  contactId?: number;
+} {
+  const query: { from?: string; to?: string; campaignId?: number; contactId?: number } = {};
+  for (const field of ['campaignId', 'contactId'] as const) {
+    const value = queryText(raw, field);
+    if (value !== undefined && value !== '') query[field] = queryId(value, field);
+  }
+  for (const field of ['from', 'to'] as const) {
+    const value = queryText(raw, field)?.trim();
+    if (value) query[field] = value;
+  }
+  return query;
+}
+
+/** `POST /appointments/:id/move`. */
+export class MoveAppointmentDto {
+  @ApiProperty({
+    example: '2026-11-25T10:00',
+    description: "a slot start; without an offset, the campaign's local time",
+  })
+  @IsString({ message: 'startsAt must be a date and time (ISO 8601)' })
+  startsAt!: string;
+
+  @ApiPropertyOptional({ description: 'another agent of the campaign' })
+  @IsOptional()
+  @IsInt({ message: 'agentId must be a positive integer' })
+  @Min(1, { message: 'agentId must be a positive integer' })
+  @Max(2_147_483_647, { message: 'agentId must be a positive integer' })
+  agentId?: number;
+
+  @ApiPropertyOptional({ description: 'book over another appointment (overlap policy warn)' })
+  @IsOptional()
+  @IsBoolean({ message: 'acknowledgeOverlap must be true or false' })
+  acknowledgeOverlap?: boolean;
+
+  @ApiPropertyOptional({ maxLength: MAX_REASON })
+  @IsOptional()
+  @IsString({ message: 'reason must be text' })
+  @MaxLength(MAX_REASON, { message: `reason must be at most ${MAX_REASON} characters` })
+  reason?: string;
+}
+
+/** `POST /appointments/:id/state`: cancelled (with a reason), done or no-show. */
+export class CloseAppointmentDto {
+  @ApiProperty({ enum: ['cancelled', 'done', 'no_show'] })
+  @IsIn(['cancelled', 'done', 'no_show'], {
+    message: 'state must be one of: cancelled, done, no_show',
+  })
+  state!: 'cancelled' | 'done' | 'no_show';
+
+  @ApiPropertyOptional({ maxLength: MAX_REASON, description: 'required to cancel' })
+  @IsOptional()
+  @IsString({ message: 'reason must be text' })
+  @MaxLength(MAX_REASON, { message: `reason must be at most ${MAX_REASON} characters` })
+  reason?: string;
+}
+
+/** `POST /appointments/:id/reschedule`. */
+export class RescheduleAppointmentDto {
+  @ApiPropertyOptional({ maxLength: MAX_REASON })
+  @IsOptional()
+  @IsString({ message: 'reason must be text' })
+  @MaxLength(MAX_REASON, { message: `reason must be at most ${MAX_REASON} characters` })
+  reason?: string;
+}
