@@ -4,7 +4,7 @@ import { AgentAbsence } from '../agents/agent-absence.entity';
 import { Agent } from '../agents/agent.entity';
 import { CampaignAgent } from '../campaigns/campaign-agent.entity';
 import type { Campaign } from '../campaigns/campaign.entity';
-import { forUpdate } from '../common/database/row-lock';
+import { forShare, forUpdate } from '../common/database/row-lock';
 import { ConflictError, ValidationError } from '../common/errors/domain-errors';
 import { instantInZone, toZonedLocal } from '../common/time/local-time';
 import { AgendaService, slotRulesOf } from './agenda.service';
@@ -43,7 +43,8 @@ export interface CheckedPlace {
  * Race safety (invariant 5) comes from locking the agent's row (SELECT ... FOR UPDATE)
  * before reading their appointments: every booking, move and cancellation of one agent
  * takes that lock first, so they run one after the other and each sees what the previous
- * one committed. A unique slot key could not do it: with a travel buffer or a policy that
+ * one committed (the overlap read is a locking read, so it sees that commit even in a
+ * REPEATABLE READ snapshot taken earlier). A unique slot key could not do it: with a travel buffer or a policy that
  * allows overlaps, "taken" is not one key per slot. On SQLite transactions run one at a time.
  */
 @Injectable()
@@ -101,7 +102,7 @@ export class AppointmentBooker {
    * the campaign and is active, the start is a future slot of their grid inside their
    * working hours, not in an absence, and (by the overlap policy) not over another visit
    * with its travel buffer. `ignoreId` is the appointment being moved. Errors name
-   * `<field>`, `<field>.agentId` or `<field>.startsAt`.
+   * `<field>.agentId`, `<field>.startsAt`, or `<field>` itself for the agent's hours.
    */
   async check(
     em: EntityManager,
@@ -110,24 +111,28 @@ export class AppointmentBooker {
       agentId: number;
       startsAt: string;
       acknowledgeOverlap: boolean;
-      field: string;
+      /** The object the request's fields sit in (`appointment`), or none. */
+      field?: string;
       now: Date;
       ignoreId?: number;
     },
   ): Promise<CheckedPlace> {
-    const { campaign, field, now } = input;
+    const { campaign, now } = input;
+    // In an outcome the fields sit under `appointment`; a move names its own body's fields.
+    const field = input.field ?? 'startsAt';
+    const named = (name: string) => (input.field ? `${input.field}.${name}` : name);
     const rules = slotRulesOf(campaign);
     const startsAt = instantInZone(input.startsAt, rules.zone);
     if (startsAt === null) {
       throw new ValidationError(
-        `${field}.startsAt`,
-        `${field}.startsAt must be a date and time (ISO 8601)`,
+        named('startsAt'),
+        `${named('startsAt')} must be a date and time (ISO 8601)`,
       );
     }
     if (startsAt === 'skipped') {
       throw new ValidationError(
-        `${field}.startsAt`,
-        `${field}.startsAt: ${input.startsAt} does not exist in ${rules.zone} (the clocks go forward)`,
+        named('startsAt'),
+        `${named('startsAt')}: ${input.startsAt} does not exist in ${rules.zone} (the clocks go forward)`,
       );
     }
     const linked = await em
@@ -135,8 +140,8 @@ export class AppointmentBooker {
       .existsBy({ campaignId: campaign.id, agentId: input.agentId });
     if (!linked) {
       throw new ValidationError(
-        `${field}.agentId`,
-        `${field}.agentId: agent ${input.agentId} does not work for this campaign`,
+        named('agentId'),
+        `${named('agentId')}: agent ${input.agentId} does not work for this campaign`,
       );
     }
     // The agent's row lock: see the class comment.
@@ -145,12 +150,12 @@ export class AppointmentBooker {
       .findOne({ where: { id: input.agentId }, ...forUpdate(em) });
     if (!agent || !agent.active) {
       throw new ValidationError(
-        `${field}.agentId`,
-        `${field}.agentId: agent ${input.agentId} is not active`,
+        named('agentId'),
+        `${named('agentId')}: agent ${input.agentId} is not active`,
       );
     }
     if (startsAt.getTime() <= now.getTime()) {
-      throw new ValidationError(`${field}.startsAt`, `${field}.startsAt must be in the future`);
+      throw new ValidationError(named('startsAt'), `${named('startsAt')} must be in the future`);
     }
     const endsAt = new Date(startsAt.getTime() + rules.slotMinutes * 60_000);
     const local = toZonedLocal(startsAt, rules.zone);
@@ -171,8 +176,8 @@ export class AppointmentBooker {
     if (place.kind === 'off-grid') {
       const nearest = toZonedLocal(new Date(place.nearest.start), rules.zone).slice(11);
       throw new ValidationError(
-        `${field}.startsAt`,
-        `${field}.startsAt: ${local.slice(11)} is not a slot start; slots last ${rules.slotMinutes} minutes (nearest: ${nearest})`,
+        named('startsAt'),
+        `${named('startsAt')}: ${local.slice(11)} is not a slot start; slots last ${rules.slotMinutes} minutes (nearest: ${nearest})`,
       );
     }
     const absent = await em.getRepository(AgentAbsence).existsBy({
@@ -184,7 +189,10 @@ export class AppointmentBooker {
       throw new ValidationError(field, `${field}: ${agent.name} is absent at that time`);
     }
     const buffer = rules.bufferMinutes * 60_000;
+    // A locking read: the visit another operator committed while we waited for the agent's
+    // lock must be seen, whatever snapshot the caller's transaction started with.
     const overlapping = await em.getRepository(Appointment).findOne({
+      ...forShare(em),
       where: {
         agentId: agent.id,
         state: 'booked',

@@ -5,6 +5,7 @@ import { AuditService } from '../audit/audit.service';
 import { ACTIVE_CALLBACK_STATES, Callback } from '../callbacks/callback.entity';
 import { Campaign } from '../campaigns/campaign.entity';
 import { CAMPAIGN_DEFAULTS } from '../campaigns/campaign-defaults';
+import { retriedTransaction } from '../common/database/retried-transaction';
 import { forUpdate } from '../common/database/row-lock';
 import { ConflictError, NotFoundError, ValidationError } from '../common/errors/domain-errors';
 import { zonedLocalToUtc } from '../common/time/local-time';
@@ -131,7 +132,7 @@ export class AppointmentsService {
     input: { startsAt: string; agentId?: number; acknowledgeOverlap?: boolean; reason?: string },
     now: Date,
   ): Promise<AppointmentView> {
-    await this.dataSource.transaction(async (em) => {
+    await this.transaction(async (em) => {
       const current = await em.findOneBy(Appointment, { id });
       if (!current) throw new NotFoundError('appointment', id);
       const agentId = input.agentId ?? current.agentId;
@@ -144,7 +145,6 @@ export class AppointmentsService {
         agentId,
         startsAt: input.startsAt,
         acknowledgeOverlap: input.acknowledgeOverlap === true,
-        field: 'startsAt',
         now,
         ignoreId: id,
       });
@@ -186,7 +186,7 @@ export class AppointmentsService {
     if (input.state === 'cancelled' && !reason) {
       throw new ValidationError('reason', 'reason: say why the appointment is cancelled');
     }
-    await this.dataSource.transaction(async (em) => {
+    await this.transaction(async (em) => {
       const appointment = await this.lockForChange(em, id, input.state);
       if (input.state !== 'cancelled' && appointment.startsAt.getTime() > now.getTime()) {
         throw new ConflictError(
@@ -227,7 +227,7 @@ export class AppointmentsService {
     now: Date,
   ): Promise<{ appointment: AppointmentView; callbackId: number }> {
     const reason = input.reason?.trim() || null;
-    const callbackId = await this.dataSource.transaction(async (em) => {
+    const callbackId = await this.transaction(async (em) => {
       const appointment = await this.lockForChange(em, id, 'reschedule');
       await em.update(
         Appointment,
@@ -287,6 +287,14 @@ export class AppointmentsService {
       return newId;
     });
     return { appointment: await this.get(id), callbackId };
+  }
+
+  /**
+   * READ COMMITTED on MySQL, so reads after the agent's lock see what its holder committed;
+   * a lost deadlock is tried again.
+   */
+  private transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    return retriedTransaction(this.dataSource, work, { readCommitted: true });
   }
 
   /** The agent's row, then the appointment's: the order every change of an agenda takes. */

@@ -30,19 +30,32 @@ export type GridPlace =
 
 const MINUTE = 60_000;
 
+/** Conversions kept per zone; past this many the zone's map starts again (a bound, not a tune). */
+const CACHED_PER_ZONE = 100_000;
+const conversions = new Map<string, Map<string, number | null>>();
+
 /**
- * Wall-clock conversions cost an Intl call each, and every agent of a campaign shares the
- * same local times: one conversion per distinct local time, kept for one computation.
+ * Wall-clock conversions cost several Intl calls each, and every agent of every campaign in a
+ * zone shares the same local times: each distinct (zone, local time) is converted once per
+ * process and kept. The result depends on nothing else (the zone rules are the runtime's).
  */
 export class ZoneClock {
-  private readonly cache = new Map<string, number | null>();
+  private readonly cache: Map<string, number | null>;
 
-  constructor(readonly zone: string) {}
+  constructor(readonly zone: string) {
+    let cache = conversions.get(zone);
+    if (!cache) {
+      cache = new Map();
+      conversions.set(zone, cache);
+    }
+    this.cache = cache;
+  }
 
   /** The instant of a local "YYYY-MM-DDTHH:MM", or null in the hour the spring change skips. */
   instant(local: string): number | null {
     let found = this.cache.get(local);
     if (found === undefined) {
+      if (this.cache.size >= CACHED_PER_ZONE) this.cache.clear();
       found = zonedLocalToUtc(local, this.zone)?.getTime() ?? null;
       this.cache.set(local, found);
     }

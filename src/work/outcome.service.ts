@@ -57,7 +57,11 @@ export class OutcomeService {
   ) {}
 
   async confirm(userId: number, contactId: number, dto: OutcomeDto): Promise<OutcomeResult> {
-    return retriedTransaction(this.dataSource, (em) => this.write(em, userId, contactId, dto));
+    // READ COMMITTED: what the locks taken along the way (the lease, an agent's row, the
+    // protocol counter) made us wait for is visible to the plain reads that follow them.
+    return retriedTransaction(this.dataSource, (em) => this.write(em, userId, contactId, dto), {
+      readCommitted: true,
+    });
   }
 
   private async write(

@@ -29,13 +29,7 @@ import { WorkJobs } from './work.jobs';
     DoNotCallModule,
   ],
   controllers: [WorkApiController, WorkController],
-  providers: [
-    DispatchService,
-    LeasesService,
-    OutcomeService,
-    WorkItemService,
-    WorkJobs,
-  ],
+  providers: [DispatchService, LeasesService, OutcomeService, WorkItemService, WorkJobs],
   exports: [DispatchService, LeasesService, OutcomeService, WorkItemService],
 })
 export class WorkModule {}

@@ -11,6 +11,15 @@ export function forUpdate(em: EntityManager): { lock?: { mode: 'pessimistic_writ
 }
 
 /**
+ * A locking read that shares (`LOCK IN SHARE MODE`) on MySQL/MariaDB. Unlike a plain read
+ * in REPEATABLE READ, it sees what other transactions committed after this one began:
+ * what a row lock taken a moment earlier made us wait for.
+ */
+export function forShare(em: EntityManager): { lock?: { mode: 'pessimistic_read' } } {
+  return isMysqlSource(em.connection) ? { lock: { mode: 'pessimistic_read' } } : {};
+}
+
+/**
  * `FOR UPDATE SKIP LOCKED` on MySQL/MariaDB: rows another transaction holds are passed
  * over, so many callers claiming "the next row" at once each get a different one. On
  * SQLite transactions take turns, which gives the same result.
