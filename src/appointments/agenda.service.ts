@@ -145,20 +145,32 @@ export class AgendaService {
       .where('a.active = :active', { active: true })
       .getMany();
     const today = toZonedLocal(now, rules.zone).slice(0, 10);
-    const ahead = { from: today, to: addDays(today, NEXT_FREE_DAYS - 1) };
-    const [shown, upcoming] = await Promise.all([
-      this.slotsOf(em, agents, rules, range, now),
-      this.slotsOf(em, agents, rules, ahead, now),
-    ]);
+    const shown = await this.slotsOf(em, agents, rules, range, now);
+    // The next free slot is usually in the week shown from today: the 4 weeks ahead are
+    // read only for the agents without one there.
+    const firstFree = (slots: Slot[]) => slots.find((s) => s.state === 'free');
+    const nextFree = new Map<number, Slot | undefined>();
+    const searched = range.from <= today && range.to >= today;
+    agents.forEach((agent, i) => {
+      const found = searched ? firstFree(shown[i]!) : undefined;
+      if (found) nextFree.set(agent.id, found);
+    });
+    const missing = agents.filter((agent) => !nextFree.has(agent.id));
+    if (missing.length > 0) {
+      const ahead = { from: today, to: addDays(today, NEXT_FREE_DAYS - 1) };
+      const upcoming = await this.slotsOf(em, missing, rules, ahead, now);
+      missing.forEach((agent, i) => nextFree.set(agent.id, firstFree(upcoming[i]!)));
+    }
+    const view = slotViews();
     const list: AgentAgenda[] = agents.map((agent, i) => {
-      const next = upcoming[i]!.find((s) => s.state === 'free');
+      const next = nextFree.get(agent.id);
       return {
         id: agent.id,
         name: agent.name,
         zones: agent.zones,
         coversZone: agent.zones.some((z) => zones.includes(z)),
-        nextFree: next ? slotView(next) : null,
-        slots: shown[i]!.map((s) => ({ ...slotView(s), state: s.state })),
+        nextFree: next ? view(next) : null,
+        slots: shown[i]!.map((s) => ({ ...view(s), state: s.state })),
       };
     });
     list.sort(
@@ -251,14 +263,22 @@ export class AgendaService {
     };
     const visitsOf = byAgent(visits);
     const absencesOf = byAgent(absences);
-    return agents.map((agent) =>
-      classifySlots(
-        slotGrid(agent.workingHours, days, rules, clock),
+    // Agents of a campaign mostly share their weekly hours: one grid per distinct week.
+    const grids = new Map<string, Span[]>();
+    return agents.map((agent) => {
+      const key = JSON.stringify(agent.workingHours);
+      let grid = grids.get(key);
+      if (!grid) {
+        grid = slotGrid(agent.workingHours, days, rules, clock);
+        grids.set(key, grid);
+      }
+      return classifySlots(
+        grid,
         { visits: visitsOf.get(agent.id) ?? [], absences: absencesOf.get(agent.id) ?? [] },
         rules,
         now.getTime(),
-      ),
-    );
+      );
+    });
   }
 
   /**
@@ -302,6 +322,20 @@ const slotView = (s: Span): SlotView => ({
   start: new Date(s.start).toISOString(),
   end: new Date(s.end).toISOString(),
 });
+
+/** slotView for many slots sharing their instants (every agent's 09:00): each written once. */
+function slotViews(): (s: Span) => SlotView {
+  const texts = new Map<number, string>();
+  const text = (ms: number) => {
+    let found = texts.get(ms);
+    if (found === undefined) {
+      found = new Date(ms).toISOString();
+      texts.set(ms, found);
+    }
+    return found;
+  };
+  return (s) => ({ start: text(s.start), end: text(s.end) });
+}
 
 export function addDays(date: string, days: number): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);
