@@ -58,3 +58,42 @@
     button.hidden = false;
   });
 })();
+
+// Agent's calendar: issuing a new link or revoking it asks first (the old link dies), and
+// the feed URL gets a copy button. Without the script the forms post straight away and the
+// URL stays selectable in its read-only field.
+(function () {
+  'use strict';
+  var section = document.getElementById('calendar');
+  if (!section) return;
+
+  section.addEventListener('submit', function (event) {
+    var message = event.target.getAttribute('data-confirm');
+    if (message && !window.confirm(message)) event.preventDefault();
+  });
+
+  var url = document.getElementById('calendar-url');
+  var copy = document.getElementById('calendar-copy');
+  if (!url || !copy) return;
+  var label = copy.textContent;
+  url.addEventListener('focus', function () {
+    url.select();
+  });
+  copy.addEventListener('click', function () {
+    function done() {
+      copy.textContent = copy.getAttribute('data-copied') || label;
+      window.setTimeout(function () {
+        copy.textContent = label;
+      }, 2000);
+    }
+    url.select();
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(url.value).then(done, function () {
+        if (document.execCommand('copy')) done();
+      });
+    } else if (document.execCommand('copy')) {
+      done();
+    }
+  });
+  copy.hidden = false;
+})();

@@ -15,6 +15,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import type { Request, Response } from 'express';
+import { calendarFeedUrl } from '../appointments/calendar-feed.service';
 import { Roles } from '../auth/access.decorators';
 import { ValidationError } from '../common/errors/domain-errors';
 import { IdParamPipe } from '../common/http/id-param.pipe';
@@ -246,14 +247,18 @@ export class AgentsController {
   @Render('agents/form')
   async show(
     @Param('id', new IdParamPipe()) id: number,
+    @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ) {
     const agent = await this.agents.get(id);
+    const calendarToken = await this.agents.calendarToken(id);
     const now = Date.now();
     return {
       title: 'agents.edit.title',
       action: `/agents/${id}`,
       agent,
+      // The stored secret is shown on every visit: admins copy it again when a phone changes.
+      calendarUrl: calendarToken ? calendarFeedUrl(req, calendarToken) : null,
       absences: (agent.absences ?? []).map((a) => ({ ...a, past: Date.parse(a.endsAt) <= now })),
       timeZone: PAGE_TIME_ZONE,
       ...agentForm(res.locals.form as FormState | undefined, agent),
@@ -295,6 +300,29 @@ export class AgentsController {
       { type: 'success', text: 'agents.deactivated', args: { name: agent.name } },
     ];
     res.redirect(303, `/agents/${id}`);
+  }
+
+  /** A new calendar feed URL; the old one stops working (the page asks first). */
+  @Post(':id/calendar-token')
+  async issueCalendarToken(
+    @Param('id', new IdParamPipe()) id: number,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const { name } = await this.agents.issueCalendarToken(id);
+    req.session.flash = [{ type: 'success', text: 'agents.calendar.issuedFlash', args: { name } }];
+    res.redirect(303, `/agents/${id}#calendar`);
+  }
+
+  @Post(':id/calendar-token/delete')
+  async revokeCalendarToken(
+    @Param('id', new IdParamPipe()) id: number,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const { name } = await this.agents.revokeCalendarToken(id);
+    req.session.flash = [{ type: 'success', text: 'agents.calendar.revokedFlash', args: { name } }];
+    res.redirect(303, `/agents/${id}#calendar`);
   }
 
   @Post(':id/absences')

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
@@ -94,6 +95,41 @@ export class AgentsService {
 
   setActive(id: number, active: boolean): Promise<AgentView> {
     return this.update(id, { active });
+  }
+
+  /** The secret of the agent's calendar feed URL, or null when none is issued (admins only). */
+  async calendarToken(id: number): Promise<string | null> {
+    const agent = await this.agents.findOne({
+      select: { id: true, calendarToken: true },
+      where: { id },
+    });
+    if (!agent) throw new NotFoundError('agent', id);
+    return agent.calendarToken;
+  }
+
+  /**
+   * A new secret for the agent's calendar feed: the old URL stops working at once. 32 random
+   * bytes cannot be guessed, and the unique index makes a (theoretical) collision fail loudly.
+   */
+  async issueCalendarToken(id: number): Promise<{ name: string; token: string }> {
+    const token = randomBytes(32).toString('base64url');
+    return { name: await this.setCalendarToken(id, token), token };
+  }
+
+  /** No feed any more: subscribed calendars get 404 and stop showing new appointments. */
+  async revokeCalendarToken(id: number): Promise<{ name: string }> {
+    return { name: await this.setCalendarToken(id, null) };
+  }
+
+  /** Stores the secret (or null) and returns the agent's name. */
+  private async setCalendarToken(id: number, token: string | null): Promise<string> {
+    return this.dataSource.transaction(async (em) => {
+      // Row lock, as every edit of an agent: two admins issuing at once leave one valid URL.
+      const agent = await em.findOne(Agent, { where: { id }, ...forUpdate(em) });
+      if (!agent) throw new NotFoundError('agent', id);
+      await em.update(Agent, { id }, { calendarToken: token });
+      return agent.name;
+    });
   }
 
   async addAbsence(agentId: number, input: AbsenceInput): Promise<AbsenceView> {

@@ -26,8 +26,11 @@ import { AppConfigService } from '../config/app-config.service';
             req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({
               id: req.id,
               method: req.method,
-              // A CSV upload form carries its CSRF token in the URL (see csrf.ts): not in the logs.
-              url: req.url.replace(/([?&]_csrf=)[^&]*/, '$1[redacted]'),
+              // Secrets in URLs stay out of the logs: a CSV upload form's CSRF token (see csrf.ts)
+              // and an agent's calendar feed token.
+              url: req.url
+                .replace(/([?&]_csrf=)[^&]*/, '$1[redacted]')
+                .replace(/^(\/calendar\/)[^/?]+/, '$1[redacted]'),
               remoteAddress: req.remoteAddress,
             }),
             res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
