@@ -127,13 +127,13 @@ export class AppointmentBooker {
       throw new ValidationError(
         named('startsAt'),
         `${named('startsAt')} must be a date and time (ISO 8601)`,
-      );
+      ).say('agenda.errors.dateTime');
     }
     if (startsAt === 'skipped') {
       throw new ValidationError(
         named('startsAt'),
         `${named('startsAt')}: ${input.startsAt} does not exist in ${rules.zone} (the clocks go forward)`,
-      );
+      ).say('agenda.errors.skipped');
     }
     const linked = await em
       .getRepository(CampaignAgent)
@@ -142,7 +142,7 @@ export class AppointmentBooker {
       throw new ValidationError(
         named('agentId'),
         `${named('agentId')}: agent ${input.agentId} does not work for this campaign`,
-      );
+      ).say('agenda.errors.agentCampaign');
     }
     // The agent's row lock: see the class comment.
     const agent = await em
@@ -152,10 +152,13 @@ export class AppointmentBooker {
       throw new ValidationError(
         named('agentId'),
         `${named('agentId')}: agent ${input.agentId} is not active`,
-      );
+      ).say('agenda.errors.agentInactive');
     }
     if (startsAt.getTime() <= now.getTime()) {
-      throw new ValidationError(named('startsAt'), `${named('startsAt')} must be in the future`);
+      throw new ValidationError(
+        named('startsAt'),
+        `${named('startsAt')} must be in the future`,
+      ).say('agenda.errors.past');
     }
     const endsAt = new Date(startsAt.getTime() + rules.slotMinutes * 60_000);
     const local = toZonedLocal(startsAt, rules.zone);
@@ -171,14 +174,17 @@ export class AppointmentBooker {
       throw new ValidationError(
         field,
         `${field}: ${agent.name} does not work at ${local.replace('T', ' ')} for ${rules.slotMinutes} minutes (${rules.zone})`,
-      );
+      ).say('agenda.errors.outsideHours', {
+        when: local.replace('T', ' '),
+        minutes: rules.slotMinutes,
+      });
     }
     if (place.kind === 'off-grid') {
       const nearest = toZonedLocal(new Date(place.nearest.start), rules.zone).slice(11);
       throw new ValidationError(
         named('startsAt'),
         `${named('startsAt')}: ${local.slice(11)} is not a slot start; slots last ${rules.slotMinutes} minutes (nearest: ${nearest})`,
-      );
+      ).say('agenda.errors.offGrid', { minutes: rules.slotMinutes, nearest });
     }
     const absent = await em.getRepository(AgentAbsence).existsBy({
       agentId: agent.id,
@@ -186,7 +192,9 @@ export class AppointmentBooker {
       endsAt: MoreThan(startsAt),
     });
     if (absent) {
-      throw new ValidationError(field, `${field}: ${agent.name} is absent at that time`);
+      throw new ValidationError(field, `${field}: ${agent.name} is absent at that time`).say(
+        'agenda.errors.absent',
+      );
     }
     const buffer = rules.bufferMinutes * 60_000;
     // A locking read: the visit another operator committed while we waited for the agent's

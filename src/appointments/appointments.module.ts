@@ -1,17 +1,27 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AgentsModule } from '../agents/agents.module';
 import { AuditModule } from '../audit/audit.module';
+import { CampaignsModule } from '../campaigns/campaigns.module';
+import { AgendaController } from './agenda.controller';
 import { AgendaService } from './agenda.service';
 import { AppointmentBooker } from './appointment-booker';
 import { Appointment } from './appointment.entity';
 import { AppointmentsApiController } from './appointments.api.controller';
 import { AppointmentsService } from './appointments.service';
+import { AgentCalendarApiController, CalendarFeedController } from './calendar-feed.controller';
+import { CalendarFeedService } from './calendar-feed.service';
 
-/** Field agents' agendas: availability, booking rules, the agenda page's changes. */
+/** Field agents' agendas: availability, booking rules, the agenda page's changes, ICS feeds. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Appointment]), AuditModule],
-  controllers: [AppointmentsApiController],
-  providers: [AgendaService, AppointmentBooker, AppointmentsService],
+  imports: [TypeOrmModule.forFeature([Appointment]), AuditModule, AgentsModule, CampaignsModule],
+  controllers: [
+    AppointmentsApiController,
+    CalendarFeedController,
+    AgentCalendarApiController,
+    AgendaController,
+  ],
+  providers: [AgendaService, AppointmentBooker, AppointmentsService, CalendarFeedService],
   exports: [AgendaService, AppointmentBooker, AppointmentsService],
 })
 export class AppointmentsModule {}

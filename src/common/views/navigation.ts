@@ -15,6 +15,7 @@ export const NAVIGATION: readonly NavItem[] = [
   { label: 'nav.campaigns', href: '/campaigns', roles: ['admin', 'coordinator'] },
   { label: 'nav.contacts', href: '/contacts', roles: ['admin', 'coordinator'] },
   { label: 'contracts.nav', href: '/contracts', roles: ['backoffice', 'coordinator', 'admin'] },
+  { label: 'agenda.nav', href: '/agenda', roles: ['coordinator', 'backoffice', 'admin'] },
   { label: 'nav.statuses', href: '/outcome-statuses', roles: ['admin'] },
   { label: 'nav.products', href: '/products', roles: ['admin'] },
   { label: 'nav.agents', href: '/agents', roles: ['admin'] },
