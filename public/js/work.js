@@ -2,7 +2,7 @@
 // type needs, CONFERMA ESITO, STOP / CHIUDI, a draft saved on every change and a heartbeat
 // that keeps the lease, all through /api/v1/work. Keyboard first: N (or Enter on the empty
 // page) next contact, 1-9 quick outcomes, Ctrl+Enter confirm, Esc stop. The cart of a sale
-// is public/js/work-cart.js.
+// is public/js/work-cart.js, the agenda of an appointment public/js/work-agenda.js.
 (function () {
   'use strict';
   var API = '/api/v1/work';
@@ -163,7 +163,9 @@
       if (!slot) return;
       slot.textContent = slot.hidden ? text : slot.textContent + ' ' + text;
       slot.hidden = false;
-      var input = field && card ? card.querySelector('[name="' + field + '"]') : null;
+      // The agenda's hidden inputs take no focus: its error slot is shown instead.
+      var input =
+        field && card ? card.querySelector('[name="' + field + '"]:not([type="hidden"])') : null;
       if (input) input.setAttribute('aria-invalid', 'true');
       if (!focused) {
         focused = true;
@@ -173,8 +175,7 @@
       }
     });
     if (error.status === 403 && /not leased|expired/.test(error.message)) leaseLost();
-    var slots = error.body && error.body.nearestFreeSlots;
-    if (Array.isArray(slots)) showSlots(slots);
+    if (agenda) agenda.failed(error);
   }
 
   if (!card) {
@@ -202,7 +203,7 @@
   var panels = Array.prototype.slice.call(card.querySelectorAll('[data-panel]'));
   var callbackAt = document.getElementById('callback-at');
   var callbackNotes = document.getElementById('callback-notes');
-  var agentSelect = document.getElementById('appointment-agent');
+  var appointmentAgent = document.getElementById('appointment-agent');
   var appointmentStart = document.getElementById('appointment-start');
   var appointmentNotes = document.getElementById('appointment-notes');
   var acknowledge = document.getElementById('appointment-ack');
@@ -215,6 +216,19 @@
     ? window.EsitoWorkCart(cartBox, {
         strings: strings,
         formatMoney: formatMoney,
+        changed: function () {
+          changed();
+        },
+        confirm: function () {
+          confirm();
+        },
+      })
+    : null;
+  var agendaBox = document.getElementById('work-agenda');
+  var agenda = agendaBox
+    ? window.EsitoWorkAgenda(agendaBox, {
+        zone: zone,
+        zonedLocalToUtc: zonedLocalToUtc,
         changed: function () {
           changed();
         },
@@ -330,6 +344,7 @@
     radio.checked = true;
     showPanelFor(radio);
     if (cart) cart.allowOverride(radio.dataset.priceOverride === 'true');
+    if (agenda && radio.dataset.type === 'T') agenda.show();
     if (!fromDraft && radio.dataset.type === 'R' && (!previous || previous !== radio)) {
       setRadio('callback.visibility', radio.dataset.visibility || 'private');
     }
@@ -340,8 +355,8 @@
     var type = radio.dataset.type;
     var target = confirmButton;
     if (type === 'R') target = card.querySelector('[data-preset="1h"]') || callbackAt;
-    if (type === 'T') target = agentSelect || confirmButton;
     if (type === 'C' && cart) cart.focus();
+    else if (type === 'T' && agenda) agenda.focus();
     else target.focus();
   }
 
@@ -403,32 +418,6 @@
     });
   });
 
-  // ---- appointment slots suggested by a 409 ------------------------------------------------
-
-  function showSlots(slots) {
-    var box = document.getElementById('appointment-slots');
-    if (!box || !appointmentStart) return;
-    Array.prototype.forEach.call(box.querySelectorAll('button'), function (b) {
-      b.remove();
-    });
-    slots.forEach(function (slot) {
-      var start = typeof slot === 'string' ? slot : slot && slot.start;
-      if (!start) return;
-      var button = document.createElement('button');
-      button.type = 'button';
-      button.className = 'btn btn-small';
-      button.textContent = formatWhen(start);
-      button.addEventListener('click', function () {
-        appointmentStart.value = toZonedLocal(new Date(start));
-        box.hidden = true;
-        changed();
-        confirmButton.focus();
-      });
-      box.appendChild(button);
-    });
-    box.hidden = !box.querySelector('button');
-  }
-
   // ---- the draft: everything entered, saved on every change, restored on load ----------
 
   function collectAnswers() {
@@ -457,7 +446,7 @@
       },
       cart: cart ? cart.draft() : [],
       appointment: {
-        agentId: agentSelect && agentSelect.value ? Number(agentSelect.value) : null,
+        agentId: appointmentAgent && appointmentAgent.value ? Number(appointmentAgent.value) : null,
         startsAt: appointmentStart ? appointmentStart.value : '',
         notes: appointmentNotes ? appointmentNotes.value : '',
         acknowledgeOverlap: acknowledge ? acknowledge.checked : false,
@@ -483,7 +472,9 @@
     if (callbackNotes && typeof callback.notes === 'string') callbackNotes.value = callback.notes;
     if (cart) cart.restore(saved.cart);
     var appointment = saved.appointment || {};
-    if (agentSelect && appointment.agentId) agentSelect.value = String(appointment.agentId);
+    if (appointmentAgent && appointment.agentId) {
+      appointmentAgent.value = String(appointment.agentId);
+    }
     if (appointmentStart && typeof appointment.startsAt === 'string') {
       appointmentStart.value = appointment.startsAt;
     }
@@ -630,7 +621,9 @@
     if (type === 'C') body.cart = cart ? cart.lines() : [];
     if (type === 'T') {
       body.appointment = {};
-      if (agentSelect && agentSelect.value) body.appointment.agentId = Number(agentSelect.value);
+      if (appointmentAgent && appointmentAgent.value) {
+        body.appointment.agentId = Number(appointmentAgent.value);
+      }
       if (appointmentStart && appointmentStart.value) {
         body.appointment.startsAt = isoOf(appointmentStart.value);
       }
@@ -656,6 +649,8 @@
     }
     // A sale is read back to the customer before it becomes a contract.
     if (status.dataset.type === 'C' && cart && !cart.reviewed()) return;
+    // So is an appointment: agent, day, time and address, before it goes into the agenda.
+    if (status.dataset.type === 'T' && agenda && !agenda.reviewed()) return;
     busy = true;
     window.clearTimeout(draftTimer);
     confirmButton.setAttribute('aria-busy', 'true');

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
 import { Agent } from '../agents/agent.entity';
+import { contactAddress } from '../appointments/appointments.service';
 import { Callback } from '../callbacks/callback.entity';
 import type { CallingHours } from '../campaigns/campaign.entity';
 import { CampaignAgent } from '../campaigns/campaign-agent.entity';
@@ -46,6 +47,8 @@ export interface WorkStatusView {
 /** What the operator's page shows for a leased contact. */
 export interface WorkItem {
   contact: ContactDetailView;
+  /** Where an agent would visit: street, postcode, city, province, as the list gave them. */
+  address: string;
   /** The callback this contact came as, with the context of the call that set it. */
   callback: {
     id: number;
@@ -123,6 +126,7 @@ export class WorkItemService {
     const scheme = this.config.get('PHONE_LINK_SCHEME');
     return {
       contact,
+      address: contactAddress(contact),
       callback: callback
         ? {
             id: callback.id,

@@ -96,6 +96,7 @@ function cardView(item: WorkItem, lang: string) {
       email: contact.email,
       city: contact.city,
       province: contact.province,
+      address: item.address,
       language: contact.language,
       attempts: contact.attempts,
       state: contact.state,

@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { Callback } from '../../src/callbacks/callback.entity';
+import { zonedLocalToUtc } from '../../src/common/time/local-time';
 import { CampaignStep } from '../../src/campaigns/campaign-step.entity';
 import { Contact } from '../../src/contacts/contact.entity';
 import { Interaction } from '../../src/interactions/interaction.entity';
@@ -323,7 +324,7 @@ describe('the operator workstation in a browser', () => {
     await screenshot(page, 'work-outcome-sale');
   });
 
-  it('books an appointment with an agent; a missing agent is named beside its select', async () => {
+  it("books an appointment in the agents' agenda; confirming before a slot is chosen asks for one", async () => {
     await createContact(harness.app, campaignId, { firstName: 'Sara', lastName: 'Galli' });
     await signIn(page, operator);
     await page.goto('/work');
@@ -331,24 +332,25 @@ describe('the operator workstation in a browser', () => {
     await contactName('Sara Galli').waitFor();
     await page.locator(`input[name="statusId"][value="${statuses.visit.id}"]`).focus();
     await page.keyboard.press('Enter');
-    await expectFocus('appointment-agent');
+    // The agenda takes the focus on the agent's first free slot.
+    await page.locator('#agenda-grid tbody.work-agenda-agent').waitFor();
+    await page.waitForFunction('document.activeElement.classList.contains("work-agenda-slot")');
     await page.keyboard.press('Control+Enter');
-    const agentError = page.locator('[data-error-for="appointment.agentId"]');
-    await agentError.waitFor({ state: 'visible' });
-    expect(await agentError.innerText()).toBe('appointment.agentId is required');
-    await expectFocus('appointment-agent');
-    expect(problems.filter((p) => !/400|Bad Request/.test(p.text))).toEqual([]);
-    problems.length = 0;
+    const hint = page.locator('#agenda-hint');
+    await hint.waitFor({ state: 'visible' });
+    expect(await hint.innerText()).toBe("Scegli un orario libero nell'agenda.");
 
-    // The next working day at 10:00 in Rome, when the agent works.
+    // The next working day at 10:00 in Rome, when the agent works (maybe in the next week).
     const day = new Date();
     do day.setUTCDate(day.getUTCDate() + 1);
     while ([0, 6].includes(day.getUTCDay()));
-    const local = `${day.toISOString().slice(0, 10)}T10:00`;
-    await page.locator('#appointment-agent').selectOption({ label: 'Marco Agente (MI)' });
-    await page.locator('#appointment-start').fill(local);
+    const start = zonedLocalToUtc(`${day.toISOString().slice(0, 10)}T10:00`, 'Europe/Rome');
+    const slot = page.locator(`.work-agenda-slot[data-start="${start!.toISOString()}"]`);
+    if ((await slot.count()) === 0) await page.locator('#agenda-next').click();
+    await slot.click();
+    await page.locator('#agenda-review').waitFor({ state: 'visible' });
+    expect(await hint.isHidden()).toBe(true);
     await page.locator('#appointment-notes').fill('Interessato alla fibra, citofono Galli');
-    expect(await agentError.isHidden()).toBe(true);
     await screenshot(page, 'work-appointment-form');
     await page.keyboard.press('Control+Enter');
     const result = page.locator('#work-result');

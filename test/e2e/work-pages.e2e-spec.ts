@@ -5,7 +5,12 @@ import { Campaign } from '../../src/campaigns/campaign.entity';
 import { CampaignStep } from '../../src/campaigns/campaign-step.entity';
 import { Clock } from '../../src/common/time/clock';
 import { OutcomeStatus } from '../../src/outcome-statuses/outcome-status.entity';
-import { createCampaign, createProduct, createStatus } from '../factories/catalogue.factory';
+import {
+  createAgent,
+  createCampaign,
+  createProduct,
+  createStatus,
+} from '../factories/catalogue.factory';
 import { createContact } from '../factories/contact.factory';
 import { createUser, type TestUser, tokenFor } from '../factories/user.factory';
 import { signedInAgent } from '../support/browser-session';
@@ -249,6 +254,73 @@ describe('Workstation page (/work)', () => {
     expect(override(sale.id)).toBe('true');
     expect(override(saleFixed.id)).toBe('false');
     expect(page.text).toContain('CONFERMA CONTRATTO');
+  });
+
+  it("renders an appointment's agenda: the week grid's data for the script, the customer and address for the summary", async () => {
+    clock.set(new Date('2026-11-30T09:30:00Z'));
+    const visit = await createStatus(app, { code: 'APP', label: 'Appuntamento', type: 'T' });
+    const far = await createAgent(app, { name: 'Anna Lontana', zones: ['TO'] });
+    const near = await createAgent(app, { name: 'Marco <Bianchi>', zones: ['MI'] });
+    const field = await createCampaign(
+      app,
+      { name: 'Visite', overlapPolicy: 'warn' },
+      { statusIds: [visit.id], operatorIds: [operator.id], agentIds: [far.id, near.id] },
+    );
+    const contact = await createContact(app, field.id, {
+      firstName: 'Maria',
+      lastName: 'Rossi',
+      city: 'Milano',
+      province: 'MI',
+      fields: { indirizzo: 'Via <Dante> 12', cap: '20121' },
+    });
+    expect(await leaseNext()).toBe(contact.id);
+    const agent = await signedInAgent(app, operator);
+    const page = await agent.get('/work').expect(200);
+    const panel = page.text.slice(
+      page.text.indexOf('data-panel="T"'),
+      page.text.indexOf('id="work-actions"'),
+    );
+    // What public/js/work-agenda.js asks the agenda for, and the policy it draws taken slots by.
+    expect(panel).toContain(`data-campaign-id="${field.id}"`);
+    expect(panel).toContain(`data-contact-id="${contact.id}"`);
+    expect(panel).toContain('data-policy="warn"');
+    expect(panel).toContain('Orari di Europe/Rome · visite di 60 minuti');
+    // The slot picked travels in hidden inputs (draft and outcome); no free-typed time any more.
+    expect(panel).toContain(
+      '<input type="hidden" id="appointment-agent" name="appointment.agentId">',
+    );
+    expect(panel).toContain(
+      '<input type="hidden" id="appointment-start" name="appointment.startsAt">',
+    );
+    expect(panel).not.toContain('datetime-local');
+    expect(panel).not.toContain('<select');
+    expect(panel).toContain('name="appointment.notes"');
+    // The summary: the customer, the phone and the address from the list's fields, escaped.
+    expect(panel).toContain(
+      `Maria Rossi · <span class="work-agenda-phone">${contact.phone}</span>`,
+    );
+    expect(panel).toContain('Via &lt;Dante&gt; 12, 20121 Milano (MI)');
+    expect(panel).not.toContain('Via <Dante>');
+    // Under the policy warn the summary asks for the acknowledgement; then the confirmation.
+    expect(panel).toContain('name="appointment.acknowledgeOverlap" id="appointment-ack"');
+    expect(panel).toContain('CONFERMA APPUNTAMENTO');
+    expect(page.text).toContain('<script src="/assets/js/work-agenda.js" defer></script>');
+    expect(page.text).toContain('<link rel="stylesheet" href="/assets/css/work-agenda.css">');
+
+    // The script's request, with the page's session: the agent covering the province first.
+    const res = await agent
+      .get(`/api/v1/campaigns/${field.id}/agenda`)
+      .query({ from: '2026-11-30', to: '2026-12-06', contactId: contact.id })
+      .expect(200);
+    const agenda = res.body as {
+      agents: Array<{ name: string; coversZone: boolean; nextFree: { start: string } | null }>;
+    };
+    expect(agenda.agents.map((a) => [a.name, a.coversZone])).toEqual([
+      ['Marco <Bianchi>', true],
+      ['Anna Lontana', false],
+    ]);
+    // 10:30 in Rome: the next free slot is 11:00.
+    expect(agenda.agents[0]!.nextFree?.start).toBe('2026-11-30T10:00:00.000Z');
   });
 
   it('shows a callback with its context and the history with outcome colours, in English', async () => {
