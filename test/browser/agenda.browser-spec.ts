@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import ICAL from 'ical.js';
 import type { Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { AgentAbsence } from '../../src/agents/agent-absence.entity';
@@ -375,5 +376,43 @@ describe('the agenda of an appointment on the operator workstation', () => {
     expect(await result.locator('[data-result="appointment"]').innerText()).toBe(
       'lun 30/11/2026, 11:00 · Marco Bianchi (si sovrappone a un altro appuntamento)',
     );
+  });
+  it("the booked visit is in the agent's calendar feed, issued from the agent's page", async () => {
+    const work = await workOn(giulia, 'Maria Rossi');
+    await openAgenda(work);
+    await slot(work, marco, rome(1, 10)).click();
+    const review = work.locator('#agenda-review');
+    await review.waitFor({ state: 'visible' });
+    await work.locator('#appointment-notes').fill('Citofono Rossi');
+    await review.getByRole('button', { name: 'CONFERMA APPUNTAMENTO' }).click();
+    await work.locator('#work-result').waitFor({ state: 'visible' });
+
+    // The admin issues Marco's feed link on his page (confirming the dialog).
+    const admin = await newPage();
+    await signIn(admin, await createUser(harness.app, { role: 'admin' }));
+    await admin.goto(`/agents/${marco.id}`);
+    admin.once('dialog', (dialog) => void dialog.accept());
+    await admin.locator('#calendar').getByRole('button').first().click();
+    const url = await admin.locator('#calendar-url').inputValue();
+    expect(url).toMatch(/^http:\/\/[^/]+\/calendar\/[A-Za-z0-9_-]{43}\.ics$/);
+    await admin.locator('#calendar').scrollIntoViewIfNeeded();
+    await screenshot(admin, 'agenda-calendar-link');
+
+    // What a phone calendar subscribing to that URL receives, read by an iCalendar parser.
+    const feed = await admin.request.get(url);
+    expect(feed.status()).toBe(200);
+    expect(feed.headers()['content-type']).toContain('text/calendar');
+    const calendar = new ICAL.Component(ICAL.parse(await feed.text()));
+    const events = calendar.getAllSubcomponents('vevent');
+    expect(events).toHaveLength(2); // Monday's visit and Maria's
+    const visit = events.find((e) =>
+      String(e.getFirstPropertyValue('summary')).includes('Maria Rossi'),
+    );
+    expect(visit).toBeDefined();
+    const start = visit!.getFirstPropertyValue('dtstart') as ICAL.Time;
+    expect(start.toJSDate().toISOString()).toBe(rome(1, 10));
+    expect(visit!.getFirstPropertyValue('location')).toBe('Via Dante 12, 20121 Milano (MI)');
+    expect(String(visit!.getFirstPropertyValue('description'))).toContain('Citofono Rossi');
+    expect(visit!.getFirstPropertyValue('status')).toBe('CONFIRMED');
   });
 });
