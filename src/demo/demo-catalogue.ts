@@ -143,12 +143,13 @@ const LAST = [
   'Bruno',
   'Gallo',
 ];
-const PLACES: Array<[string, string]> = [
-  ['Milano', 'MI'],
-  ['Monza', 'MB'],
-  ['Roma', 'RM'],
-  ['Torino', 'TO'],
-  ['Bologna', 'BO'],
+/** City, province, a street and its postcode: what the agent's visit needs. */
+const PLACES: Array<[string, string, string, string]> = [
+  ['Milano', 'MI', 'Via Padova', '20127'],
+  ['Monza', 'MB', 'Via Italia', '20900'],
+  ['Roma', 'RM', 'Via Appia Nuova', '00183'],
+  ['Torino', 'TO', 'Corso Francia', '10143'],
+  ['Bologna', 'BO', 'Via Emilia', '40139'],
 ];
 
 /** A campaign ready to work: statuses, catalogue, agents, workflow, operators and contacts. */
@@ -247,7 +248,7 @@ export async function seedDemoCatalogue(
   );
 
   const contacts = Array.from({ length: contactCount }, (_, i) => {
-    const [city, province] = PLACES[i % PLACES.length]!;
+    const [city, province, street, cap] = PLACES[i % PLACES.length]!;
     const firstName = FIRST[i % FIRST.length]!;
     const lastName = LAST[Math.floor(i / FIRST.length) % LAST.length]!;
     return {
@@ -259,7 +260,11 @@ export async function seedDemoCatalogue(
       language: i % 10 === 0 ? 'en' : 'it',
       city,
       province,
-      fields: { cliente_dal: String(2010 + (i % 15)) },
+      fields: {
+        cliente_dal: String(2010 + (i % 15)),
+        indirizzo: `${street} ${1 + ((i * 7) % 180)}`,
+        cap,
+      },
     };
   });
   for (let i = 0; i < contacts.length; i += 100)
