@@ -147,9 +147,7 @@ export class AgendaController {
         },
       ];
     } catch (error) {
-      const refusal = toErrorResponse(error);
-      if (refusal.statusCode >= 500 || refusal.statusCode === 403 || refusal.statusCode === 404)
-        throw error;
+      const refusal = pageRefusal(error);
       await this.refuse(req, id, refusal, 'move', {
         slot: typed(body, 'slot') ?? '',
         date: typed(body, 'date') ?? '',
@@ -182,9 +180,7 @@ export class AgendaController {
       const closed = await this.appointments.close(user, id, dto, this.clock.now());
       req.session.flash = [{ type: 'success', text: `agenda.changed.${closed.state}` }];
     } catch (error) {
-      const refusal = toErrorResponse(error);
-      if (refusal.statusCode >= 500 || refusal.statusCode === 403 || refusal.statusCode === 404)
-        throw error;
+      const refusal = pageRefusal(error);
       await this.refuse(req, id, refusal, state === 'cancelled' ? 'cancel' : 'state', {
         reason: typed(body, 'reason') ?? '',
       });
@@ -216,9 +212,7 @@ export class AgendaController {
           : { type: 'success', text: 'agenda.changed.reschedulePublic' },
       ];
     } catch (error) {
-      const refusal = toErrorResponse(error);
-      if (refusal.statusCode >= 500 || refusal.statusCode === 403 || refusal.statusCode === 404)
-        throw error;
+      const refusal = pageRefusal(error);
       await this.refuse(req, id, refusal, 'reschedule', { reason: typed(body, 'reason') ?? '' });
     }
     res.redirect(303, this.detailLink(id, body));
@@ -734,4 +728,16 @@ export class AgendaController {
   private async validated<T extends object>(metatype: new () => T, values: object): Promise<T> {
     return (await this.validation.transform(values, { type: 'body', metatype })) as T;
   }
+}
+
+/**
+ * What a refused change says on the page: 400 and 409 come back beside the fields; a
+ * missing appointment, a role that may not, or a fault go to the error page as thrown.
+ */
+function pageRefusal(error: unknown): ErrorResponse {
+  const refusal = toErrorResponse(error);
+  if (refusal.statusCode >= 500 || refusal.statusCode === 403 || refusal.statusCode === 404) {
+    throw error;
+  }
+  return refusal;
 }
