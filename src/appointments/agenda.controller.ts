@@ -9,7 +9,8 @@ import { CAMPAIGN_DEFAULTS } from '../campaigns/campaign-defaults';
 import { CampaignsService } from '../campaigns/campaigns.service';
 import type { CampaignView } from '../campaigns/dto/campaign.view';
 import { ValidationError } from '../common/errors/domain-errors';
-import { type ErrorResponse, toErrorResponse } from '../common/errors/error-response';
+import { type ErrorResponse, pageRefusal } from '../common/errors/error-response';
+import { formText } from '../common/http/form-values';
 import { IdParamPipe } from '../common/http/id-param.pipe';
 import { filledIn, markSelected, queryString } from '../common/http/list-filters';
 import type { AuthenticatedUser, FlashMessage, FormState } from '../common/http/request-context';
@@ -37,11 +38,6 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const SLOT = /^([1-9][0-9]{0,9})\|(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})$/;
 /** Day view: the hours shown when no working hours or appointment says otherwise. */
 const DEFAULT_HOURS = { first: 9, last: 17 };
-
-/** A form's text field, as typed (a repeated field arrives as an array: not a text). */
-function typed(body: Record<string, unknown>, field: string): string | undefined {
-  return typeof body[field] === 'string' ? body[field] : undefined;
-}
 
 function isDate(text: string): boolean {
   if (!DATE.test(text)) return false;
@@ -132,8 +128,8 @@ export class AgendaController {
       const dto = await this.validated(MoveAppointmentDto, {
         startsAt: chosen.startsAt,
         ...(chosen.agentId !== undefined ? { agentId: chosen.agentId } : {}),
-        ...(typed(body, 'acknowledgeOverlap') === 'true' ? { acknowledgeOverlap: true } : {}),
-        ...(typed(body, 'reason') ? { reason: typed(body, 'reason') } : {}),
+        ...(formText(body, 'acknowledgeOverlap') === 'true' ? { acknowledgeOverlap: true } : {}),
+        ...(formText(body, 'reason') ? { reason: formText(body, 'reason') } : {}),
       });
       const moved = await this.appointments.move(user, id, dto, this.clock.now());
       req.session.flash = [
@@ -149,12 +145,12 @@ export class AgendaController {
     } catch (error) {
       const refusal = pageRefusal(error);
       await this.refuse(req, id, refusal, 'move', {
-        slot: typed(body, 'slot') ?? '',
-        date: typed(body, 'date') ?? '',
-        time: typed(body, 'time') ?? '',
-        agentId: typed(body, 'agentId') ?? '',
-        acknowledgeOverlap: typed(body, 'acknowledgeOverlap') === 'true',
-        reason: typed(body, 'reason') ?? '',
+        slot: formText(body, 'slot') ?? '',
+        date: formText(body, 'date') ?? '',
+        time: formText(body, 'time') ?? '',
+        agentId: formText(body, 'agentId') ?? '',
+        acknowledgeOverlap: formText(body, 'acknowledgeOverlap') === 'true',
+        reason: formText(body, 'reason') ?? '',
         // The agent the refused move was for: the nearest free slots are theirs.
         nearestAgentId: chosen.agentId ?? null,
       });
@@ -171,18 +167,18 @@ export class AgendaController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    const state = typed(body, 'state');
+    const state = formText(body, 'state');
     try {
       const dto = await this.validated(CloseAppointmentDto, {
         state,
-        ...(typed(body, 'reason') ? { reason: typed(body, 'reason') } : {}),
+        ...(formText(body, 'reason') ? { reason: formText(body, 'reason') } : {}),
       });
       const closed = await this.appointments.close(user, id, dto, this.clock.now());
       req.session.flash = [{ type: 'success', text: `agenda.changed.${closed.state}` }];
     } catch (error) {
       const refusal = pageRefusal(error);
       await this.refuse(req, id, refusal, state === 'cancelled' ? 'cancel' : 'state', {
-        reason: typed(body, 'reason') ?? '',
+        reason: formText(body, 'reason') ?? '',
       });
     }
     res.redirect(303, this.detailLink(id, body));
@@ -199,7 +195,7 @@ export class AgendaController {
   ): Promise<void> {
     try {
       const dto = await this.validated(RescheduleAppointmentDto, {
-        ...(typed(body, 'reason') ? { reason: typed(body, 'reason') } : {}),
+        ...(formText(body, 'reason') ? { reason: formText(body, 'reason') } : {}),
       });
       const { appointment } = await this.appointments.reschedule(user, id, dto, this.clock.now());
       req.session.flash = [
@@ -213,7 +209,7 @@ export class AgendaController {
       ];
     } catch (error) {
       const refusal = pageRefusal(error);
-      await this.refuse(req, id, refusal, 'reschedule', { reason: typed(body, 'reason') ?? '' });
+      await this.refuse(req, id, refusal, 'reschedule', { reason: formText(body, 'reason') ?? '' });
     }
     res.redirect(303, this.detailLink(id, body));
   }
@@ -592,11 +588,11 @@ export class AgendaController {
 
   /** Where the move form's fields put the appointment: a picked slot, else a date and a time. */
   private chosenPlace(body: Record<string, unknown>): { startsAt?: string; agentId?: number } {
-    const slot = SLOT.exec(typed(body, 'slot') ?? '');
+    const slot = SLOT.exec(formText(body, 'slot') ?? '');
     if (slot) return { agentId: Number(slot[1]), startsAt: slot[2] };
-    const date = typed(body, 'date')?.trim() ?? '';
-    const time = typed(body, 'time')?.trim() ?? '';
-    const agent = typed(body, 'agentId') ?? '';
+    const date = formText(body, 'date')?.trim() ?? '';
+    const time = formText(body, 'time')?.trim() ?? '';
+    const agent = formText(body, 'agentId') ?? '';
     const agentId = /^[1-9][0-9]{0,9}$/.test(agent) ? Number(agent) : undefined;
     if (date === '' && time === '') return { agentId };
     // Half a date and time, or not one: the service names `startsAt` with its own message.
@@ -605,8 +601,8 @@ export class AgendaController {
 
   /** Back to the detail page, the picker's week and the grid's filters kept. */
   private detailLink(id: number, body: Record<string, unknown>): string {
-    const back = typed(body, 'back') ?? '';
-    const week = typed(body, 'week') ?? '';
+    const back = formText(body, 'back') ?? '';
+    const week = formText(body, 'week') ?? '';
     const search = queryString({
       week: isDate(week) ? week : undefined,
       back: BACK_TO_AGENDA.test(back) ? back : undefined,
@@ -728,16 +724,4 @@ export class AgendaController {
   private async validated<T extends object>(metatype: new () => T, values: object): Promise<T> {
     return (await this.validation.transform(values, { type: 'body', metatype })) as T;
   }
-}
-
-/**
- * What a refused change says on the page: 400 and 409 come back beside the fields; a
- * missing appointment, a role that may not, or a fault go to the error page as thrown.
- */
-function pageRefusal(error: unknown): ErrorResponse {
-  const refusal = toErrorResponse(error);
-  if (refusal.statusCode >= 500 || refusal.statusCode === 403 || refusal.statusCode === 404) {
-    throw error;
-  }
-  return refusal;
 }

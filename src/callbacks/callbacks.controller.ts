@@ -5,6 +5,7 @@ import { I18nService } from 'nestjs-i18n';
 import { CurrentUser, Roles } from '../auth/access.decorators';
 import { NotFoundError, ValidationError } from '../common/errors/domain-errors';
 import { type ErrorResponse, toErrorResponse } from '../common/errors/error-response';
+import { formText } from '../common/http/form-values';
 import { IdParamPipe } from '../common/http/id-param.pipe';
 import { filledIn, markSelected, queryString } from '../common/http/list-filters';
 import type { AuthenticatedUser, FlashMessage, FormState } from '../common/http/request-context';
@@ -39,11 +40,6 @@ const FIELD_KEYS: Record<string, string> = {
 
 const ACTIONS = ['reassign', 'visibility', 'cancel'] as const;
 type Action = (typeof ACTIONS)[number];
-
-/** A form's text field, as typed (a repeated field arrives as an array: not a text). */
-function typed(body: Record<string, unknown>, field: string): string | undefined {
-  return typeof body[field] === 'string' ? body[field] : undefined;
-}
 
 /**
  * The callbacks pages. Operators: their own callbacks (overdue, due now, upcoming) and the
@@ -114,7 +110,7 @@ export class CallbacksController {
     if (!(ACTIONS as readonly string[]).includes(action)) {
       throw new NotFoundError(`page /callbacks/${id}/${action}`);
     }
-    const back = typed(body, 'back');
+    const back = formText(body, 'back');
     const target = back !== undefined && BACK_TO_LIST.test(back) ? back : '/callbacks';
     try {
       const { text, item } = await this.perform(action as Action, id, body, user);
@@ -128,7 +124,7 @@ export class CallbacksController {
     } catch (error) {
       const refusal = toErrorResponse(error);
       if (refusal.statusCode >= 500) throw error;
-      this.refuse(req, refusal, { callbackId: id, action, reason: typed(body, 'reason') });
+      this.refuse(req, refusal, { callbackId: id, action, reason: formText(body, 'reason') });
     }
     res.redirect(303, target);
   }
@@ -143,7 +139,7 @@ export class CallbacksController {
     switch (action) {
       case 'reassign': {
         // A form sends text; the DTO wants the number the select stands for.
-        const ownerId = typed(body, 'ownerId');
+        const ownerId = formText(body, 'ownerId');
         const dto = await this.validated(ReassignCallbackDto, {
           ownerId:
             ownerId !== undefined && /^[0-9]{1,10}$/.test(ownerId) ? Number(ownerId) : ownerId,
@@ -153,13 +149,13 @@ export class CallbacksController {
       }
       case 'visibility': {
         const dto = await this.validated(CallbackVisibilityDto, {
-          visibility: typed(body, 'visibility'),
+          visibility: formText(body, 'visibility'),
         });
         const item = await this.callbacks.setVisibility(user, id, dto.visibility);
         return { text: `callbacks.done.${item.visibility}`, item };
       }
       case 'cancel': {
-        const dto = await this.validated(CancelCallbackDto, { reason: typed(body, 'reason') });
+        const dto = await this.validated(CancelCallbackDto, { reason: formText(body, 'reason') });
         const item = await this.callbacks.cancel(user, id, dto.reason);
         return { text: 'callbacks.done.cancelled', item };
       }

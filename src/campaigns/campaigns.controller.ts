@@ -5,7 +5,7 @@ import type { Request, Response } from 'express';
 import { I18nService } from 'nestjs-i18n';
 import { CurrentUser, Roles } from '../auth/access.decorators';
 import { DomainError, type DomainErrorKind } from '../common/errors/domain-errors';
-import { toErrorResponse } from '../common/errors/error-response';
+import { pageRefusal } from '../common/errors/error-response';
 import { IdParamPipe } from '../common/http/id-param.pipe';
 import type { AuthenticatedUser, FlashMessage, FormState } from '../common/http/request-context';
 import { AppValidationPipe } from '../common/http/validation.pipe';
@@ -238,9 +238,7 @@ export class CampaignsController {
     try {
       return await save();
     } catch (error) {
-      const refusal = toErrorResponse(error);
-      if (refusal.statusCode >= 500 || refusal.statusCode === 404 || refusal.statusCode === 403)
-        throw error;
+      const refusal = pageRefusal(error);
       const values = req.body as Record<string, unknown>;
       const form: FormState = {
         errors: Object.fromEntries(

@@ -5,7 +5,7 @@ import { I18nService } from 'nestjs-i18n';
 import { CurrentUser, Roles } from '../auth/access.decorators';
 import { formatDecimal } from '../common/decimal-string';
 import { ValidationError } from '../common/errors/domain-errors';
-import { toErrorResponse } from '../common/errors/error-response';
+import { pageRefusal } from '../common/errors/error-response';
 import { IdParamPipe } from '../common/http/id-param.pipe';
 import { filledIn, markSelected, queryString } from '../common/http/list-filters';
 import type { AuthenticatedUser, FormState } from '../common/http/request-context';
@@ -195,9 +195,7 @@ export class ContractsController {
         },
       ];
     } catch (error) {
-      const refusal = toErrorResponse(error);
-      if (refusal.statusCode >= 500 || refusal.statusCode === 403 || refusal.statusCode === 404)
-        throw error;
+      const refusal = pageRefusal(error);
       if (refusal.statusCode === 409) {
         // Someone else moved it first, or a stale page offered a move no longer allowed.
         req.session.flash = [

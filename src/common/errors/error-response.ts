@@ -120,3 +120,15 @@ export function toErrorResponse(error: unknown): ErrorResponse {
   }
   return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, message: 'Internal server error' };
 }
+
+/**
+ * What a page says about a refused form: 400s and 409s go back beside the fields; a missing
+ * record, a role that may not, or a fault are rethrown, for the error page.
+ */
+export function pageRefusal(error: unknown): ErrorResponse {
+  const refusal = toErrorResponse(error);
+  if (refusal.statusCode >= 500 || refusal.statusCode === 403 || refusal.statusCode === 404) {
+    throw error;
+  }
+  return refusal;
+}
