@@ -15,21 +15,9 @@
  * dropped and created again; BENCH_APPOINTMENTS and BENCH_SAMPLES change the sizes.
  */
 import 'reflect-metadata';
-import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createConnection } from 'mysql2/promise';
-import type { DataSource } from 'typeorm';
-import {
-  configureBenchEnvironment,
-  expectStatus,
-  Http,
-  load,
-  ms,
-  percentile,
-  recreateDatabase,
-} from './bench-support';
+import { expectStatus, load, ms, percentile, startListeningApp } from './bench-support';
 
 const URL_TEXT = process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/esito_bench_agenda';
 const AGENTS = 50;
@@ -118,12 +106,6 @@ async function loadAgenda(
 }
 
 async function main(): Promise<void> {
-  configureBenchEnvironment(URL_TEXT);
-  const { AppModule } = await import('../src/app.module');
-  const { configureApp, NEST_APP_OPTIONS } = await import('../src/app.setup');
-  const { DataSource: DataSourceClass } = await import('typeorm');
-  const { AuthService } = await import('../src/auth/auth.service');
-  const { User } = await import('../src/users/user.entity');
   const { CampaignAgent } = await import('../src/campaigns/campaign-agent.entity');
   const { createAgent, createCampaign } = await import('../test/factories/catalogue.factory');
   const { createUser } = await import('../test/factories/user.factory');
@@ -132,12 +114,7 @@ async function main(): Promise<void> {
     `bench-agenda: ${AGENTS} agents, empty agenda then ${APPOINTMENTS.toLocaleString('en')} appointments, ${SAMPLES} samples per question, database ${URL_TEXT}`,
   );
   console.log(`load average at start (1 / 5 / 15 min): ${load()}`);
-  await recreateDatabase(URL_TEXT);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, NEST_APP_OPTIONS);
-  await configureApp(app);
-  await app.listen(0, '127.0.0.1');
-  const http = new Http((app.getHttpServer().address() as AddressInfo).port);
-  const dataSource: DataSource = app.get(DataSourceClass);
+  const { app, http, dataSource, tokenFor } = await startListeningApp(URL_TEXT);
 
   const campaign = await createCampaign(app, { travelBufferMinutes: 15 });
   const agentIds: number[] = [];
@@ -172,9 +149,7 @@ async function main(): Promise<void> {
     contactIds.push(Number(row.id));
   }
   const operator = await createUser(app, { role: 'operator' });
-  const { token } = await app
-    .get(AuthService)
-    .issueToken(await dataSource.getRepository(User).findOneByOrFail({ id: operator.id }));
+  const token = await tokenFor(operator.id);
 
   const today = new Date().toISOString().slice(0, 10);
   const until = new Date(Date.now() + 13 * DAY).toISOString().slice(0, 10);

@@ -16,22 +16,10 @@
  * BENCH_BIG_CONTRACTS makes the big size smaller or larger.
  */
 import 'reflect-metadata';
-import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createConnection } from 'mysql2/promise';
 import type { DataSource } from 'typeorm';
-import {
-  configureBenchEnvironment,
-  expectStatus,
-  Http,
-  load,
-  mb,
-  ms,
-  percentile,
-  recreateDatabase,
-} from './bench-support';
+import { expectStatus, load, mb, ms, percentile, startListeningApp } from './bench-support';
 
 const URL_TEXT =
   process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/esito_bench_contracts';
@@ -110,12 +98,6 @@ interface Question {
 }
 
 async function main(): Promise<void> {
-  configureBenchEnvironment(URL_TEXT);
-  const { AppModule } = await import('../src/app.module');
-  const { configureApp, NEST_APP_OPTIONS } = await import('../src/app.setup');
-  const { DataSource: DataSourceClass } = await import('typeorm');
-  const { AuthService } = await import('../src/auth/auth.service');
-  const { User } = await import('../src/users/user.entity');
   const { encodeContractCursor } = await import('../src/contracts/dto/contract-query');
   const { createCampaign } = await import('../test/factories/catalogue.factory');
   const { createContact } = await import('../test/factories/contact.factory');
@@ -125,12 +107,7 @@ async function main(): Promise<void> {
     `bench-contracts: ${SMALL.toLocaleString('en')} and ${BIG.toLocaleString('en')} contracts, ${SAMPLES} samples per question, database ${URL_TEXT}`,
   );
   console.log(`load average at start (1 / 5 / 15 min): ${load()}`);
-  await recreateDatabase(URL_TEXT);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, NEST_APP_OPTIONS);
-  await configureApp(app);
-  await app.listen(0, '127.0.0.1');
-  const http = new Http((app.getHttpServer().address() as AddressInfo).port);
-  const dataSource: DataSource = app.get(DataSourceClass);
+  const { app, http, dataSource, tokenFor } = await startListeningApp(URL_TEXT);
 
   const campaigns = [];
   for (let c = 0; c < CAMPAIGNS; c++) campaigns.push(await createCampaign(app));
@@ -139,9 +116,7 @@ async function main(): Promise<void> {
     operatorIds.push((await createUser(app, { role: 'operator' })).id);
   }
   const backoffice = await createUser(app, { role: 'backoffice' });
-  const { token } = await app
-    .get(AuthService)
-    .issueToken(await dataSource.getRepository(User).findOneByOrFail({ id: backoffice.id }));
+  const token = await tokenFor(backoffice.id);
   const setup: Setup = {
     campaignIds: campaigns.map((c) => c.id),
     operatorIds,

@@ -1,8 +1,10 @@
 /** Measuring helpers shared by the benchmarks (scripts/bench-*.ts). */
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
 import { createConnection } from 'mysql2/promise';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { DataSource } from 'typeorm';
 
 /** Samples the RSS and the JS heap every 20 ms; `peak()` since the last `reset()`. */
@@ -160,4 +162,42 @@ export function expectStatus(answer: Answer, status: number, what: string): void
   if (answer.status !== status) {
     throw new Error(`${what}: HTTP ${answer.status} ${JSON.stringify(answer.body)}`);
   }
+}
+
+export interface ListeningBench {
+  app: NestExpressApplication;
+  http: Http;
+  dataSource: DataSource;
+  /** A bearer token of the user, as the API's login would issue. */
+  tokenFor: (userId: number) => Promise<string>;
+}
+
+/**
+ * The application on `databaseUrl` (dropped and created empty first), listening on a free
+ * local port, with a keep-alive client to it. Loads the app only after configuring it.
+ */
+export async function startListeningApp(databaseUrl: string): Promise<ListeningBench> {
+  configureBenchEnvironment(databaseUrl);
+  const { NestFactory } = await import('@nestjs/core');
+  const { AppModule } = await import('../src/app.module');
+  const { configureApp, NEST_APP_OPTIONS } = await import('../src/app.setup');
+  const { DataSource: DataSourceClass } = await import('typeorm');
+  const { AuthService } = await import('../src/auth/auth.service');
+  const { User } = await import('../src/users/user.entity');
+  await recreateDatabase(databaseUrl);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, NEST_APP_OPTIONS);
+  await configureApp(app);
+  await app.listen(0, '127.0.0.1');
+  const dataSource = app.get(DataSourceClass);
+  return {
+    app,
+    http: new Http((app.getHttpServer().address() as AddressInfo).port),
+    dataSource,
+    tokenFor: async (userId) =>
+      (
+        await app
+          .get(AuthService)
+          .issueToken(await dataSource.getRepository(User).findOneByOrFail({ id: userId }))
+      ).token,
+  };
 }
