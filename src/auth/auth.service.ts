@@ -33,6 +33,7 @@ export class AuthService {
     private readonly config: AppConfigService,
     @InjectRepository(ApiToken) private readonly tokens: Repository<ApiToken>,
     @InjectRepository(LoginFailure) private readonly failures: Repository<LoginFailure>,
+    private readonly hasher: PasswordHasher,
   ) {}
 
   /**
@@ -45,7 +46,7 @@ export class AuthService {
     await this.refuseWhenThrottled(normalized, address);
 
     const user = await this.users.findByUsername(normalized);
-    const valid = await PasswordHasher.verify(user?.passwordHash ?? DECOY_HASH, password);
+    const valid = await this.hasher.verify(user?.passwordHash ?? DECOY_HASH, password);
     if (!user || !valid || !user.active) {
       await this.failures.insert({
         username: normalized.slice(0, 64),

@@ -128,6 +128,13 @@ export class EnvironmentVariables {
   @Max(365)
   CALLBACK_EXPIRE_DAYS = 14;
 
+  /** argon2id memory per password hash, in KiB (64 MiB by default; tests lower it). */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(4096)
+  @Max(1_048_576)
+  PASSWORD_HASH_MEMORY_KIB = 65536;
+
   /** The link a phone number becomes on the operator's page, for their softphone. */
   @IsIn(['tel', 'sip'])
   PHONE_LINK_SCHEME: 'tel' | 'sip' = 'tel';

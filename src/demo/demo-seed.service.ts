@@ -62,6 +62,7 @@ export class DemoSeedService implements OnApplicationBootstrap {
     private readonly config: AppConfigService,
     @InjectRepository(User) private readonly users: Repository<User>,
     private readonly dataSource: DataSource,
+    private readonly hasher: PasswordHasher,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -91,7 +92,7 @@ export class DemoSeedService implements OnApplicationBootstrap {
         this.users.create({
           ...existing,
           username: demo.username,
-          passwordHash: await PasswordHasher.hash(demo.password),
+          passwordHash: await this.hasher.hash(demo.password),
           displayName: demo.displayName,
           role: demo.role,
           languages: demo.languages,

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { FirstAdminService } from './first-admin.service';
+import { PasswordHasher } from './password-hasher';
 import { User } from './user.entity';
 import { UsersApiController } from './users.api.controller';
 import { UsersController } from './users.controller';
@@ -9,7 +10,7 @@ import { UsersService } from './users.service';
 @Module({
   imports: [TypeOrmModule.forFeature([User])],
   controllers: [UsersController, UsersApiController],
-  providers: [UsersService, FirstAdminService],
-  exports: [UsersService, FirstAdminService],
+  providers: [UsersService, FirstAdminService, PasswordHasher],
+  exports: [UsersService, FirstAdminService, PasswordHasher],
 })
 export class UsersModule {}

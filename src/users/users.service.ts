@@ -24,12 +24,13 @@ export class UsersService {
   constructor(
     @InjectRepository(User) private readonly users: Repository<User>,
     private readonly dataSource: DataSource,
+    private readonly hasher: PasswordHasher,
   ) {}
 
   async create(dto: CreateUserDto): Promise<UserView> {
     const user = this.users.create({
       username: dto.username,
-      passwordHash: await PasswordHasher.hash(dto.password),
+      passwordHash: await this.hasher.hash(dto.password),
       displayName: dto.displayName,
       role: dto.role,
       languages: dto.languages?.length ? dto.languages : null,
@@ -110,7 +111,7 @@ export class UsersService {
 
   /** A new password; every session and token of the user ends with the old one. */
   async resetPassword(id: number, password: string): Promise<void> {
-    const passwordHash = await PasswordHasher.hash(password);
+    const passwordHash = await this.hasher.hash(password);
     await this.dataSource.transaction(async (em) => {
       await this.lockedUser(em, id);
       await em.update(User, { id }, { passwordHash });

@@ -253,7 +253,6 @@ describe('Callbacks under races, faults and clock changes', () => {
       );
       discarding = false;
       const counts = (await Promise.all(jobs)).flat();
-      process.stderr.write(`\nRACE2 ${counts.join(' ')}\n`);
       // Whatever the jobs did not reach during the race, the next tick does.
       const later = [await service.escalate(), await service.expire()];
       await expectConsistent(held.map((h) => h.contactId));
