@@ -21,6 +21,7 @@ import { DatabaseModule } from './database/database.module';
 import { DemoModule } from './demo/demo.module';
 import { HealthModule } from './health/health.module';
 import { HomeModule } from './home/home.module';
+import { MonitorModule } from './monitor/monitor.module';
 import { UsersModule } from './users/users.module';
 import { TimeModule } from './common/time/time.module';
 import { WorkModule } from './work/work.module';
@@ -49,6 +50,7 @@ import { WorkModule } from './work/work.module';
     DoNotCallModule,
     WorkModule,
     CallbacksModule,
+    MonitorModule,
     HomeModule,
     HealthModule,
     DemoModule,

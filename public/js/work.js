@@ -99,6 +99,8 @@
       .then(function (answer) {
         if (answer.status === 204) {
           showMessage(strings.nothing);
+          // Asking for a contact ended a pause: the state in the top bar says so.
+          document.dispatchEvent(new Event('esito:work-changed'));
           return;
         }
         // The card is rendered by the server, like after a reload.
@@ -662,6 +664,7 @@
       .then(function (answer) {
         stopWorking();
         showResult(answer.body);
+        document.dispatchEvent(new Event('esito:work-changed'));
       })
       .catch(function (error) {
         showError(error);

@@ -2,6 +2,7 @@ import { Body, Controller, Get, Post, Query, Render, Req, Res } from '@nestjs/co
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { LANGUAGES, type Language } from '../config/app.config';
+import { OperatorActivityService } from '../monitor/operator-activity.service';
 import { Public } from './access.decorators';
 import { LoginFormDto } from './dto/login.dto';
 import { SessionSignIn } from './session-sign-in';
@@ -15,7 +16,10 @@ function safeNext(next: unknown): string {
 @ApiExcludeController()
 @Controller()
 export class AuthController {
-  constructor(private readonly auth: AuthService) {}
+  constructor(
+    private readonly auth: AuthService,
+    private readonly activity: OperatorActivityService,
+  ) {}
 
   @Public()
   @Get('login')
@@ -46,12 +50,15 @@ export class AuthController {
       req.ip ?? 'unknown',
     );
     await SessionSignIn.signIn(req, user);
+    if (user.role === 'operator') await this.activity.signedIn(user.id);
     res.redirect(303, safeNext(form.next));
   }
 
   @Post('logout')
   async logout(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const user = req.user;
     await SessionSignIn.signOut(req);
+    if (user?.role === 'operator') await this.activity.signedOut(user.id);
     res.redirect(303, '/login');
   }
 }

@@ -1,6 +1,7 @@
 import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { OperatorActivityModule } from '../monitor/operator-activity.module';
 import { UsersModule } from '../users/users.module';
 import { AccessGuard } from './access.guard';
 import { AuthenticationMiddleware } from './authentication.middleware';
@@ -13,7 +14,11 @@ import { LoginFailure } from './login-failure.entity';
 import { WebSession } from './web-session.entity';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ApiToken, LoginFailure, WebSession]), UsersModule],
+  imports: [
+    TypeOrmModule.forFeature([ApiToken, LoginFailure, WebSession]),
+    UsersModule,
+    OperatorActivityModule,
+  ],
   controllers: [AuthController, AuthApiController],
   providers: [AuthService, AuthJobs, { provide: APP_GUARD, useClass: AccessGuard }],
   exports: [AuthService],

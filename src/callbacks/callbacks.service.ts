@@ -44,7 +44,17 @@ const NOTICE_LIMIT = 20;
 /** (state, due_at): the jobs' queues, across campaigns. */
 const STATE_DUE_INDEX = 'IDX_callbacks_state_due';
 /** Waiting to be called: neither being called nor closed. */
-const WAITING: readonly CallbackState[] = ['scheduled', 'due'];
+export const WAITING: readonly CallbackState[] = ['scheduled', 'due'];
+
+/**
+ * The moment before which a waiting callback of campaign `c` (joined as `c`) is overdue:
+ * its due time plus the campaign's grace, computed per row in each dialect from `:now`.
+ */
+export function overdueCutoffSql(dataSource: DataSource): string {
+  return isMysqlSource(dataSource)
+    ? 'DATE_SUB(:now, INTERVAL c.privateCallbackGraceMinutes MINUTE)'
+    : "strftime('%Y-%m-%d %H:%M:%f', :now, '-' || c.privateCallbackGraceMinutes || ' minutes')";
+}
 
 interface EscalationDecision {
   callback: Callback;
@@ -493,13 +503,9 @@ export class CallbacksService {
 
   /** Waiting to be called past their time plus their campaign's grace. */
   private whereOverdue(found: SelectQueryBuilder<Callback>, now: Date): void {
-    // The grace is the campaign's, so the cut-off is computed per row, in each dialect.
-    const cutoff = isMysqlSource(this.dataSource)
-      ? 'DATE_SUB(:now, INTERVAL c.privateCallbackGraceMinutes MINUTE)'
-      : "strftime('%Y-%m-%d %H:%M:%f', :now, '-' || c.privateCallbackGraceMinutes || ' minutes')";
     found
       .andWhere('cb.state IN (:...waiting)', { waiting: [...WAITING] })
-      .andWhere(`cb.dueAt <= ${cutoff}`, { now });
+      .andWhere(`cb.dueAt <= ${overdueCutoffSql(this.dataSource)}`, { now });
   }
 
   /** The page after callback `after` in (due time, id) order. */

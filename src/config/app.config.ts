@@ -5,6 +5,7 @@ import {
   IsInt,
   IsOptional,
   IsString,
+  IsTimeZone,
   Matches,
   Max,
   MaxLength,
@@ -134,6 +135,17 @@ export class EnvironmentVariables {
   @Min(4096)
   @Max(1_048_576)
   PASSWORD_HASH_MEMORY_KIB = 65536;
+
+  /** The call centre's zone: the days of the report of operators' time in states. */
+  @IsTimeZone({ message: 'TIMEZONE must be an IANA time zone such as Europe/Rome' })
+  TIMEZONE = 'Europe/Rome';
+
+  /** A contact open longer than this makes the operator's tile on the wall ask for attention. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(240)
+  MONITOR_LONG_CONTACT_MINUTES = 10;
 
   /** The link a phone number becomes on the operator's page, for their softphone. */
   @IsIn(['tel', 'sip'])

@@ -31,6 +31,10 @@ export class User {
   @Column({ type: 'simple-array', nullable: true })
   languages!: string[] | null;
 
+  /** The operator's team on the coordinators' wall and in the reports (free text). */
+  @Column({ type: 'varchar', length: 60, nullable: true })
+  team!: string | null;
+
   /** Language of the user interface; null = the configured default. */
   @Column({ name: 'ui_language', type: 'varchar', length: 2, nullable: true })
   uiLanguage!: Language | null;

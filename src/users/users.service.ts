@@ -34,6 +34,7 @@ export class UsersService {
       displayName: dto.displayName,
       role: dto.role,
       languages: dto.languages?.length ? dto.languages : null,
+      team: dto.team || null,
       uiLanguage: dto.uiLanguage ?? null,
       active: true,
       lastLoginAt: null,
@@ -86,6 +87,7 @@ export class UsersService {
       if (dto.role != null) user.role = dto.role;
       if (dto.languages !== undefined)
         user.languages = dto.languages?.length ? dto.languages : null;
+      if (dto.team !== undefined) user.team = dto.team || null;
       if (dto.uiLanguage !== undefined) user.uiLanguage = dto.uiLanguage ?? null;
       return toUserView(await em.save(user));
     });

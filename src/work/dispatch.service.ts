@@ -16,6 +16,7 @@ import type { AuthenticatedUser } from '../common/http/request-context';
 import { Clock } from '../common/time/clock';
 import { Contact, type ContactState } from '../contacts/contact.entity';
 import { DoNotCallService } from '../do-not-call/do-not-call.service';
+import { OperatorActivityService } from '../monitor/operator-activity.service';
 import { ContactLease } from './contact-lease.entity';
 import { LeasesService } from './leases.service';
 import { retriedTransaction } from '../common/database/retried-transaction';
@@ -42,6 +43,7 @@ export class DispatchService {
     private readonly clock: Clock,
     private readonly leases: LeasesService,
     private readonly doNotCall: DoNotCallService,
+    private readonly activity: OperatorActivityService,
   ) {}
 
   /**
@@ -53,6 +55,8 @@ export class DispatchService {
     campaignId?: number,
   ): Promise<ContactLease | null> {
     const userId = operator.id;
+    // Asking for the next contact is being ready: a pause ends, a quiet page is back.
+    await this.activity.seen(userId, true);
     const campaigns = await this.campaignsFor(userId, campaignId);
     const work = async (em: EntityManager) => {
       const held = await this.leases.releaseOwnExpired(em, userId);
@@ -81,6 +85,7 @@ export class DispatchService {
    */
   async open(operator: Pick<AuthenticatedUser, 'id'>, callbackId: number): Promise<ContactLease> {
     const userId = operator.id;
+    await this.activity.seen(userId, true);
     const work = async (em: EntityManager): Promise<ContactLease | 'blocked'> => {
       const held = await this.leases.releaseOwnExpired(em, userId);
       // SKIP LOCKED: of operators opening it at once one holds the row, and the others are

@@ -8,6 +8,7 @@ import { isMysqlSource } from '../common/database/sql-dialect';
 import { Clock } from '../common/time/clock';
 import { AppConfigService } from '../config/app-config.service';
 import { Contact } from '../contacts/contact.entity';
+import { OperatorActivityService } from '../monitor/operator-activity.service';
 import { ContactLease } from './contact-lease.entity';
 
 /** What a page may keep in its draft (notes, answers, chosen status, cart, slot). */
@@ -31,6 +32,7 @@ export class LeasesService {
     private readonly config: AppConfigService,
     private readonly clock: Clock,
     private readonly audit: AuditService,
+    private readonly activity: OperatorActivityService,
   ) {}
 
   expiryFrom(now: Date): Date {
@@ -164,6 +166,7 @@ export class LeasesService {
       await em.update(Callback, { id, state: 'in_progress' }, { state: 'scheduled' });
     }
     await em.delete(ContactLease, { contactId: lease.contactId });
+    await this.activity.recordRelease(em, lease, this.clock.now());
     await this.audit.record(em, {
       userId: lease.userId,
       action: `lease.${reason}`,

@@ -10,7 +10,6 @@ import {
 import { CampaignStatus } from '../campaigns/campaign-status.entity';
 import { CampaignStep } from '../campaigns/campaign-step.entity';
 import { Campaign } from '../campaigns/campaign.entity';
-import { isMysqlSource } from '../common/database/sql-dialect';
 import { ConflictError, ForbiddenError, ValidationError } from '../common/errors/domain-errors';
 import { Clock } from '../common/time/clock';
 import { instantInZone, toZonedLocal } from '../common/time/local-time';
@@ -18,6 +17,7 @@ import { Contact, type ContactState } from '../contacts/contact.entity';
 import { ContractWriter, type WrittenContract } from '../contracts/contract-writer';
 import { DoNotCallService } from '../do-not-call/do-not-call.service';
 import { Interaction } from '../interactions/interaction.entity';
+import { OperatorActivityService } from '../monitor/operator-activity.service';
 import { OutcomeStatus } from '../outcome-statuses/outcome-status.entity';
 import type { CallbackVisibility } from '../outcome-statuses/outcome-status.entity';
 import { ContactLease } from './contact-lease.entity';
@@ -54,6 +54,7 @@ export class OutcomeService {
     private readonly contracts: ContractWriter,
     private readonly appointments: AppointmentBooker,
     private readonly doNotCall: DoNotCallService,
+    private readonly activity: OperatorActivityService,
   ) {}
 
   async confirm(userId: number, contactId: number, dto: OutcomeDto): Promise<OutcomeResult> {
@@ -77,7 +78,7 @@ export class OutcomeService {
     const status = await this.allowedStatus(em, campaign.id, dto.statusId);
     const answers = await this.checkAnswers(em, campaign.id, dto.answers);
     const notes = dto.notes?.trim() || null;
-    // The campaign's date: protocol years and the day's counters follow its time zone.
+    // The campaign's date: protocol years follow its time zone.
     const today = toZonedLocal(now, campaign.timezone).slice(0, 10);
 
     const result: Omit<OutcomeResult, 'interactionId'> = {
@@ -203,7 +204,15 @@ export class OutcomeService {
         nextCallAt,
       },
     );
-    await this.count(em, today, campaign.id, userId, status.type);
+    await this.activity.recordOutcome(em, {
+      userId,
+      campaignId: campaign.id,
+      campaignZone: campaign.timezone,
+      statusId: status.id,
+      statusType: status.type,
+      leasedAt: lease.startedAt,
+      at: now,
+    });
     await em.delete(ContactLease, { contactId });
     return { interactionId, ...result };
   }
@@ -324,29 +333,5 @@ export class OutcomeService {
       );
     }
     return at;
-  }
-
-  /**
-   * Merge by number: when another contact of the campaign with this phone is already waiting
-   * for a callback, that callback takes this call's time, owner, visibility and context (its
-   * notes kept below the new ones) instead of a second call to one number; returns its id,
-   * or null when there is none. One being called right now is left to its operator.
-   */
-  /** The count of this type for the operator and campaign on the campaign's day, one upsert. */
-  private async count(
-    em: EntityManager,
-    day: string,
-    campaignId: number,
-    operatorId: number,
-    type: string,
-  ) {
-    const table = em.connection.driver.escape('outcome_counters');
-    const insert = `INSERT INTO ${table} (day, campaign_id, operator_id, status_type, count) VALUES (?, ?, ?, ?, 1)`;
-    await em.query(
-      isMysqlSource(em.connection)
-        ? `${insert} ON DUPLICATE KEY UPDATE count = count + 1`
-        : `${insert} ON CONFLICT (day, campaign_id, operator_id, status_type) DO UPDATE SET count = count + 1`,
-      [day, campaignId, operatorId, type],
-    );
   }
 }

@@ -8,7 +8,7 @@ import { ContactsModule } from '../contacts/contacts.module';
 import { ContractsModule } from '../contracts/contracts.module';
 import { DoNotCallModule } from '../do-not-call/do-not-call.module';
 import { Interaction } from '../interactions/interaction.entity';
-import { OutcomeCounter } from '../monitor/outcome-counter.entity';
+import { OperatorActivityModule } from '../monitor/operator-activity.module';
 import { ContactLease } from './contact-lease.entity';
 import { DispatchService } from './dispatch.service';
 import { LeasesService } from './leases.service';
@@ -21,12 +21,13 @@ import { WorkJobs } from './work.jobs';
 /** The operator workstation: dispatch, leases, the outcome and what it writes. */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([ContactLease, Interaction, Callback, Appointment, OutcomeCounter]),
+    TypeOrmModule.forFeature([ContactLease, Interaction, Callback, Appointment]),
     AppointmentsModule,
     AuditModule,
     ContactsModule,
     ContractsModule,
     DoNotCallModule,
+    OperatorActivityModule,
   ],
   controllers: [WorkApiController, WorkController],
   providers: [DispatchService, LeasesService, OutcomeService, WorkItemService, WorkJobs],

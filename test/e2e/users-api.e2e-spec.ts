@@ -15,6 +15,7 @@ describe('Users API (admin)', () => {
     displayName: 'Maria Rossi',
     role: 'operator',
     languages: ['it', 'en'],
+    team: ' Nord ',
   };
 
   beforeAll(async () => {
@@ -41,6 +42,7 @@ describe('Users API (admin)', () => {
       displayName: 'Maria Rossi',
       role: 'operator',
       languages: ['it', 'en'],
+      team: 'Nord',
       uiLanguage: null,
       active: true,
       lastLoginAt: null,
@@ -135,6 +137,8 @@ describe('Users API (admin)', () => {
         { ...valid, languages: ['ita'] },
         /^languages must be two-letter codes/,
       ],
+      ['team too long', { ...valid, team: 'T'.repeat(61) }, /^team must be at most 60 characters$/],
+      ['team not text', { ...valid, team: 7 }, /^team must be a string$/],
       [
         'ui language unknown',
         { ...valid, uiLanguage: 'de' },

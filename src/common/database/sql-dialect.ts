@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 
 /** MySQL/MariaDB or the embedded SQLite: the few statements the import writes by hand differ. */
 export function isMysqlSource(dataSource: DataSource): boolean {
@@ -46,4 +46,27 @@ export const LIKE_ESCAPE = "ESCAPE '!'";
 /** What the user typed, safe inside a LIKE pattern (wildcards taken literally). */
 export function escapeLike(text: string): string {
   return text.replace(/[!%_]/g, (c) => `!${c}`);
+}
+
+/**
+ * Adds `amount` to the `column` of the row with these key values, creating it when there is
+ * none: one statement, safe when two transactions count at once (the unique key decides).
+ */
+export async function addToCounter(
+  em: EntityManager,
+  table: string,
+  key: Record<string, string | number>,
+  column: string,
+  amount: number,
+): Promise<void> {
+  const names = Object.keys(key);
+  const escape = (name: string) => em.connection.driver.escape(name);
+  const insert = `INSERT INTO ${escape(table)} (${[...names, column].map(escape).join(', ')}) VALUES (${listPlaceholders(names.length + 1)})`;
+  const target = escape(column);
+  await em.query(
+    isMysqlSource(em.connection)
+      ? `${insert} ON DUPLICATE KEY UPDATE ${target} = ${target} + VALUES(${target})`
+      : `${insert} ON CONFLICT (${names.map(escape).join(', ')}) DO UPDATE SET ${target} = ${target} + excluded.${target}`,
+    [...Object.values(key), amount],
+  );
 }

@@ -57,6 +57,13 @@ export class CreateUserDto {
   @Matches(/^[a-z]{2}$/, { each: true, message: 'languages must be two-letter codes such as "it"' })
   languages?: string[];
 
+  @ApiPropertyOptional({ example: 'Team Nord', description: 'Team on the wall and in reports' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(60, { message: 'team must be at most 60 characters' })
+  team?: string;
+
   @ApiPropertyOptional({ enum: LANGUAGES, description: 'Language of the interface' })
   @IsOptional()
   @IsIn(LANGUAGES, { message: `uiLanguage must be one of: ${LANGUAGES.join(', ')}` })

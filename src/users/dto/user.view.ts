@@ -7,6 +7,7 @@ export interface UserView {
   displayName: string;
   role: User['role'];
   languages: string[];
+  team: string | null;
   uiLanguage: User['uiLanguage'];
   active: boolean;
   lastLoginAt: string | null;
@@ -20,6 +21,7 @@ export function toUserView(user: User): UserView {
     displayName: user.displayName,
     role: user.role,
     languages: user.languages ?? [],
+    team: user.team,
     uiLanguage: user.uiLanguage,
     active: user.active,
     lastLoginAt: user.lastLoginAt?.toISOString() ?? null,
