@@ -12,6 +12,7 @@ import { ContractsModule } from './contracts/contracts.module';
 import { DoNotCallModule } from './do-not-call/do-not-call.module';
 import { OutcomeStatusesModule } from './outcome-statuses/outcome-statuses.module';
 import { ProductsModule } from './products/products.module';
+import { ReportsModule } from './reports/reports.module';
 import { AllExceptionsFilter } from './common/http/all-exceptions.filter';
 import { AppValidationPipe } from './common/http/validation.pipe';
 import { LoggingModule } from './common/logging.module';
@@ -51,6 +52,7 @@ import { WorkModule } from './work/work.module';
     WorkModule,
     CallbacksModule,
     MonitorModule,
+    ReportsModule,
     HomeModule,
     HealthModule,
     DemoModule,

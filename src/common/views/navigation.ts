@@ -17,6 +17,7 @@ export const NAVIGATION: readonly NavItem[] = [
   { label: 'contracts.nav', href: '/contracts', roles: ['backoffice', 'coordinator', 'admin'] },
   { label: 'agenda.nav', href: '/agenda', roles: ['coordinator', 'backoffice', 'admin'] },
   { label: 'monitor.nav', href: '/monitor', roles: ['coordinator', 'admin'] },
+  { label: 'reports.nav', href: '/reports', roles: ['coordinator', 'admin'] },
   { label: 'nav.statuses', href: '/outcome-statuses', roles: ['admin'] },
   { label: 'nav.pauseReasons', href: '/pause-reasons', roles: ['admin'] },
   { label: 'nav.products', href: '/products', roles: ['admin'] },

@@ -1,0 +1,24 @@
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { CurrentUser, Roles } from '../auth/access.decorators';
+import type { AuthenticatedUser } from '../common/http/request-context';
+import { ReportPageService } from './report-page.service';
+
+/** The coordinators' reports page: filters, tabs, charts, tables and CSV links. */
+@ApiExcludeController()
+@Roles('coordinator', 'admin')
+@Controller('reports')
+export class ReportsController {
+  constructor(private readonly pages: ReportPageService) {}
+
+  @Get()
+  async index(
+    @Query() raw: Record<string, unknown>,
+    @CurrentUser() user: AuthenticatedUser,
+    @Res() res: Response,
+  ): Promise<void> {
+    const { status, view } = await this.pages.page(raw, user.uiLanguage);
+    res.status(status).render('reports/index', view);
+  }
+}
