@@ -93,9 +93,11 @@ describe('the coordinators wall in a browser', () => {
     await tile(wall, operator).locator('.mon-band-code', { hasText: 'NI' }).waitFor();
     expect(Date.now() - started).toBeLessThan(2000);
     const band = tile(wall, operator).locator('.mon-band');
-    expect(await band.evaluate('(el) => getComputedStyle(el).backgroundColor')).toBe(
-      'rgb(220, 38, 38)',
-    );
+    const bandColour = () =>
+      wall.evaluate(
+        `getComputedStyle(document.querySelector('.mon-tile[data-operator-id="${operator.id}"] .mon-band')).backgroundColor`,
+      );
+    expect(await bandColour()).toBe('rgb(220, 38, 38)');
     expect(await band.innerText()).toContain('Non interessato');
     // The type has an icon beside the code (never colour alone).
     expect(await band.locator('use').getAttribute('href')).toBe('#i-type-N');
@@ -108,9 +110,7 @@ describe('the coordinators wall in a browser', () => {
     await desk.keyboard.press('2');
     await desk.locator('#work-result').waitFor({ state: 'visible' });
     await tile(wall, operator).locator('.mon-band-code', { hasText: 'NR' }).waitFor();
-    expect(await band.evaluate('(el) => getComputedStyle(el).backgroundColor')).toBe(
-      'rgb(37, 99, 235)',
-    );
+    expect(await bandColour()).toBe('rgb(37, 99, 235)');
     expect(await tile(wall, operator).locator('.mon-strip-part').count()).toBe(2);
     expect(await tile(wall, operator).locator('.mon-counts .mon-count-N b').innerText()).toBe('2');
 
