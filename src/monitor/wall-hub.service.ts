@@ -32,6 +32,28 @@ export interface WallMessage {
 }
 
 /**
+ * One tick's wall, and each filtered view of it with its tiles as JSON, made once for all
+ * the viewers with that filter (2,000 tiles stringified per viewer would cost more than the
+ * aggregation).
+ */
+class WallTick {
+  private readonly views = new Map<string, { view: WallSnapshot; json: Map<number, string> }>();
+
+  constructor(readonly snapshot: WallSnapshot) {}
+
+  viewFor(filter: WallFilter): { view: WallSnapshot; json: Map<number, string> } {
+    const key = `${filter.campaignId ?? ''}|${filter.team ?? ''}`;
+    let found = this.views.get(key);
+    if (!found) {
+      const view = filterWall(this.snapshot, filter);
+      found = { view, json: new Map(view.operators.map((t) => [t.operatorId, JSON.stringify(t)])) };
+      this.views.set(key, found);
+    }
+    return found;
+  }
+}
+
+/**
  * One aggregation per tick per app instance, shared by every viewer connected to it: the
  * database sees the same queries with one coordinator or fifty. It runs only while someone
  * watches (the first viewer starts it, the last one leaving stops it), and every instance
@@ -45,10 +67,10 @@ export class WallHub {
   private computedAt = 0;
   private pending: Promise<WallSnapshot> | null = null;
 
-  private readonly ticks$: Observable<WallSnapshot> = timer(0, WALL_TICK_MS).pipe(
+  private readonly ticks$: Observable<WallTick> = timer(0, WALL_TICK_MS).pipe(
     // A tick that finds the previous one still running is skipped, never queued.
     exhaustMap(() =>
-      from(this.compute()).pipe(
+      from(this.compute().then((snapshot) => new WallTick(snapshot))).pipe(
         catchError((error: unknown) => {
           this.logger.error(`wall tick failed: ${String(error)}`);
           return EMPTY;
@@ -74,16 +96,15 @@ export class WallHub {
     const sent = new Map<number, string>();
     let first = true;
     const updates = this.ticks$.pipe(
-      map((snapshot) => {
-        const view = filterWall(snapshot, viewerFilter);
+      map((tick) => {
+        const { view, json } = tick.viewFor(viewerFilter);
         const changed = view.operators.filter((tile) => {
-          const json = JSON.stringify(tile);
-          if (sent.get(tile.operatorId) === json) return false;
-          sent.set(tile.operatorId, json);
+          const text = json.get(tile.operatorId)!;
+          if (sent.get(tile.operatorId) === text) return false;
+          sent.set(tile.operatorId, text);
           return true;
         });
-        const present = new Set(view.operators.map((o) => o.operatorId));
-        const removed = [...sent.keys()].filter((id) => !present.has(id));
+        const removed = [...sent.keys()].filter((id) => !json.has(id));
         for (const id of removed) sent.delete(id);
         const message: WallMessage = {
           kind: first ? 'full' : 'patch',

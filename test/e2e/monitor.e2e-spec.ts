@@ -146,8 +146,9 @@ describe('The coordinators wall (/api/v1/monitor)', () => {
     path: string,
     test: (body: T) => boolean,
     query: Record<string, string | number> = {},
+    ms = 3000,
   ): Promise<T> {
-    const deadline = Date.now() + 3000;
+    const deadline = Date.now() + ms;
     for (;;) {
       const res = await http().get(path).query(query).set(as(coordinator.token)).expect(200);
       if (test(res.body as T) || Date.now() > deadline) return res.body as T;
@@ -260,8 +261,13 @@ describe('The coordinators wall (/api/v1/monitor)', () => {
     });
     await createCallback(app, campaign.id, { dueAt: new Date(TUESDAY.getTime() + 3600_000) });
 
-    const summaries = await eventually<CampaignSummary[]>('/api/v1/monitor/campaigns', (list) =>
-      list.some((c) => c.id === campaign.id && c.callbacksDue === 2),
+    const summaries = await eventually<CampaignSummary[]>(
+      '/api/v1/monitor/campaigns',
+      (list) =>
+        list.some((c) => c.id === campaign.id && c.callbacksDue === 2 && c.contactsLeft === 3),
+      {},
+      // Contacts left are recounted every 10 s (a count over the campaign's whole queue).
+      12_000,
     );
     const summary = summaries.find((c) => c.id === campaign.id)!;
     expect(summary).toMatchObject({
