@@ -13,6 +13,13 @@ import { OperatorState, type StoredOperatorState } from './operator-state.entity
 import type { TimedState } from './operator-state-day.entity';
 import { PauseReason } from './pause-reason.entity';
 
+/**
+ * The state transactions run READ COMMITTED: a first row created for two operators at once
+ * must not meet the gap locks REPEATABLE READ takes on rows that do not exist yet (30
+ * operators starting together deadlocked past the retries).
+ */
+const READ_COMMITTED = { readCommitted: true };
+
 /** A page that has not said it is there for this long reads as logged out. */
 export const PRESENCE_TIMEOUT_MS = 150_000;
 /** The outcomes of the last hour an operator's row keeps for the wall's strip. */
@@ -109,35 +116,39 @@ export class OperatorActivityService {
     state: 'ready' | 'paused',
     pauseReasonId: number | null,
   ): Promise<OwnState> {
-    return retriedTransaction(this.dataSource, async (em) => {
-      if (state === 'paused') {
-        if (pauseReasonId === null) {
-          throw new ValidationError('pauseReasonId', 'pauseReasonId: a pause needs a reason');
+    return retriedTransaction(
+      this.dataSource,
+      async (em) => {
+        if (state === 'paused') {
+          if (pauseReasonId === null) {
+            throw new ValidationError('pauseReasonId', 'pauseReasonId: a pause needs a reason');
+          }
+          const reason = await em.getRepository(PauseReason).findOneBy({ id: pauseReasonId });
+          if (!reason || reason.archivedAt) {
+            throw new ValidationError(
+              'pauseReasonId',
+              `pauseReasonId: ${pauseReasonId} is not a pause reason in use`,
+            );
+          }
         }
-        const reason = await em.getRepository(PauseReason).findOneBy({ id: pauseReasonId });
-        if (!reason || reason.archivedAt) {
-          throw new ValidationError(
-            'pauseReasonId',
-            `pauseReasonId: ${pauseReasonId} is not a pause reason in use`,
-          );
+        const row = await this.lockedRow(em, userId, this.clock.now());
+        // Read once the row is ours: a time taken before waiting for the lock can be older
+        // than the change that held it, and would start this state before that one ended.
+        const now = this.clock.now();
+        if (state === 'paused') {
+          const lease = await em.getRepository(ContactLease).findOneBy({ userId });
+          if (lease) {
+            throw new ConflictError(
+              `state: confirm or discard contact ${lease.contactId} before pausing`,
+              'state',
+            );
+          }
         }
-      }
-      const row = await this.lockedRow(em, userId, this.clock.now());
-      // Read once the row is ours: a time taken before waiting for the lock can be older
-      // than the change that held it, and would start this state before that one ended.
-      const now = this.clock.now();
-      if (state === 'paused') {
-        const lease = await em.getRepository(ContactLease).findOneBy({ userId });
-        if (lease) {
-          throw new ConflictError(
-            `state: confirm or discard contact ${lease.contactId} before pausing`,
-            'state',
-          );
-        }
-      }
-      await this.enter(em, row, state, state === 'paused' ? pauseReasonId : null, now);
-      return this.ownState(em, row);
-    });
+        await this.enter(em, row, state, state === 'paused' ? pauseReasonId : null, now);
+        return this.ownState(em, row);
+      },
+      READ_COMMITTED,
+    );
   }
 
   /**
@@ -156,16 +167,20 @@ export class OperatorActivityService {
       .andWhere('seenAt >= :fresh', { fresh: new Date(now.getTime() - PRESENCE_TIMEOUT_MS) })
       .execute();
     if (affected) return;
-    await retriedTransaction(this.dataSource, async (em) => {
-      const row = await this.lockedRow(em, userId, now);
-      const at = this.clock.now(); // as in set(): the time once the row is ours
-      // Another request may have brought them back in the meantime.
-      if (!isPresent(row, at) || (resume && row.state === 'paused')) {
-        await this.enter(em, row, 'ready', null, at);
-      } else {
-        await em.update(OperatorState, { userId }, { seenAt: at });
-      }
-    });
+    await retriedTransaction(
+      this.dataSource,
+      async (em) => {
+        const row = await this.lockedRow(em, userId, now);
+        const at = this.clock.now(); // as in set(): the time once the row is ours
+        // Another request may have brought them back in the meantime.
+        if (!isPresent(row, at) || (resume && row.state === 'paused')) {
+          await this.enter(em, row, 'ready', null, at);
+        } else {
+          await em.update(OperatorState, { userId }, { seenAt: at });
+        }
+      },
+      READ_COMMITTED,
+    );
   }
 
   /** Signing in makes an operator ready; signing out, logged out. */
@@ -174,11 +189,15 @@ export class OperatorActivityService {
   }
 
   async signedOut(userId: number): Promise<void> {
-    await retriedTransaction(this.dataSource, async (em) => {
-      const row = await this.lockedRow(em, userId, this.clock.now());
-      const now = this.clock.now();
-      if (row.state !== 'logged_out') await this.enter(em, row, 'logged_out', null, now);
-    });
+    await retriedTransaction(
+      this.dataSource,
+      async (em) => {
+        const row = await this.lockedRow(em, userId, this.clock.now());
+        const now = this.clock.now();
+        if (row.state !== 'logged_out') await this.enter(em, row, 'logged_out', null, now);
+      },
+      READ_COMMITTED,
+    );
   }
 
   /** The state and its start as the operator's own page shows them. */

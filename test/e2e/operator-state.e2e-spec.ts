@@ -286,6 +286,13 @@ describe('Operator state API and the seconds per state per day', () => {
       });
       expect(await row()).toMatchObject({ state: 'ready', seenAt: T0 });
     });
+
+    it('brings 30 operators in at once, each on a row of its own (no deadlock on the new rows)', async () => {
+      const desks = await Promise.all(Array.from({ length: 30 }, () => newOperator()));
+      const answers = await Promise.all(desks.map((d) => presence(d.token)));
+      expect(answers.map((a) => a.status)).toEqual(desks.map(() => 200));
+      for (const d of desks) expect(await row(d.id)).toMatchObject({ state: 'ready' });
+    });
   });
 
   describe('seconds per state per day', () => {
