@@ -17,7 +17,8 @@ import type { AuthenticatedUser, FlashMessage, FormState } from '../common/http/
 import { AppValidationPipe } from '../common/http/validation.pipe';
 import { Clock } from '../common/time/clock';
 import { formatZonedDateTime, toZonedLocal } from '../common/time/local-time';
-import { addDays, AgendaService, type CampaignAgenda } from './agenda.service';
+import { addDays, isCalendarDay } from '../common/time/calendar-day';
+import { AgendaService, type CampaignAgenda } from './agenda.service';
 import { APPOINTMENT_STATES } from './appointment.entity';
 import { AppointmentsService, type AppointmentView } from './appointments.service';
 import {
@@ -33,17 +34,10 @@ const FILTER_FIELDS = ['campaignId', 'zone', 'agentId', 'state'] as const;
 type GridView = 'week' | 'day';
 /** Where the detail page may send the coordinator back to: the grid, with its filters. */
 const BACK_TO_AGENDA = /^\/agenda(\?[^\s#]*)?$/;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** A slot of the picker: "<agentId>|<local start>". */
 const SLOT = /^([1-9][0-9]{0,9})\|(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})$/;
 /** Day view: the hours shown when no working hours or appointment says otherwise. */
 const DEFAULT_HOURS = { first: 9, last: 17 };
-
-function isDate(text: string): boolean {
-  if (!DATE.test(text)) return false;
-  const parsed = Date.parse(`${text}T00:00:00Z`);
-  return !Number.isNaN(parsed) && new Date(parsed).toISOString().slice(0, 10) === text;
-}
 
 /** ISO weekday of a local date, 1 (Monday) to 7. */
 function weekdayOf(date: string): number {
@@ -228,7 +222,7 @@ export class AgendaController {
     const campaign = campaigns.find((c) => String(c.id) === filters.campaignId);
     const zone = campaign?.timezone ?? CAMPAIGN_DEFAULTS.timezone;
     const today = toZonedLocal(this.clock.now(), zone).slice(0, 10);
-    const date = isDate(text('date')) ? text('date') : today;
+    const date = isCalendarDay(text('date')) ? text('date') : today;
     const from = gridView === 'week' ? mondayOf(date) : date;
     const to = gridView === 'week' ? addDays(from, 6) : date;
 
@@ -267,7 +261,7 @@ export class AgendaController {
       isToday: from <= today && today <= to,
     };
 
-    if (text('date') !== '' && !isDate(text('date'))) {
+    if (text('date') !== '' && !isCalendarDay(text('date'))) {
       return { status: 400, view: { ...view, filterError: { field: 'date' }, rows: [] } };
     }
     let list: AppointmentView[];
@@ -476,7 +470,7 @@ export class AgendaController {
 
     // The picker's week: asked for, else the appointment's (this week once that is past).
     const today = toZonedLocal(now, zone).slice(0, 10);
-    const weekText = typeof raw.week === 'string' && isDate(raw.week) ? raw.week : '';
+    const weekText = typeof raw.week === 'string' && isCalendarDay(raw.week) ? raw.week : '';
     const ownDay = toZonedLocal(new Date(appointment.startsAt), zone).slice(0, 10);
     const week = mondayOf(weekText || (ownDay < today ? today : ownDay));
     const agenda = await this.agenda.forCampaign(
@@ -604,7 +598,7 @@ export class AgendaController {
     const back = formText(body, 'back') ?? '';
     const week = formText(body, 'week') ?? '';
     const search = queryString({
-      week: isDate(week) ? week : undefined,
+      week: isCalendarDay(week) ? week : undefined,
       back: BACK_TO_AGENDA.test(back) ? back : undefined,
     });
     return search ? `/agenda/${id}?${search}` : `/agenda/${id}`;

@@ -7,6 +7,7 @@ import { Campaign } from '../campaigns/campaign.entity';
 import { CAMPAIGN_DEFAULTS } from '../campaigns/campaign-defaults';
 import { NotFoundError, ValidationError } from '../common/errors/domain-errors';
 import { toZonedLocal } from '../common/time/local-time';
+import { addDays, isCalendarDay } from '../common/time/calendar-day';
 import { Contact } from '../contacts/contact.entity';
 import { Appointment } from './appointment.entity';
 import {
@@ -63,7 +64,6 @@ export const NEXT_FREE_DAYS = 28;
 /** The longest range one request may ask for. */
 const MAX_DAYS = 62;
 const DAY = 86_400_000;
-const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
 /** The rules a campaign lays its agents' agendas out with. */
 export function slotRulesOf(campaign: Campaign): SlotRules {
@@ -337,10 +337,6 @@ function slotViews(): (s: Span) => SlotView {
   return (s) => ({ start: text(s.start), end: text(s.end) });
 }
 
-export function addDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);
-}
-
 /**
  * The local days a query names: dates ("2026-03-29") or instants (their local day in the
  * zone). Without `from`, today; without `to`, `defaultDays` from `from`.
@@ -362,11 +358,8 @@ export function dayRange(
 
 function localDate(field: string, text: string | undefined, zone: string): string | undefined {
   if (text === undefined || text === '') return undefined;
-  if (DATE_PATTERN.test(text)) {
-    const parsed = Date.parse(`${text}T00:00:00Z`);
-    if (!Number.isNaN(parsed) && new Date(parsed).toISOString().slice(0, 10) === text) {
-      if (text >= '2000-01-01' && text < '2100-01-01') return text;
-    }
+  if (isCalendarDay(text)) {
+    if (text >= '2000-01-01' && text < '2100-01-01') return text;
   } else if (/^\d{4}-\d{2}-\d{2}T/.test(text)) {
     const instant = Date.parse(text);
     if (!Number.isNaN(instant) && /(?:Z|[+-]\d{2}:?\d{2})$/i.test(text)) {

@@ -9,9 +9,10 @@ import { retriedTransaction } from '../common/database/retried-transaction';
 import { forUpdate } from '../common/database/row-lock';
 import { ConflictError, NotFoundError, ValidationError } from '../common/errors/domain-errors';
 import { zonedLocalToUtc } from '../common/time/local-time';
+import { addDays } from '../common/time/calendar-day';
 import { Contact } from '../contacts/contact.entity';
 import { User } from '../users/user.entity';
-import { addDays, contactZones, dayRange, DayRange } from './agenda.service';
+import { contactZones, dayRange, DayRange } from './agenda.service';
 import { AppointmentBooker } from './appointment-booker';
 import { Appointment, APPOINTMENT_STATES, AppointmentState } from './appointment.entity';
 

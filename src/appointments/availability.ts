@@ -1,6 +1,7 @@
 import type { WorkingHours } from '../agents/agent.entity';
 import { minutesOf } from '../agents/working-hours';
 import { zonedLocalToUtc } from '../common/time/local-time';
+import { addDays } from '../common/time/calendar-day';
 
 /** An interval of instants in epoch milliseconds; the end is exclusive. */
 export interface Span {
@@ -113,7 +114,7 @@ export function slotGrid(
 }
 
 function nextDayMidnight(date: string): string {
-  return `${new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10)}T00:00`;
+  return `${addDays(date, 1)}T00:00`;
 }
 
 /** Sorted, merged spans: what is busy, whatever overlapped what. */

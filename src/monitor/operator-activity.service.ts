@@ -5,6 +5,7 @@ import { ConflictError, ValidationError } from '../common/errors/domain-errors';
 import { forUpdate } from '../common/database/row-lock';
 import { retriedTransaction } from '../common/database/retried-transaction';
 import { addToCounter } from '../common/database/sql-dialect';
+import { addDays } from '../common/time/calendar-day';
 import { Clock } from '../common/time/clock';
 import { toZonedLocal, zonedLocalToUtc } from '../common/time/local-time';
 import type { OutcomeType } from '../outcome-statuses/outcome-status.entity';
@@ -326,12 +327,10 @@ export function withRecent(recent: string | null, statusId: number, at: Date): s
 
 /** The instant the local day after `day` begins in `zone` (midnight, or the first hour after). */
 function nextLocalMidnight(day: string, zone: string): number {
-  const next = new Date(`${day}T00:00:00Z`);
-  next.setUTCDate(next.getUTCDate() + 1);
-  const date = next.toISOString().slice(0, 10);
+  const date = addDays(day, 1);
   for (let hour = 0; hour < 3; hour++) {
     const at = zonedLocalToUtc(`${date}T0${hour}:00`, zone);
     if (at) return at.getTime();
   }
-  return next.getTime();
+  return Date.parse(`${date}T00:00:00Z`);
 }

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/time/clock';
 import { toZonedLocal, zonedLocalToUtc } from '../common/time/local-time';
+import { addDays } from '../common/time/calendar-day';
 import { AppConfigService } from '../config/app-config.service';
-import { addDays, type DayRange } from './dto/report-query';
+import { type DayRange } from './dto/report-query';
 
 /**
  * The call centre's calendar (config TIMEZONE): what "today" is when a report is asked

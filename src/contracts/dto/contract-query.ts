@@ -6,6 +6,7 @@ import { zonedLocalToUtc } from '../../common/time/local-time';
 import { CONTRACT_STATES, type ContractState } from '../contract.entity';
 import { decodeKeysetCursor, encodeKeysetCursor } from '../../common/http/keyset-cursor';
 import { queryId, queryText } from '../../common/http/query-values';
+import { addDays, isCalendarDay } from '../../common/time/calendar-day';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 200;
@@ -113,8 +114,7 @@ function instant(value: string, field: string, endOfDay: boolean): Date {
     const start = zonedLocalToUtc(`${value}T00:00`, LIST_TIME_ZONE);
     if (start) {
       if (!endOfDay) return start;
-      const next = new Date(Date.parse(`${value}T00:00:00Z`) + 86_400_000);
-      const nextStart = zonedLocalToUtc(`${next.toISOString().slice(0, 10)}T00:00`, LIST_TIME_ZONE);
+      const nextStart = zonedLocalToUtc(`${addDays(value, 1)}T00:00`, LIST_TIME_ZONE);
       if (nextStart) return nextStart;
     }
   } else if (INSTANT.test(value)) {
@@ -129,8 +129,7 @@ function instant(value: string, field: string, endOfDay: boolean): Date {
 }
 
 function validDayOf(value: string): boolean {
-  const day = value.slice(0, 10);
-  return new Date(`${day}T00:00:00Z`).toISOString().slice(0, 10) === day;
+  return isCalendarDay(value.slice(0, 10));
 }
 
 /** `POST /contracts/:id/status`: where the contract goes, and why. */

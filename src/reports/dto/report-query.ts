@@ -1,11 +1,10 @@
 import { ValidationError } from '../../common/errors/domain-errors';
 import { queryId, queryOneOf, queryText } from '../../common/http/query-values';
+import { addDays, daysBetween, isCalendarDay } from '../../common/time/calendar-day';
 
 /** The longest range a report covers (a leap year, both ends included). */
 export const MAX_RANGE_DAYS = 366;
 const MAX_TEAM = 60;
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-const DAY_MS = 86_400_000;
 
 export const GROUP_BYS = ['operator', 'campaign', 'status', 'day', 'hour'] as const;
 export type GroupBy = (typeof GROUP_BYS)[number];
@@ -84,7 +83,7 @@ export function readRange(raw: Record<string, unknown>): RangeInput {
   for (const field of ['from', 'to'] as const) {
     const value = queryText(raw, field);
     if (value === undefined) continue;
-    if (!isDay(value)) {
+    if (!isCalendarDay(value)) {
       throw new ValidationError(field, `${field} must be a date such as 2026-11-30`).say(
         'reports.errors.date',
       );
@@ -120,21 +119,6 @@ export function daysOf(range: DayRange): string[] {
   const days: string[] = [];
   for (let day = range.from; day <= range.to; day = addDays(day, 1)) days.push(day);
   return days;
-}
-
-export function addDays(day: string, n: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
-}
-
-function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
-}
-
-/** 'YYYY-MM-DD' naming a day that exists (Date.parse rolls 2026-02-30 over to March). */
-function isDay(text: string): boolean {
-  if (!DAY.test(text)) return false;
-  const parsed = Date.parse(`${text}T00:00:00Z`);
-  return !Number.isNaN(parsed) && new Date(parsed).toISOString().slice(0, 10) === text;
 }
 
 function readScope(raw: Record<string, unknown>): OperatorScope {
