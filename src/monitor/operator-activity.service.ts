@@ -106,8 +106,7 @@ export class OperatorActivityService {
 
   /** A contact given back without an outcome (discard, expiry): its time still counts. */
   async recordRelease(em: EntityManager, lease: ContactLease, at: Date): Promise<void> {
-    // An expired lease ended when the page stopped renewing it, not when the job came by.
-    const ended = new Date(Math.min(at.getTime(), lease.expiresAt.getTime()));
+    const ended = leaseCountedUntil(lease, at);
     await this.addSeconds(em, lease.userId, 'on_contact', 0, lease.startedAt, ended);
   }
 
@@ -234,8 +233,7 @@ export class OperatorActivityService {
     // never before the current state began (another instance's clock may be a little behind).
     const now = new Date(Math.floor(Math.max(at.getTime(), row.since.getTime()) / 1000) * 1000);
     if (row.state !== 'logged_out') {
-      const lastSeen = row.seenAt ? row.seenAt.getTime() + PRESENCE_TIMEOUT_MS : now.getTime();
-      const ended = new Date(Math.min(now.getTime(), lastSeen));
+      const ended = stateCountedUntil(row, now);
       await this.addSeconds(em, row.userId, row.state, row.pauseReasonId ?? 0, row.since, ended);
     }
     row.state = state;
@@ -303,6 +301,20 @@ export class OperatorActivityService {
       ...(lock ? forUpdate(em) : {}),
     });
   }
+}
+
+/** Where a state's time stops counting at `now`: now, or the timeout after the page went quiet. */
+export function stateCountedUntil(row: Pick<OperatorState, 'seenAt'>, now: Date): Date {
+  const quietFrom = row.seenAt ? row.seenAt.getTime() + PRESENCE_TIMEOUT_MS : now.getTime();
+  return new Date(Math.min(now.getTime(), quietFrom));
+}
+
+/**
+ * Where a contact's time stops counting at `now`: an expired lease ended when the page
+ * stopped renewing it, not when the job came by.
+ */
+export function leaseCountedUntil(lease: Pick<ContactLease, 'expiresAt'>, now: Date): Date {
+  return new Date(Math.min(now.getTime(), lease.expiresAt.getTime()));
 }
 
 /** Whether the operator's page said it was there recently enough. */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, Not } from 'typeorm';
 import type { Language } from '../config/app.config';
-import { PRESENCE_TIMEOUT_MS } from '../monitor/operator-activity.service';
+import { leaseCountedUntil, stateCountedUntil } from '../monitor/operator-activity.service';
 import { OperatorStateDay, type TimedState } from '../monitor/operator-state-day.entity';
 import { OperatorState } from '../monitor/operator-state.entity';
 import { ContactLease } from '../work/contact-lease.entity';
@@ -151,8 +151,7 @@ export class OperatorTimeReportService {
     const seconds: StateSeconds[] = [];
     for (const row of current) {
       if (row.state === 'logged_out') continue;
-      const quietFrom = row.seenAt ? row.seenAt.getTime() + PRESENCE_TIMEOUT_MS : now.getTime();
-      const ended = new Date(Math.min(now.getTime(), quietFrom));
+      const ended = stateCountedUntil(row, now);
       seconds.push({
         userId: row.userId,
         state: row.state,
@@ -161,7 +160,7 @@ export class OperatorTimeReportService {
       });
     }
     for (const lease of held) {
-      const ended = new Date(Math.min(now.getTime(), lease.expiresAt.getTime()));
+      const ended = leaseCountedUntil(lease, now);
       seconds.push({
         userId: lease.userId,
         state: 'on_contact',
