@@ -161,7 +161,13 @@ export class WallService {
   ) {}
 
   async snapshot(now: Date): Promise<WallSnapshot> {
-    const [operators, states, leases, memberships, statuses, reasons, campaigns] =
+    // Today's counters are read with the rest, for the days today was at the last snapshot
+    // in the campaigns' time zones; a day missing from them (a new campaign's zone, local
+    // midnight since) is read after.
+    const daysRead = this.days.length
+      ? this.days
+      : [toZonedLocal(now, this.config.get('TIMEZONE')).slice(0, 10)];
+    const [operators, states, leases, memberships, statuses, reasons, campaigns, counters] =
       await Promise.all([
         // Raw rows, not entities: TypeORM's hydration of ~8,000 rows cost more than the reads.
         this.dataSource
@@ -236,25 +242,13 @@ export class WallService {
           select: { id: true, code: true, name: true, timezone: true, state: true },
           order: { code: 'ASC' },
         }),
+        this.countersOf(daysRead),
       ]);
     const today = new Map(campaigns.map((c) => [c.id, toZonedLocal(now, c.timezone).slice(0, 10)]));
-    const [counters, left, waiting] = await Promise.all([
-      this.dataSource
-        .getRepository(OutcomeCounter)
-        .createQueryBuilder('k')
-        .select('k.day', 'day')
-        .addSelect('k.campaignId', 'campaignId')
-        .addSelect('k.operatorId', 'operatorId')
-        .addSelect('k.statusType', 'statusType')
-        .addSelect('k.count', 'count')
-        .where('k.day IN (:...days)', { days: [...new Set(today.values())] })
-        .getRawMany<{
-          day: string;
-          campaignId: number;
-          operatorId: number;
-          statusType: OutcomeType;
-          count: number;
-        }>(),
+    this.days = [...new Set(today.values())];
+    const missing = this.days.filter((day) => !daysRead.includes(day));
+    const [late, left, waiting] = await Promise.all([
+      this.countersOf(missing),
       this.contactsLeft(campaigns.map((c) => c.id)),
       this.callbacksWaiting(now),
     ]);
@@ -265,18 +259,28 @@ export class WallService {
     const leaseByUser = new Map(leases.map((l) => [l.userId, l]));
     const campaignsByUser = new Map<number, number[]>();
     for (const m of memberships) {
-      campaignsByUser.set(m.userId, [...(campaignsByUser.get(m.userId) ?? []), m.campaignId]);
+      const campaignIds = campaignsByUser.get(m.userId);
+      if (campaignIds) campaignIds.push(m.campaignId);
+      else campaignsByUser.set(m.userId, [m.campaignId]);
     }
     const countsByUser = new Map<number, Record<number, TypeCounts>>();
     const countsByCampaign = new Map<number, TypeCounts>();
-    for (const counter of counters) {
-      if (today.get(counter.campaignId) !== counter.day) continue;
-      const perCampaign = countsByUser.get(counter.operatorId) ?? {};
-      countsByUser.set(counter.operatorId, perCampaign);
-      (perCampaign[counter.campaignId] ??= zeroCounts())[counter.statusType] += counter.count;
-      const campaignCounts = countsByCampaign.get(counter.campaignId) ?? zeroCounts();
-      countsByCampaign.set(counter.campaignId, campaignCounts);
-      campaignCounts[counter.statusType] += counter.count;
+    for (const counter of [...counters, ...late]) {
+      const campaignId = Number(counter.campaignId);
+      if (today.get(campaignId) !== counter.day) continue;
+      const counts: TypeCounts = {
+        R: Number(counter.R),
+        N: Number(counter.N),
+        C: Number(counter.C),
+        T: Number(counter.T),
+      };
+      const operatorId = Number(counter.operatorId);
+      const perCampaign = countsByUser.get(operatorId) ?? {};
+      countsByUser.set(operatorId, perCampaign);
+      perCampaign[campaignId] = counts;
+      const campaignCounts = countsByCampaign.get(campaignId) ?? zeroCounts();
+      countsByCampaign.set(campaignId, campaignCounts);
+      for (const type of OUTCOME_TYPES) campaignCounts[type] += counts[type];
     }
     const longContactMs = this.config.get('MONITOR_LONG_CONTACT_MINUTES') * 60_000;
     const mark = (status: OutcomeStatus): OutcomeMark => ({
@@ -287,8 +291,14 @@ export class WallService {
       color: status.color,
     });
 
-    const marks = new Map(statuses.map((s) => [s.id, mark(s)]));
+    // The last snapshot's marks while the statuses are the same: the strips kept compare
+    // them by reference.
     const marksKey = JSON.stringify(statuses);
+    if (marksKey !== this.marksKey) {
+      this.marksKey = marksKey;
+      this.marks = new Map(statuses.map((s) => [s.id, mark(s)]));
+    }
+    const marks = this.marks;
     const tiles = operators.map((user): WallTile => {
       const row = stateByUser.get(user.id);
       const lease = leaseByUser.get(user.id);
@@ -342,7 +352,7 @@ export class WallService {
             : null,
         counts,
         countsByCampaign: perCampaign,
-        recent: this.recentOf(user.id, row?.recent ?? null, now, marks, marksKey),
+        recent: this.recentOf(user.id, row?.recent ?? null, now, marks),
         callbacksOverdue: overdue,
         attention,
         campaignIds: campaignsByUser.get(user.id) ?? [],
@@ -375,10 +385,49 @@ export class WallService {
     };
   }
 
+  /** The campaigns' local dates at the last snapshot: the days whose counters are today's. */
+  private days: string[] = [];
+
+  /** Outcomes per operator and campaign on these days, one row each with a column per type. */
+  private countersOf(days: string[]) {
+    if (days.length === 0) return Promise.resolve([]);
+    const perType = (type: OutcomeType) =>
+      `SUM(CASE WHEN k.statusType = '${type}' THEN k.count ELSE 0 END)`;
+    return this.dataSource
+      .getRepository(OutcomeCounter)
+      .createQueryBuilder('k')
+      .select('k.day', 'day')
+      .addSelect('k.campaignId', 'campaignId')
+      .addSelect('k.operatorId', 'operatorId')
+      .addSelect(perType('R'), 'R')
+      .addSelect(perType('N'), 'N')
+      .addSelect(perType('C'), 'C')
+      .addSelect(perType('T'), 'T')
+      .where('k.day IN (:...days)', { days })
+      .groupBy('k.day')
+      .addGroupBy('k.campaignId')
+      .addGroupBy('k.operatorId')
+      .getRawMany<
+        { day: string; campaignId: number | string; operatorId: number | string } & Record<
+          OutcomeType,
+          number | string
+        >
+      >();
+  }
+
+  /** The statuses of the last snapshot, as text and as the marks the strips are made of. */
+  private marksKey = '';
+  private marks = new Map<number, OutcomeMark>();
+
   /** Each operator's strip as last computed: it changes with an outcome or the minute. */
   private readonly strips = new Map<
     number,
-    { text: string | null; minute: number; statuses: string; strip: WallTile['recent'] }
+    {
+      text: string | null;
+      minute: number;
+      marks: Map<number, OutcomeMark>;
+      strip: WallTile['recent'];
+    }
   >();
 
   private recentOf(
@@ -386,14 +435,13 @@ export class WallService {
     text: string | null,
     now: Date,
     marks: Map<number, OutcomeMark>,
-    marksKey: string,
   ): WallTile['recent'] {
     const minute = Math.floor(now.getTime() / 60_000);
     const kept = this.strips.get(userId);
-    if (kept && kept.text === text && kept.minute === minute && kept.statuses === marksKey)
+    if (kept && kept.text === text && kept.minute === minute && kept.marks === marks)
       return kept.strip;
     const strip = recentMarks(text, now, marks);
-    this.strips.set(userId, { text, minute, statuses: marksKey, strip });
+    this.strips.set(userId, { text, minute, marks, strip });
     return strip;
   }
 
