@@ -32,9 +32,8 @@ export const ACTIVE_CALLBACK_STATES: readonly CallbackState[] = ['scheduled', 'd
 @Index('IDX_callbacks_owner_queue_v', ['ownerId', 'visibility', 'state', 'dueAt'])
 @Index('IDX_callbacks_contact_state', ['contactId', 'state'])
 // The jobs: scheduled ones falling due, active ones expiring, due ones to escalate, across
-// campaigns, each one index range in due order; the wall's count of the waiting ones per
-// campaign and private owner reads it alone.
-@Index('IDX_callbacks_state_due', ['state', 'dueAt', 'campaignId', 'visibility', 'ownerId'])
+// campaigns, each one index range in due order.
+@Index('IDX_callbacks_state_due', ['state', 'dueAt'])
 export class Callback {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id!: number;

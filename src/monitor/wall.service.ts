@@ -167,90 +167,99 @@ export class WallService {
     const daysRead = this.days.length
       ? this.days
       : [toZonedLocal(now, this.config.get('TIMEZONE')).slice(0, 10)];
-    const [operators, states, leases, memberships, statuses, reasons, campaigns, counters] =
-      await Promise.all([
-        // Raw rows, not entities: TypeORM's hydration of ~8,000 rows cost more than the reads.
-        this.dataSource
-          .getRepository(User)
-          .createQueryBuilder('u')
-          .select('u.id', 'id')
-          .addSelect('u.displayName', 'displayName')
-          .addSelect('u.team', 'team')
-          .where("u.role = 'operator'")
-          .andWhere('u.active = :active', { active: true })
-          .orderBy('u.displayName', 'ASC')
-          .addOrderBy('u.id', 'ASC')
-          .getRawMany<{ id: number; displayName: string; team: string | null }>(),
-        this.dataSource
-          .getRepository(OperatorState)
-          .createQueryBuilder('s')
-          .select('s.userId', 'userId')
-          .addSelect('s.state', 'state')
-          .addSelect('s.pauseReasonId', 'pauseReasonId')
-          .addSelect('s.since', 'since')
-          .addSelect('s.seenAt', 'seenAt')
-          .addSelect('s.lastStatusId', 'lastStatusId')
-          .addSelect('s.lastCampaignId', 'lastCampaignId')
-          .addSelect('s.lastOutcomeAt', 'lastOutcomeAt')
-          .addSelect('s.recent', 'recent')
-          .getRawMany<RawState>()
-          .then((rows) =>
-            rows.map((r) => ({
-              userId: r.userId,
-              state: r.state,
-              pauseReasonId: r.pauseReasonId,
-              since: asDate(r.since)!,
-              seenAt: asDate(r.seenAt),
-              lastStatusId: r.lastStatusId,
-              lastCampaignId: r.lastCampaignId,
-              lastOutcomeAt: asDate(r.lastOutcomeAt),
-              recent: r.recent,
-            })),
-          ),
-        this.dataSource
-          .getRepository(ContactLease)
-          .createQueryBuilder('l')
-          .select('l.contactId', 'contactId')
-          .addSelect('l.userId', 'userId')
-          .addSelect('l.campaignId', 'campaignId')
-          .addSelect('l.startedAt', 'startedAt')
-          .getRawMany<{
-            contactId: number;
-            userId: number;
-            campaignId: number;
-            startedAt: Date | string;
-          }>()
-          .then((rows) =>
-            rows.map((r) => ({
-              contactId: r.contactId,
-              userId: r.userId,
-              campaignId: r.campaignId,
-              startedAt: asDate(r.startedAt)!,
-            })),
-          ),
-        this.dataSource
-          .getRepository(CampaignOperator)
-          .createQueryBuilder('m')
-          .select('m.campaignId', 'campaignId')
-          .addSelect('m.userId', 'userId')
-          .getRawMany<{ campaignId: number; userId: number }>(),
-        this.dataSource.getRepository(OutcomeStatus).find({
-          select: { id: true, code: true, label: true, labelEn: true, type: true, color: true },
-        }),
-        this.dataSource.getRepository(PauseReason).find(),
-        this.dataSource.getRepository(Campaign).find({
-          select: { id: true, code: true, name: true, timezone: true, state: true },
-          order: { code: 'ASC' },
-        }),
-        this.countersOf(daysRead),
-      ]);
+    const [
+      operators,
+      states,
+      leases,
+      memberships,
+      statuses,
+      reasons,
+      campaigns,
+      counters,
+      waiting,
+    ] = await Promise.all([
+      // Raw rows, not entities: TypeORM's hydration of ~8,000 rows cost more than the reads.
+      this.dataSource
+        .getRepository(User)
+        .createQueryBuilder('u')
+        .select('u.id', 'id')
+        .addSelect('u.displayName', 'displayName')
+        .addSelect('u.team', 'team')
+        .where("u.role = 'operator'")
+        .andWhere('u.active = :active', { active: true })
+        .orderBy('u.displayName', 'ASC')
+        .addOrderBy('u.id', 'ASC')
+        .getRawMany<{ id: number; displayName: string; team: string | null }>(),
+      this.dataSource
+        .getRepository(OperatorState)
+        .createQueryBuilder('s')
+        .select('s.userId', 'userId')
+        .addSelect('s.state', 'state')
+        .addSelect('s.pauseReasonId', 'pauseReasonId')
+        .addSelect('s.since', 'since')
+        .addSelect('s.seenAt', 'seenAt')
+        .addSelect('s.lastStatusId', 'lastStatusId')
+        .addSelect('s.lastCampaignId', 'lastCampaignId')
+        .addSelect('s.lastOutcomeAt', 'lastOutcomeAt')
+        .addSelect('s.recent', 'recent')
+        .getRawMany<RawState>()
+        .then((rows) =>
+          rows.map((r) => ({
+            userId: r.userId,
+            state: r.state,
+            pauseReasonId: r.pauseReasonId,
+            since: asDate(r.since)!,
+            seenAt: asDate(r.seenAt),
+            lastStatusId: r.lastStatusId,
+            lastCampaignId: r.lastCampaignId,
+            lastOutcomeAt: asDate(r.lastOutcomeAt),
+            recent: r.recent,
+          })),
+        ),
+      this.dataSource
+        .getRepository(ContactLease)
+        .createQueryBuilder('l')
+        .select('l.contactId', 'contactId')
+        .addSelect('l.userId', 'userId')
+        .addSelect('l.campaignId', 'campaignId')
+        .addSelect('l.startedAt', 'startedAt')
+        .getRawMany<{
+          contactId: number;
+          userId: number;
+          campaignId: number;
+          startedAt: Date | string;
+        }>()
+        .then((rows) =>
+          rows.map((r) => ({
+            contactId: r.contactId,
+            userId: r.userId,
+            campaignId: r.campaignId,
+            startedAt: asDate(r.startedAt)!,
+          })),
+        ),
+      this.dataSource
+        .getRepository(CampaignOperator)
+        .createQueryBuilder('m')
+        .select('m.campaignId', 'campaignId')
+        .addSelect('m.userId', 'userId')
+        .getRawMany<{ campaignId: number; userId: number }>(),
+      this.dataSource.getRepository(OutcomeStatus).find({
+        select: { id: true, code: true, label: true, labelEn: true, type: true, color: true },
+      }),
+      this.dataSource.getRepository(PauseReason).find(),
+      this.dataSource.getRepository(Campaign).find({
+        select: { id: true, code: true, name: true, timezone: true, state: true },
+        order: { code: 'ASC' },
+      }),
+      this.countersOf(daysRead),
+      this.callbacksWaiting(now),
+    ]);
     const today = new Map(campaigns.map((c) => [c.id, toZonedLocal(now, c.timezone).slice(0, 10)]));
     this.days = [...new Set(today.values())];
     const missing = this.days.filter((day) => !daysRead.includes(day));
-    const [late, left, waiting] = await Promise.all([
+    const [late, left] = await Promise.all([
       this.countersOf(missing),
       this.contactsLeft(campaigns.map((c) => c.id)),
-      this.callbacksWaiting(now),
     ]);
 
     const statusById = new Map(statuses.map((s) => [s.id, s]));
