@@ -5,6 +5,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { AcceptLanguageResolver, I18nModule, QueryResolver } from 'nestjs-i18n';
 import { AgentsModule } from './agents/agents.module';
 import { AuthModule } from './auth/auth.module';
+import { CallbackRequestsModule } from './callback-requests/callback-requests.module';
 import { CallbacksModule } from './callbacks/callbacks.module';
 import { CampaignsModule } from './campaigns/campaigns.module';
 import { ContactsModule } from './contacts/contacts.module';
@@ -51,6 +52,7 @@ import { WorkModule } from './work/work.module';
     DoNotCallModule,
     WorkModule,
     CallbacksModule,
+    CallbackRequestsModule,
     MonitorModule,
     ReportsModule,
     HomeModule,

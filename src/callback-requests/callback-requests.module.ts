@@ -1,0 +1,30 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '../audit/audit.module';
+import { DoNotCallModule } from '../do-not-call/do-not-call.module';
+import { CallbackCapacity } from './callback-capacity.entity';
+import { CallbackOfferSettings } from './callback-offer-settings.entity';
+import { CallbackOfferService } from './callback-offer.service';
+import { CallbackRequest } from './callback-request.entity';
+import { CallbackRequestsApiController } from './callback-requests.api.controller';
+import { CallbackRequestsJobs } from './callback-requests.jobs';
+import { CallbackRequestsService } from './callback-requests.service';
+import { CallbackSlotLock } from './callback-slot-lock.entity';
+
+/** Inbound callback offers: slots with capacity, callers' requests, their follow-up. */
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([
+      CallbackOfferSettings,
+      CallbackCapacity,
+      CallbackSlotLock,
+      CallbackRequest,
+    ]),
+    AuditModule,
+    DoNotCallModule,
+  ],
+  controllers: [CallbackRequestsApiController],
+  providers: [CallbackOfferService, CallbackRequestsService, CallbackRequestsJobs],
+  exports: [CallbackOfferService, CallbackRequestsService],
+})
+export class CallbackRequestsModule {}
