@@ -19,6 +19,7 @@ import { AppValidationPipe } from './common/http/validation.pipe';
 import { LoggingModule } from './common/logging.module';
 import { LayoutLocalsInterceptor } from './common/views/layout-locals.interceptor';
 import { AppConfigModule } from './config/config.module';
+import { CtiModule } from './cti/cti.module';
 import { DatabaseModule } from './database/database.module';
 import { DemoModule } from './demo/demo.module';
 import { HealthModule } from './health/health.module';
@@ -53,6 +54,7 @@ import { WorkModule } from './work/work.module';
     WorkModule,
     CallbacksModule,
     CallbackRequestsModule,
+    CtiModule,
     MonitorModule,
     ReportsModule,
     HomeModule,
