@@ -7,7 +7,9 @@ const EXTENSION_INDEX = { name: 'UQ_users_extension', columnNames: ['extension']
 /**
  * Inbound callback offers and telephony integration: per campaign the callback slots'
  * length, lead time and capacity (per weekday and hour), one lock row per slot, the
- * callers' requests, the operators' phone extension and the telephony events.
+ * callers' requests, slots offered and accepted per day, the public page's submissions
+ * (its per-address and per-number limits), the operators' phone extension and the
+ * telephony events.
  *
  * MySQL commits each DDL at once: every step skips what is already there, so a run that
  * died halfway can simply run again.
@@ -139,6 +141,55 @@ export class InboundCallbacks1763900700000 implements MigrationInterface {
         }),
       );
     }
+    if (!(await queryRunner.hasTable('callback_offer_days'))) {
+      await queryRunner.createTable(
+        new Table({
+          name: 'callback_offer_days',
+          columns: [
+            { name: 'campaign_id', type: 'integer', isPrimary: true },
+            { name: 'day', type: 'varchar', length: '10', isPrimary: true },
+            { name: 'source', type: 'varchar', length: '8', isPrimary: true },
+            { name: 'offered', type: 'integer', default: 0 },
+            { name: 'accepted', type: 'integer', default: 0 },
+          ],
+          foreignKeys: [
+            foreignKey('FK_callback_offer_days_campaign', 'campaign_id', 'campaigns', 'CASCADE'),
+          ],
+        }),
+      );
+    }
+    if (!(await queryRunner.hasTable('callback_web_submissions'))) {
+      await queryRunner.createTable(
+        new Table({
+          name: 'callback_web_submissions',
+          columns: [
+            idColumn(),
+            { name: 'campaign_id', type: 'integer' },
+            { name: 'client_ip', type: 'varchar', length: '45' },
+            { name: 'phone', type: 'varchar', length: '20' },
+            { name: 'created_at', type: 'datetime' },
+          ],
+          indices: [
+            {
+              name: 'IDX_callback_web_submissions_ip',
+              columnNames: ['campaign_id', 'client_ip', 'created_at'],
+            },
+            {
+              name: 'IDX_callback_web_submissions_phone',
+              columnNames: ['campaign_id', 'phone', 'created_at'],
+            },
+          ],
+          foreignKeys: [
+            foreignKey(
+              'FK_callback_web_submissions_campaign',
+              'campaign_id',
+              'campaigns',
+              'CASCADE',
+            ),
+          ],
+        }),
+      );
+    }
     if (!(await queryRunner.hasTable('cti_events'))) {
       await queryRunner.createTable(
         new Table({
@@ -171,6 +222,8 @@ export class InboundCallbacks1763900700000 implements MigrationInterface {
 
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.dropTable('cti_events');
+    await queryRunner.dropTable('callback_web_submissions');
+    await queryRunner.dropTable('callback_offer_days');
     await queryRunner.dropTable('callback_requests');
     await queryRunner.dropTable('callback_slot_locks');
     await queryRunner.dropTable('callback_capacities');

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { CampaignStatus } from '../campaigns/campaign-status.entity';
 import { Campaign } from '../campaigns/campaign.entity';
+import { addToCounter } from '../common/database/sql-dialect';
 import { NotFoundError, ValidationError } from '../common/errors/domain-errors';
 import { addDays, daysBetween, isCalendarDay } from '../common/time/calendar-day';
 import { Clock } from '../common/time/clock';
@@ -9,7 +10,11 @@ import { toZonedLocal } from '../common/time/local-time';
 import { OutcomeStatus } from '../outcome-statuses/outcome-status.entity';
 import { CallbackCapacity } from './callback-capacity.entity';
 import { CallbackOfferSettings } from './callback-offer-settings.entity';
-import { SEATED_REQUEST_STATES, CallbackRequest } from './callback-request.entity';
+import {
+  type CallbackRequestSource,
+  CallbackRequest,
+  SEATED_REQUEST_STATES,
+} from './callback-request.entity';
 import { capacityKey, type Slot, type SlotRules, slotsOfDay } from './callback-slots';
 import type { CallbackOfferDto, CallbackOfferView } from './dto/callback-offer.dto';
 
@@ -101,7 +106,11 @@ export class CallbackOfferService {
    * `GET /callback-slots`: the slots of a local day (today in the campaign's zone by
    * default) that are still offered.
    */
-  async available(campaignId: number, date?: string): Promise<SlotsView> {
+  async available(
+    campaignId: number,
+    date?: string,
+    source: CallbackRequestSource = 'api',
+  ): Promise<SlotsView> {
     const rules = await this.rules(this.dataSource.manager, campaignId, 'campaignId');
     const now = this.clock.now();
     const today = toZonedLocal(now, rules.timezone).slice(0, 10);
@@ -115,13 +124,43 @@ export class CallbackOfferService {
         `date: callbacks are offered up to ${addDays(today, rules.settings.daysAhead - 1)}`,
       );
     }
+    const slots = (await this.offeredOn(rules, day, now)).map(offered);
+    if (slots.length > 0) await this.countOffer(rules, source);
     return {
       campaignId,
       date: day,
       timezone: rules.timezone,
       slotMinutes: rules.slotMinutes,
-      slots: (await this.offeredOn(rules, day, now)).map(offered),
+      slots,
     };
+  }
+
+  /** Every day the campaign offers, with its slots that have room (days without any left out). */
+  async offeredDays(rules: OfferRules): Promise<Array<{ date: string; slots: OfferedSlot[] }>> {
+    const now = this.clock.now();
+    const today = toZonedLocal(now, rules.timezone).slice(0, 10);
+    const days: Array<{ date: string; slots: OfferedSlot[] }> = [];
+    for (let d = 0; d < rules.settings.daysAhead; d++) {
+      const date = addDays(today, d);
+      const slots = (await this.offeredOn(rules, date, now)).map(offered);
+      if (slots.length > 0) days.push({ date, slots });
+    }
+    return days;
+  }
+
+  /**
+   * One more answer that showed a caller free slots, on the campaign's local day: the
+   * "offered" of the callback report. One upsert on the day's counter row.
+   */
+  async countOffer(rules: OfferRules, source: CallbackRequestSource): Promise<void> {
+    const day = toZonedLocal(this.clock.now(), rules.timezone).slice(0, 10);
+    await addToCounter(
+      this.dataSource.manager,
+      'callback_offer_days',
+      { campaign_id: rules.campaign.id, day, source },
+      'offered',
+      1,
+    );
   }
 
   /** The offered slots from now on, day by day, as far as the campaign offers (at most `limit`). */

@@ -7,6 +7,7 @@ import { ACTIVE_CALLBACK_STATES, Callback } from '../callbacks/callback.entity';
 import { describeCallingHours, isWithinCallingHours } from '../campaigns/calling-hours';
 import { forUpdate } from '../common/database/row-lock';
 import { retriedTransaction } from '../common/database/retried-transaction';
+import { addToCounter } from '../common/database/sql-dialect';
 import { ConflictError, ValidationError } from '../common/errors/domain-errors';
 import { isUniqueViolation } from '../common/errors/unique-violation';
 import { Clock } from '../common/time/clock';
@@ -402,6 +403,18 @@ export class CallbackRequestsService {
       entityId: id,
       detail: `${input.source} ${slot.date} ${slot.from}-${slot.to}${open ? ` (was ${open.slotStart.toISOString()})` : ''}`,
     });
+    // The "accepted" of the callback report, on the day the caller asked (local to the campaign).
+    await addToCounter(
+      em,
+      'callback_offer_days',
+      {
+        campaign_id: campaignId,
+        day: toZonedLocal(now, rules.timezone).slice(0, 10),
+        source: input.source,
+      },
+      'accepted',
+      1,
+    );
     const request = await em.getRepository(CallbackRequest).findOneByOrFail({ id });
     return { request, moved: open !== null };
   }
