@@ -8,6 +8,7 @@ import { CallbackOfferSettings } from './callback-offer-settings.entity';
 import { CallbackOfferService } from './callback-offer.service';
 import { CallbackRequest } from './callback-request.entity';
 import { CallbackRequestsApiController } from './callback-requests.api.controller';
+import { CallbackRequestsController } from './callback-requests.controller';
 import { CallbackRequestsJobs } from './callback-requests.jobs';
 import { CallbackRequestsService } from './callback-requests.service';
 import { CallbackSlotLock } from './callback-slot-lock.entity';
@@ -29,7 +30,11 @@ import { PublicCallbackService } from './public-callback.service';
     AuditModule,
     DoNotCallModule,
   ],
-  controllers: [CallbackRequestsApiController, PublicCallbackController],
+  controllers: [
+    CallbackRequestsApiController,
+    CallbackRequestsController,
+    PublicCallbackController,
+  ],
   providers: [
     CallbackOfferService,
     CallbackRequestsService,

@@ -14,6 +14,7 @@ import { Clock } from '../common/time/clock';
 import { instantInZone, toZonedLocal } from '../common/time/local-time';
 import type { Language } from '../config/app.config';
 import { AppConfigService } from '../config/app-config.service';
+import { Campaign } from '../campaigns/campaign.entity';
 import { Contact } from '../contacts/contact.entity';
 import { PhoneNumbers } from '../contacts/phone-number';
 import { DoNotCallService } from '../do-not-call/do-not-call.service';
@@ -166,6 +167,40 @@ export class CallbackRequestsService {
       take: filter.limit,
     });
     return rows.map(toItem);
+  }
+
+  /**
+   * The coordinators' page: requests past their window and still not reached first (the
+   * longest overdue on top), then the open ones still to come, each with its campaign.
+   */
+  async board(limit: number): Promise<{
+    late: Array<CallbackRequestItem & { campaign: string }>;
+    upcoming: Array<CallbackRequestItem & { campaign: string }>;
+  }> {
+    const repo = this.dataSource.getRepository(CallbackRequest);
+    const open = In([...OPEN_REQUEST_STATES]);
+    const late = await repo.find({
+      where: { state: open, lateAt: Not(IsNull()) },
+      order: { slotEnd: 'ASC', id: 'ASC' },
+      take: limit,
+    });
+    const upcoming = await repo.find({
+      where: { state: open, lateAt: IsNull() },
+      order: { slotStart: 'ASC', id: 'ASC' },
+      take: limit,
+    });
+    const ids = [...new Set([...late, ...upcoming].map((r) => r.campaignId))];
+    const campaigns = ids.length
+      ? await this.dataSource
+          .getRepository(Campaign)
+          .find({ select: ['id', 'name', 'code'], where: { id: In(ids) } })
+      : [];
+    const names = new Map(campaigns.map((c) => [c.id, c.name]));
+    const withName = (row: CallbackRequest) => ({
+      ...toItem(row),
+      campaign: names.get(row.campaignId) ?? `#${row.campaignId}`,
+    });
+    return { late: late.map(withName), upcoming: upcoming.map(withName) };
   }
 
   /**
