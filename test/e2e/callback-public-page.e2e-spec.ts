@@ -144,7 +144,8 @@ describe('Public callback page', () => {
   it('books the chosen slot and confirms the window, never a minute', async () => {
     const { agent, post } = await visitor('203.0.113.7', 'en');
     await post(good()).expect(303).expect('Location', `${path()}/booked`);
-    const done = await agent.get(`${path()}/booked`).expect(200);
+    const done = await agent.get(`${path()}/booked`).set('Accept-Language', 'en').expect(200);
+    expect(done.text).toContain('Thank you!');
     expect(done.text).toContain(
       'We will call you back on Monday 30 November between 11:30 and 12:00.',
     );
