@@ -5,6 +5,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { AcceptLanguageResolver, I18nModule, QueryResolver } from 'nestjs-i18n';
 import { AgentsModule } from './agents/agents.module';
 import { AuthModule } from './auth/auth.module';
+import { CallbackRequestsModule } from './callback-requests/callback-requests.module';
 import { CallbacksModule } from './callbacks/callbacks.module';
 import { CampaignsModule } from './campaigns/campaigns.module';
 import { ContactsModule } from './contacts/contacts.module';
@@ -18,6 +19,7 @@ import { AppValidationPipe } from './common/http/validation.pipe';
 import { LoggingModule } from './common/logging.module';
 import { LayoutLocalsInterceptor } from './common/views/layout-locals.interceptor';
 import { AppConfigModule } from './config/config.module';
+import { CtiModule } from './cti/cti.module';
 import { DatabaseModule } from './database/database.module';
 import { DemoModule } from './demo/demo.module';
 import { HealthModule } from './health/health.module';
@@ -51,6 +53,8 @@ import { WorkModule } from './work/work.module';
     DoNotCallModule,
     WorkModule,
     CallbacksModule,
+    CallbackRequestsModule,
+    CtiModule,
     MonitorModule,
     ReportsModule,
     HomeModule,

@@ -79,7 +79,7 @@ export async function configureApp(app: NestExpressApplication): Promise<void> {
     next();
   });
 
-  const engine = createViewEngine(app.get(I18nService));
+  const engine = createViewEngine(app.get(I18nService), config.get('PHONE_LINK_SCHEME'));
   app.engine('hbs', engine.engine);
   app.setViewEngine('hbs');
   app.setBaseViewsDir(VIEWS_DIR);

@@ -20,6 +20,10 @@ export class AccessGuard implements CanActivate {
     if (!req.user) throw new UnauthorizedError('sign in first: credentials are missing or expired');
 
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
+    // An integration's token opens only the endpoints made for it, never a page or another API.
+    if (req.user.role === 'integration' && !roles?.includes('integration')) {
+      throw new ForbiddenError('role "integration" may only use the integration endpoints');
+    }
     if (roles && !roles.includes(req.user.role)) {
       throw new ForbiddenError(
         `role "${req.user.role}" may not do this; needs ${roles.join(' or ')}`,

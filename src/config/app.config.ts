@@ -147,6 +147,20 @@ export class EnvironmentVariables {
   @Max(240)
   MONITOR_LONG_CONTACT_MINUTES = 10;
 
+  /** Requests the public callback page books per visitor's address per hour (per campaign). */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  CALLBACK_PAGE_MAX_PER_ADDRESS_HOUR = 10;
+
+  /** Requests the public callback page books per phone number per 24 hours (per campaign). */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  CALLBACK_PAGE_MAX_PER_NUMBER_DAY = 3;
+
   /** The link a phone number becomes on the operator's page, for their softphone. */
   @IsIn(['tel', 'sip'])
   PHONE_LINK_SCHEME: 'tel' | 'sip' = 'tel';

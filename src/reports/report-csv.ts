@@ -3,6 +3,7 @@ import type { Response } from 'express';
 import { sendCsv } from '../common/http/csv-download';
 import { safeCell } from '../contacts/contacts.service';
 import { OUTCOME_TYPES } from '../outcome-statuses/outcome-status.entity';
+import type { CallbackReport } from './callback-report.service';
 import type { ReportFormat } from './dto/report-query';
 import type { OperatorTimeReport, OutcomeReport, ProductionReport } from './dto/report.view';
 
@@ -88,6 +89,35 @@ export function productionCsv(report: ProductionReport): Cell[][] {
       row.negatives,
       row.outcomes,
       row.conversionRate === null ? '' : row.conversionRate.toFixed(4),
+    ]),
+  ];
+}
+
+export function callbackCsv(report: CallbackReport): Cell[][] {
+  return [
+    [
+      'day',
+      'campaignId',
+      'campaignCode',
+      'campaign',
+      'offered',
+      'accepted',
+      'served',
+      'servedInWindow',
+      'notReached',
+      'late',
+    ],
+    ...report.rows.map((row) => [
+      row.day,
+      row.campaignId,
+      safeCell(row.campaignCode),
+      safeCell(row.campaignName),
+      row.offered,
+      row.accepted,
+      row.served,
+      row.servedInWindow,
+      row.notReached,
+      row.late,
     ]),
   ];
 }

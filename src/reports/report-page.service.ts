@@ -8,6 +8,7 @@ import { OUTCOME_TYPES } from '../outcome-statuses/outcome-status.entity';
 import {
   GROUP_BYS,
   MAX_RANGE_DAYS,
+  readCallbackQuery,
   readOperatorTimeQuery,
   readOutcomeQuery,
   readProductionQuery,
@@ -20,6 +21,11 @@ import type {
   OutcomeReportRow,
   ProductionReport,
 } from './dto/report.view';
+import {
+  type CallbackFigures,
+  type CallbackReport,
+  CallbackReportService,
+} from './callback-report.service';
 import { OperatorTimeReportService } from './operator-time-report.service';
 import { OutcomeReportService } from './outcome-report.service';
 import { ProductionReportService } from './production-report.service';
@@ -34,7 +40,7 @@ import {
 } from './report-charts';
 import { ReportDirectory } from './report-directory.service';
 
-export const REPORT_VIEWS = ['outcomes', 'time', 'production'] as const;
+export const REPORT_VIEWS = ['outcomes', 'time', 'production', 'callbacks'] as const;
 export type ReportView = (typeof REPORT_VIEWS)[number];
 
 const FILTER_FIELDS = ['from', 'to', 'campaignId', 'operatorId', 'team', 'groupBy'] as const;
@@ -45,6 +51,7 @@ const USED: Record<ReportView, readonly FilterField[]> = {
   outcomes: FILTER_FIELDS,
   time: ['from', 'to', 'operatorId', 'team'],
   production: ['from', 'to', 'campaignId', 'operatorId', 'team'],
+  callbacks: ['from', 'to', 'campaignId'],
 };
 
 /** Where each tab's CSV comes from: the API, with the page's session. */
@@ -52,6 +59,7 @@ const CSV_PATH: Record<ReportView, string> = {
   outcomes: '/api/v1/reports/outcomes',
   time: '/api/v1/reports/operator-time',
   production: '/api/v1/reports/production',
+  callbacks: '/api/v1/reports/callback-requests',
 };
 
 export interface ReportPage {
@@ -70,6 +78,7 @@ export class ReportPageService {
     private readonly outcomes: OutcomeReportService,
     private readonly time: OperatorTimeReportService,
     private readonly production: ProductionReportService,
+    private readonly callbacks: CallbackReportService,
     private readonly directory: ReportDirectory,
     private readonly i18n: I18nService,
   ) {}
@@ -89,6 +98,7 @@ export class ReportPageService {
       isOutcomes: tab === 'outcomes',
       isTime: tab === 'time',
       isProduction: tab === 'production',
+      isCallbacks: tab === 'callbacks',
       filters,
       uses: Object.fromEntries(USED[tab].map((f) => [f, true])),
       // What this tab does not use, kept for the others.
@@ -171,6 +181,10 @@ export class ReportPageService {
         const report = await this.production.report(readProductionQuery(used));
         return { from: report.from, to: report.to, view: this.productionView(report, lang) };
       }
+      case 'callbacks': {
+        const report = await this.callbacks.report(readCallbackQuery(used));
+        return { from: report.from, to: report.to, view: this.callbacksView(report, lang) };
+      }
     }
   }
 
@@ -249,6 +263,21 @@ export class ReportPageService {
         conversion: formatPercent(row.conversionRate, lang),
       })),
       totals: { ...report.totals, conversion: formatPercent(report.totals.conversionRate, lang) },
+      empty: report.rows.length === 0,
+    };
+  }
+
+  private callbacksView(report: CallbackReport, lang: Language) {
+    const rate = (part: number, whole: number) =>
+      formatPercent(whole ? Math.round((part / whole) * 10_000) / 10_000 : null, lang);
+    const withRates = <T extends CallbackFigures>(row: T) => ({
+      ...row,
+      acceptRate: rate(row.accepted, row.offered),
+      inWindowRate: rate(row.servedInWindow, row.served + row.notReached),
+    });
+    return {
+      rows: report.rows.map((row) => ({ ...withRates(row), dayLabel: formatDay(row.day, lang) })),
+      totals: withRates(report.totals),
       empty: report.rows.length === 0,
     };
   }

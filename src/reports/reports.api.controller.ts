@@ -13,6 +13,7 @@ import type { AuthenticatedUser } from '../common/http/request-context';
 import {
   GROUP_BYS,
   MAX_RANGE_DAYS,
+  readCallbackQuery,
   readFormat,
   readOperatorTimeQuery,
   readOutcomeQuery,
@@ -21,7 +22,8 @@ import {
 import { OperatorTimeReportService } from './operator-time-report.service';
 import { OutcomeReportService } from './outcome-report.service';
 import { ProductionReportService } from './production-report.service';
-import { operatorTimeCsv, outcomeCsv, productionCsv, sendReport } from './report-csv';
+import { CallbackReportService } from './callback-report.service';
+import { callbackCsv, operatorTimeCsv, outcomeCsv, productionCsv, sendReport } from './report-csv';
 
 const ApiRange = () =>
   applyDecorators(
@@ -54,6 +56,7 @@ export class ReportsApiController {
     private readonly outcomes: OutcomeReportService,
     private readonly time: OperatorTimeReportService,
     private readonly production: ProductionReportService,
+    private readonly callbacks: CallbackReportService,
   ) {}
 
   @Get('outcomes')
@@ -89,6 +92,23 @@ export class ReportsApiController {
     const format = readFormat(raw);
     const report = await this.time.report(readOperatorTimeQuery(raw), user.uiLanguage);
     await sendReport(res, format, 'operator-time', report, operatorTimeCsv);
+  }
+
+  @Get('callback-requests')
+  @ApiQuery({ name: 'from', required: false, description: 'first day, YYYY-MM-DD' })
+  @ApiQuery({ name: 'to', required: false, description: 'last day, included (default: today)' })
+  @ApiCampaign()
+  @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })
+  @ApiProduces('application/json', 'text/csv')
+  @ApiBadRequestResponse({ description: 'a filter that is not valid, named in the message' })
+  @ApiOkResponse({
+    description:
+      '{from, to, filters, rows: [{day, campaignId, campaignCode, campaignName, offered, accepted, served, servedInWindow, notReached, late}], totals}',
+  })
+  async callbackReport(@Query() raw: Record<string, unknown>, @Res() res: Response): Promise<void> {
+    const format = readFormat(raw);
+    const report = await this.callbacks.report(readCallbackQuery(raw));
+    await sendReport(res, format, 'callback-requests', report, callbackCsv);
   }
 
   @Get('production')

@@ -9,6 +9,7 @@ import { PauseReason } from '../monitor/pause-reason.entity';
 import { OutcomeStatus } from '../outcome-statuses/outcome-status.entity';
 import { User } from '../users/user.entity';
 import { ContactLease } from '../work/contact-lease.entity';
+import { CallbackReportService } from './callback-report.service';
 import { OperatorTimeReportService } from './operator-time-report.service';
 import { OutcomeReportService } from './outcome-report.service';
 import { ProductionReportService } from './production-report.service';
@@ -44,6 +45,7 @@ import { ReportsController } from './reports.controller';
     OutcomeReportService,
     OperatorTimeReportService,
     ProductionReportService,
+    CallbackReportService,
     ReportPageService,
   ],
 })

@@ -35,6 +35,11 @@ export class User {
   @Column({ type: 'varchar', length: 60, nullable: true })
   team!: string | null;
 
+  /** The operator's phone extension: telephony events for it pop on their page. */
+  @Index('UQ_users_extension', { unique: true })
+  @Column({ type: 'varchar', length: 32, nullable: true })
+  extension!: string | null;
+
   /** Language of the user interface; null = the configured default. */
   @Column({ name: 'ui_language', type: 'varchar', length: 2, nullable: true })
   uiLanguage!: Language | null;

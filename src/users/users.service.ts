@@ -35,18 +35,39 @@ export class UsersService {
       role: dto.role,
       languages: dto.languages?.length ? dto.languages : null,
       team: dto.team || null,
+      extension: dto.extension || null,
       uiLanguage: dto.uiLanguage ?? null,
       active: true,
       lastLoginAt: null,
     });
+    await this.refuseTakenExtension(this.dataSource.manager, user.extension, null);
     try {
-      // The unique index on username decides between two admins creating the same user.
+      // The unique indexes on username and extension decide between two admins at once.
       return toUserView(await this.users.save(user));
     } catch (error) {
       if (isUniqueViolation(error)) {
+        if (user.extension && String(error).includes('extension')) {
+          throw new ConflictError(`extension ${user.extension} is already taken`, 'extension');
+        }
         throw new ConflictError(`username "${dto.username}" is already taken`, 'username');
       }
       throw error;
+    }
+  }
+
+  /** 409 naming `extension` when another user has it: telephony events must find one operator. */
+  private async refuseTakenExtension(
+    em: EntityManager,
+    extension: string | null,
+    userId: number | null,
+  ): Promise<void> {
+    if (!extension) return;
+    const holder = await em.getRepository(User).findOneBy({ extension });
+    if (holder && holder.id !== userId) {
+      throw new ConflictError(
+        `extension ${extension} is already taken by ${holder.username}`,
+        'extension',
+      );
     }
   }
 
@@ -88,6 +109,10 @@ export class UsersService {
       if (dto.languages !== undefined)
         user.languages = dto.languages?.length ? dto.languages : null;
       if (dto.team !== undefined) user.team = dto.team || null;
+      if (dto.extension !== undefined) {
+        user.extension = dto.extension || null;
+        await this.refuseTakenExtension(em, user.extension, id);
+      }
       if (dto.uiLanguage !== undefined) user.uiLanguage = dto.uiLanguage ?? null;
       return toUserView(await em.save(user));
     });

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { AppointmentBooker, type BookedAppointment } from '../appointments/appointment-booker';
+import { recordRequestOutcome } from '../callback-requests/request-outcome';
 import { ACTIVE_CALLBACK_STATES, Callback } from '../callbacks/callback.entity';
 import {
   describeCallingHours,
@@ -212,6 +213,13 @@ export class OutcomeService {
       statusType: status.type,
       leasedAt: lease.startedAt,
       at: now,
+    });
+    await recordRequestOutcome(em, {
+      contactId,
+      reached: status.type !== 'N' || status.retryAfterMinutes === null,
+      contactState: result.contactState,
+      startedAt: lease.startedAt,
+      now,
     });
     await em.delete(ContactLease, { contactId });
     return { interactionId, ...result };

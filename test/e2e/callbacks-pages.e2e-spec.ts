@@ -361,7 +361,9 @@ describe('Callback pages and opening a callback', () => {
       // UTC is 10:50 in Rome), reason, notes (escaped), answers and attempts.
       const due = section(page.text, 'due');
       expect(due).toContain('<strong class="cb-name">Lucia Bianchi</strong>');
-      expect(due).toContain('<code class="cb-phone">+393331234567</code>');
+      expect(due).toContain(
+        '<span class="cb-phone"><a class="phone-link" href="tel:+393331234567"',
+      );
       expect(due).toContain('Fibra Nord');
       expect(due).toContain('<span class="cb-due">lun 30/11/2026, 10:50</span>');
       expect(due).toContain('Europe/Rome');

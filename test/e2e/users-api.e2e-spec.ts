@@ -43,6 +43,7 @@ describe('Users API (admin)', () => {
       role: 'operator',
       languages: ['it', 'en'],
       team: 'Nord',
+      extension: null,
       uiLanguage: null,
       active: true,
       lastLoginAt: null,

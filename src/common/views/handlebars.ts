@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { create } from 'express-handlebars';
-import type { HelperOptions } from 'handlebars';
+import Handlebars, { type HelperOptions } from 'handlebars';
 import type { I18nService } from 'nestjs-i18n';
 
 export const VIEWS_DIR = join(__dirname, '..', '..', '..', 'views');
@@ -8,7 +8,7 @@ export const VIEWS_DIR = join(__dirname, '..', '..', '..', 'views');
 type Args = Record<string, unknown>;
 
 /** The view engine: layouts and partials under views/, helpers for translation and forms. */
-export function createViewEngine(i18n: I18nService) {
+export function createViewEngine(i18n: I18nService, phoneScheme: 'tel' | 'sip' = 'tel') {
   const langOf = (options: HelperOptions): string => {
     const root = options.data as { root?: { lang?: string } } | undefined;
     return root?.root?.lang ?? 'it';
@@ -55,6 +55,18 @@ export function createViewEngine(i18n: I18nService) {
         }).format(new Date(iso));
       },
       year: () => new Date().getFullYear(),
+      /**
+       * {{phoneLink phone}}: the number as a click-to-call link for the softphone
+       * (PHONE_LINK_SCHEME `tel:` or `sip:`); escaped here, the only markup is ours.
+       */
+      phoneLink: (phone: unknown) => {
+        if (typeof phone !== 'string' || phone === '') return '';
+        const dial = phone.replace(/[^0-9+]/g, '');
+        const text = Handlebars.escapeExpression(phone);
+        return new Handlebars.SafeString(
+          `<a class="phone-link" href="${phoneScheme}:${dial}" title="${text}"><code>${text}</code></a>`,
+        );
+      },
     },
   });
 }

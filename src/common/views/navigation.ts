@@ -12,6 +12,7 @@ export const NAVIGATION: readonly NavItem[] = [
   { label: 'nav.home', href: '/', roles: ['admin', 'coordinator', 'operator', 'backoffice'] },
   { label: 'work.nav', href: '/work', roles: ['operator'] },
   { label: 'callbacks.nav', href: '/callbacks', roles: ['operator', 'coordinator', 'admin'] },
+  { label: 'callbackRequests.nav', href: '/callback-requests', roles: ['coordinator', 'admin'] },
   { label: 'nav.campaigns', href: '/campaigns', roles: ['admin', 'coordinator'] },
   { label: 'nav.contacts', href: '/contacts', roles: ['admin', 'coordinator'] },
   { label: 'contracts.nav', href: '/contracts', roles: ['backoffice', 'coordinator', 'admin'] },

@@ -72,6 +72,26 @@ export function readProductionQuery(raw: Record<string, unknown>): ProductionQue
   return query;
 }
 
+/** `?from&to&campaignId`: callback offers are kept per campaign, not per operator. */
+export function readCallbackQuery(raw: Record<string, unknown>): {
+  range: RangeInput;
+  campaignId?: number;
+} {
+  for (const field of ['operatorId', 'team'] as const) {
+    if (raw[field] !== undefined && raw[field] !== '') {
+      throw new ValidationError(
+        field,
+        `${field}: callback offers are not kept per operator; leave it out`,
+      ).say('reports.errors.noOperator');
+    }
+  }
+  const campaignId = queryText(raw, 'campaignId');
+  return {
+    range: readRange(raw),
+    ...(campaignId !== undefined ? { campaignId: queryId(campaignId, 'campaignId') } : {}),
+  };
+}
+
 /** `?format=json|csv` (json when left out). */
 export function readFormat(raw: Record<string, unknown>): ReportFormat {
   const format = queryText(raw, 'format');

@@ -64,6 +64,15 @@ export class CreateUserDto {
   @MaxLength(60, { message: 'team must be at most 60 characters' })
   team?: string;
 
+  @ApiPropertyOptional({ example: '201', description: 'Phone extension (telephony screen-pop)' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @Matches(/^$|^[0-9A-Za-z*#+._-]{1,32}$/, {
+    message: 'extension must be 1-32 digits or letters (also * # + . _ -)',
+  })
+  extension?: string;
+
   @ApiPropertyOptional({ enum: LANGUAGES, description: 'Language of the interface' })
   @IsOptional()
   @IsIn(LANGUAGES, { message: `uiLanguage must be one of: ${LANGUAGES.join(', ')}` })

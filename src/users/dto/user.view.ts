@@ -8,6 +8,7 @@ export interface UserView {
   role: User['role'];
   languages: string[];
   team: string | null;
+  extension: string | null;
   uiLanguage: User['uiLanguage'];
   active: boolean;
   lastLoginAt: string | null;
@@ -22,6 +23,7 @@ export function toUserView(user: User): UserView {
     role: user.role,
     languages: user.languages ?? [],
     team: user.team,
+    extension: user.extension,
     uiLanguage: user.uiLanguage,
     active: user.active,
     lastLoginAt: user.lastLoginAt?.toISOString() ?? null,

@@ -1,0 +1,46 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '../audit/audit.module';
+import { DoNotCallModule } from '../do-not-call/do-not-call.module';
+import { CallbackCapacity } from './callback-capacity.entity';
+import { CallbackOfferDay } from './callback-offer-day.entity';
+import { CallbackOfferSettings } from './callback-offer-settings.entity';
+import { CallbackOfferService } from './callback-offer.service';
+import { CallbackRequest } from './callback-request.entity';
+import { CallbackRequestsApiController } from './callback-requests.api.controller';
+import { CallbackRequestsController } from './callback-requests.controller';
+import { CallbackRequestsJobs } from './callback-requests.jobs';
+import { CallbackRequestsService } from './callback-requests.service';
+import { CallbackSlotLock } from './callback-slot-lock.entity';
+import { CallbackWebSubmission } from './callback-web-submission.entity';
+import { PublicCallbackController } from './public-callback.controller';
+import { PublicCallbackService } from './public-callback.service';
+
+/** Inbound callback offers: slots with capacity, callers' requests, their follow-up. */
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([
+      CallbackOfferSettings,
+      CallbackCapacity,
+      CallbackSlotLock,
+      CallbackRequest,
+      CallbackOfferDay,
+      CallbackWebSubmission,
+    ]),
+    AuditModule,
+    DoNotCallModule,
+  ],
+  controllers: [
+    CallbackRequestsApiController,
+    CallbackRequestsController,
+    PublicCallbackController,
+  ],
+  providers: [
+    CallbackOfferService,
+    CallbackRequestsService,
+    CallbackRequestsJobs,
+    PublicCallbackService,
+  ],
+  exports: [CallbackOfferService, CallbackRequestsService],
+})
+export class CallbackRequestsModule {}
