@@ -17,6 +17,7 @@ import { createContact } from '../factories/contact.factory';
 import { createUser, type TestUser } from '../factories/user.factory';
 import {
   type BrowserHarness,
+  pageValueWhen,
   type PageProblem,
   screenshot,
   signIn,
@@ -133,20 +134,13 @@ describe('the operator workstation in a browser', () => {
   const contactName = (name: string) => page.locator('#work-contact-name', { hasText: name });
   /** An expression evaluated in the page (the tests' TypeScript has no DOM types). */
   const inPage = async (expression: string) => String(await page.evaluate(expression));
-  const focusedId = () => inPage('document.activeElement ? document.activeElement.id : ""');
+  const FOCUSED_ID = 'document.activeElement ? document.activeElement.id : ""';
   /**
    * Focus lands on `id`: waited for, because some moves come from events the browser fires
    * a task later (a dialog's close); then asserted, so a miss names where focus went.
    */
   const expectFocus = async (id: string) => {
-    await page
-      .waitForFunction(
-        `document.activeElement && document.activeElement.id === ${JSON.stringify(id)}`,
-        undefined,
-        { timeout: 5000 },
-      )
-      .catch(() => undefined);
-    expect(await focusedId()).toBe(id);
+    expect(await pageValueWhen(page, FOCUSED_ID, id)).toBe(id);
   };
   const outcomeColor = () => inPage('document.body.style.getPropertyValue("--outcome-color")');
 
@@ -334,7 +328,13 @@ describe('the operator workstation in a browser', () => {
     await page.keyboard.press('Enter');
     // The agenda takes the focus on the agent's first free slot.
     await page.locator('#agenda-grid tbody.work-agenda-agent').waitFor();
-    await page.waitForFunction('document.activeElement.classList.contains("work-agenda-slot")');
+    expect(
+      await pageValueWhen(
+        page,
+        'document.activeElement.classList.contains("work-agenda-slot")',
+        'true',
+      ),
+    ).toBe('true');
     await page.keyboard.press('Control+Enter');
     const hint = page.locator('#agenda-hint');
     await hint.waitFor({ state: 'visible' });

@@ -126,3 +126,22 @@ export async function signIn(
     page.locator('form[action="/login"] button[type="submit"]').click(),
   ]);
 }
+
+/**
+ * The value of `expression` in the page once it equals `expected`, or its last value after
+ * `timeout` ms. Polled with page.evaluate: waitForFunction evaluates its text inside the
+ * page, which the app's CSP refuses.
+ */
+export async function pageValueWhen(
+  page: Page,
+  expression: string,
+  expected: string,
+  timeout = 5000,
+): Promise<string> {
+  const until = Date.now() + timeout;
+  for (;;) {
+    const value = String(await page.evaluate(expression));
+    if (value === expected || Date.now() > until) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
