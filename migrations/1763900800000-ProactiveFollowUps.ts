@@ -44,7 +44,12 @@ export class ProactiveFollowUps1763900800000 implements MigrationInterface {
     if (!steps?.findColumnByName('consent_purpose')) {
       await queryRunner.addColumn(
         'campaign_steps',
-        new TableColumn({ name: 'consent_purpose', type: 'varchar', length: '12', isNullable: true }),
+        new TableColumn({
+          name: 'consent_purpose',
+          type: 'varchar',
+          length: '12',
+          isNullable: true,
+        }),
       );
     }
     if (!(await queryRunner.hasTable('eligibility_refusals'))) {

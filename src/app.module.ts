@@ -10,6 +10,7 @@ import { CampaignsModule } from './campaigns/campaigns.module';
 import { ContactsModule } from './contacts/contacts.module';
 import { ContractsModule } from './contracts/contracts.module';
 import { DoNotCallModule } from './do-not-call/do-not-call.module';
+import { FollowUpsModule } from './follow-ups/follow-ups.module';
 import { OutcomeStatusesModule } from './outcome-statuses/outcome-statuses.module';
 import { ProductsModule } from './products/products.module';
 import { ReportsModule } from './reports/reports.module';
@@ -50,6 +51,7 @@ import { WorkModule } from './work/work.module';
     ContractsModule,
     DoNotCallModule,
     WorkModule,
+    FollowUpsModule,
     CallbacksModule,
     MonitorModule,
     ReportsModule,

@@ -31,6 +31,10 @@ export const REQUIRED_COLUMNS: readonly StandardColumn[] = ['firstName', 'lastNa
 /** Deliberately simple: something@something.tld without spaces (the dialer does not mail). */
 export const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export const LANGUAGE_PATTERN = /^[a-z]{2}$/;
+/** A contact's call reason (e.g. "voicemail", "access-help"): it picks the follow-up e-mail. */
+export const CALL_REASON_PATTERN = /^[a-z0-9][a-z0-9_-]{0,59}$/;
+export const CALL_REASON_RULE =
+  'must be lower-case letters, digits, - and _ (at most 60), e.g. "voicemail"';
 export const CUSTOM_FIELD_KEY_PATTERN = /^[^\s][^\r\n]*$/;
 
 /** Why a value was refused: the rule's name (pages translate it) and what it needs to say so. */

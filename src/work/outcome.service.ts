@@ -24,6 +24,7 @@ import { ContactLease } from './contact-lease.entity';
 import { OutcomeDto } from './dto/outcome.dto';
 import { LeasesService } from './leases.service';
 import { retriedTransaction } from '../common/database/retried-transaction';
+import { OutcomeFollowUps, type OutcomeFollowUp } from '../follow-ups/outcome-follow-ups';
 
 const MAX_ANSWER = 2000;
 
@@ -37,6 +38,9 @@ export interface OutcomeResult {
   appointment?: BookedAppointment;
   /** When a retry rule re-queued the contact. */
   nextCallAt?: string;
+  /** The follow-up e-mail queued for the status, and whether to continue by e-mail. */
+  followUp?: OutcomeFollowUp['followUp'];
+  continueByEmail?: boolean;
 }
 
 /**
@@ -55,6 +59,7 @@ export class OutcomeService {
     private readonly appointments: AppointmentBooker,
     private readonly doNotCall: DoNotCallService,
     private readonly activity: OperatorActivityService,
+    private readonly followUps: OutcomeFollowUps,
   ) {}
 
   async confirm(userId: number, contactId: number, dto: OutcomeDto): Promise<OutcomeResult> {
@@ -193,6 +198,19 @@ export class OutcomeService {
     if (result.callback) {
       await em.update(Callback, { id: result.callback.id }, { interactionId });
     }
+    // Consent answers onto the contact, the status's follow-up e-mail into the outbox.
+    Object.assign(
+      result,
+      await this.followUps.recordWithin(em, {
+        contact,
+        campaignId: campaign.id,
+        statusId: status.id,
+        interactionId,
+        operatorId: userId,
+        answers,
+        now,
+      }),
+    );
     await em.update(
       Contact,
       { id: contactId },

@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
+  IsBoolean,
+  IsIn,
   IsObject,
   IsOptional,
   IsString,
@@ -10,7 +12,15 @@ import {
   ValidateBy,
   ValidationOptions,
 } from 'class-validator';
-import { CONTACT_LIMITS, EMAIL_PATTERN, LANGUAGE_PATTERN, oneLine } from '../contact-rules';
+import { PREFERRED_CHANNELS, type PreferredChannel } from '../contact.entity';
+import {
+  CALL_REASON_PATTERN,
+  CALL_REASON_RULE,
+  CONTACT_LIMITS,
+  EMAIL_PATTERN,
+  LANGUAGE_PATTERN,
+  oneLine,
+} from '../contact-rules';
 import { PHONE_INPUT_MAX_LENGTH } from '../phone-number';
 
 const trim = ({ value }: { value: unknown }): unknown =>
@@ -105,4 +115,26 @@ export class CreateContactDto {
   @IsObject({ message: 'fields must be an object' })
   @IsCustomFields()
   fields?: Record<string, string>;
+
+  @ApiPropertyOptional({ example: 'voicemail', description: 'Why to call: picks the follow-up' })
+  @IsOptional()
+  @Transform(trimLower)
+  @IsString()
+  @Matches(CALL_REASON_PATTERN, { message: `callReason ${CALL_REASON_RULE}` })
+  callReason?: string;
+
+  @ApiPropertyOptional({
+    enum: PREFERRED_CHANNELS,
+    description: 'Prefers chat or e-mail to a call',
+  })
+  @IsOptional()
+  @IsIn(PREFERRED_CHANNELS, {
+    message: `preferredChannel must be one of: ${PREFERRED_CHANNELS.join(', ')}`,
+  })
+  preferredChannel?: PreferredChannel;
+
+  @ApiPropertyOptional({ description: 'Consent to proactive calls' })
+  @IsOptional()
+  @IsBoolean({ message: 'consent must be true or false' })
+  consent?: boolean;
 }
