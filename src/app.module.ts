@@ -10,6 +10,7 @@ import { CampaignsModule } from './campaigns/campaigns.module';
 import { ContactsModule } from './contacts/contacts.module';
 import { ContractsModule } from './contracts/contracts.module';
 import { DoNotCallModule } from './do-not-call/do-not-call.module';
+import { EligibilityModule } from './eligibility/eligibility.module';
 import { FollowUpsModule } from './follow-ups/follow-ups.module';
 import { OutcomeStatusesModule } from './outcome-statuses/outcome-statuses.module';
 import { ProductsModule } from './products/products.module';
@@ -51,6 +52,7 @@ import { WorkModule } from './work/work.module';
     ContractsModule,
     DoNotCallModule,
     WorkModule,
+    EligibilityModule,
     FollowUpsModule,
     CallbacksModule,
     MonitorModule,

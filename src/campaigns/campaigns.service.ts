@@ -13,7 +13,7 @@ import { CampaignAgent } from './campaign-agent.entity';
 import { CampaignOperator } from './campaign-operator.entity';
 import { CampaignProduct } from './campaign-product.entity';
 import { CampaignStatus } from './campaign-status.entity';
-import { CampaignStep, type StepKind } from './campaign-step.entity';
+import { CampaignStep, type ConsentPurpose, type StepKind } from './campaign-step.entity';
 import {
   type CallingHours,
   Campaign,
@@ -34,6 +34,7 @@ import { CAMPAIGN_DEFAULTS } from './campaign-defaults';
 import { ianaTimeZone } from './time-zones';
 
 interface NormalisedStep {
+  consentPurpose: ConsentPurpose | null;
   kind: StepKind;
   title: string;
   body: string | null;
@@ -311,6 +312,12 @@ export class CampaignsService {
           'choices are only allowed on question steps',
         ).say('campaigns.errors.choicesOnlyOnQuestions', { position: index + 1 });
       }
+      if (step.consentPurpose && step.kind !== 'consent') {
+        throw new ValidationError(
+          `steps.${index}.consentPurpose`,
+          'consentPurpose is only allowed on consent steps',
+        );
+      }
       if (choices.some((choice) => choice === '')) {
         throw new ValidationError(`steps.${index}.choices`, 'choices must not be blank');
       }
@@ -338,6 +345,7 @@ export class CampaignsService {
         choices: choices.length > 0 ? choices : null,
         // The outcome is what every call must end with.
         required: step.kind === 'outcome' ? true : (step.required ?? false),
+        consentPurpose: step.consentPurpose ?? null,
       };
     });
 

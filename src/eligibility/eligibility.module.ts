@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { EligibilityApiController } from './eligibility.api.controller';
+import { EligibilityRefusal } from './eligibility-refusal.entity';
+import { EligibilityService } from './eligibility.service';
+import { OperatorChatLoad } from './operator-chat-load.entity';
+
+/** Proactive-call eligibility: rules per campaign, checked at dispatch, counted. */
+@Module({
+  imports: [TypeOrmModule.forFeature([EligibilityRefusal, OperatorChatLoad])],
+  controllers: [EligibilityApiController],
+  providers: [EligibilityService],
+  exports: [EligibilityService],
+})
+export class EligibilityModule {}
