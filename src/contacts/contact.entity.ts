@@ -17,6 +17,17 @@ export type ContactState = (typeof CONTACT_STATES)[number];
 export const PREFERRED_CHANNELS = ['chat', 'email'] as const;
 export type PreferredChannel = (typeof PREFERRED_CHANNELS)[number];
 
+/**
+ * Tags stored as ",call_next:outage,vip," (null: none), so that one LIKE '%,tag,%' finds
+ * a tag whatever its place.
+ */
+export const tagsColumn = {
+  to: (tags: string[] | null | undefined): string | null =>
+    tags && tags.length > 0 ? `,${tags.join(',')},` : null,
+  from: (stored: string | null): string[] =>
+    stored ? stored.split(',').filter((tag) => tag !== '') : [],
+};
+
 /** A person to call in a campaign; a phone appears once per campaign. */
 @Entity('contacts')
 @Index('UQ_contacts_campaign_phone', ['campaignId', 'phone'], { unique: true })
@@ -84,6 +95,10 @@ export class Contact {
   /** The eligibility rule that stopped the contact from being dispatched (state final). */
   @Column({ name: 'ineligible_reason', type: 'varchar', length: 24, nullable: true })
   ineligibleReason!: string | null;
+
+  /** Labels such as `call_next:outage` (replaced by `done:outage` when the contact is done). */
+  @Column({ type: 'varchar', length: 500, nullable: true, transformer: tagsColumn })
+  tags!: string[];
 
   @Column({ type: 'varchar', length: 16, default: 'new' })
   state!: ContactState;

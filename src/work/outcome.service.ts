@@ -14,6 +14,7 @@ import { ConflictError, ForbiddenError, ValidationError } from '../common/errors
 import { Clock } from '../common/time/clock';
 import { instantInZone, toZonedLocal } from '../common/time/local-time';
 import { Contact, type ContactState } from '../contacts/contact.entity';
+import { finishedTags } from '../contacts/contact-rules';
 import { ContractWriter, type WrittenContract } from '../contracts/contract-writer';
 import { DoNotCallService } from '../do-not-call/do-not-call.service';
 import { Interaction } from '../interactions/interaction.entity';
@@ -27,6 +28,11 @@ import { retriedTransaction } from '../common/database/retried-transaction';
 import { OutcomeFollowUps, type OutcomeFollowUp } from '../follow-ups/outcome-follow-ups';
 
 const MAX_ANSWER = 2000;
+
+function tagChange(tags: string[]): { tags?: string[] } {
+  const finished = finishedTags(tags ?? []);
+  return finished ? { tags: finished } : {};
+}
 
 export interface OutcomeResult {
   interactionId: number;
@@ -220,6 +226,11 @@ export class OutcomeService {
         lastStatusId: status.id,
         lastOutcomeAt: now,
         nextCallAt,
+        // The contact is done: its "call next" tags become final ones (the lease's lock
+        // on the contact keeps a second confirmation from reading the old tags).
+        ...(result.contactState === 'done' || result.contactState === 'final'
+          ? tagChange(contact.tags)
+          : {}),
       },
     );
     await this.activity.recordOutcome(em, {

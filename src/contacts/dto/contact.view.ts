@@ -30,6 +30,8 @@ export interface ContactView {
   recordingConsent: boolean | null;
   /** The eligibility rule that kept the contact from being called, if one did. */
   ineligibleReason: string | null;
+  /** e.g. `call_next:outage`, replaced by `done:outage` when the contact is done. */
+  tags: string[];
   state: ContactState;
   attempts: number;
   lastStatus: LastStatusView | null;
@@ -76,6 +78,7 @@ export function toContactView(contact: Contact, status: OutcomeStatus | null = n
     consent: contact.consent ?? null,
     recordingConsent: contact.recordingConsent ?? null,
     ineligibleReason: contact.ineligibleReason ?? null,
+    tags: contact.tags ?? [],
     state: contact.state,
     attempts: contact.attempts,
     lastStatus: status ? toLastStatusView(status) : null,

@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  IsArray,
   IsBoolean,
   IsIn,
   IsObject,
@@ -19,7 +21,10 @@ import {
   CONTACT_LIMITS,
   EMAIL_PATTERN,
   LANGUAGE_PATTERN,
+  MAX_TAGS,
   oneLine,
+  TAG_PATTERN,
+  TAG_RULE,
 } from '../contact-rules';
 import { PHONE_INPUT_MAX_LENGTH } from '../phone-number';
 
@@ -132,6 +137,22 @@ export class CreateContactDto {
     message: `preferredChannel must be one of: ${PREFERRED_CHANNELS.join(', ')}`,
   })
   preferredChannel?: PreferredChannel;
+
+  @ApiPropertyOptional({ example: ['call_next:outage'], description: 'Tags (at most 10)' })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) =>
+    Array.isArray(value)
+      ? [
+          ...new Set(
+            (value as unknown[]).map((v) => (typeof v === 'string' ? v.trim().toLowerCase() : v)),
+          ),
+        ]
+      : value,
+  )
+  @IsArray({ message: 'tags must be a list of tags' })
+  @ArrayMaxSize(MAX_TAGS, { message: `tags: at most ${MAX_TAGS} tags` })
+  @Matches(TAG_PATTERN, { each: true, message: `tags: each ${TAG_RULE}` })
+  tags?: string[];
 
   @ApiPropertyOptional({ description: 'Consent to proactive calls' })
   @IsOptional()
