@@ -12,6 +12,7 @@ import { ContractsModule } from './contracts/contracts.module';
 import { DoNotCallModule } from './do-not-call/do-not-call.module';
 import { EligibilityModule } from './eligibility/eligibility.module';
 import { FollowUpsModule } from './follow-ups/follow-ups.module';
+import { OutagesModule } from './outages/outages.module';
 import { OutcomeStatusesModule } from './outcome-statuses/outcome-statuses.module';
 import { ProductsModule } from './products/products.module';
 import { ReportsModule } from './reports/reports.module';
@@ -54,6 +55,7 @@ import { WorkModule } from './work/work.module';
     WorkModule,
     EligibilityModule,
     FollowUpsModule,
+    OutagesModule,
     CallbacksModule,
     MonitorModule,
     ReportsModule,

@@ -71,8 +71,14 @@ export class CampaignsService {
     @InjectRepository(User) private readonly users: Repository<User>,
   ) {}
 
-  /** Campaign, workflow and links in one transaction. */
-  async create(input: CampaignInputDto): Promise<CampaignView> {
+  /**
+   * Campaign, workflow and links in one transaction; `within` adds what another feature
+   * keeps about the new campaign (an outage's message) to the same transaction.
+   */
+  async create(
+    input: CampaignInputDto,
+    within?: (em: EntityManager, campaignId: number) => Promise<void>,
+  ): Promise<CampaignView> {
     const campaign = this.normalise(input);
     let id: number;
     try {
@@ -83,6 +89,7 @@ export class CampaignsService {
           em.create(Campaign, { ...this.settingsOf(campaign), state: 'active' }),
         );
         await this.writeWorkflowAndLinks(em, saved.id, campaign);
+        if (within) await within(em, saved.id);
         return saved.id;
       });
     } catch (error) {

@@ -12,6 +12,7 @@ import {
   type EligibilityRule,
 } from './eligibility-refusal.entity';
 import { OperatorChatLoad } from './operator-chat-load.entity';
+import { OutageNotices } from '../outages/outage-notices';
 
 /** A chat count older than this is no longer believed (the integration stopped reporting). */
 const CHAT_LOAD_FRESH_MS = 10 * 60_000;
@@ -43,7 +44,7 @@ function emptyCounts(): Record<EligibilityRule, number> {
 }
 
 /** The rule a contact fails whoever calls it, or null. */
-function contactRefusal(rules: EligibilityRules, contact: Contact): EligibilityRule | null {
+export function contactRefusal(rules: EligibilityRules, contact: Contact): EligibilityRule | null {
   if (rules.requireConsent && contact.consent !== true) return 'consent';
   if (rules.allowedReasons && !rules.allowedReasons.includes(contact.callReason ?? '')) {
     return 'reason';
@@ -72,6 +73,7 @@ export class EligibilityService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
+    private readonly notices: OutageNotices,
   ) {}
 
   async rules(campaignId: number): Promise<EligibilityRules | null> {
@@ -159,9 +161,8 @@ export class EligibilityService {
         operatorId,
         rule: rule ?? 'language',
       });
-      if (rule !== null) {
-        await em.update(Contact, { id: contact.id }, { state: 'final', ineligibleReason: rule });
-      }
+      // In an outage campaign the message goes by e-mail instead, in this transaction.
+      if (rule !== null) await this.notices.ineligibleWithin(em, contact, rule);
       return false;
     };
   }
