@@ -62,6 +62,7 @@ describe('Contacts API', () => {
         consent: null,
         recordingConsent: null,
         ineligibleReason: null,
+        tags: [],
         state: 'new',
         attempts: 0,
         lastStatus: null,
