@@ -38,9 +38,7 @@ export class OutageCampaigns1763900810000 implements MigrationInterface {
             { name: 'closed_at', type: 'datetime', isNullable: true },
             createdAtColumn(queryRunner),
           ],
-          indices: [
-            { name: 'UQ_outages_campaign', columnNames: ['campaign_id'], isUnique: true },
-          ],
+          indices: [{ name: 'UQ_outages_campaign', columnNames: ['campaign_id'], isUnique: true }],
           foreignKeys: [foreignKey('FK_outages_campaign', 'campaign_id', 'campaigns', 'CASCADE')],
         }),
       );
