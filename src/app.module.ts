@@ -11,6 +11,9 @@ import { CampaignsModule } from './campaigns/campaigns.module';
 import { ContactsModule } from './contacts/contacts.module';
 import { ContractsModule } from './contracts/contracts.module';
 import { DoNotCallModule } from './do-not-call/do-not-call.module';
+import { EligibilityModule } from './eligibility/eligibility.module';
+import { FollowUpsModule } from './follow-ups/follow-ups.module';
+import { OutagesModule } from './outages/outages.module';
 import { OutcomeStatusesModule } from './outcome-statuses/outcome-statuses.module';
 import { ProductsModule } from './products/products.module';
 import { ReportsModule } from './reports/reports.module';
@@ -52,6 +55,9 @@ import { WorkModule } from './work/work.module';
     ContractsModule,
     DoNotCallModule,
     WorkModule,
+    EligibilityModule,
+    FollowUpsModule,
+    OutagesModule,
     CallbacksModule,
     CallbackRequestsModule,
     CtiModule,

@@ -4,6 +4,10 @@ import { Campaign } from './campaign.entity';
 export const STEP_KINDS = ['script', 'question', 'consent', 'notes', 'outcome'] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
+/** What a consent step's yes/no is about: proactive contact, or recording the call. */
+export const CONSENT_PURPOSES = ['contact', 'recording'] as const;
+export type ConsentPurpose = (typeof CONSENT_PURPOSES)[number];
+
 /** One step of a campaign's workflow, in order; exactly one is the outcome. */
 @Entity('campaign_steps')
 @Index('UQ_campaign_steps_campaign_position', ['campaignId', 'position'], { unique: true })
@@ -37,4 +41,8 @@ export class CampaignStep {
 
   @Column({ type: 'boolean', default: false })
   required!: boolean;
+
+  /** For a consent step: the answer is stored on the contact (consent / recording consent). */
+  @Column({ name: 'consent_purpose', type: 'varchar', length: 12, nullable: true })
+  consentPurpose!: ConsentPurpose | null;
 }

@@ -22,6 +22,20 @@ export interface CallingHours {
   end: string;
 }
 
+/** Rules a contact must pass to be called proactively (see src/eligibility). */
+export interface EligibilityRules {
+  /** The contact gave consent (contacts.consent true). */
+  requireConsent: boolean;
+  /** The operator speaks the contact's language (a contact without one passes). */
+  matchLanguage: boolean;
+  /** Contact reasons that may be called; null: any. */
+  allowedReasons: string[] | null;
+  /** The operator's active contacts plus reported active chats must stay below this. */
+  maxConcurrent: number | null;
+  /** A contact who prefers chat or e-mail is not called. */
+  respectPreferredChannel: boolean;
+}
+
 /** A calling job: a contact list, a workflow, its outcome statuses, products, agents, rules. */
 @Entity('campaigns')
 export class Campaign {
@@ -57,6 +71,10 @@ export class Campaign {
 
   @Column({ type: 'varchar', length: 8, default: 'active' })
   state!: CampaignState;
+
+  /** Proactive-call rules checked at dispatch (null: none, the campaign calls everyone). */
+  @Column({ type: 'simple-json', nullable: true })
+  eligibility!: EligibilityRules | null;
 
   @OneToMany(() => CampaignStep, (step) => step.campaign)
   steps?: CampaignStep[];

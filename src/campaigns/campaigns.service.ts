@@ -13,7 +13,7 @@ import { CampaignAgent } from './campaign-agent.entity';
 import { CampaignOperator } from './campaign-operator.entity';
 import { CampaignProduct } from './campaign-product.entity';
 import { CampaignStatus } from './campaign-status.entity';
-import { CampaignStep, type StepKind } from './campaign-step.entity';
+import { CampaignStep, type ConsentPurpose, type StepKind } from './campaign-step.entity';
 import {
   type CallingHours,
   Campaign,
@@ -34,6 +34,7 @@ import { CAMPAIGN_DEFAULTS } from './campaign-defaults';
 import { ianaTimeZone } from './time-zones';
 
 interface NormalisedStep {
+  consentPurpose: ConsentPurpose | null;
   kind: StepKind;
   title: string;
   body: string | null;
@@ -70,8 +71,14 @@ export class CampaignsService {
     @InjectRepository(User) private readonly users: Repository<User>,
   ) {}
 
-  /** Campaign, workflow and links in one transaction. */
-  async create(input: CampaignInputDto): Promise<CampaignView> {
+  /**
+   * Campaign, workflow and links in one transaction; `within` adds what another feature
+   * keeps about the new campaign (an outage's message) to the same transaction.
+   */
+  async create(
+    input: CampaignInputDto,
+    within?: (em: EntityManager, campaignId: number) => Promise<void>,
+  ): Promise<CampaignView> {
     const campaign = this.normalise(input);
     let id: number;
     try {
@@ -82,6 +89,7 @@ export class CampaignsService {
           em.create(Campaign, { ...this.settingsOf(campaign), state: 'active' }),
         );
         await this.writeWorkflowAndLinks(em, saved.id, campaign);
+        if (within) await within(em, saved.id);
         return saved.id;
       });
     } catch (error) {
@@ -311,6 +319,12 @@ export class CampaignsService {
           'choices are only allowed on question steps',
         ).say('campaigns.errors.choicesOnlyOnQuestions', { position: index + 1 });
       }
+      if (step.consentPurpose && step.kind !== 'consent') {
+        throw new ValidationError(
+          `steps.${index}.consentPurpose`,
+          'consentPurpose is only allowed on consent steps',
+        );
+      }
       if (choices.some((choice) => choice === '')) {
         throw new ValidationError(`steps.${index}.choices`, 'choices must not be blank');
       }
@@ -338,6 +352,7 @@ export class CampaignsService {
         choices: choices.length > 0 ? choices : null,
         // The outcome is what every call must end with.
         required: step.kind === 'outcome' ? true : (step.required ?? false),
+        consentPurpose: step.consentPurpose ?? null,
       };
     });
 

@@ -170,6 +170,26 @@ export class EnvironmentVariables {
   @Matches(PROTOCOL_FORMAT_PATTERN, { message: `PROTOCOL_FORMAT ${PROTOCOL_FORMAT_RULE}` })
   PROTOCOL_FORMAT = DEFAULT_PROTOCOL_FORMAT;
 
+  /** The SMTP server follow-up e-mails go through; unset, the outbox keeps them queued. */
+  @IsOptional()
+  @Matches(/^smtps?:\/\/\S+$/, {
+    message: 'SMTP_URL must look like smtp://user:pass@host:587 or smtps://host:465',
+  })
+  SMTP_URL?: string;
+
+  /** The sender of follow-up e-mails. */
+  @Matches(/^(?:[^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, {
+    message: 'MAIL_FROM must be an address, optionally with a name: Esito <noreply@example.com>',
+  })
+  MAIL_FROM = 'Esito CRM <noreply@localhost>';
+
+  /** Sending attempts of one follow-up e-mail before it is given up (failed). */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  MAIL_MAX_ATTEMPTS = 8;
+
   @Transform(toBoolean)
   @IsBoolean()
   DEMO = false;

@@ -11,8 +11,15 @@ import { isUniqueViolation } from '../common/errors/unique-violation';
 import { DoNotCallService } from '../do-not-call/do-not-call.service';
 import { ContactImport } from './contact-import.entity';
 import {
+  CALL_REASON_PATTERN,
   CONTACT_LIMITS,
+  consentOf,
   EMAIL_PATTERN,
+  invalid,
+  MAX_TAGS,
+  splitTags,
+  TAG_PATTERN,
+  tooManyTags,
   oneLine,
   extraValues,
   invalidEmail,
@@ -36,6 +43,7 @@ import {
   toImportSummary,
 } from './dto/import-summary.view';
 import { PhoneNumbers } from './phone-number';
+import { PREFERRED_CHANNELS, tagsColumn } from './contact.entity';
 import { insertIgnore, isMysqlSource, valuePlaceholders } from '../common/database/sql-dialect';
 import { retriedTransaction } from '../common/database/retried-transaction';
 
@@ -56,6 +64,10 @@ const INSERT_COLUMNS = [
   'city',
   'province',
   'fields',
+  'call_reason',
+  'preferred_channel',
+  'consent',
+  'tags',
 ] as const;
 const WIDTH = INSERT_COLUMNS.length;
 const PHONE = INSERT_COLUMNS.indexOf('phone');
@@ -68,6 +80,10 @@ export interface ImportOptions {
   key?: unknown;
   userId: number | null;
   fileName?: string | null;
+  /** Columns the header must name (firstName, lastName, phone unless said otherwise). */
+  requiredColumns?: readonly StandardColumn[];
+  /** Values for rows that leave them empty (an outage list: its call reason and tag). */
+  defaults?: { callReason?: string; tags?: string[] };
 }
 
 /** The counts of an import so far: only lines whose batch was committed are counted. */
@@ -138,7 +154,7 @@ export class ContactImportService {
     const record = await this.start(campaignId, key, options);
     const tally = new ImportTally();
     try {
-      await this.readInto(record, tally, source);
+      await this.readInto(record, tally, source, options);
     } catch (error) {
       const failure = this.failureOf(error, tally);
       await this.finish(record, tally, failure).catch((finishError: unknown) =>
@@ -216,6 +232,7 @@ export class ContactImportService {
     record: ContactImport,
     tally: ImportTally,
     source: Readable,
+    options: ImportOptions,
   ): Promise<void> {
     const reader = new CsvReader();
     let rows: ContactRowReader | null = null;
@@ -238,12 +255,14 @@ export class ContactImportService {
             rows = new ContactRowReader(
               readHeader(values, {
                 known: STANDARD_COLUMNS,
-                required: REQUIRED_COLUMNS,
+                required: options.requiredColumns ?? REQUIRED_COLUMNS,
                 maxCustom: CONTACT_LIMITS.customFields,
                 maxCustomKey: CONTACT_LIMITS.customFieldKey,
               }),
               record.campaignId,
               this.phones,
+              options.requiredColumns ?? REQUIRED_COLUMNS,
+              options.defaults ?? {},
             );
             tally.lastLine = line;
             continue;
@@ -472,6 +491,8 @@ class ContactRowReader {
     columns: ColumnMap<StandardColumn>,
     private readonly campaignId: number,
     private readonly phones: PhoneNumbers,
+    private readonly required: readonly StandardColumn[],
+    private readonly defaults: NonNullable<ImportOptions['defaults']>,
   ) {
     this.at = columns.index;
     this.custom = columns.custom;
@@ -498,11 +519,13 @@ class ContactRowReader {
       }
     }
     const firstName = text(values, this.at.firstName);
-    if (firstName === '') (problems ??= []).push(required('firstName'));
+    if (firstName === '' && this.required.includes('firstName'))
+      (problems ??= []).push(required('firstName'));
     else if (firstName.length > CONTACT_LIMITS.firstName)
       (problems ??= []).push(tooLong('firstName', CONTACT_LIMITS.firstName));
     const lastName = text(values, this.at.lastName);
-    if (lastName === '') (problems ??= []).push(required('lastName'));
+    if (lastName === '' && this.required.includes('lastName'))
+      (problems ??= []).push(required('lastName'));
     else if (lastName.length > CONTACT_LIMITS.lastName)
       (problems ??= []).push(tooLong('lastName', CONTACT_LIMITS.lastName));
     const rawPhone = text(values, this.at.phone);
@@ -527,6 +550,21 @@ class ContactRowReader {
     const province = text(values, this.at.province).toUpperCase();
     if (province.length > CONTACT_LIMITS.province)
       (problems ??= []).push(tooLong('province', CONTACT_LIMITS.province));
+    const callReason = text(values, this.at.callReason).toLowerCase() || this.defaults.callReason;
+    if (callReason !== undefined && !CALL_REASON_PATTERN.test(callReason))
+      (problems ??= []).push(invalid('callReason', 'invalidCallReason', callReason));
+    const channel = text(values, this.at.preferredChannel).toLowerCase();
+    if (channel !== '' && !(PREFERRED_CHANNELS as readonly string[]).includes(channel))
+      (problems ??= []).push(invalid('preferredChannel', 'invalidChannel', channel));
+    const rawConsent = text(values, this.at.consent);
+    const consent = rawConsent === '' ? null : consentOf(rawConsent);
+    if (consent === undefined)
+      (problems ??= []).push(invalid('consent', 'invalidConsent', rawConsent));
+    const tags = splitTags(text(values, this.at.tags));
+    for (const tag of this.defaults.tags ?? []) if (!tags.includes(tag)) tags.push(tag);
+    const badTag = tags.find((tag) => !TAG_PATTERN.test(tag));
+    if (badTag !== undefined) (problems ??= []).push(invalid('tags', 'invalidTag', badTag));
+    else if (tags.length > MAX_TAGS) (problems ??= []).push(tooManyTags(tags.length));
     let fields: string | null = null;
     if (this.custom.length > 0) {
       let kept: Record<string, string> | null = null;
@@ -559,6 +597,10 @@ class ContactRowReader {
       city === '' ? null : city,
       province === '' ? null : province,
       fields,
+      callReason ?? null,
+      channel === '' ? null : channel,
+      consent === null || consent === undefined ? null : consent ? 1 : 0,
+      tagsColumn.to(tags),
     ]);
   }
 }

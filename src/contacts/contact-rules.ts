@@ -24,6 +24,10 @@ export const STANDARD_COLUMNS = [
   'language',
   'city',
   'province',
+  'callReason',
+  'preferredChannel',
+  'consent',
+  'tags',
 ] as const;
 export type StandardColumn = (typeof STANDARD_COLUMNS)[number];
 export const REQUIRED_COLUMNS: readonly StandardColumn[] = ['firstName', 'lastName', 'phone'];
@@ -31,13 +35,74 @@ export const REQUIRED_COLUMNS: readonly StandardColumn[] = ['firstName', 'lastNa
 /** Deliberately simple: something@something.tld without spaces (the dialer does not mail). */
 export const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export const LANGUAGE_PATTERN = /^[a-z]{2}$/;
+/** A contact's call reason (e.g. "voicemail", "access-help"): it picks the follow-up e-mail. */
+export const CALL_REASON_PATTERN = /^[a-z0-9][a-z0-9_-]{0,59}$/;
+export const CALL_REASON_RULE =
+  'must be lower-case letters, digits, - and _ (at most 60), e.g. "voicemail"';
+/** A tag such as `vip` or `call_next:outage`: lower-case, at most 60 characters. */
+export const TAG_PATTERN = /^[a-z0-9][a-z0-9_-]{0,29}(:[a-z0-9][a-z0-9_-]{0,29})?$/;
+export const TAG_RULE =
+  'must be lower-case letters, digits, - and _, optionally "prefix:value", e.g. "call_next:outage"';
+export const MAX_TAGS = 10;
+/** How a CSV says yes or no to consent (any letter case); empty: unknown. */
+const CONSENT_WORDS: Record<string, boolean> = {
+  true: true,
+  yes: true,
+  si: true,
+  sì: true,
+  '1': true,
+  false: false,
+  no: false,
+  '0': false,
+};
+
+export function consentOf(value: string): boolean | undefined {
+  return CONSENT_WORDS[value.toLowerCase()];
+}
+
+/** Tags as a CSV cell or the API give them: separated by spaces, commas or semicolons. */
+export function splitTags(value: string): string[] {
+  return [
+    ...new Set(
+      value
+        .split(/[\s,;|]+/)
+        .map((tag) => tag.trim().toLowerCase())
+        .filter((tag) => tag !== ''),
+    ),
+  ];
+}
+
+/**
+ * A contact's tags once it is done: each `call_next:<reason>` becomes `done:<reason>`
+ * (null when there was none to replace, so nothing is written).
+ */
+export function finishedTags(tags: string[]): string[] | null {
+  if (!tags.some((tag) => tag.startsWith('call_next:'))) return null;
+  const result: string[] = [];
+  for (const tag of tags) {
+    const next = tag.startsWith('call_next:') ? `done:${tag.slice('call_next:'.length)}` : tag;
+    if (!result.includes(next)) result.push(next);
+  }
+  return result;
+}
+
 export const CUSTOM_FIELD_KEY_PATTERN = /^[^\s][^\r\n]*$/;
 
 /** Why a value was refused: the rule's name (pages translate it) and what it needs to say so. */
 export interface RuleBreak {
   field: string;
   rule:
-    'required' | 'tooLong' | 'invalidPhone' | 'invalidEmail' | 'invalidLanguage' | 'extraValues';
+    | 'required'
+    | 'tooLong'
+    | 'invalidPhone'
+    | 'invalidEmail'
+    | 'invalidLanguage'
+    | 'extraValues'
+    | 'invalidCallReason'
+    | 'invalidChannel'
+    | 'invalidConsent'
+    | 'invalidTag'
+    | 'tooManyTags';
   max?: number;
   count?: number;
   /** The refused value as shown back: one line, at most 40 characters. */
@@ -80,6 +145,18 @@ export function invalidLanguage(value: string): RuleBreak {
   return { field: 'language', rule: 'invalidLanguage', value: shown(value) };
 }
 
+export function invalid(
+  field: string,
+  rule: 'invalidCallReason' | 'invalidChannel' | 'invalidConsent' | 'invalidTag',
+  value: string,
+): RuleBreak {
+  return { field, rule, value: shown(value) };
+}
+
+export function tooManyTags(count: number): RuleBreak {
+  return { field: 'tags', rule: 'tooManyTags', count, max: MAX_TAGS };
+}
+
 export function extraValues(count: number, columns: number): RuleBreak {
   return { field: 'row', rule: 'extraValues', count, max: columns };
 }
@@ -98,6 +175,16 @@ export function ruleMessage(problem: RuleBreak): string {
       return `email ${value} is not a valid e-mail address`;
     case 'invalidLanguage':
       return `language ${value} must be a two-letter code such as "it"`;
+    case 'invalidCallReason':
+      return `callReason ${value} ${CALL_REASON_RULE}`;
+    case 'invalidChannel':
+      return `preferredChannel ${value} must be one of: chat, email (empty: phone)`;
+    case 'invalidConsent':
+      return `consent ${value} must be yes or no (true/false, 1/0; empty: unknown)`;
+    case 'invalidTag':
+      return `tags: ${value} ${TAG_RULE}`;
+    case 'tooManyTags':
+      return `tags: at most ${problem.max ?? 0} tags (found ${problem.count ?? 0})`;
     case 'extraValues':
       return `the row has ${problem.count ?? 0} values but the header names ${problem.max ?? 0} columns`;
   }

@@ -13,6 +13,21 @@ import { Campaign } from '../campaigns/campaign.entity';
 export const CONTACT_STATES = ['new', 'in_progress', 'callback', 'retry', 'done', 'final'] as const;
 export type ContactState = (typeof CONTACT_STATES)[number];
 
+/** Another channel the contact chose instead of being called proactively. */
+export const PREFERRED_CHANNELS = ['chat', 'email'] as const;
+export type PreferredChannel = (typeof PREFERRED_CHANNELS)[number];
+
+/**
+ * Tags stored as ",call_next:outage,vip," (null: none), so that one LIKE '%,tag,%' finds
+ * a tag whatever its place.
+ */
+export const tagsColumn = {
+  to: (tags: string[] | null | undefined): string | null =>
+    tags && tags.length > 0 ? `,${tags.join(',')},` : null,
+  from: (stored: string | null): string[] =>
+    stored ? stored.split(',').filter((tag) => tag !== '') : [],
+};
+
 /** A person to call in a campaign; a phone appears once per campaign. */
 @Entity('contacts')
 @Index('UQ_contacts_campaign_phone', ['campaignId', 'phone'], { unique: true })
@@ -60,6 +75,30 @@ export class Contact {
   /** Any extra columns of the imported list, kept as they came. */
   @Column({ type: 'simple-json', nullable: true })
   fields!: Record<string, string> | null;
+
+  /** Why to call (e.g. "voicemail", "access-help"): picks the follow-up e-mail, checked by eligibility. */
+  @Column({ name: 'call_reason', type: 'varchar', length: 60, nullable: true })
+  callReason!: string | null;
+
+  /** Set by import or API: the contact prefers chat or e-mail to a proactive call. */
+  @Column({ name: 'preferred_channel', type: 'varchar', length: 8, nullable: true })
+  preferredChannel!: PreferredChannel | null;
+
+  /** Consent to proactive calls: null unknown; the workflow's consent step records it. */
+  @Column({ type: 'boolean', nullable: true })
+  consent!: boolean | null;
+
+  /** The answer to a "recording" consent step: false = continue by e-mail. */
+  @Column({ name: 'recording_consent', type: 'boolean', nullable: true })
+  recordingConsent!: boolean | null;
+
+  /** The eligibility rule that stopped the contact from being dispatched (state final). */
+  @Column({ name: 'ineligible_reason', type: 'varchar', length: 24, nullable: true })
+  ineligibleReason!: string | null;
+
+  /** Labels such as `call_next:outage` (replaced by `done:outage` when the contact is done). */
+  @Column({ type: 'varchar', length: 500, nullable: true, transformer: tagsColumn })
+  tags!: string[];
 
   @Column({ type: 'varchar', length: 16, default: 'new' })
   state!: ContactState;

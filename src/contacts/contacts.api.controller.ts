@@ -53,16 +53,19 @@ export class ContactsApiController {
   @Get('campaigns/:id/contacts')
   @Roles('admin', 'coordinator')
   @ApiQuery({ name: 'q', required: false, description: 'name or phone' })
+  @ApiQuery({ name: 'tag', required: false, description: 'e.g. call_next:outage' })
   @ApiQuery({ name: 'after', required: false })
   @ApiQuery({ name: 'before', required: false })
   page(
     @Param('id', new IdParamPipe()) campaignId: number,
     @Query('q') q?: unknown,
+    @Query('tag') tag?: unknown,
     @Query('after') after?: unknown,
     @Query('before') before?: unknown,
   ): Promise<ContactPage> {
     return this.contacts.page(campaignId, {
       q: queryText(q, 'q'),
+      tag: queryText(tag, 'tag'),
       after: queryText(after, 'after'),
       before: queryText(before, 'before'),
     });

@@ -33,12 +33,14 @@ export class ContactsController {
   async campaignContacts(
     @Param('id', new IdParamPipe()) campaignId: number,
     @Query('q') q: unknown,
+    @Query('tag') tag: unknown,
     @Query('after') after: unknown,
     @Query('before') before: unknown,
     @CurrentUser() user: AuthenticatedUser,
   ) {
     const query = {
       q: queryText(q, 'q')?.trim() || undefined,
+      tag: queryText(tag, 'tag')?.trim() || undefined,
       after: queryText(after, 'after'),
       before: queryText(before, 'before'),
     };
@@ -54,12 +56,15 @@ export class ContactsController {
       page,
       totalText: formatCount(total, user.uiLanguage),
       q: query.q ?? '',
+      tag: query.tag ?? '',
       recentImports: recentImports.map((summary) => ({
         ...summary,
         display: displayCounts(summary, user.uiLanguage),
       })),
       paged: page.next !== null || page.previous !== null,
-      pagerQuery: query.q ? `q=${encodeURIComponent(query.q)}&` : '',
+      pagerQuery:
+        (query.q ? `q=${encodeURIComponent(query.q)}&` : '') +
+        (query.tag ? `tag=${encodeURIComponent(query.tag)}&` : ''),
     };
   }
 

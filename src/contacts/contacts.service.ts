@@ -16,7 +16,7 @@ import { DoNotCallService } from '../do-not-call/do-not-call.service';
 import { OutcomeStatus } from '../outcome-statuses/outcome-status.entity';
 import { Contact } from './contact.entity';
 import { loadContactHistory } from './contact-history';
-import { quoted, STANDARD_COLUMNS } from './contact-rules';
+import { quoted, STANDARD_COLUMNS, TAG_PATTERN, TAG_RULE } from './contact-rules';
 import { ContactPage, ContactPageQuery, decodeCursor, encodeCursor } from './dto/contact-page';
 import {
   ContactDetailView,
@@ -90,6 +90,10 @@ export class ContactsService {
           city: dto.city || null,
           province: dto.province || null,
           fields,
+          callReason: dto.callReason || null,
+          preferredChannel: dto.preferredChannel ?? null,
+          consent: dto.consent ?? null,
+          tags: dto.tags ?? [],
           state: 'new',
           attempts: 0,
           lastStatusId: null,
@@ -162,6 +166,11 @@ export class ContactsService {
       .createQueryBuilder('c')
       .where('c.campaignId = :campaignId', { campaignId });
     this.applySearch(builder, query.q);
+    if (query.tag !== undefined && query.tag.trim() !== '') {
+      const tag = query.tag.trim().toLowerCase();
+      if (!TAG_PATTERN.test(tag)) throw new ValidationError('tag', `tag ${TAG_RULE}`);
+      builder.andWhere(`c.tags LIKE :tag ${LIKE_ESCAPE}`, { tag: `%,${escapeLike(tag)},%` });
+    }
     const backwards = before !== null;
     const cursor = before ?? after;
     if (cursor) {
@@ -261,6 +270,10 @@ export class ContactsService {
             c.language ?? '',
             safeCell(c.city ?? ''),
             safeCell(c.province ?? ''),
+            c.callReason ?? '',
+            c.preferredChannel ?? '',
+            c.consent === null ? '' : c.consent ? 'yes' : 'no',
+            (c.tags ?? []).join(' '),
             ...customKeys.map((key) => safeCell(c.fields?.[key] ?? '')),
             c.state,
             String(c.attempts),

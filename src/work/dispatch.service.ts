@@ -16,6 +16,7 @@ import type { AuthenticatedUser } from '../common/http/request-context';
 import { Clock } from '../common/time/clock';
 import { Contact, type ContactState } from '../contacts/contact.entity';
 import { DoNotCallService } from '../do-not-call/do-not-call.service';
+import { type ContactScreen, EligibilityService } from '../eligibility/eligibility.service';
 import { OperatorActivityService } from '../monitor/operator-activity.service';
 import { ContactLease } from './contact-lease.entity';
 import { LeasesService } from './leases.service';
@@ -44,6 +45,7 @@ export class DispatchService {
     private readonly leases: LeasesService,
     private readonly doNotCall: DoNotCallService,
     private readonly activity: OperatorActivityService,
+    private readonly eligibility: EligibilityService,
   ) {}
 
   /**
@@ -57,7 +59,12 @@ export class DispatchService {
     const userId = operator.id;
     // Asking for the next contact is being ready: a pause ends, a quiet page is back.
     await this.activity.seen(userId, true);
-    const campaigns = await this.campaignsFor(userId, campaignId);
+    // Proactive rules: campaigns whose concurrency limit the operator is at are left out.
+    const campaigns = await this.eligibility.withinLimits(
+      userId,
+      await this.campaignsFor(userId, campaignId),
+      campaignId !== undefined,
+    );
     const work = async (em: EntityManager) => {
       const held = await this.leases.releaseOwnExpired(em, userId);
       if (held) return held;
@@ -251,13 +258,15 @@ export class DispatchService {
           .addOrderBy('c.id', 'ASC'),
         'IDX_contacts_queue_due',
         'retry',
+        this.eligibility.screen(campaign, userId, languages),
       );
       if (retry) return retry;
     }
     // 4. new contacts: in the operator's languages, then without a language, then any
     for (const campaign of campaigns) {
+      const screen = this.eligibility.screen(campaign, userId, languages);
       const fresh = (query: SelectQueryBuilder<Contact>, index: string) =>
-        this.fromContacts(em, query.orderBy('c.id', 'ASC'), index, 'new');
+        this.fromContacts(em, query.orderBy('c.id', 'ASC'), index, 'new', screen);
       for (const language of languages) {
         const spoken = await fresh(
           queue(campaign.id, 'new').andWhere('c.language = :language', { language }),
@@ -270,6 +279,7 @@ export class DispatchService {
         'IDX_contacts_queue_language',
       );
       if (unspecified) return unspecified;
+      if (this.eligibility.languagesOnly(campaign)) continue;
       const any = await fresh(queue(campaign.id, 'new'), 'IDX_contacts_campaign_state');
       if (any) return any;
     }
@@ -327,6 +337,7 @@ export class DispatchService {
     query: SelectQueryBuilder<Contact>,
     index: string,
     state: ContactState,
+    screen: ContactScreen | null = null,
   ): Promise<Claim | null> {
     const passed: number[] = [];
     for (let tries = 0; tries < MAX_TRIES; tries++) {
@@ -336,6 +347,8 @@ export class DispatchService {
       const contact = await em.getRepository(Contact).findOne({ where: { id }, ...forUpdate(em) });
       if (!contact || contact.state !== state) continue;
       if ((await this.doNotCall.isBlocked([contact.phone], em.queryRunner)).size === 0) {
+        // A proactive contact failing the campaign's rules is refused (and recorded).
+        if (screen && !(await screen(em, contact))) continue;
         return { contact, callback: null };
       }
       await em.update(Contact, { id: contact.id }, { state: 'final' });

@@ -15,6 +15,7 @@ import { ConflictError, ForbiddenError, ValidationError } from '../common/errors
 import { Clock } from '../common/time/clock';
 import { instantInZone, toZonedLocal } from '../common/time/local-time';
 import { Contact, type ContactState } from '../contacts/contact.entity';
+import { finishedTags } from '../contacts/contact-rules';
 import { ContractWriter, type WrittenContract } from '../contracts/contract-writer';
 import { DoNotCallService } from '../do-not-call/do-not-call.service';
 import { Interaction } from '../interactions/interaction.entity';
@@ -25,8 +26,14 @@ import { ContactLease } from './contact-lease.entity';
 import { OutcomeDto } from './dto/outcome.dto';
 import { LeasesService } from './leases.service';
 import { retriedTransaction } from '../common/database/retried-transaction';
+import { OutcomeFollowUps, type OutcomeFollowUp } from '../follow-ups/outcome-follow-ups';
 
 const MAX_ANSWER = 2000;
+
+function tagChange(tags: string[]): { tags?: string[] } {
+  const finished = finishedTags(tags ?? []);
+  return finished ? { tags: finished } : {};
+}
 
 export interface OutcomeResult {
   interactionId: number;
@@ -38,6 +45,9 @@ export interface OutcomeResult {
   appointment?: BookedAppointment;
   /** When a retry rule re-queued the contact. */
   nextCallAt?: string;
+  /** The follow-up e-mail queued for the status, and whether to continue by e-mail. */
+  followUp?: OutcomeFollowUp['followUp'];
+  continueByEmail?: boolean;
 }
 
 /**
@@ -56,6 +66,7 @@ export class OutcomeService {
     private readonly appointments: AppointmentBooker,
     private readonly doNotCall: DoNotCallService,
     private readonly activity: OperatorActivityService,
+    private readonly followUps: OutcomeFollowUps,
   ) {}
 
   async confirm(userId: number, contactId: number, dto: OutcomeDto): Promise<OutcomeResult> {
@@ -194,6 +205,19 @@ export class OutcomeService {
     if (result.callback) {
       await em.update(Callback, { id: result.callback.id }, { interactionId });
     }
+    // Consent answers onto the contact, the status's follow-up e-mail into the outbox.
+    Object.assign(
+      result,
+      await this.followUps.recordWithin(em, {
+        contact,
+        campaignId: campaign.id,
+        statusId: status.id,
+        interactionId,
+        operatorId: userId,
+        answers,
+        now,
+      }),
+    );
     await em.update(
       Contact,
       { id: contactId },
@@ -203,6 +227,11 @@ export class OutcomeService {
         lastStatusId: status.id,
         lastOutcomeAt: now,
         nextCallAt,
+        // The contact is done: its "call next" tags become final ones (the lease's lock
+        // on the contact keeps a second confirmation from reading the old tags).
+        ...(result.contactState === 'done' || result.contactState === 'final'
+          ? tagChange(contact.tags)
+          : {}),
       },
     );
     await this.activity.recordOutcome(em, {

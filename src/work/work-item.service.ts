@@ -18,6 +18,7 @@ import { Product } from '../products/product.entity';
 import { User } from '../users/user.entity';
 import type { AuthenticatedUser } from '../common/http/request-context';
 import type { ContactLease } from './contact-lease.entity';
+import { type ChecklistItem, EligibilityService } from '../eligibility/eligibility.service';
 
 export interface WorkStepView {
   id: number;
@@ -27,6 +28,8 @@ export interface WorkStepView {
   html: string | null;
   choices: string[] | null;
   required: boolean;
+  /** Consent steps: "recording" tells the operator to continue by e-mail on a no. */
+  consentPurpose: string | null;
 }
 
 export interface WorkStatusView {
@@ -75,6 +78,8 @@ export interface WorkItem {
   products: Array<{ id: number; code: string; name: string; unitPrice: string; vatRate: string }>;
   agents: Array<{ id: number; name: string; zones: string[] }>;
   draft: Record<string, unknown> | null;
+  /** The campaign's proactive-call rules as a checklist for this contact (null: none). */
+  eligibility: ChecklistItem[] | null;
 }
 
 @Injectable()
@@ -85,6 +90,7 @@ export class WorkItemService {
     private readonly dataSource: DataSource,
     private readonly contacts: ContactsService,
     private readonly config: AppConfigService,
+    private readonly eligibility: EligibilityService,
   ) {}
 
   async build(lease: ContactLease, user: AuthenticatedUser): Promise<WorkItem> {
@@ -156,6 +162,7 @@ export class WorkItemService {
           step.kind === 'script' && step.body ? this.renderer.renderHtml(step.body, context) : null,
         choices: step.choices,
         required: step.required,
+        consentPurpose: step.consentPurpose,
       })),
       statuses: statuses
         .filter((s) => s.archivedAt === null)
@@ -191,6 +198,7 @@ export class WorkItemService {
         .sort((a, b) => a.name.localeCompare(b.name))
         .map((a) => ({ id: a.id, name: a.name, zones: a.zones })),
       draft: parseDraft(lease.draft),
+      eligibility: await this.eligibility.checklist(campaign, contact, user),
     };
   }
 }

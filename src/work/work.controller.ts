@@ -80,6 +80,7 @@ function cardView(item: WorkItem, lang: string) {
           isScript: step.kind === 'script',
           isQuestion: step.kind === 'question',
           isConsent: step.kind === 'consent',
+          consentPurpose: step.consentPurpose,
           isNotes: step.kind === 'notes',
           choices: step.choices?.length ? step.choices : null,
         },
@@ -159,6 +160,7 @@ function cardView(item: WorkItem, lang: string) {
     hasAgents: item.agents.length > 0,
     warnOverlap: item.campaign.overlapPolicy === 'warn',
     draftJson: JSON.stringify(item.draft ?? {}),
+    eligibility: item.eligibility,
   };
 }
 

@@ -7,6 +7,8 @@ import { Callback } from '../callbacks/callback.entity';
 import { ContactsModule } from '../contacts/contacts.module';
 import { ContractsModule } from '../contracts/contracts.module';
 import { DoNotCallModule } from '../do-not-call/do-not-call.module';
+import { EligibilityModule } from '../eligibility/eligibility.module';
+import { FollowUpsModule } from '../follow-ups/follow-ups.module';
 import { Interaction } from '../interactions/interaction.entity';
 import { OperatorActivityModule } from '../monitor/operator-activity.module';
 import { ContactLease } from './contact-lease.entity';
@@ -27,6 +29,8 @@ import { WorkJobs } from './work.jobs';
     ContactsModule,
     ContractsModule,
     DoNotCallModule,
+    EligibilityModule,
+    FollowUpsModule,
     OperatorActivityModule,
   ],
   controllers: [WorkApiController, WorkController],

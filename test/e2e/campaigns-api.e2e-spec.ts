@@ -131,6 +131,7 @@ describe('Campaigns API', () => {
             body: 'Buongiorno {{contact.firstName}} {{contact.lastName}}',
             choices: null,
             required: false,
+            consentPurpose: null,
           },
           {
             id: expect.any(Number),
@@ -140,6 +141,7 @@ describe('Campaigns API', () => {
             body: 'Posso registrare la chiamata?',
             choices: null,
             required: true,
+            consentPurpose: null,
           },
           {
             id: expect.any(Number),
@@ -149,6 +151,7 @@ describe('Campaigns API', () => {
             body: null,
             choices: ['Enel', 'Eni', 'Altro'],
             required: false,
+            consentPurpose: null,
           },
           expect.objectContaining({ position: 4, kind: 'notes', title: 'Note' }),
           // The outcome is always required.

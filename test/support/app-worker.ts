@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { CallbacksService } from '../../src/callbacks/callbacks.service';
 import { Clock } from '../../src/common/time/clock';
+import { FollowUpSender, type SendRun } from '../../src/follow-ups/follow-up-sender.service';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { LeasesService } from '../../src/work/leases.service';
 import { createTestApp } from './test-app';
@@ -14,7 +15,8 @@ export interface JobCounts {
   released: number;
 }
 
-type Command = { op: 'clock'; at: string | null } | { op: 'jobs' } | { op: 'close' };
+type Command =
+  { op: 'clock'; at: string | null } | { op: 'jobs' } | { op: 'sendFollowUps' } | { op: 'close' };
 type Reply = { id: number; result?: unknown; error?: string } | { port: number };
 
 /** An app instance serving HTTP whose clock and clock jobs the test drives. */
@@ -22,6 +24,8 @@ export interface AppInstance {
   baseUrl: string;
   setClock(at: Date | null): Promise<void>;
   runJobs(): Promise<JobCounts>;
+  /** One run of the follow-up e-mail sender. */
+  sendFollowUps(): Promise<SendRun>;
   close(): Promise<void>;
 }
 
@@ -44,6 +48,7 @@ export async function listeningInstance(app: NestExpressApplication): Promise<Ap
     baseUrl: `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`,
     setClock: (at) => Promise.resolve(app.get(Clock).set(at)),
     runJobs: () => runClockJobs(app),
+    sendFollowUps: () => app.get(FollowUpSender).sendDue(),
     // Closed by whoever created it (the test's own afterAll).
     close: () => Promise.resolve(),
   };
@@ -87,6 +92,7 @@ export async function startAppWorker(): Promise<AppInstance> {
     baseUrl: `http://127.0.0.1:${port}`,
     setClock: (at) => ask({ op: 'clock', at: at?.toISOString() ?? null }),
     runJobs: () => ask({ op: 'jobs' }),
+    sendFollowUps: () => ask({ op: 'sendFollowUps' }),
     close: async () => {
       await ask({ op: 'close' });
       await worker.terminate();
@@ -104,6 +110,8 @@ async function serve(): Promise<void> {
         return instance.setClock(command.at === null ? null : new Date(command.at));
       case 'jobs':
         return instance.runJobs();
+      case 'sendFollowUps':
+        return instance.sendFollowUps();
       case 'close':
         await app.close();
         return null;

@@ -20,7 +20,12 @@ import {
   ValidateNested,
   type ValidationOptions,
 } from 'class-validator';
-import { STEP_KINDS, type StepKind } from '../campaign-step.entity';
+import {
+  CONSENT_PURPOSES,
+  type ConsentPurpose,
+  STEP_KINDS,
+  type StepKind,
+} from '../campaign-step.entity';
 import { OVERLAP_POLICIES, type OverlapPolicy } from '../campaign.entity';
 import { ianaTimeZone } from '../time-zones';
 
@@ -113,6 +118,17 @@ export class CampaignStepDto {
   @IsOptional()
   @IsBoolean()
   required?: boolean;
+
+  @ApiPropertyOptional({
+    enum: CONSENT_PURPOSES,
+    description:
+      'consent steps only: the yes/no is stored on the contact (proactive contact or call recording)',
+  })
+  @IsOptional()
+  @IsIn(CONSENT_PURPOSES, {
+    message: `consentPurpose must be one of: ${CONSENT_PURPOSES.join(', ')}`,
+  })
+  consentPurpose?: ConsentPurpose;
 }
 
 /** A whole campaign: what POST creates and PUT replaces (steps and links included). */

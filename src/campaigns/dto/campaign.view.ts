@@ -1,4 +1,4 @@
-import type { CampaignStep, StepKind } from '../campaign-step.entity';
+import type { CampaignStep, ConsentPurpose, StepKind } from '../campaign-step.entity';
 import type { CallingHours, Campaign, CampaignState, OverlapPolicy } from '../campaign.entity';
 
 export interface CampaignStepView {
@@ -9,6 +9,8 @@ export interface CampaignStepView {
   body: string | null;
   choices: string[] | null;
   required: boolean;
+  /** Consent steps: what the yes/no is stored as on the contact. */
+  consentPurpose: ConsentPurpose | null;
 }
 
 /** A campaign as the API answers it: settings, the ordered workflow and the linked ids. */
@@ -48,6 +50,7 @@ export function toStepView(step: CampaignStep): CampaignStepView {
     body: step.body,
     choices: step.choices,
     required: step.required,
+    consentPurpose: step.consentPurpose ?? null,
   };
 }
 

@@ -11,6 +11,12 @@ export class ContactPageQuery {
   @MaxLength(100)
   q?: string;
 
+  @ApiPropertyOptional({ description: 'Only contacts with this tag, e.g. call_next:outage' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(61)
+  tag?: string;
+
   @ApiPropertyOptional({ description: 'Cursor: the page after this one' })
   @IsOptional()
   @IsString()

@@ -1,5 +1,5 @@
 import type { ContactHistory } from '../contact-history';
-import type { Contact, ContactState } from '../contact.entity';
+import type { Contact, ContactState, PreferredChannel } from '../contact.entity';
 import type { OutcomeStatus } from '../../outcome-statuses/outcome-status.entity';
 
 /** The outcome a contact was last given, as lists and exports show it. */
@@ -23,6 +23,15 @@ export interface ContactView {
   city: string | null;
   province: string | null;
   fields: Record<string, string>;
+  /** Why to call, proactive consent and preferred channel (see src/eligibility). */
+  callReason: string | null;
+  preferredChannel: PreferredChannel | null;
+  consent: boolean | null;
+  recordingConsent: boolean | null;
+  /** The eligibility rule that kept the contact from being called, if one did. */
+  ineligibleReason: string | null;
+  /** e.g. `call_next:outage`, replaced by `done:outage` when the contact is done. */
+  tags: string[];
   state: ContactState;
   attempts: number;
   lastStatus: LastStatusView | null;
@@ -64,6 +73,12 @@ export function toContactView(contact: Contact, status: OutcomeStatus | null = n
     city: contact.city,
     province: contact.province,
     fields: contact.fields ?? {},
+    callReason: contact.callReason ?? null,
+    preferredChannel: contact.preferredChannel ?? null,
+    consent: contact.consent ?? null,
+    recordingConsent: contact.recordingConsent ?? null,
+    ineligibleReason: contact.ineligibleReason ?? null,
+    tags: contact.tags ?? [],
     state: contact.state,
     attempts: contact.attempts,
     lastStatus: status ? toLastStatusView(status) : null,

@@ -1,6 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
   IsObject,
   IsOptional,
   IsString,
@@ -10,7 +14,18 @@ import {
   ValidateBy,
   ValidationOptions,
 } from 'class-validator';
-import { CONTACT_LIMITS, EMAIL_PATTERN, LANGUAGE_PATTERN, oneLine } from '../contact-rules';
+import { PREFERRED_CHANNELS, type PreferredChannel } from '../contact.entity';
+import {
+  CALL_REASON_PATTERN,
+  CALL_REASON_RULE,
+  CONTACT_LIMITS,
+  EMAIL_PATTERN,
+  LANGUAGE_PATTERN,
+  MAX_TAGS,
+  oneLine,
+  TAG_PATTERN,
+  TAG_RULE,
+} from '../contact-rules';
 import { PHONE_INPUT_MAX_LENGTH } from '../phone-number';
 
 const trim = ({ value }: { value: unknown }): unknown =>
@@ -105,4 +120,42 @@ export class CreateContactDto {
   @IsObject({ message: 'fields must be an object' })
   @IsCustomFields()
   fields?: Record<string, string>;
+
+  @ApiPropertyOptional({ example: 'voicemail', description: 'Why to call: picks the follow-up' })
+  @IsOptional()
+  @Transform(trimLower)
+  @IsString()
+  @Matches(CALL_REASON_PATTERN, { message: `callReason ${CALL_REASON_RULE}` })
+  callReason?: string;
+
+  @ApiPropertyOptional({
+    enum: PREFERRED_CHANNELS,
+    description: 'Prefers chat or e-mail to a call',
+  })
+  @IsOptional()
+  @IsIn(PREFERRED_CHANNELS, {
+    message: `preferredChannel must be one of: ${PREFERRED_CHANNELS.join(', ')}`,
+  })
+  preferredChannel?: PreferredChannel;
+
+  @ApiPropertyOptional({ example: ['call_next:outage'], description: 'Tags (at most 10)' })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) =>
+    Array.isArray(value)
+      ? [
+          ...new Set(
+            (value as unknown[]).map((v) => (typeof v === 'string' ? v.trim().toLowerCase() : v)),
+          ),
+        ]
+      : value,
+  )
+  @IsArray({ message: 'tags must be a list of tags' })
+  @ArrayMaxSize(MAX_TAGS, { message: `tags: at most ${MAX_TAGS} tags` })
+  @Matches(TAG_PATTERN, { each: true, message: `tags: each ${TAG_RULE}` })
+  tags?: string[];
+
+  @ApiPropertyOptional({ description: 'Consent to proactive calls' })
+  @IsOptional()
+  @IsBoolean({ message: 'consent must be true or false' })
+  consent?: boolean;
 }

@@ -1,0 +1,114 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { ScriptRenderer } from '../campaigns/script-renderer';
+import { AppConfigService } from '../config/app-config.service';
+import type { Contact } from '../contacts/contact.entity';
+import { User } from '../users/user.entity';
+import { FollowUpEmail } from './follow-up-email.entity';
+import { FollowUpTemplate } from './follow-up-template.entity';
+import { oneLineSubject } from './follow-up-templates.service';
+
+export interface QueuedFollowUp {
+  /** The outbox row, or null when the status has a template but the contact no address. */
+  id: number | null;
+  templateId: number;
+  to: string | null;
+  state: 'queued' | 'no_email';
+}
+
+/**
+ * The template for a contact: its reason before any reason, its language before the
+ * default one before any other.
+ */
+export function pickTemplate(
+  templates: FollowUpTemplate[],
+  reason: string | null,
+  language: string | null,
+  defaultLanguage: string,
+): FollowUpTemplate | null {
+  const score = (t: FollowUpTemplate): number => {
+    if (t.reason !== '' && t.reason !== reason) return -1;
+    const reasonScore = t.reason === '' ? 0 : 4;
+    const languageScore = t.language === language ? 2 : t.language === defaultLanguage ? 1 : 0;
+    return reasonScore + languageScore;
+  };
+  let best: FollowUpTemplate | null = null;
+  let bestScore = -1;
+  for (const template of templates) {
+    const s = score(template);
+    if (s > bestScore || (s === bestScore && best !== null && template.id < best.id)) {
+      best = template;
+      bestScore = s;
+    }
+  }
+  return bestScore >= 0 ? best : null;
+}
+
+/**
+ * Puts the outcome's follow-up e-mail in the outbox, inside the outcome's transaction
+ * (invariant 2: a rolled-back outcome queues nothing). Rendering happens here, so the
+ * e-mail says what was true when the call ended; sending is the sender job's business.
+ */
+@Injectable()
+export class FollowUpQueue {
+  private readonly renderer = new ScriptRenderer();
+
+  constructor(private readonly config: AppConfigService) {}
+
+  async queueWithin(
+    em: EntityManager,
+    input: {
+      contact: Contact;
+      statusId: number;
+      campaignId: number;
+      interactionId: number;
+      operatorId: number;
+      now: Date;
+    },
+  ): Promise<QueuedFollowUp | null> {
+    const { contact } = input;
+    const templates = await em.getRepository(FollowUpTemplate).findBy({ statusId: input.statusId });
+    if (templates.length === 0) return null;
+    const template = pickTemplate(
+      templates,
+      contact.callReason,
+      contact.language,
+      this.config.get('DEFAULT_LANGUAGE'),
+    );
+    if (!template) return null;
+    const to = contact.email?.trim() ?? '';
+    if (to === '') return { id: null, templateId: template.id, to: null, state: 'no_email' };
+    const operator = await em.getRepository(User).findOne({
+      where: { id: input.operatorId },
+      select: { id: true, displayName: true },
+    });
+    const context = {
+      contact: { ...contact, callReason: contact.callReason ?? '' },
+      operator: { name: operator?.displayName ?? '' },
+    };
+    const inserted = await em.insert(FollowUpEmail, {
+      contactId: contact.id,
+      campaignId: input.campaignId,
+      interactionId: input.interactionId,
+      templateId: template.id,
+      statusId: input.statusId,
+      toAddress: to,
+      subject: oneLineSubject(this.renderer.renderText(template.subject, context)),
+      body: this.renderer.renderText(template.body, context),
+      state: 'queued',
+      attempts: 0,
+      nextAttemptAt: input.now,
+      claimedBy: null,
+      claimUntil: null,
+      lastError: null,
+      messageId: null,
+      sentAt: null,
+    });
+    return {
+      id: Number(inserted.identifiers[0]!.id),
+      templateId: template.id,
+      to,
+      state: 'queued',
+    };
+  }
+}

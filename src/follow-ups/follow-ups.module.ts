@@ -1,0 +1,28 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { FollowUpEmail } from './follow-up-email.entity';
+import { FollowUpQueue } from './follow-up-queue';
+import { FollowUpSender } from './follow-up-sender.service';
+import { FollowUpTemplate } from './follow-up-template.entity';
+import { FollowUpTemplatesService } from './follow-up-templates.service';
+import { FollowUpsApiController } from './follow-ups.api.controller';
+import { FollowUpsController } from './follow-ups.controller';
+import { FollowUpsJobs } from './follow-ups.jobs';
+import { FollowUpsService } from './follow-ups.service';
+import { OutcomeFollowUps } from './outcome-follow-ups';
+
+/** Follow-up e-mails: templates per outcome status and reason, the outbox and its sender. */
+@Module({
+  imports: [TypeOrmModule.forFeature([FollowUpTemplate, FollowUpEmail])],
+  controllers: [FollowUpsApiController, FollowUpsController],
+  providers: [
+    FollowUpTemplatesService,
+    FollowUpQueue,
+    OutcomeFollowUps,
+    FollowUpSender,
+    FollowUpsService,
+    FollowUpsJobs,
+  ],
+  exports: [OutcomeFollowUps, FollowUpSender],
+})
+export class FollowUpsModule {}

@@ -1,0 +1,73 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager, In, Not, IsNull } from 'typeorm';
+import { CampaignStep } from '../campaigns/campaign-step.entity';
+import { Contact } from '../contacts/contact.entity';
+import { FollowUpQueue, type QueuedFollowUp } from './follow-up-queue';
+
+export interface OutcomeFollowUp {
+  /** The follow-up e-mail the status sends, queued (or not: the contact has no address). */
+  followUp?: QueuedFollowUp;
+  /** The customer refused the call's recording: the operator continues by e-mail. */
+  continueByEmail?: boolean;
+}
+
+/**
+ * What the outcome's transaction does for proactive calling and follow-ups, kept out of
+ * OutcomeService: consent steps with a purpose write their yes/no on the contact, and the
+ * status's follow-up e-mail goes into the outbox. Runs inside the outcome's transaction.
+ */
+@Injectable()
+export class OutcomeFollowUps {
+  constructor(private readonly queue: FollowUpQueue) {}
+
+  async recordWithin(
+    em: EntityManager,
+    input: {
+      contact: Contact;
+      campaignId: number;
+      statusId: number;
+      interactionId: number;
+      operatorId: number;
+      answers: Record<string, string> | null;
+      now: Date;
+    },
+  ): Promise<OutcomeFollowUp> {
+    const result: OutcomeFollowUp = {};
+    const contact = { ...input.contact };
+    if (input.answers) {
+      const ids = Object.keys(input.answers).map(Number);
+      const steps = await em.getRepository(CampaignStep).findBy({
+        id: In(ids),
+        campaignId: input.campaignId,
+        kind: 'consent',
+        consentPurpose: Not(IsNull()),
+      });
+      const changes: Partial<Contact> = {};
+      for (const step of steps) {
+        const yes = input.answers[String(step.id)] === 'yes';
+        if (step.consentPurpose === 'contact') changes.consent = yes;
+        if (step.consentPurpose === 'recording') {
+          changes.recordingConsent = yes;
+          if (!yes) {
+            changes.preferredChannel = 'email';
+            result.continueByEmail = true;
+          }
+        }
+      }
+      if (Object.keys(changes).length > 0) {
+        await em.update(Contact, { id: contact.id }, changes);
+        Object.assign(contact, changes);
+      }
+    }
+    const followUp = await this.queue.queueWithin(em, {
+      contact,
+      statusId: input.statusId,
+      campaignId: input.campaignId,
+      interactionId: input.interactionId,
+      operatorId: input.operatorId,
+      now: input.now,
+    });
+    if (followUp) result.followUp = followUp;
+    return result;
+  }
+}
