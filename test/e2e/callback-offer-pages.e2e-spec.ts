@@ -175,7 +175,7 @@ describe('Callback offer page', () => {
     await post(coordinator, good(), 303);
     expect(await offer()).toEqual(before);
     const operator = await signedInAgent(app, await createUser(app, { role: 'operator' }));
-    await operator.get(page(), 403);
+    await operator.get(page()).expect(403);
     await admin.get('/campaigns/999999/callback-offer').expect(404);
   });
 });
