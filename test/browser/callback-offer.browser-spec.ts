@@ -65,7 +65,16 @@ describe('callback offer settings, in a browser', () => {
     await page.getByRole('heading', { name: /Callback offer/ }).waitFor();
     // Each cell is named by its weekday and hour (the headers label it).
     const cell = page.getByRole('spinbutton', { name: 'Mon 12:00' });
+    // A refusal comes back on the page beside its field, what was typed kept.
     await cell.fill('0');
+    await page.getByLabel('Default capacity').fill('-1');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect(page.locator('#defaultCapacity-error').textContent()).resolves.toBe(
+      'A whole number from 0 to 1000.',
+    );
+    await expect(cell.inputValue()).resolves.toBe('0');
+    await screenshot(page, 'callback-offer-refused');
+    await page.getByLabel('Default capacity').fill('4');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Callback offer saved.').waitFor();
     await expect(cell.inputValue()).resolves.toBe('0');
