@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
+import { describeCallingHours } from '../campaigns/calling-hours';
 import { CampaignStatus } from '../campaigns/campaign-status.entity';
 import { Campaign } from '../campaigns/campaign.entity';
 import { addToCounter } from '../common/database/sql-dialect';
@@ -15,7 +16,7 @@ import {
   CallbackRequest,
   SEATED_REQUEST_STATES,
 } from './callback-request.entity';
-import { capacityKey, type Slot, type SlotRules, slotsOfDay } from './callback-slots';
+import { capacityKey, hoursOpen, type Slot, type SlotRules, slotsOfDay } from './callback-slots';
 import type { CallbackOfferDto, CallbackOfferView } from './dto/callback-offer.dto';
 
 /** A slot as offered: its window and the callbacks it still takes. */
@@ -34,6 +35,17 @@ export interface SlotsView {
   timezone: string;
   slotMinutes: number;
   slots: OfferedSlot[];
+}
+
+/** What the offer's settings page shows besides the offer itself. */
+export interface CallbackOfferEditor {
+  campaign: Pick<Campaign, 'id' | 'code' | 'name' | 'state' | 'timezone' | 'callingHours'>;
+  /** The calling days (ISO, 1 = Monday) and the hours a capacity can be set for. */
+  days: number[];
+  hours: number[];
+  offer: CallbackOfferView;
+  /** The campaign's type N statuses, not archived: what a wrap-up may confirm. */
+  wrapUpStatuses: Array<{ id: number; code: string; label: string }>;
 }
 
 /** A campaign with the rules its slots are cut by. */
@@ -59,16 +71,46 @@ export class CallbackOfferService {
     return this.view(campaignId);
   }
 
+  /** The settings page: the offer, the campaign's calling hours and the statuses wrap-up may apply. */
+  async editor(campaignId: number): Promise<CallbackOfferEditor> {
+    const campaign = await this.campaign(this.dataSource.manager, campaignId, 'id');
+    const statuses = await this.dataSource
+      .getRepository(OutcomeStatus)
+      .createQueryBuilder('s')
+      .innerJoin(CampaignStatus, 'cs', 'cs.statusId = s.id AND cs.campaignId = :campaignId', {
+        campaignId,
+      })
+      .where('s.type = :type', { type: 'N' })
+      .andWhere('s.archivedAt IS NULL')
+      .orderBy('s.code', 'ASC')
+      .getMany();
+    return {
+      campaign: {
+        id: campaign.id,
+        code: campaign.code,
+        name: campaign.name,
+        state: campaign.state,
+        timezone: campaign.timezone,
+        callingHours: campaign.callingHours,
+      },
+      days: [...campaign.callingHours.days].sort((a, b) => a - b),
+      hours: hoursOpen(campaign.callingHours),
+      offer: await this.view(campaignId),
+      wrapUpStatuses: statuses.map((s) => ({ id: s.id, code: s.code, label: s.label })),
+    };
+  }
+
   /** Changes the settings (absent fields keep their value); `capacities` replaces them all. */
   async configure(campaignId: number, dto: CallbackOfferDto): Promise<CallbackOfferView> {
     await this.dataSource.transaction(async (em) => {
-      await this.campaign(em, campaignId, 'id');
+      const campaign = await this.campaign(em, campaignId, 'id');
       const repo = em.getRepository(CallbackOfferSettings);
       const current =
         (await repo.findOneBy({ campaignId })) ?? repo.create({ campaignId, ...DEFAULTS });
       if (dto.wrapUpStatusId != null)
         await this.checkWrapUpStatus(em, campaignId, dto.wrapUpStatusId);
       const seen = new Set<string>();
+      const open = hoursOpen(campaign.callingHours);
       for (const [i, c] of (dto.capacities ?? []).entries()) {
         const key = capacityKey(c.day, c.hour);
         if (seen.has(key)) {
@@ -78,6 +120,12 @@ export class CallbackOfferService {
           );
         }
         seen.add(key);
+        if (!campaign.callingHours.days.includes(c.day) || !open.includes(c.hour)) {
+          throw new ValidationError(
+            `capacities.${i}`,
+            `capacities.${i}: day ${c.day} hour ${c.hour} is outside the calling hours, ${describeCallingHours(campaign)}`,
+          ).say('callbackOffer.errors.outsideHours');
+        }
       }
       for (const field of FIELDS) {
         const value = dto[field];
@@ -265,7 +313,7 @@ export class CallbackOfferService {
       throw new ValidationError(
         'wrapUpStatusId',
         `wrapUpStatusId: status ${statusId} is not a negative (type N) outcome of this campaign`,
-      );
+      ).say('callbackOffer.errors.wrapUpStatusId');
     }
   }
 

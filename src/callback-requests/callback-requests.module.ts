@@ -5,6 +5,7 @@ import { DoNotCallModule } from '../do-not-call/do-not-call.module';
 import { CallbackCapacity } from './callback-capacity.entity';
 import { CallbackOfferDay } from './callback-offer-day.entity';
 import { CallbackOfferSettings } from './callback-offer-settings.entity';
+import { CallbackOfferController } from './callback-offer.controller';
 import { CallbackOfferService } from './callback-offer.service';
 import { CallbackRequest } from './callback-request.entity';
 import { CallbackRequestsApiController } from './callback-requests.api.controller';
@@ -33,6 +34,7 @@ import { PublicCallbackService } from './public-callback.service';
   controllers: [
     CallbackRequestsApiController,
     CallbackRequestsController,
+    CallbackOfferController,
     PublicCallbackController,
   ],
   providers: [

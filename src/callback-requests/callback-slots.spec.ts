@@ -1,4 +1,10 @@
-import { capacityKey, slotsOfDay, slotStartingAt, type SlotRules } from './callback-slots';
+import {
+  capacityKey,
+  hoursOpen,
+  slotsOfDay,
+  slotStartingAt,
+  type SlotRules,
+} from './callback-slots';
 
 const rules = (overrides: Partial<SlotRules> = {}): SlotRules => ({
   timezone: 'Europe/Rome',
@@ -41,5 +47,12 @@ describe('callback slots', () => {
     const slots = slotsOfDay(night, '2026-03-29');
     expect(slots.map((s) => s.from)).not.toContain('02:00');
     expect(slots[slots.length - 1]!.to).toBe('00:00');
+  });
+
+  it('sets capacities for the hours the calling hours overlap, the last one included', () => {
+    expect(hoursOpen({ days: [1], start: '09:30', end: '19:00' })).toEqual([
+      9, 10, 11, 12, 13, 14, 15, 16, 17, 18,
+    ]);
+    expect(hoursOpen({ days: [1], start: '00:00', end: '24:00' })).toHaveLength(24);
   });
 });

@@ -35,6 +35,19 @@ const clock = (minutes: number) =>
 export const capacityKey = (day: number, hour: number): string => `${day}:${hour}`;
 
 /**
+ * The local hours a capacity can be set for: those overlapping the calling hours
+ * (09:30-19:00 gives 9 to 18). A capacity for any other hour would never be used.
+ */
+export function hoursOpen(callingHours: CallingHours): number[] {
+  const opening = minutesOf(callingHours.start);
+  const closing = minutesOf(callingHours.end);
+  const hours: number[] = [];
+  for (let hour = 0; hour < 24; hour++)
+    if (hour * 60 < closing && (hour + 1) * 60 > opening) hours.push(hour);
+  return hours;
+}
+
+/**
  * The slots of one local day: from the opening time every `slotMinutes`, each wholly inside
  * the calling hours; none on a closed day. A start the spring clock change skips is no slot.
  */

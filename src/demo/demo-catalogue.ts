@@ -1,5 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { Agent } from '../agents/agent.entity';
+import { CallbackCapacity } from '../callback-requests/callback-capacity.entity';
+import { CallbackOfferSettings } from '../callback-requests/callback-offer-settings.entity';
 import { CampaignAgent } from '../campaigns/campaign-agent.entity';
 import { CampaignOperator } from '../campaigns/campaign-operator.entity';
 import { CampaignProduct } from '../campaigns/campaign-product.entity';
@@ -89,6 +91,26 @@ const STATUSES: Array<Partial<OutcomeStatus>> = [
   },
 ];
 
+/** What a telephony call's wrap-up confirms when the operator chose nothing (type N). */
+const WRAP_UP_STATUS: Partial<OutcomeStatus> = {
+  code: 'GESTITA',
+  label: 'Chiamata gestita',
+  labelEn: 'Call handled',
+  type: 'N',
+  color: '#607D8B',
+};
+
+const STATUS_DEFAULTS: Partial<OutcomeStatus> = {
+  quick: false,
+  quickOrder: null,
+  callbackVisibility: null,
+  retryAfterMinutes: null,
+  maxAttempts: null,
+  doNotCall: false,
+  archivedAt: null,
+  labelEn: null,
+};
+
 const PRODUCTS: Array<Partial<Product>> = [
   { code: 'FIBRA100', name: 'Fibra 100 Mega', unitPrice: '24.90', vatRate: '22.00' },
   { code: 'FIBRA1000', name: 'Fibra 1 Giga', unitPrice: '29.90', vatRate: '22.00' },
@@ -152,6 +174,40 @@ const PLACES: Array<[string, string, string, string]> = [
   ['Bologna', 'BO', 'Via Emilia', '40139'],
 ];
 
+/**
+ * The demo campaign's callback offer: 30-minute slots for 4 callers each, fewer at lunch,
+ * none on Saturday afternoon; the public page open; a telephony call wrapped up after 60 s.
+ * Added once, also to a demo seeded before the offer existed.
+ */
+export async function seedDemoCallbackOffer(em: EntityManager): Promise<void> {
+  const campaign = await em.findOneBy(Campaign, { code: 'FIBRA2026' });
+  if (!campaign || (await em.existsBy(CallbackOfferSettings, { campaignId: campaign.id }))) return;
+  const status =
+    (await em.findOneBy(OutcomeStatus, { code: WRAP_UP_STATUS.code })) ??
+    (await em.save(
+      OutcomeStatus,
+      em.create(OutcomeStatus, { ...STATUS_DEFAULTS, ...WRAP_UP_STATUS }),
+    ));
+  if (!(await em.existsBy(CampaignStatus, { campaignId: campaign.id, statusId: status.id })))
+    await em.insert(CampaignStatus, { campaignId: campaign.id, statusId: status.id });
+  await em.insert(CallbackOfferSettings, {
+    campaignId: campaign.id,
+    slotMinutes: 30,
+    leadMinutes: 15,
+    defaultCapacity: 4,
+    daysAhead: 7,
+    publicPage: true,
+    wrapUpSeconds: 60,
+    wrapUpStatusId: status.id,
+  });
+  const lunch = [1, 2, 3, 4, 5].map((day) => ({ day, hour: 13, capacity: 2 }));
+  const saturday = [14, 15, 16, 17, 18, 19].map((hour) => ({ day: 6, hour, capacity: 0 }));
+  await em.insert(
+    CallbackCapacity,
+    [...lunch, ...saturday].map((c) => ({ campaignId: campaign.id, ...c })),
+  );
+}
+
 /** A campaign ready to work: statuses, catalogue, agents, workflow, operators and contacts. */
 export async function seedDemoCatalogue(
   em: EntityManager,
@@ -161,18 +217,8 @@ export async function seedDemoCatalogue(
   if ((await em.count(Campaign)) > 0) return;
   const statuses = await em.save(
     OutcomeStatus,
-    STATUSES.map((s) =>
-      em.create(OutcomeStatus, {
-        quick: false,
-        quickOrder: null,
-        callbackVisibility: null,
-        retryAfterMinutes: null,
-        maxAttempts: null,
-        doNotCall: false,
-        archivedAt: null,
-        labelEn: null,
-        ...s,
-      }),
+    [...STATUSES, WRAP_UP_STATUS].map((s) =>
+      em.create(OutcomeStatus, { ...STATUS_DEFAULTS, ...s }),
     ),
   );
   const products = await em.save(

@@ -5,7 +5,7 @@ import { AppConfigService } from '../config/app-config.service';
 import { PasswordHasher } from '../users/password-hasher';
 import type { Role } from '../users/role';
 import { User } from '../users/user.entity';
-import { seedDemoCatalogue } from './demo-catalogue';
+import { seedDemoCallbackOffer, seedDemoCatalogue } from './demo-catalogue';
 
 interface DemoUser {
   username: string;
@@ -13,6 +13,8 @@ interface DemoUser {
   displayName: string;
   role: Role;
   languages: string[];
+  /** The phone extension telephony events name (operators). */
+  extension?: string;
 }
 
 /** Sign-ins for a demo: one user per role, passwords reset and printed at every demo start. */
@@ -37,6 +39,7 @@ export const DEMO_USERS: readonly DemoUser[] = [
     displayName: 'Olga Operatrice',
     role: 'operator',
     languages: ['it', 'en'],
+    extension: '201',
   },
   {
     username: 'operatore2',
@@ -44,6 +47,7 @@ export const DEMO_USERS: readonly DemoUser[] = [
     displayName: 'Omar Operatore',
     role: 'operator',
     languages: ['it'],
+    extension: '202',
   },
   {
     username: 'backoffice',
@@ -74,15 +78,19 @@ export class DemoSeedService implements OnApplicationBootstrap {
     );
     process.stdout.write(
       `\n  Esito CRM demo on http://localhost:${this.config.get('PORT')}\n` +
-        `    role         username       password\n${lines.join('\n')}\n\n`,
+        `    role         username       password\n${lines.join('\n')}\n` +
+        `  Public callback page: http://localhost:${this.config.get('PORT')}/callback/FIBRA2026\n\n`,
     );
   }
 
-  /** Idempotent: users are created or have their demo password and role restored. */
+  /** Idempotent: users are created or have their demo password, role and extension restored. */
   async seed(): Promise<void> {
     await this.seedUsers();
     const operators = await this.users.findBy({ role: 'operator', active: true });
-    await this.dataSource.transaction((em) => seedDemoCatalogue(em, operators));
+    await this.dataSource.transaction(async (em) => {
+      await seedDemoCatalogue(em, operators);
+      await seedDemoCallbackOffer(em);
+    });
   }
 
   private async seedUsers(): Promise<void> {
@@ -96,6 +104,7 @@ export class DemoSeedService implements OnApplicationBootstrap {
           displayName: demo.displayName,
           role: demo.role,
           languages: demo.languages,
+          extension: demo.extension ?? existing?.extension ?? null,
           uiLanguage: existing?.uiLanguage ?? null,
           active: true,
           lastLoginAt: existing?.lastLoginAt ?? null,

@@ -1,11 +1,16 @@
 import { NestExpressApplication } from '@nestjs/platform-express';
+import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { CallbackCapacity } from '../../src/callback-requests/callback-capacity.entity';
+import { CallbackOfferSettings } from '../../src/callback-requests/callback-offer-settings.entity';
+import { CallbackOfferService } from '../../src/callback-requests/callback-offer.service';
 import { CampaignOperator } from '../../src/campaigns/campaign-operator.entity';
 import { CampaignStep } from '../../src/campaigns/campaign-step.entity';
 import { Campaign } from '../../src/campaigns/campaign.entity';
 import { Contact } from '../../src/contacts/contact.entity';
 import { DEMO_USERS, DemoSeedService } from '../../src/demo/demo-seed.service';
 import { OutcomeStatus } from '../../src/outcome-statuses/outcome-status.entity';
+import { User } from '../../src/users/user.entity';
 import { tokenFor } from '../factories/user.factory';
 import { createTestApp, removeSqliteData, resetDatabase } from '../support/test-app';
 
@@ -38,5 +43,37 @@ describe('Demo data', () => {
     expect(await dataSource.getRepository(CampaignOperator).count()).toBe(
       DEMO_USERS.filter((u) => u.role === 'operator').length,
     );
+  });
+
+  it('gives the demo campaign a callback offer with its public page, and the operators extensions', async () => {
+    const seeder = app.get(DemoSeedService);
+    await seeder.seed();
+    const dataSource = app.get(DataSource);
+    const campaign = await dataSource
+      .getRepository(Campaign)
+      .findOneByOrFail({ code: 'FIBRA2026' });
+    const offer = await app.get(CallbackOfferService).settings(campaign.id);
+    expect(offer).toMatchObject({
+      slotMinutes: 30,
+      defaultCapacity: 4,
+      publicPage: true,
+      wrapUpSeconds: 60,
+    });
+    const wrapUp = await dataSource
+      .getRepository(OutcomeStatus)
+      .findOneByOrFail({ id: offer.wrapUpStatusId ?? 0 });
+    expect(wrapUp.type).toBe('N');
+    await request(app.getHttpServer()).get('/callback/FIBRA2026').expect(200);
+    const extensions = (await dataSource.getRepository(User).findBy({ role: 'operator' }))
+      .map((u) => u.extension)
+      .sort();
+    expect(extensions).toEqual(['201', '202']);
+
+    // A demo seeded before the offer existed gets it on its next start, once.
+    await dataSource.getRepository(CallbackCapacity).delete({ campaignId: campaign.id });
+    await dataSource.getRepository(CallbackOfferSettings).delete({ campaignId: campaign.id });
+    await seeder.seed();
+    await seeder.seed();
+    expect(await app.get(CallbackOfferService).settings(campaign.id)).toEqual(offer);
   });
 });
