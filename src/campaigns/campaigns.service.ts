@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, IsNull, Repository } from 'typeorm';
 import { Agent } from '../agents/agent.entity';
+import { retriedTransaction } from '../common/database/retried-transaction';
 import { forUpdate } from '../common/database/row-lock';
 import { ConflictError, NotFoundError, ValidationError } from '../common/errors/domain-errors';
 import { isUniqueViolation } from '../common/errors/unique-violation';
@@ -82,9 +83,10 @@ export class CampaignsService {
     const campaign = this.normalise(input);
     let id: number;
     try {
-      id = await this.dataSource.transaction(async (em) => {
+      // The unique index on code decides between two admins creating the same code; one that
+      // lost a lock conflict on it instead tries again and meets the duplicate (409).
+      id = await retriedTransaction(this.dataSource, async (em) => {
         await this.checkReferences(em, campaign);
-        // The unique index on code decides between two admins creating the same code.
         const saved = await em.save(
           em.create(Campaign, { ...this.settingsOf(campaign), state: 'active' }),
         );
