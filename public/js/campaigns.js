@@ -74,6 +74,7 @@
     var kind = kindOf(row);
     row.setAttribute('data-kind', kind);
     row.querySelector('[data-step-choices]').disabled = kind !== 'question';
+    row.querySelector('[data-step-consent-purpose]').disabled = kind !== 'consent';
     row.querySelector('[name$="[required]"]').disabled = kind === 'outcome';
     if (kind === 'script') schedulePreview(row, 0);
   }

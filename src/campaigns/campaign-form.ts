@@ -14,6 +14,8 @@ export interface StepRow {
   body: string;
   choicesText: string;
   required: boolean;
+  /** A consent step's purpose (contact, recording), '' for none. */
+  consentPurpose: string;
 }
 
 export interface CampaignFormModel {
@@ -82,6 +84,7 @@ export function stepRows(raw: unknown): StepRow[] {
           body: text(fields.body),
           choicesText: text(fields.choices),
           required: ['on', 'true', '1'].includes(text(fields.required)),
+          consentPurpose: text(fields.consentPurpose),
         },
       };
     })
@@ -109,6 +112,10 @@ export function campaignInputFromForm(body: Body): Body {
         title: row.title,
         ...(row.body.trim() ? { body: row.body } : {}),
         ...(choices.length > 0 ? { choices } : {}),
+        // The purpose belongs to consent steps (the page shows it on them only).
+        ...(row.kind === 'consent' && row.consentPurpose !== ''
+          ? { consentPurpose: row.consentPurpose }
+          : {}),
         required: row.required,
       };
     }),
@@ -165,6 +172,7 @@ export function formModelFromCampaign(campaign: CampaignView): CampaignFormModel
       body: step.body ?? '',
       choicesText: (step.choices ?? []).join('\n'),
       required: step.required,
+      consentPurpose: step.consentPurpose ?? '',
     })),
   };
 }

@@ -19,7 +19,7 @@ import {
   formModelFromValues,
   newFormModel,
 } from './campaign-form';
-import { STEP_KINDS } from './campaign-step.entity';
+import { CONSENT_PURPOSES, STEP_KINDS } from './campaign-step.entity';
 import { OVERLAP_POLICIES } from './campaign.entity';
 import { CampaignsService } from './campaigns.service';
 import { CampaignInputDto, MAX_STEPS } from './dto/campaign-input.dto';
@@ -306,7 +306,14 @@ export class CampaignsController {
     const spare = Math.max(0, Math.min(SPARE_ROWS, MAX_STEPS - rows.length));
     for (let i = 0; i < spare; i++) {
       const index = rows.length;
-      const empty = { kind: '', title: '', body: '', choicesText: '', required: false };
+      const empty = {
+        kind: '',
+        title: '',
+        body: '',
+        choicesText: '',
+        required: false,
+        consentPurpose: '',
+      };
       rows.push({ ...empty, index, position: index + 1, spare: true });
     }
     return {
@@ -323,6 +330,7 @@ export class CampaignsController {
       timeZones: timeZoneChoices(),
       weekDays: WEEK_DAYS,
       stepKinds: STEP_KINDS,
+      consentPurposes: CONSENT_PURPOSES,
       overlapPolicies: OVERLAP_POLICIES,
       placeholders: SCRIPT_PLACEHOLDERS,
     };

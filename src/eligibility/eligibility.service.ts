@@ -36,6 +36,12 @@ export interface RefusalCounts {
   ineligibleContacts: Record<string, number>;
 }
 
+export interface EligibilityEditor {
+  campaign: Pick<Campaign, 'id' | 'code' | 'name' | 'state'>;
+  rules: EligibilityRules | null;
+  refusals: Record<EligibilityRule, number>;
+}
+
 function emptyCounts(): Record<EligibilityRule, number> {
   return Object.fromEntries(ELIGIBILITY_RULES.map((r) => [r, 0])) as Record<
     EligibilityRule,
@@ -78,6 +84,22 @@ export class EligibilityService {
 
   async rules(campaignId: number): Promise<EligibilityRules | null> {
     return (await this.campaign(campaignId)).eligibility;
+  }
+
+  /** The campaign's rules page: which campaign, its rules and what they refused so far. */
+  async editor(campaignId: number): Promise<EligibilityEditor> {
+    const campaign = await this.campaign(campaignId);
+    const counts = await this.refusalCounts(campaignId);
+    return {
+      campaign: {
+        id: campaign.id,
+        code: campaign.code,
+        name: campaign.name,
+        state: campaign.state,
+      },
+      rules: campaign.eligibility,
+      refusals: counts.refusals,
+    };
   }
 
   async setRules(campaignId: number, dto: EligibilityRulesDto): Promise<EligibilityRules | null> {

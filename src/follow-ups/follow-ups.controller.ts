@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Render, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Render, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { DataSource, IsNull } from 'typeorm';
@@ -65,8 +65,18 @@ export class FollowUpsController {
   @Get('templates/new')
   @Roles('admin')
   @Render('follow-ups/template-form')
-  async newTemplate(@Res({ passthrough: true }) res: Response) {
-    return this.formModel('/follow-ups/templates', res.locals.form as FormState | undefined);
+  async newTemplate(
+    @Res({ passthrough: true }) res: Response,
+    @Query('statusId') statusId?: unknown,
+  ) {
+    // From a status's page: the status chosen already (an id that is none selects nothing).
+    const preset = /^[0-9]{1,9}$/.test(text(statusId)) ? Number(statusId) : undefined;
+    return this.formModel(
+      '/follow-ups/templates',
+      res.locals.form as FormState | undefined,
+      undefined,
+      preset,
+    );
   }
 
   @Post('templates')
@@ -128,11 +138,16 @@ export class FollowUpsController {
     return rows.map((s) => ({ id: s.id, code: s.code, label: s.label, type: s.type }));
   }
 
-  private async formModel(action: string, form?: FormState, stored?: FollowUpTemplateView) {
+  private async formModel(
+    action: string,
+    form?: FormState,
+    stored?: FollowUpTemplateView,
+    presetStatusId?: number,
+  ) {
     const typed = form?.values ?? {};
     const fromForm = Object.keys(typed).length > 0;
     const values = {
-      statusId: fromForm ? text(typed.statusId) : text(stored?.statusId),
+      statusId: fromForm ? text(typed.statusId) : text(stored?.statusId ?? presetStatusId),
       reason: fromForm ? text(typed.reason) : (stored?.reason ?? ''),
       language: fromForm ? text(typed.language) : (stored?.language ?? 'it'),
       subject: fromForm ? text(typed.subject) : (stored?.subject ?? ''),

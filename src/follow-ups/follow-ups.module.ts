@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { OutageNoticesModule } from '../outages/outage-notices.module';
 import { FollowUpEmail } from './follow-up-email.entity';
 import { FollowUpQueue } from './follow-up-queue';
 import { FollowUpSender } from './follow-up-sender.service';
@@ -13,7 +14,7 @@ import { OutcomeFollowUps } from './outcome-follow-ups';
 
 /** Follow-up e-mails: templates per outcome status and reason, the outbox and its sender. */
 @Module({
-  imports: [TypeOrmModule.forFeature([FollowUpTemplate, FollowUpEmail])],
+  imports: [TypeOrmModule.forFeature([FollowUpTemplate, FollowUpEmail]), OutageNoticesModule],
   controllers: [FollowUpsApiController, FollowUpsController],
   providers: [
     FollowUpTemplatesService,
@@ -23,6 +24,6 @@ import { OutcomeFollowUps } from './outcome-follow-ups';
     FollowUpsService,
     FollowUpsJobs,
   ],
-  exports: [OutcomeFollowUps, FollowUpSender],
+  exports: [OutcomeFollowUps, FollowUpSender, FollowUpTemplatesService],
 })
 export class FollowUpsModule {}

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager, In, Not, IsNull } from 'typeorm';
 import { CampaignStep } from '../campaigns/campaign-step.entity';
 import { Contact } from '../contacts/contact.entity';
+import { OutageNotices } from '../outages/outage-notices';
 import { FollowUpQueue, type QueuedFollowUp } from './follow-up-queue';
 
 export interface OutcomeFollowUp {
@@ -9,6 +10,11 @@ export interface OutcomeFollowUp {
   followUp?: QueuedFollowUp;
   /** The customer refused the call's recording: the operator continues by e-mail. */
   continueByEmail?: boolean;
+  /**
+   * An outage campaign's customer not reached after the last attempt: the outage e-mail
+   * queued instead of the status's follow-up; `statusId` is the outage's "e-mailed" status.
+   */
+  outageEmail?: { id: number; to: string; statusId: number };
 }
 
 /**
@@ -18,7 +24,10 @@ export interface OutcomeFollowUp {
  */
 @Injectable()
 export class OutcomeFollowUps {
-  constructor(private readonly queue: FollowUpQueue) {}
+  constructor(
+    private readonly queue: FollowUpQueue,
+    private readonly notices: OutageNotices,
+  ) {}
 
   async recordWithin(
     em: EntityManager,
@@ -29,6 +38,8 @@ export class OutcomeFollowUps {
       interactionId: number;
       operatorId: number;
       answers: Record<string, string> | null;
+      /** A status with a retry rule whose attempts are spent: the contact ends final. */
+      lastAttemptFailed: boolean;
       now: Date;
     },
   ): Promise<OutcomeFollowUp> {
@@ -58,6 +69,11 @@ export class OutcomeFollowUps {
         await em.update(Contact, { id: contact.id }, changes);
         Object.assign(contact, changes);
       }
+    }
+    if (input.lastAttemptFailed) {
+      const outageEmail = await this.notices.unreachedWithin(em, contact);
+      // One e-mail to the customer: the outage's message says what the status's would.
+      if (outageEmail) return { ...result, outageEmail };
     }
     const followUp = await this.queue.queueWithin(em, {
       contact,

@@ -12,7 +12,8 @@ import { Outage } from './outage.entity';
  * "Where a call is not possible, the e-mail tells them instead": a contact an eligibility
  * rule keeps from being called (prefers e-mail, no consent, another reason) leaves the
  * queue, and in an outage campaign the outage's e-mail goes into the follow-up outbox in
- * the same transaction that took that decision.
+ * the same transaction that took that decision; so does one not reached after the last
+ * attempt, in the outcome's transaction.
  */
 @Injectable()
 export class OutageNotices {
@@ -51,27 +52,55 @@ export class OutageNotices {
       .where('id = :id AND state = :state', { id: contact.id, state: contact.state })
       .execute();
     if (!result.affected) return false;
-    if (emailed) {
-      const context = { contact: { ...contact, fields: contact.fields ?? {} } };
-      await em.insert(FollowUpEmail, {
-        contactId: contact.id,
-        campaignId: contact.campaignId,
-        interactionId: null,
-        templateId: null,
-        statusId: found.emailedStatusId,
-        toAddress: to,
-        subject: oneLineSubject(this.renderer.renderText(found.emailSubject, context)),
-        body: this.renderer.renderText(found.emailBody, context),
-        state: 'queued',
-        attempts: 0,
-        nextAttemptAt: now,
-        claimedBy: null,
-        claimUntil: null,
-        lastError: null,
-        messageId: null,
-        sentAt: null,
-      });
-    }
+    if (emailed) await this.queueWithin(em, contact, found, to, now);
     return true;
+  }
+
+  /**
+   * A customer of an outage campaign the operators could not reach after the last attempt
+   * (the not-reached status's retry rule is spent): the outage e-mail goes into the outbox
+   * in the outcome's transaction. Null when the campaign is no outage or the contact has no
+   * address. Once only: the outcome holds the contact's lease locked, and a second
+   * confirmation finds the lease gone.
+   */
+  async unreachedWithin(
+    em: EntityManager,
+    contact: Contact,
+  ): Promise<{ id: number; to: string; statusId: number } | null> {
+    const outage = await em.getRepository(Outage).findOneBy({ campaignId: contact.campaignId });
+    const to = contact.email?.trim() ?? '';
+    if (outage === null || to === '') return null;
+    const id = await this.queueWithin(em, contact, outage, to, this.clock.now());
+    return { id, to, statusId: outage.emailedStatusId };
+  }
+
+  /** The outage's message rendered for the contact, queued for the follow-up sender. */
+  private async queueWithin(
+    em: EntityManager,
+    contact: Contact,
+    outage: Outage,
+    to: string,
+    now: Date,
+  ): Promise<number> {
+    const context = { contact: { ...contact, fields: contact.fields ?? {} } };
+    const inserted = await em.insert(FollowUpEmail, {
+      contactId: contact.id,
+      campaignId: contact.campaignId,
+      interactionId: null,
+      templateId: null,
+      statusId: outage.emailedStatusId,
+      toAddress: to,
+      subject: oneLineSubject(this.renderer.renderText(outage.emailSubject, context)),
+      body: this.renderer.renderText(outage.emailBody, context),
+      state: 'queued',
+      attempts: 0,
+      nextAttemptAt: now,
+      claimedBy: null,
+      claimUntil: null,
+      lastError: null,
+      messageId: null,
+      sentAt: null,
+    });
+    return Number(inserted.identifiers[0]!.id);
   }
 }

@@ -4,6 +4,7 @@ import { Transform } from 'class-transformer';
 import type { Request, Response } from 'express';
 import { Roles } from '../auth/access.decorators';
 import { IdParamPipe } from '../common/http/id-param.pipe';
+import { FollowUpTemplatesService } from '../follow-ups/follow-up-templates.service';
 import type { FormState } from '../common/http/request-context';
 import { CreateOutcomeStatusDto } from './dto/create-outcome-status.dto';
 import { OutcomeStatusView } from './dto/outcome-status.view';
@@ -107,7 +108,10 @@ function formModel(values: StatusFormValues) {
 @Roles('admin')
 @Controller('outcome-statuses')
 export class OutcomeStatusesController {
-  constructor(private readonly statuses: OutcomeStatusesService) {}
+  constructor(
+    private readonly statuses: OutcomeStatusesService,
+    private readonly followUps: FollowUpTemplatesService,
+  ) {}
 
   @Get()
   @Render('outcome-statuses/index')
@@ -158,11 +162,18 @@ export class OutcomeStatusesController {
     @Param('id', new IdParamPipe()) id: number,
     @Res({ passthrough: true }) res: Response,
   ) {
-    const status = await this.statuses.get(id);
+    const [status, templates] = await Promise.all([this.statuses.get(id), this.followUps.list(id)]);
     return {
       title: 'statuses.edit.title',
       action: `/outcome-statuses/${id}`,
       status,
+      // The follow-up e-mails this status sends, each linked to its edit page.
+      followUps: templates.map((t) => ({
+        id: t.id,
+        reason: t.reason,
+        language: t.language,
+        subject: t.subject,
+      })),
       ...formModel(formValues(res.locals.form as FormState | undefined, status)),
     };
   }

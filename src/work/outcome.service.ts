@@ -48,6 +48,8 @@ export interface OutcomeResult {
   /** The follow-up e-mail queued for the status, and whether to continue by e-mail. */
   followUp?: OutcomeFollowUp['followUp'];
   continueByEmail?: boolean;
+  /** An outage campaign's customer not reached after the last attempt, e-mailed instead. */
+  outageEmail?: OutcomeFollowUp['outageEmail'];
 }
 
 /**
@@ -105,6 +107,7 @@ export class OutcomeService {
       contactState: 'final',
     };
     let nextCallAt: Date | null = null;
+    let lastAttemptFailed = false;
     // The callback being worked is kept (a new R replaces it below): done, or missed when
     // the customer was not reached (a status with a retry rule: no answer, busy, voicemail).
     if (lease.callbackId !== null) {
@@ -162,6 +165,7 @@ export class OutcomeService {
           result.contactState = nextCallAt ? 'retry' : 'final';
           if (nextCallAt) result.nextCallAt = nextCallAt.toISOString();
         }
+        lastAttemptFailed = status.retryAfterMinutes !== null && result.contactState === 'final';
         break;
       }
       case 'C': {
@@ -215,6 +219,7 @@ export class OutcomeService {
         interactionId,
         operatorId: userId,
         answers,
+        lastAttemptFailed,
         now,
       }),
     );
@@ -224,7 +229,8 @@ export class OutcomeService {
       {
         state: result.contactState,
         attempts: contact.attempts + 1,
-        lastStatusId: status.id,
+        // E-mailed instead after the last attempt: counted so by the outage's progress.
+        lastStatusId: result.outageEmail?.statusId ?? status.id,
         lastOutcomeAt: now,
         nextCallAt,
         // The contact is done: its "call next" tags become final ones (the lease's lock

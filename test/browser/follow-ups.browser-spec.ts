@@ -78,6 +78,38 @@ describe('proactive calls and follow-ups in a browser', () => {
     await screenshot(page, 'eligibility-checklist');
   });
 
+  it("edits a campaign's call rules from its page, a refused limit shown beside its field", async () => {
+    const admin = await createUser(harness.app, { role: 'admin', password: 'admin-pass-1234' });
+    const campaign = await createCampaign(harness.app, { code: 'GUASTO', name: 'Guasto rete' });
+    await signIn(page, admin);
+    await page.goto(`/campaigns/${campaign.id}`);
+    await page.getByRole('link', { name: 'Regole di chiamata' }).click();
+    await page.locator('#eligibility-form').waitFor();
+    await page.getByLabel('Chiama solo i clienti che hanno dato il consenso').check();
+    await page.getByLabel('Rispetta il canale preferito').check();
+    await page.locator('#allowedReasons').fill('outage\nvoicemail');
+    await page.locator('#maxConcurrent').fill('0');
+    await page.getByRole('button', { name: 'Salva' }).click();
+    await page.locator('#maxConcurrent-error').waitFor();
+    expect(await page.locator('#maxConcurrent-error').innerText()).toBe(
+      'Un numero intero da 1 a 20, oppure vuoto.',
+    );
+    expect(await page.locator('#allowedReasons').inputValue()).toBe('outage\nvoicemail');
+    await screenshot(page, 'eligibility-rules-refused');
+    await page.locator('#maxConcurrent').fill('2');
+    await page.getByRole('button', { name: 'Salva' }).click();
+    await page.locator('.flash-success').waitFor();
+    expect(await page.locator('#requireConsent').isChecked()).toBe(true);
+    expect(await page.locator('#maxConcurrent').inputValue()).toBe('2');
+    await screenshot(page, 'eligibility-rules');
+    // The refused save answered 400 on purpose.
+    problems.splice(
+      0,
+      problems.length,
+      ...problems.filter((p) => !p.url?.endsWith('/eligibility')),
+    );
+  });
+
   it('previews a follow-up template with a sample contact and shows a refusal with its line', async () => {
     const admin = await createUser(harness.app, { role: 'admin', password: 'admin-pass-1234' });
     await createStatus(harness.app, { code: 'HUP', label: 'Ha riattaccato', type: 'N' });
