@@ -40,6 +40,7 @@ describe('agents and their weeks in a browser', () => {
 
   it('creates an agent with a split week, a third window added by script, and an absence', async () => {
     await createAgent(harness.app, { name: 'Lucia Neri', zones: ['TO'] });
+    await page.getByRole('navigation').getByText('Impostazioni').click();
     await Promise.all([
       page.waitForURL('**/agents'),
       page.getByRole('navigation').getByRole('link', { name: 'Agenti' }).click(),

@@ -88,9 +88,12 @@ describe('signing in and managing users in a browser', () => {
     expect(await textOf(page.locator('.topbar .user-name'))).toBe('Anna Amministratrice');
     expect(await textOf(heading())).toContain('Anna Amministratrice');
     const usersLink = page.getByRole('navigation').getByRole('link', { name: 'Utenti' });
-    expect(await usersLink.getAttribute('href')).toBe('/users');
+    // Users is a settings page: its link is in the settings menu, closed until opened.
+    expect(await usersLink.count()).toBe(0);
     await screenshot(page, 'home-admin');
-
+    await page.getByRole('navigation').getByText('Impostazioni').click();
+    expect(await usersLink.getAttribute('href')).toBe('/users');
+    await screenshot(page, 'home-admin-settings-menu');
     await Promise.all([page.waitForURL('**/users'), usersLink.click()]);
     expect(await textOf(heading())).toBe('Utenti');
     const table = page.getByRole('table');

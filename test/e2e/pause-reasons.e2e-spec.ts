@@ -283,7 +283,9 @@ describe('Pause reasons (admin): API and pages', () => {
       await http().post(`/api/v1/pause-reasons/${gone.id}/archive`).set(as(admin)).expect(200);
       const page = (await browser.get('/pause-reasons').expect(200)).text;
       expect(page).toContain('<h1>Motivi di pausa</h1>');
-      expect(page).toContain('href="/pause-reasons" class="nav-link active"');
+      // A settings page: its link in the settings menu, and the menu itself, are marked.
+      expect(page).toContain('href="/pause-reasons" class="nav-menu-link active"');
+      expect(page).toMatch(/<summary class="nav-link active">Impostazioni<\/summary>/);
       expect(page).toContain('Pausa &lt;b&gt;caffè&lt;/b&gt;');
       expect(page).toContain('Break');
       expect(page).toContain('15 min');
