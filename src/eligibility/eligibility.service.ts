@@ -50,6 +50,17 @@ function emptyCounts(): Record<EligibilityRule, number> {
 }
 
 /** The rule a contact fails whoever calls it, or null. */
+/** The rules as stored: what the input leaves out is off, allowed reasons without repeats. */
+export function eligibilityRules(dto: EligibilityRulesDto): EligibilityRules {
+  return {
+    requireConsent: dto.requireConsent ?? false,
+    matchLanguage: dto.matchLanguage ?? false,
+    allowedReasons: dto.allowedReasons ? [...new Set(dto.allowedReasons)] : null,
+    maxConcurrent: dto.maxConcurrent ?? null,
+    respectPreferredChannel: dto.respectPreferredChannel ?? false,
+  };
+}
+
 export function contactRefusal(rules: EligibilityRules, contact: Contact): EligibilityRule | null {
   if (rules.requireConsent && contact.consent !== true) return 'consent';
   if (rules.allowedReasons && !rules.allowedReasons.includes(contact.callReason ?? '')) {
@@ -104,13 +115,7 @@ export class EligibilityService {
 
   async setRules(campaignId: number, dto: EligibilityRulesDto): Promise<EligibilityRules | null> {
     await this.campaign(campaignId);
-    const rules: EligibilityRules = {
-      requireConsent: dto.requireConsent ?? false,
-      matchLanguage: dto.matchLanguage ?? false,
-      allowedReasons: dto.allowedReasons ? [...new Set(dto.allowedReasons)] : null,
-      maxConcurrent: dto.maxConcurrent ?? null,
-      respectPreferredChannel: dto.respectPreferredChannel ?? false,
-    };
+    const rules = eligibilityRules(dto);
     const stored = hasRules(rules) ? rules : null;
     await this.dataSource
       .getRepository(Campaign)

@@ -16,7 +16,7 @@ import { Contact, type ContactState } from '../contacts/contact.entity';
 import { safeCell } from '../contacts/contacts.service';
 import { ImportRefusedError } from '../contacts/csv/import-refused.error';
 import type { ImportSummary } from '../contacts/dto/import-summary.view';
-import { contactRefusal } from '../eligibility/eligibility.service';
+import { contactRefusal, eligibilityRules } from '../eligibility/eligibility.service';
 import { FollowUpEmail } from '../follow-ups/follow-up-email.entity';
 import { Interaction } from '../interactions/interaction.entity';
 import { OutcomeStatus, type OutcomeType } from '../outcome-statuses/outcome-status.entity';
@@ -523,14 +523,7 @@ export class OutagesService {
 }
 
 function rulesOf(dto: OutageInputDto['eligibility']): EligibilityRules {
-  if (!dto) return { ...OUTAGE_ELIGIBILITY };
-  return {
-    requireConsent: dto.requireConsent ?? false,
-    matchLanguage: dto.matchLanguage ?? false,
-    allowedReasons: dto.allowedReasons ? [...new Set(dto.allowedReasons)] : null,
-    maxConcurrent: dto.maxConcurrent ?? null,
-    respectPreferredChannel: dto.respectPreferredChannel ?? false,
-  };
+  return dto ? eligibilityRules(dto) : { ...OUTAGE_ELIGIBILITY };
 }
 
 /** Pasted numbers as a one-column CSV, line for line (blank lines stay, and are skipped). */
