@@ -3,6 +3,7 @@ import {
   catchError,
   concatMap,
   defer,
+  distinct,
   EMPTY,
   exhaustMap,
   filter,
@@ -15,11 +16,14 @@ import {
   startWith,
   timer,
 } from 'rxjs';
+import { Clock } from '../common/time/clock';
 import { CtiService, type ScreenPop } from './cti.service';
 
 /** How often new telephony events are looked for while an operator's page listens. */
 export const CTI_TICK_MS = 500;
 const KEEPALIVE_MS = 20_000;
+/** How far back a reconnecting page is given the pops it missed: a call still ringing or on. */
+const REPLAY_MS = 2 * 60_000;
 
 /**
  * The screen-pop push: one query per tick per app instance for the events after the last
@@ -49,18 +53,44 @@ export class CtiHub {
     );
   }).pipe(share({ resetOnRefCountZero: true }));
 
-  constructor(private readonly cti: CtiService) {}
+  constructor(
+    private readonly cti: CtiService,
+    private readonly clock: Clock,
+  ) {}
 
-  /** An operator's stream: `event: pop` for each call ringing or answered on their extension. */
-  stream(operatorId: number): Observable<MessageEvent> {
-    const pops = this.pops$.pipe(
-      filter((pop) => pop.operatorId === operatorId),
-      map((pop): MessageEvent => ({ type: 'pop', data: pop })),
-    );
-    const keepalive = interval(KEEPALIVE_MS).pipe(
-      map((): MessageEvent => ({ type: 'ping', data: '' })),
-    );
-    return merge(pops, keepalive).pipe(startWith({ type: 'ping', data: '' } as MessageEvent));
+  /**
+   * An operator's stream: `event: pop` for each call ringing or answered on their extension,
+   * each with its event id. A page that reconnects sends the last id it got (Last-Event-ID):
+   * the pops it missed meanwhile, of the last REPLAY_MS, come first.
+   */
+  stream(operatorId: number, lastEventId: number | null = null): Observable<MessageEvent> {
+    return defer(() => {
+      // Every message carries the last pop's id (a ping too: Nest would number it itself),
+      // so the id the browser sends back is always an event's.
+      let last = lastEventId ?? 0;
+      const ping = (): MessageEvent => ({ type: 'ping', id: String(last), data: '' });
+      const missed =
+        lastEventId === null
+          ? EMPTY
+          : defer(() =>
+              this.cti.popsAfter(lastEventId, {
+                operatorId,
+                since: new Date(this.clock.now().getTime() - REPLAY_MS),
+              }),
+            ).pipe(concatMap((pops) => from(pops)));
+      const pops = merge(
+        missed,
+        this.pops$.pipe(filter((pop) => pop.operatorId === operatorId)),
+      ).pipe(
+        // The shared stream may bring again what the replay sent.
+        distinct((pop) => pop.id),
+        map((pop): MessageEvent => {
+          last = Math.max(last, pop.id);
+          return { type: 'pop', id: String(pop.id), data: pop };
+        }),
+      );
+      return merge(pops, interval(KEEPALIVE_MS).pipe(map(ping))).pipe(startWith(ping()));
+    });
   }
 
   /** From the newest event when the first page connects; then what came after. */

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, MessageEvent, Post, Sse } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, MessageEvent, Post, Sse } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
@@ -44,8 +44,13 @@ export class CtiApiController {
   @Sse('stream')
   @Roles('operator')
   @ApiOkResponse({ description: 'Server-Sent Events: pop {phone, phoneLink, contact | null}' })
-  stream(@CurrentUser() user: AuthenticatedUser): Observable<MessageEvent> {
-    return this.hub.stream(user.id);
+  stream(
+    @CurrentUser() user: AuthenticatedUser,
+    @Headers('last-event-id') lastEventId?: string,
+  ): Observable<MessageEvent> {
+    // The browser's EventSource sends the last id it got when it reconnects.
+    const after = /^\d{1,15}$/.test(lastEventId ?? '') ? Number(lastEventId) : null;
+    return this.hub.stream(user.id, after);
   }
 
   @Post('contacts')

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource, In, LessThanOrEqual, MoreThan } from 'typeorm';
+import { DataSource, In, LessThanOrEqual, MoreThan, MoreThanOrEqual } from 'typeorm';
 import { CallbackOfferSettings } from '../callback-requests/callback-offer-settings.entity';
 import { CampaignOperator } from '../campaigns/campaign-operator.entity';
 import { Campaign } from '../campaigns/campaign.entity';
@@ -98,10 +98,20 @@ export class CtiService {
     };
   }
 
-  /** The popping events after `afterId`, as the pages show them (the hub's one query per tick). */
-  async popsAfter(afterId: number): Promise<ScreenPop[]> {
+  /**
+   * The popping events after `afterId`, as the pages show them: the hub's one query per tick,
+   * or `only` one operator's since a time (what a page that reconnected missed).
+   */
+  async popsAfter(
+    afterId: number,
+    only?: { operatorId: number; since: Date },
+  ): Promise<ScreenPop[]> {
     const events = await this.dataSource.getRepository(CtiEvent).find({
-      where: { id: MoreThan(afterId), type: In([...POPPING]) },
+      where: {
+        id: MoreThan(afterId),
+        type: In([...POPPING]),
+        ...(only ? { operatorId: only.operatorId, createdAt: MoreThanOrEqual(only.since) } : {}),
+      },
       relations: { contact: true, campaign: true },
       order: { id: 'ASC' },
       take: 200,

@@ -1,3 +1,5 @@
+import { get, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { MessageEvent } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { filter, firstValueFrom, timeout } from 'rxjs';
@@ -126,6 +128,79 @@ describe('Telephony integration (CTI)', () => {
       contact: { id: contact.id, name: 'Maria Rossi', campaignName: 'Assistenza' },
     });
     expect(await otherPop).toBeNull();
+  }, 15000);
+
+  it('a page that reconnects gets the pops it missed: its own, of the last two minutes, each with its id', async () => {
+    await createContact(app, campaign.id, { firstName: 'Maria', phone: '+393331234567' });
+    const paolo = await http()
+      .post('/api/v1/users')
+      .set(as(admin))
+      .send({
+        username: 'paolo',
+        password: 'password-paolo',
+        displayName: 'Paolo',
+        role: 'operator',
+        extension: '202',
+      })
+      .expect(201);
+    const ring = (extension: string, callId: string) =>
+      event({ type: 'call.ringing', extension, phone: '+393331234567', callId })
+        .expect(202)
+        .then((res) => (res.body as { id: number }).id);
+    const seen = await ring('201', 'pbx-seen');
+    const stale = await ring('201', 'pbx-stale');
+    clock.set(new Date(MONDAY.getTime() + 3 * 60_000));
+    const missed = await ring('201', 'pbx-missed');
+    await ring('202', 'pbx-paolo');
+    expect((paolo.body as { id: number }).id).not.toBe(operator.id);
+
+    // The browser's EventSource reconnecting: the last id it got in Last-Event-ID.
+    const server: Server = app.getHttpServer();
+    if (!server.listening) await new Promise<void>((resolve) => server.listen(0, resolve));
+    const { port } = server.address() as AddressInfo;
+    const text = await new Promise<string>((resolve, reject) => {
+      const req = get(
+        {
+          host: '127.0.0.1',
+          port,
+          path: '/api/v1/cti/stream',
+          headers: { ...as(operator.token), 'Last-Event-ID': String(seen) },
+        },
+        (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => {
+            body += chunk;
+            if (body.includes('pbx-missed')) {
+              req.destroy();
+              resolve(body);
+            }
+          });
+        },
+      );
+      req.on('error', reject);
+      const giveUp = setTimeout(() => {
+        req.destroy();
+        resolve('');
+      }, 5000);
+      req.on('close', () => clearTimeout(giveUp));
+    });
+    // Only the one it missed: not the one it had, not one too old to be ringing, not Paolo's.
+    const field = (line: string): [string, string] => {
+      const colon = line.indexOf(': ');
+      return [line.slice(0, colon), line.slice(colon + 2)];
+    };
+    const messages = text
+      .split('\n\n')
+      .filter((m) => m.trim())
+      .map((m) => Object.fromEntries(m.trim().split('\n').map(field)));
+    // A ping first, carrying the id the page had; then only the pop it missed.
+    expect(messages[0]).toMatchObject({ event: 'ping', id: String(seen) });
+    const pops = messages
+      .filter((m) => m.event === 'pop')
+      .map((m) => ({ id: m.id, callId: (JSON.parse(m.data ?? 'null') as ScreenPop).callId }));
+    expect(pops).toEqual([{ id: String(missed), callId: 'pbx-missed' }]);
+    expect(stale).toBeGreaterThan(seen);
   }, 15000);
 
   it('an unknown number pops with no contact, and the operator saves it from the form', async () => {
