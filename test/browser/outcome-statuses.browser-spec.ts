@@ -74,6 +74,7 @@ describe('outcome statuses in a browser', () => {
       archivedAt: new Date(),
     });
 
+    await page.getByRole('navigation').getByText('Impostazioni').click();
     await Promise.all([
       page.waitForURL('**/outcome-statuses'),
       page.getByRole('navigation').getByRole('link', { name: 'Stati contatto' }).click(),
