@@ -1,4 +1,3 @@
-import { promisify } from 'node:util';
 import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
@@ -9,7 +8,7 @@ import { type ErrorResponse, pageRefusal } from '../common/errors/error-response
 import { IdParamPipe } from '../common/http/id-param.pipe';
 import type { AuthenticatedUser } from '../common/http/request-context';
 import { AppValidationPipe } from '../common/http/validation.pipe';
-import { setLayoutLocals } from '../common/views/view-locals';
+import { redirectWithFlash, renderRefusedForm } from '../common/views/page-answers';
 import { AppConfigService } from '../config/app-config.service';
 import {
   cellKey,
@@ -99,21 +98,19 @@ export class CallbackOfferController {
     } catch (error) {
       const refusal = pageRefusal(error);
       const editor = await this.offer.editor(id);
-      // Pages' locals are filled for GETs only: this POST answers with the page itself.
-      setLayoutLocals(req, res, this.config.get('DEFAULT_LANGUAGE'));
-      res.locals.flash = [{ type: 'error', text: 'errors.form' }];
-      res
-        .status(refusal.statusCode)
-        .render(
-          'callback-requests/offer',
-          this.page(editor, user, req, values, this.refused(refusal, cells, user)),
-        );
+      renderRefusedForm(
+        req,
+        res,
+        this.config.get('DEFAULT_LANGUAGE'),
+        refusal.statusCode,
+        'callback-requests/offer',
+        this.page(editor, user, req, values, this.refused(refusal, cells, user)),
+      );
       return;
     }
-    req.session.flash = [{ type: 'success', text: 'callbackOffer.saved' }];
-    // Saved before the redirect, or the next page could be read before the message is.
-    await promisify(req.session.save.bind(req.session))();
-    res.redirect(303, `/campaigns/${id}/callback-offer`);
+    await redirectWithFlash(req, res, `/campaigns/${id}/callback-offer`, [
+      { type: 'success', text: 'callbackOffer.saved' },
+    ]);
   }
 
   /** The refusal's fields in the user's language; the grid's beside their cells. */

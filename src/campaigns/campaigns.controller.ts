@@ -1,4 +1,3 @@
-import { promisify } from 'node:util';
 import { Body, Controller, Get, Param, Post, Render, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
@@ -9,6 +8,7 @@ import { pageRefusal } from '../common/errors/error-response';
 import { IdParamPipe } from '../common/http/id-param.pipe';
 import type { AuthenticatedUser, FlashMessage, FormState } from '../common/http/request-context';
 import { AppValidationPipe } from '../common/http/validation.pipe';
+import { redirectWithFlash } from '../common/views/page-answers';
 import { setLayoutLocals } from '../common/views/view-locals';
 import { AppConfigService } from '../config/app-config.service';
 import {
@@ -180,21 +180,14 @@ export class CampaignsController {
     await this.flashAndRedirect(req, res, 'campaigns.resumed', campaign.code, `/campaigns/${id}`);
   }
 
-  /**
-   * Stores the success message, then redirects. The session is saved first: express-session
-   * would otherwise send the 303's headers before its save ends, and the browser could load
-   * the next page (and miss the message) before the session row is written.
-   */
-  private async flashAndRedirect(
+  private flashAndRedirect(
     req: Request,
     res: Response,
     text: string,
     code: string,
     location: string,
   ): Promise<void> {
-    req.session.flash = [{ type: 'success', text, args: { code } }];
-    await promisify(req.session.save.bind(req.session))();
-    res.redirect(303, location);
+    return redirectWithFlash(req, res, location, [{ type: 'success', text, args: { code } }]);
   }
 
   /** The form body through the API's own DTO, so that pages and API share every rule. */
@@ -225,7 +218,7 @@ export class CampaignsController {
   /**
    * Runs a save. A refusal (4xx) goes back to the form with what was typed and the errors
    * beside the fields, like the global filter does, but with the session saved before the
-   * redirect (see flashAndRedirect); a form too big for the session row is shown again
+   * redirect (see redirectWithFlash); a form too big for the session row is shown again
    * straight from the POST (400) instead. Resolves undefined when it answered.
    */
   private async refusedInPlace<T>(
@@ -258,11 +251,11 @@ export class CampaignsController {
 
       if (Buffer.byteLength(JSON.stringify(values)) <= SESSION_FORM_BUDGET_BYTES) {
         req.session.formState = form;
-        req.session.flash = flash;
-        await promisify(req.session.save.bind(req.session))();
-        res.redirect(
-          303,
+        await redirectWithFlash(
+          req,
+          res,
           campaignId === undefined ? '/campaigns/new' : `/campaigns/${campaignId}/edit`,
+          flash,
         );
         return undefined;
       }

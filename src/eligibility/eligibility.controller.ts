@@ -1,4 +1,3 @@
-import { promisify } from 'node:util';
 import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
@@ -8,7 +7,7 @@ import { type ErrorResponse, pageRefusal } from '../common/errors/error-response
 import { IdParamPipe } from '../common/http/id-param.pipe';
 import type { AuthenticatedUser } from '../common/http/request-context';
 import { AppValidationPipe } from '../common/http/validation.pipe';
-import { setLayoutLocals } from '../common/views/view-locals';
+import { redirectWithFlash, renderRefusedForm } from '../common/views/page-answers';
 import { AppConfigService } from '../config/app-config.service';
 import { EligibilityRulesDto } from './dto/eligibility.dto';
 import { ELIGIBILITY_RULES } from './eligibility-refusal.entity';
@@ -79,21 +78,19 @@ export class EligibilityController {
     } catch (error) {
       const refusal = pageRefusal(error);
       const editor = await this.eligibility.editor(id);
-      // Pages' locals are filled for GETs only: this POST answers with the page itself.
-      setLayoutLocals(req, res, this.config.get('DEFAULT_LANGUAGE'));
-      res.locals.flash = [{ type: 'error', text: 'errors.form' }];
-      res
-        .status(refusal.statusCode)
-        .render(
-          'eligibility/campaign-rules',
-          this.page(editor, user, values, this.refused(refusal, user)),
-        );
+      renderRefusedForm(
+        req,
+        res,
+        this.config.get('DEFAULT_LANGUAGE'),
+        refusal.statusCode,
+        'eligibility/campaign-rules',
+        this.page(editor, user, values, this.refused(refusal, user)),
+      );
       return;
     }
-    req.session.flash = [{ type: 'success', text: 'eligibility.page.saved' }];
-    // Saved before the redirect, or the next page could be read before the message is.
-    await promisify(req.session.save.bind(req.session))();
-    res.redirect(303, `/campaigns/${id}/eligibility`);
+    await redirectWithFlash(req, res, `/campaigns/${id}/eligibility`, [
+      { type: 'success', text: 'eligibility.page.saved' },
+    ]);
   }
 
   /** The refusal's fields in the user's language. */
