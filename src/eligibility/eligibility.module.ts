@@ -4,14 +4,14 @@ import { EligibilityApiController } from './eligibility.api.controller';
 import { EligibilityController } from './eligibility.controller';
 import { EligibilityRefusal } from './eligibility-refusal.entity';
 import { EligibilityService } from './eligibility.service';
+import { IneligibleContacts } from './ineligible-contacts';
 import { OperatorChatLoad } from './operator-chat-load.entity';
-import { OutageNoticesModule } from '../outages/outage-notices.module';
 
 /** Proactive-call eligibility: rules per campaign, checked at dispatch, counted. */
 @Module({
-  imports: [TypeOrmModule.forFeature([EligibilityRefusal, OperatorChatLoad]), OutageNoticesModule],
+  imports: [TypeOrmModule.forFeature([EligibilityRefusal, OperatorChatLoad])],
   controllers: [EligibilityApiController, EligibilityController],
-  providers: [EligibilityService],
-  exports: [EligibilityService],
+  providers: [EligibilityService, IneligibleContacts],
+  exports: [EligibilityService, IneligibleContacts],
 })
 export class EligibilityModule {}

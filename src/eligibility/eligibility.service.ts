@@ -11,8 +11,8 @@ import {
   EligibilityRefusal,
   type EligibilityRule,
 } from './eligibility-refusal.entity';
+import { IneligibleContacts } from './ineligible-contacts';
 import { OperatorChatLoad } from './operator-chat-load.entity';
-import { OutageNotices } from '../outages/outage-notices';
 
 /** A chat count older than this is no longer believed (the integration stopped reporting). */
 const CHAT_LOAD_FRESH_MS = 10 * 60_000;
@@ -90,7 +90,7 @@ export class EligibilityService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
-    private readonly notices: OutageNotices,
+    private readonly ineligible: IneligibleContacts,
   ) {}
 
   async rules(campaignId: number): Promise<EligibilityRules | null> {
@@ -188,8 +188,8 @@ export class EligibilityService {
         operatorId,
         rule: rule ?? 'language',
       });
-      // In an outage campaign the message goes by e-mail instead, in this transaction.
-      if (rule !== null) await this.notices.ineligibleWithin(em, contact, rule);
+      // Out of the queue, with what the registered hooks do (an outage campaign's e-mail).
+      if (rule !== null) await this.ineligible.removeWithin(em, contact, rule);
       return false;
     };
   }

@@ -86,29 +86,63 @@ export class FollowUpQueue {
       contact: { ...contact, callReason: contact.callReason ?? '' },
       operator: { name: operator?.displayName ?? '' },
     };
-    const inserted = await em.insert(FollowUpEmail, {
+    const id = await this.queueMessageWithin(em, {
       contactId: contact.id,
       campaignId: input.campaignId,
       interactionId: input.interactionId,
       templateId: template.id,
       statusId: input.statusId,
-      toAddress: to,
-      subject: oneLineSubject(this.renderer.renderText(template.subject, context)),
+      to,
+      subject: this.renderer.renderText(template.subject, context),
       body: this.renderer.renderText(template.body, context),
+      now: input.now,
+    });
+    return {
+      id,
+      templateId: template.id,
+      to,
+      state: 'queued',
+    };
+  }
+
+  /**
+   * The one way into the outbox: a message already rendered for its contact (the subject
+   * made one line), queued in the caller's transaction for the sender job. The outcome's
+   * follow-up comes through here, and so does a notice a capability sends instead of a
+   * call (an outage campaign's e-mail). Returns the outbox row's id.
+   */
+  async queueMessageWithin(
+    em: EntityManager,
+    message: {
+      contactId: number;
+      campaignId: number;
+      interactionId: number | null;
+      templateId: number | null;
+      statusId: number;
+      to: string;
+      subject: string;
+      body: string;
+      now: Date;
+    },
+  ): Promise<number> {
+    const inserted = await em.insert(FollowUpEmail, {
+      contactId: message.contactId,
+      campaignId: message.campaignId,
+      interactionId: message.interactionId,
+      templateId: message.templateId,
+      statusId: message.statusId,
+      toAddress: message.to,
+      subject: oneLineSubject(message.subject),
+      body: message.body,
       state: 'queued',
       attempts: 0,
-      nextAttemptAt: input.now,
+      nextAttemptAt: message.now,
       claimedBy: null,
       claimUntil: null,
       lastError: null,
       messageId: null,
       sentAt: null,
     });
-    return {
-      id: Number(inserted.identifiers[0]!.id),
-      templateId: template.id,
-      to,
-      state: 'queued',
-    };
+    return Number(inserted.identifiers[0]!.id);
   }
 }

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { OutageNoticesModule } from '../outages/outage-notices.module';
 import { FollowUpEmail } from './follow-up-email.entity';
 import { FollowUpQueue } from './follow-up-queue';
 import { FollowUpSender } from './follow-up-sender.service';
@@ -11,19 +10,27 @@ import { FollowUpsController } from './follow-ups.controller';
 import { FollowUpsJobs } from './follow-ups.jobs';
 import { FollowUpsService } from './follow-ups.service';
 import { OutcomeFollowUps } from './outcome-follow-ups';
+import { UnreachedContactHooks } from './unreached-contact-hooks';
 
 /** Follow-up e-mails: templates per outcome status and reason, the outbox and its sender. */
 @Module({
-  imports: [TypeOrmModule.forFeature([FollowUpTemplate, FollowUpEmail]), OutageNoticesModule],
+  imports: [TypeOrmModule.forFeature([FollowUpTemplate, FollowUpEmail])],
   controllers: [FollowUpsApiController, FollowUpsController],
   providers: [
     FollowUpTemplatesService,
     FollowUpQueue,
+    UnreachedContactHooks,
     OutcomeFollowUps,
     FollowUpSender,
     FollowUpsService,
     FollowUpsJobs,
   ],
-  exports: [OutcomeFollowUps, FollowUpSender, FollowUpTemplatesService],
+  exports: [
+    OutcomeFollowUps,
+    FollowUpQueue,
+    UnreachedContactHooks,
+    FollowUpSender,
+    FollowUpTemplatesService,
+  ],
 })
 export class FollowUpsModule {}

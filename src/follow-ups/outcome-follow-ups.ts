@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager, In, Not, IsNull } from 'typeorm';
 import { CampaignStep } from '../campaigns/campaign-step.entity';
 import { Contact } from '../contacts/contact.entity';
-import { OutageNotices } from '../outages/outage-notices';
 import { FollowUpQueue, type QueuedFollowUp } from './follow-up-queue';
+import { UnreachedContactHooks, type UnreachedNotice } from './unreached-contact-hooks';
 
 export interface OutcomeFollowUp {
   /** The follow-up e-mail the status sends, queued (or not: the contact has no address). */
@@ -11,10 +11,11 @@ export interface OutcomeFollowUp {
   /** The customer refused the call's recording: the operator continues by e-mail. */
   continueByEmail?: boolean;
   /**
-   * An outage campaign's customer not reached after the last attempt: the outage e-mail
-   * queued instead of the status's follow-up; `statusId` is the outage's "e-mailed" status.
+   * A customer not reached after the last attempt, e-mailed instead by a registered
+   * UnreachedContactHook (an outage campaign's message, whence the answer's name);
+   * `statusId` is the status the contact is counted under instead.
    */
-  outageEmail?: { id: number; to: string; statusId: number };
+  outageEmail?: UnreachedNotice;
 }
 
 /**
@@ -26,7 +27,7 @@ export interface OutcomeFollowUp {
 export class OutcomeFollowUps {
   constructor(
     private readonly queue: FollowUpQueue,
-    private readonly notices: OutageNotices,
+    private readonly unreached: UnreachedContactHooks,
   ) {}
 
   async recordWithin(
@@ -71,8 +72,8 @@ export class OutcomeFollowUps {
       }
     }
     if (input.lastAttemptFailed) {
-      const outageEmail = await this.notices.unreachedWithin(em, contact);
-      // One e-mail to the customer: the outage's message says what the status's would.
+      const outageEmail = await this.unreached.noticeWithin(em, contact);
+      // One e-mail to the customer: the notice says what the status's would.
       if (outageEmail) return { ...result, outageEmail };
     }
     const followUp = await this.queue.queueWithin(em, {

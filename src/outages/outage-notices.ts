@@ -1,11 +1,20 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { ScriptRenderer } from '../campaigns/script-renderer';
 import { Clock } from '../common/time/clock';
 import { finishedTags } from '../contacts/contact-rules';
-import { Contact } from '../contacts/contact.entity';
-import { FollowUpEmail } from '../follow-ups/follow-up-email.entity';
-import { oneLineSubject } from '../follow-ups/follow-up-templates.service';
+import type { Contact } from '../contacts/contact.entity';
+import {
+  IneligibleContacts,
+  type IneligibleContactHook,
+  type IneligibleContactPlan,
+} from '../eligibility/ineligible-contacts';
+import { FollowUpQueue } from '../follow-ups/follow-up-queue';
+import {
+  UnreachedContactHooks,
+  type UnreachedContactHook,
+  type UnreachedNotice,
+} from '../follow-ups/unreached-contact-hooks';
 import { Outage } from './outage.entity';
 
 /**
@@ -13,47 +22,43 @@ import { Outage } from './outage.entity';
  * rule keeps from being called (prefers e-mail, no consent, another reason) leaves the
  * queue, and in an outage campaign the outage's e-mail goes into the follow-up outbox in
  * the same transaction that took that decision; so does one not reached after the last
- * attempt, in the outcome's transaction.
+ * attempt, in the outcome's transaction. Registered into the eligibility check's and the
+ * outcome's hooks, so that neither knows about outages.
  */
 @Injectable()
-export class OutageNotices {
+export class OutageNotices implements IneligibleContactHook, UnreachedContactHook, OnModuleInit {
   private readonly renderer = new ScriptRenderer();
 
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly queue: FollowUpQueue,
+    private readonly ineligible: IneligibleContacts,
+    private readonly unreached: UnreachedContactHooks,
+  ) {}
+
+  onModuleInit(): void {
+    this.ineligible.register(this);
+    this.unreached.register(this);
+  }
 
   /**
-   * Takes the contact out of the queue for `rule` if it is still in the state it was read
-   * in (a conditional UPDATE: of two transactions deciding at once, one changes the row and
-   * queues the e-mail, the other finds it changed and does nothing). True when this one did.
+   * The sweep after an import, with the campaign's outage already read: takes the contact
+   * out of the queue for `rule` (once, see IneligibleContacts) with the outage e-mail.
    */
   async ineligibleWithin(
     em: EntityManager,
     contact: Contact,
     rule: string,
-    outage?: Outage | null,
+    outage: Outage | null,
   ): Promise<boolean> {
-    const found =
-      outage === undefined
-        ? await em.getRepository(Outage).findOneBy({ campaignId: contact.campaignId })
-        : outage;
-    const now = this.clock.now();
-    const to = contact.email?.trim() ?? '';
-    const emailed = found !== null && to !== '';
-    const tags = emailed ? finishedTags(contact.tags ?? []) : null;
-    const result = await em
-      .createQueryBuilder()
-      .update(Contact)
-      .set({
-        state: 'final',
-        ineligibleReason: rule,
-        ...(emailed ? { lastStatusId: found.emailedStatusId, lastOutcomeAt: now } : {}),
-        ...(tags ? { tags } : {}),
-      })
-      .where('id = :id AND state = :state', { id: contact.id, state: contact.state })
-      .execute();
-    if (!result.affected) return false;
-    if (emailed) await this.queueWithin(em, contact, found, to, now);
-    return true;
+    const plan = this.planFor(contact, outage);
+    return this.ineligible.removeWithin(em, contact, rule, plan ? [plan] : []);
+  }
+
+  /** At dispatch: in an outage campaign, a contact with an address is e-mailed instead. */
+  async planWithin(em: EntityManager, contact: Contact): Promise<IneligibleContactPlan | null> {
+    const outage = await em.getRepository(Outage).findOneBy({ campaignId: contact.campaignId });
+    return this.planFor(contact, outage);
   }
 
   /**
@@ -63,10 +68,7 @@ export class OutageNotices {
    * address. Once only: the outcome holds the contact's lease locked, and a second
    * confirmation finds the lease gone.
    */
-  async unreachedWithin(
-    em: EntityManager,
-    contact: Contact,
-  ): Promise<{ id: number; to: string; statusId: number } | null> {
+  async unreachedWithin(em: EntityManager, contact: Contact): Promise<UnreachedNotice | null> {
     const outage = await em.getRepository(Outage).findOneBy({ campaignId: contact.campaignId });
     const to = contact.email?.trim() ?? '';
     if (outage === null || to === '') return null;
@@ -74,8 +76,26 @@ export class OutageNotices {
     return { id, to, statusId: outage.emailedStatusId };
   }
 
+  /** Counted as e-mailed, its tags finished, and the e-mail queued once it left the queue. */
+  private planFor(contact: Contact, outage: Outage | null): IneligibleContactPlan | null {
+    const to = contact.email?.trim() ?? '';
+    if (outage === null || to === '') return null;
+    const now = this.clock.now();
+    const tags = finishedTags(contact.tags ?? []);
+    return {
+      changes: {
+        lastStatusId: outage.emailedStatusId,
+        lastOutcomeAt: now,
+        ...(tags ? { tags } : {}),
+      },
+      afterWithin: async (em) => {
+        await this.queueWithin(em, contact, outage, to, now);
+      },
+    };
+  }
+
   /** The outage's message rendered for the contact, queued for the follow-up sender. */
-  private async queueWithin(
+  private queueWithin(
     em: EntityManager,
     contact: Contact,
     outage: Outage,
@@ -83,24 +103,16 @@ export class OutageNotices {
     now: Date,
   ): Promise<number> {
     const context = { contact: { ...contact, fields: contact.fields ?? {} } };
-    const inserted = await em.insert(FollowUpEmail, {
+    return this.queue.queueMessageWithin(em, {
       contactId: contact.id,
       campaignId: contact.campaignId,
       interactionId: null,
       templateId: null,
       statusId: outage.emailedStatusId,
-      toAddress: to,
-      subject: oneLineSubject(this.renderer.renderText(outage.emailSubject, context)),
+      to,
+      subject: this.renderer.renderText(outage.emailSubject, context),
       body: this.renderer.renderText(outage.emailBody, context),
-      state: 'queued',
-      attempts: 0,
-      nextAttemptAt: now,
-      claimedBy: null,
-      claimUntil: null,
-      lastError: null,
-      messageId: null,
-      sentAt: null,
+      now,
     });
-    return Number(inserted.identifiers[0]!.id);
   }
 }
