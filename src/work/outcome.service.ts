@@ -2,45 +2,36 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { AppointmentBooker, type BookedAppointment } from '../appointments/appointment-booker';
 import { recordRequestOutcome } from '../callback-requests/request-outcome';
-import { ACTIVE_CALLBACK_STATES, Callback } from '../callbacks/callback.entity';
-import {
-  describeCallingHours,
-  isWithinCallingHours,
-  nextCallingMoment,
-} from '../campaigns/calling-hours';
+import { CallbackBook } from '../callbacks/callback-book';
+import { CallbackScheduler, type ScheduledCallback } from '../callbacks/callback-scheduler';
 import { CampaignStatus } from '../campaigns/campaign-status.entity';
 import { CampaignStep } from '../campaigns/campaign-step.entity';
 import { Campaign } from '../campaigns/campaign.entity';
 import { ConflictError, ForbiddenError, ValidationError } from '../common/errors/domain-errors';
 import { Clock } from '../common/time/clock';
-import { instantInZone, toZonedLocal } from '../common/time/local-time';
-import { Contact, type ContactState } from '../contacts/contact.entity';
-import { finishedTags } from '../contacts/contact-rules';
+import { toZonedLocal } from '../common/time/local-time';
+import { ContactQueue } from '../contacts/contact-queue';
+import type { ContactState } from '../contacts/contact.entity';
 import { ContractWriter, type WrittenContract } from '../contracts/contract-writer';
 import { DoNotCallService } from '../do-not-call/do-not-call.service';
 import { Interaction } from '../interactions/interaction.entity';
 import { OperatorActivityService } from '../monitor/operator-activity.service';
 import { OutcomeStatus } from '../outcome-statuses/outcome-status.entity';
-import type { CallbackVisibility } from '../outcome-statuses/outcome-status.entity';
-import { ContactLease } from './contact-lease.entity';
+import { ContactLeases } from './contact-leases';
 import { OutcomeDto } from './dto/outcome.dto';
 import { LeasesService } from './leases.service';
+import { retryRule } from './retry-rule';
 import { retriedTransaction } from '../common/database/retried-transaction';
 import { OutcomeFollowUps, type OutcomeFollowUp } from '../follow-ups/outcome-follow-ups';
 
 const MAX_ANSWER = 2000;
-
-function tagChange(tags: string[]): { tags?: string[] } {
-  const finished = finishedTags(tags ?? []);
-  return finished ? { tags: finished } : {};
-}
 
 export interface OutcomeResult {
   interactionId: number;
   contactId: number;
   status: { id: number; code: string; label: string; type: string; color: string };
   contactState: ContactState;
-  callback?: { id: number; dueAt: string; visibility: CallbackVisibility };
+  callback?: ScheduledCallback;
   contract?: WrittenContract;
   appointment?: BookedAppointment;
   /** When a retry rule re-queued the contact. */
@@ -64,6 +55,10 @@ export class OutcomeService {
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly leases: LeasesService,
+    private readonly contactLeases: ContactLeases,
+    private readonly queue: ContactQueue,
+    private readonly callbackBook: CallbackBook,
+    private readonly callbacks: CallbackScheduler,
     private readonly contracts: ContractWriter,
     private readonly appointments: AppointmentBooker,
     private readonly doNotCall: DoNotCallService,
@@ -108,45 +103,26 @@ export class OutcomeService {
     };
     let nextCallAt: Date | null = null;
     let lastAttemptFailed = false;
-    // The callback being worked is kept (a new R replaces it below): done, or missed when
-    // the customer was not reached (a status with a retry rule: no answer, busy, voicemail).
+    // Not reached: a status with a retry rule (no answer, busy, voicemail).
+    const reached = status.type !== 'N' || status.retryAfterMinutes === null;
+    // The callback being worked is kept (a new R replaces it below): done, or missed.
     if (lease.callbackId !== null) {
-      const reached = status.type !== 'N' || status.retryAfterMinutes === null;
-      await em.update(
-        Callback,
-        { id: lease.callbackId },
-        { state: reached ? 'done' : 'missed', closedAt: now },
-      );
+      await this.callbackBook.close(em, lease.callbackId, reached ? 'done' : 'missed', now);
     }
     switch (status.type) {
       case 'R': {
-        const at = this.callbackTime(dto, campaign, now);
-        const visibility = dto.callback?.visibility ?? status.callbackVisibility ?? 'private';
-        // One active callback per contact, and so per number (a campaign holds a phone once,
-        // UQ_contacts_campaign_phone): a new one replaces any other.
-        await em.update(
-          Callback,
-          { contactId, state: In([...ACTIVE_CALLBACK_STATES]) },
-          { state: 'cancelled', closedAt: now },
-        );
-        const inserted = await em.insert(Callback, {
+        result.callback = await this.callbacks.schedule(em, {
+          campaign,
           contactId,
-          campaignId: campaign.id,
-          ownerId: userId,
-          visibility,
-          state: 'scheduled',
-          dueAt: at,
+          operatorId: userId,
+          status,
+          request: dto.callback,
           notes,
-          reason: status.label,
           answers,
-          assignedAt: now,
-          interactionId: null,
-          closedAt: null,
+          now,
         });
-        const id = Number(inserted.identifiers[0]!.id);
-        result.callback = { id, dueAt: at.toISOString(), visibility };
         result.contactState = 'callback';
-        nextCallAt = at;
+        nextCallAt = new Date(result.callback.dueAt);
         break;
       }
       case 'N': {
@@ -155,17 +131,14 @@ export class OutcomeService {
           result.contactState = 'final';
           break;
         }
-        const attempts = contact.attempts + 1;
-        const retriesLeft = status.maxAttempts === null || attempts < status.maxAttempts;
-        if (status.retryAfterMinutes !== null && retriesLeft) {
-          nextCallAt = nextCallingMoment(
-            campaign,
-            new Date(now.getTime() + status.retryAfterMinutes * 60_000),
-          );
-          result.contactState = nextCallAt ? 'retry' : 'final';
-          if (nextCallAt) result.nextCallAt = nextCallAt.toISOString();
+        const retry = retryRule(status, contact.attempts, campaign, now);
+        if (retry.requeue) {
+          nextCallAt = retry.at;
+          result.contactState = 'retry';
+          result.nextCallAt = retry.at.toISOString();
+        } else {
+          lastAttemptFailed = retry.lastAttemptFailed;
         }
-        lastAttemptFailed = status.retryAfterMinutes !== null && result.contactState === 'final';
         break;
       }
       case 'C': {
@@ -207,7 +180,7 @@ export class OutcomeService {
     });
     const interactionId = Number(inserted.identifiers[0]!.id);
     if (result.callback) {
-      await em.update(Callback, { id: result.callback.id }, { interactionId });
+      await this.callbackBook.attachInteraction(em, result.callback.id, interactionId);
     }
     // Consent answers onto the contact, the status's follow-up e-mail into the outbox.
     Object.assign(
@@ -223,23 +196,13 @@ export class OutcomeService {
         now,
       }),
     );
-    await em.update(
-      Contact,
-      { id: contactId },
-      {
-        state: result.contactState,
-        attempts: contact.attempts + 1,
-        // E-mailed instead after the last attempt: counted so by the outage's progress.
-        lastStatusId: result.outageEmail?.statusId ?? status.id,
-        lastOutcomeAt: now,
-        nextCallAt,
-        // The contact is done: its "call next" tags become final ones (the lease's lock
-        // on the contact keeps a second confirmation from reading the old tags).
-        ...(result.contactState === 'done' || result.contactState === 'final'
-          ? tagChange(contact.tags)
-          : {}),
-      },
-    );
+    await this.queue.recordOutcome(em, contact, {
+      state: result.contactState,
+      // E-mailed instead after the last attempt: counted so by the outage's progress.
+      statusId: result.outageEmail?.statusId ?? status.id,
+      nextCallAt,
+      now,
+    });
     await this.activity.recordOutcome(em, {
       userId,
       campaignId: campaign.id,
@@ -251,12 +214,12 @@ export class OutcomeService {
     });
     await recordRequestOutcome(em, {
       contactId,
-      reached: status.type !== 'N' || status.retryAfterMinutes === null,
+      reached,
       contactState: result.contactState,
       startedAt: lease.startedAt,
       now,
     });
-    await em.delete(ContactLease, { contactId });
+    await this.contactLeases.end(em, contactId);
     return { interactionId, ...result };
   }
 
@@ -345,36 +308,5 @@ export class OutcomeService {
       }
     }
     return Object.keys(answers).length > 0 ? answers : null;
-  }
-
-  /** The agreed time: in the future and inside the calling hours (400 naming the window). */
-  private callbackTime(dto: OutcomeDto, campaign: Campaign, now: Date): Date {
-    if (!dto.callback) {
-      throw new ValidationError(
-        'callback',
-        'callback: a callback (type R) needs {at}, the agreed date and time',
-      );
-    }
-    // Without an offset the time is the campaign's wall clock, never the server's zone.
-    const at = instantInZone(dto.callback.at, campaign.timezone);
-    if (at === 'skipped') {
-      throw new ValidationError(
-        'callback.at',
-        `callback.at: ${dto.callback.at.slice(0, 16).replace('T', ' ')} does not exist in ${campaign.timezone} (the clocks go forward that night); choose another time`,
-      );
-    }
-    if (at === null) {
-      throw new ValidationError('callback.at', 'callback.at is not a date and time');
-    }
-    if (at.getTime() <= now.getTime()) {
-      throw new ValidationError('callback.at', 'callback.at must be in the future');
-    }
-    if (!isWithinCallingHours(campaign, at)) {
-      throw new ValidationError(
-        'callback.at',
-        `callback.at: ${toZonedLocal(at, campaign.timezone).replace('T', ' ')} is outside the calling hours ${describeCallingHours(campaign)}`,
-      );
-    }
-    return at;
   }
 }

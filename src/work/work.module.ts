@@ -3,7 +3,9 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { Appointment } from '../appointments/appointment.entity';
 import { AppointmentsModule } from '../appointments/appointments.module';
 import { AuditModule } from '../audit/audit.module';
+import { CallbackBookModule } from '../callbacks/callback-book.module';
 import { Callback } from '../callbacks/callback.entity';
+import { ContactQueueModule } from '../contacts/contact-queue.module';
 import { ContactsModule } from '../contacts/contacts.module';
 import { ContractsModule } from '../contracts/contracts.module';
 import { DoNotCallModule } from '../do-not-call/do-not-call.module';
@@ -12,6 +14,7 @@ import { FollowUpsModule } from '../follow-ups/follow-ups.module';
 import { Interaction } from '../interactions/interaction.entity';
 import { OperatorActivityModule } from '../monitor/operator-activity.module';
 import { ContactLease } from './contact-lease.entity';
+import { ContactLeases } from './contact-leases';
 import { DispatchService } from './dispatch.service';
 import { LeasesService } from './leases.service';
 import { OutcomeService } from './outcome.service';
@@ -26,6 +29,8 @@ import { WorkJobs } from './work.jobs';
     TypeOrmModule.forFeature([ContactLease, Interaction, Callback, Appointment]),
     AppointmentsModule,
     AuditModule,
+    CallbackBookModule,
+    ContactQueueModule,
     ContactsModule,
     ContractsModule,
     DoNotCallModule,
@@ -34,7 +39,14 @@ import { WorkJobs } from './work.jobs';
     OperatorActivityModule,
   ],
   controllers: [WorkApiController, WorkController],
-  providers: [DispatchService, LeasesService, OutcomeService, WorkItemService, WorkJobs],
-  exports: [DispatchService, LeasesService, OutcomeService, WorkItemService],
+  providers: [
+    ContactLeases,
+    DispatchService,
+    LeasesService,
+    OutcomeService,
+    WorkItemService,
+    WorkJobs,
+  ],
+  exports: [ContactLeases, DispatchService, LeasesService, OutcomeService, WorkItemService],
 })
 export class WorkModule {}

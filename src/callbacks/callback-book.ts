@@ -1,0 +1,217 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager, In, LessThanOrEqual, Not } from 'typeorm';
+import type { CallbackVisibility } from '../outcome-statuses/outcome-status.entity';
+import { ACTIVE_CALLBACK_STATES, Callback, type CallbackState } from './callback.entity';
+
+/** Waiting to be called: neither being called nor closed. */
+const WAITING: readonly CallbackState[] = ['scheduled', 'due'];
+
+/** What a promise to call the customer back says: whose it is, when, and why. */
+export interface CallbackTerms {
+  contactId: number;
+  campaignId: number;
+  ownerId: number | null;
+  visibility: CallbackVisibility;
+  dueAt: Date;
+  notes: string | null;
+  reason: string | null;
+  answers: Record<string, string> | null;
+}
+
+/**
+ * The book of callbacks: the only code that writes the `callbacks` table. Each method is
+ * one transition of a callback's life, run in the caller's transaction:
+ *
+ *   scheduled -> due (fallDue) -> in_progress (hand) -> done | missed (close)
+ *   in_progress -> due | scheduled (giveBack: the lease ended without an outcome)
+ *   scheduled | due -> cancelled (cancel, cancelActive) | expired (expire)
+ *   private -> public (escalate, makePublic), public -> private (makePrivate), owner (reassign)
+ *
+ * Every method says which lock makes it safe: a row the caller has locked, or a guarded
+ * UPDATE whose WHERE holds the state it expects (then it answers whether it changed a row).
+ */
+@Injectable()
+export class CallbackBook {
+  /**
+   * A new promise for the contact, replacing its other active one (one active callback per
+   * contact, and so per number); returns its id.
+   * Lock: the caller holds the contact's row (its lease, or SELECT ... FOR UPDATE).
+   */
+  async schedule(em: EntityManager, terms: CallbackTerms, now: Date): Promise<number> {
+    await this.cancelActive(em, terms.contactId, now);
+    const inserted = await em.insert(Callback, {
+      ...terms,
+      state: 'scheduled',
+      assignedAt: now,
+      interactionId: null,
+      closedAt: null,
+    });
+    return Number(inserted.identifiers[0]!.id);
+  }
+
+  /**
+   * A waiting callback given new terms (an inbound request moved to another slot): waiting
+   * again from its new time, public and without an owner, its escalation forgotten.
+   * Lock: the caller holds its row (SELECT ... FOR UPDATE) and its contact's.
+   */
+  async rebook(
+    em: EntityManager,
+    id: number,
+    terms: Pick<CallbackTerms, 'dueAt' | 'notes' | 'reason'>,
+    now: Date,
+  ): Promise<void> {
+    await em.update(
+      Callback,
+      { id },
+      {
+        ...terms,
+        visibility: 'public',
+        ownerId: null,
+        state: 'scheduled',
+        closedAt: null,
+        escalatedAt: null,
+        escalationReason: null,
+        assignedAt: now,
+      },
+    );
+  }
+
+  /**
+   * The contact's active callbacks are cancelled (but `keep`, when given).
+   * Lock: the caller holds the contact's row, so no callback of it starts meanwhile.
+   */
+  async cancelActive(
+    em: EntityManager,
+    contactId: number,
+    now: Date,
+    keep?: number | null,
+  ): Promise<void> {
+    await em.update(
+      Callback,
+      {
+        contactId,
+        state: In([...ACTIVE_CALLBACK_STATES]),
+        ...(keep ? { id: Not(keep) } : {}),
+      },
+      { state: 'cancelled', closedAt: now },
+    );
+  }
+
+  /**
+   * The interaction that set it, once the outcome has written one.
+   * Lock: the row was inserted by this transaction.
+   */
+  async attachInteraction(em: EntityManager, id: number, interactionId: number): Promise<void> {
+    await em.update(Callback, { id }, { interactionId });
+  }
+
+  /**
+   * Scheduled callbacks whose time has come become due; how many changed.
+   * Lock: the ids were claimed with SKIP LOCKED; the UPDATE is guarded by state scheduled.
+   */
+  async fallDue(em: EntityManager, ids: number[]): Promise<number> {
+    const result = await em.update(Callback, { id: In(ids), state: 'scheduled' }, { state: 'due' });
+    return result.affected ?? 0;
+  }
+
+  /**
+   * Handed to the operator whose lease names it: being called.
+   * Lock: the caller claimed the row (SELECT ... FOR UPDATE [SKIP LOCKED]).
+   */
+  async hand(em: EntityManager, id: number): Promise<void> {
+    await em.update(Callback, { id }, { state: 'in_progress' });
+  }
+
+  /**
+   * The call was made: done when the customer was reached, missed when not (a status with a
+   * retry rule: no answer, busy, voicemail).
+   * Lock: the caller holds the lease that names it (pessimistic_write), so nothing else
+   * changes a callback in progress.
+   */
+  async close(
+    em: EntityManager,
+    id: number,
+    outcome: Extract<CallbackState, 'done' | 'missed'>,
+    now: Date,
+  ): Promise<void> {
+    await em.update(Callback, { id }, { state: outcome, closedAt: now });
+  }
+
+  /**
+   * Its lease ended without an outcome: due again, unless its owner opened it before its
+   * time (then it waits for its time again).
+   * Lock: conditional UPDATE from in_progress; the caller holds the lease that names it.
+   */
+  async giveBack(em: EntityManager, id: number, now: Date): Promise<void> {
+    await em.update(
+      Callback,
+      { id, state: 'in_progress', dueAt: LessThanOrEqual(now) },
+      { state: 'due' },
+    );
+    await em.update(Callback, { id, state: 'in_progress' }, { state: 'scheduled' });
+  }
+
+  /**
+   * The customer will not be called back (a coordinator's decision, a number now on the
+   * do-not-call list).
+   * Lock: the caller holds the row (SELECT ... FOR UPDATE).
+   */
+  async cancel(em: EntityManager, id: number, now: Date): Promise<void> {
+    await em.update(Callback, { id }, { state: 'cancelled', closedAt: now });
+  }
+
+  /**
+   * Given to another operator; the grace before it goes public starts again for them.
+   * Lock: the caller holds the row (SELECT ... FOR UPDATE).
+   */
+  async reassign(em: EntityManager, id: number, ownerId: number, now: Date): Promise<void> {
+    await em.update(Callback, { id }, { ownerId, assignedAt: now });
+  }
+
+  /**
+   * Made private again by a person: its owner gets a whole grace from now.
+   * Lock: the caller holds the row (SELECT ... FOR UPDATE).
+   */
+  async makePrivate(em: EntityManager, id: number, now: Date): Promise<void> {
+    await em.update(
+      Callback,
+      { id },
+      { visibility: 'private', assignedAt: now, escalatedAt: null, escalationReason: null },
+    );
+  }
+
+  /**
+   * Made public by a person: any operator of the campaign may call it.
+   * Lock: the caller holds the row (SELECT ... FOR UPDATE).
+   */
+  async makePublic(em: EntityManager, id: number): Promise<void> {
+    await em.update(Callback, { id }, { visibility: 'public' });
+  }
+
+  /**
+   * A private callback its owner cannot or did not call goes public (invariant 6); whether
+   * this call changed it.
+   * Lock: claimed with SKIP LOCKED; the UPDATE is guarded by private and waiting.
+   */
+  async escalate(em: EntityManager, id: number, reason: string, now: Date): Promise<boolean> {
+    const result = await em.update(
+      Callback,
+      { id, visibility: 'private', state: In([...WAITING]) },
+      { visibility: 'public', escalatedAt: now, escalationReason: reason },
+    );
+    return !!result.affected;
+  }
+
+  /**
+   * Given up, still waiting long after its time; whether this call changed it.
+   * Lock: claimed with SKIP LOCKED; the UPDATE is guarded by the state it was claimed in.
+   */
+  async expire(em: EntityManager, id: number, from: CallbackState, now: Date): Promise<boolean> {
+    const result = await em.update(
+      Callback,
+      { id, state: from },
+      { state: 'expired', closedAt: now },
+    );
+    return !!result.affected;
+  }
+}

@@ -1,0 +1,178 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { finishedTags } from './contact-rules';
+import { Contact, type ContactState } from './contact.entity';
+
+/** What the consent steps of a call and the contact's own choices may change. */
+export type ContactPreferences = Partial<
+  Pick<Contact, 'consent' | 'recordingConsent' | 'preferredChannel' | 'callReason'>
+>;
+
+/**
+ * A contact's place in its campaign's queue: the only code that writes a contact's state,
+ * attempts, next call time, last outcome and the reason it left the queue. Each method is
+ * one transition, run in the caller's transaction:
+ *
+ *   new | retry | callback -> in_progress (hand) -> back where it was (giveBack)
+ *   in_progress -> callback | retry | done | final (recordOutcome)
+ *   any -> callback (awaitCallback), callback -> final (dropCallback)
+ *   any -> final (finalise: do-not-call; setAside: an eligibility rule), final -> new (reconsider)
+ *
+ * Every method says which lock makes it safe: a row the caller has locked, or a guarded
+ * UPDATE whose WHERE holds the state it expects.
+ */
+@Injectable()
+export class ContactQueue {
+  /**
+   * New contacts in their campaign's queue (a caller's request, the demo's list).
+   * Lock: UQ_contacts_campaign_phone decides between two inserts of one number.
+   */
+  async enrol(
+    em: EntityManager,
+    contacts: QueryDeepPartialEntity<Contact> | QueryDeepPartialEntity<Contact>[],
+  ): Promise<void> {
+    await em.insert(Contact, contacts);
+  }
+
+  /**
+   * Leased to an operator: being worked.
+   * Lock: the caller claimed the row (SELECT ... FOR UPDATE [SKIP LOCKED]).
+   */
+  async hand(em: EntityManager, contactId: number): Promise<void> {
+    await em.update(Contact, { id: contactId }, { state: 'in_progress' });
+  }
+
+  /**
+   * Its lease ended without an outcome: back to the state it had before.
+   * Lock: conditional UPDATE from in_progress; the caller holds the lease row.
+   */
+  async giveBack(em: EntityManager, contactId: number, previous: ContactState): Promise<void> {
+    await em.update(Contact, { id: contactId, state: 'in_progress' }, { state: previous });
+  }
+
+  /**
+   * The outcome confirmed: its new state, one more attempt, the status it ended on and when
+   * to call again; a contact done (or final) has its "call next" tags made final ones.
+   * Lock: the caller holds the contact's row with its lease (pessimistic_write), so a second
+   * confirmation cannot read the old attempts or tags.
+   */
+  async recordOutcome(
+    em: EntityManager,
+    contact: Pick<Contact, 'id' | 'attempts' | 'tags'>,
+    outcome: { state: ContactState; statusId: number; nextCallAt: Date | null; now: Date },
+  ): Promise<void> {
+    const tags =
+      outcome.state === 'done' || outcome.state === 'final'
+        ? finishedTags(contact.tags ?? [])
+        : null;
+    await em.update(
+      Contact,
+      { id: contact.id },
+      {
+        state: outcome.state,
+        attempts: contact.attempts + 1,
+        lastStatusId: outcome.statusId,
+        lastOutcomeAt: outcome.now,
+        nextCallAt: outcome.nextCallAt,
+        ...(tags ? { tags } : {}),
+      },
+    );
+  }
+
+  /**
+   * Waiting for a callback due at `at`; a fresh promise the customer asked for starts the
+   * retry count again (`freshAttempts`).
+   * Lock: the caller holds the contact's row (SELECT ... FOR UPDATE).
+   */
+  async awaitCallback(
+    em: EntityManager,
+    contactId: number,
+    at: Date,
+    options: { freshAttempts?: boolean } = {},
+  ): Promise<void> {
+    await em.update(
+      Contact,
+      { id: contactId },
+      { state: 'callback', nextCallAt: at, ...(options.freshAttempts ? { attempts: 0 } : {}) },
+    );
+  }
+
+  /**
+   * The callback it waited for is gone (cancelled, expired): nothing else would dispatch it,
+   * so it is final; a coordinator who wants it called again re-queues it.
+   * Lock: conditional UPDATE from state callback.
+   */
+  async dropCallback(em: EntityManager, contactId: number): Promise<void> {
+    await em.update(
+      Contact,
+      { id: contactId, state: 'callback' },
+      { state: 'final', nextCallAt: null },
+    );
+  }
+
+  /**
+   * Never dispatched again: its number is on the do-not-call list (invariant 8).
+   * Lock: the caller holds the row (SELECT ... FOR UPDATE).
+   */
+  async finalise(em: EntityManager, contactId: number): Promise<void> {
+    await em.update(Contact, { id: contactId }, { state: 'final' });
+  }
+
+  /**
+   * Out of the queue for an eligibility `rule`, if it is still in the state it was read in;
+   * `emailed`: the status and time the e-mail sent instead is recorded as. Whether this call
+   * changed it.
+   * Lock: conditional UPDATE (of two transactions deciding at once, one changes the row).
+   */
+  async setAside(
+    em: EntityManager,
+    contact: Pick<Contact, 'id' | 'state' | 'tags'>,
+    rule: string,
+    emailed: { statusId: number; now: Date } | null,
+  ): Promise<boolean> {
+    const tags = emailed ? finishedTags(contact.tags ?? []) : null;
+    const result = await em
+      .createQueryBuilder()
+      .update(Contact)
+      .set({
+        state: 'final',
+        ineligibleReason: rule,
+        ...(emailed ? { lastStatusId: emailed.statusId, lastOutcomeAt: emailed.now } : {}),
+        ...(tags ? { tags } : {}),
+      })
+      .where('id = :id AND state = :state', { id: contact.id, state: contact.state })
+      .execute();
+    return !!result.affected;
+  }
+
+  /**
+   * What decides its eligibility changed (consent, channel, reason to call); one kept from
+   * the queue by a rule goes back to it as new (the rules are checked again on dispatch).
+   * Lock: the caller's transaction read it; the last writer's choices win, as on a form.
+   */
+  async reconsider(
+    em: EntityManager,
+    contact: Pick<Contact, 'id' | 'state' | 'ineligibleReason'>,
+    preferences: ContactPreferences,
+  ): Promise<void> {
+    const changes: QueryDeepPartialEntity<Contact> = { ...preferences };
+    if (contact.state === 'final' && contact.ineligibleReason !== null) {
+      changes.state = 'new';
+      changes.ineligibleReason = null;
+    }
+    if (Object.keys(changes).length > 0) await em.update(Contact, { id: contact.id }, changes);
+  }
+
+  /**
+   * The consent answers of a call (contact, recording) and the channel they imply.
+   * Lock: the caller holds the contact's row with its lease (pessimistic_write).
+   */
+  async recordConsent(
+    em: EntityManager,
+    contactId: number,
+    consent: ContactPreferences,
+  ): Promise<void> {
+    if (Object.keys(consent).length > 0) await em.update(Contact, { id: contactId }, consent);
+  }
+}
