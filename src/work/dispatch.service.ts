@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
+import { CallbackBook } from '../callbacks/callback-book';
 import { Callback } from '../callbacks/callback.entity';
 import { describeCallingHours, isWithinCallingHours } from '../campaigns/calling-hours';
 import { CampaignOperator } from '../campaigns/campaign-operator.entity';
@@ -14,11 +15,13 @@ import { isUniqueViolation } from '../common/errors/unique-violation';
 import { claimIds, excluding, forUpdate, skipLocked } from '../common/database/row-lock';
 import type { AuthenticatedUser } from '../common/http/request-context';
 import { Clock } from '../common/time/clock';
+import { ContactQueue } from '../contacts/contact-queue';
 import { Contact, type ContactState } from '../contacts/contact.entity';
 import { DoNotCallService } from '../do-not-call/do-not-call.service';
 import { type ContactScreen, EligibilityService } from '../eligibility/eligibility.service';
 import { OperatorActivityService } from '../monitor/operator-activity.service';
 import { ContactLease } from './contact-lease.entity';
+import { ContactLeases } from './contact-leases';
 import { LeasesService } from './leases.service';
 import { retriedTransaction } from '../common/database/retried-transaction';
 
@@ -46,6 +49,9 @@ export class DispatchService {
     private readonly doNotCall: DoNotCallService,
     private readonly activity: OperatorActivityService,
     private readonly eligibility: EligibilityService,
+    private readonly contactLeases: ContactLeases,
+    private readonly queue: ContactQueue,
+    private readonly callbacks: CallbackBook,
   ) {}
 
   /**
@@ -322,12 +328,8 @@ export class DispatchService {
   ): Promise<boolean> {
     const { contact, callback } = claim;
     if ((await this.doNotCall.isBlocked([contact.phone], em.queryRunner)).size === 0) return true;
-    await em.update(
-      Callback,
-      { id: callback.id },
-      { state: 'cancelled', closedAt: this.clock.now() },
-    );
-    await em.update(Contact, { id: contact.id }, { state: 'final' });
+    await this.callbacks.cancel(em, callback.id, this.clock.now());
+    await this.queue.finalise(em, contact.id);
     return false;
   }
 
@@ -351,14 +353,14 @@ export class DispatchService {
         if (screen && !(await screen(em, contact))) continue;
         return { contact, callback: null };
       }
-      await em.update(Contact, { id: contact.id }, { state: 'final' });
+      await this.queue.finalise(em, contact.id);
     }
     return null;
   }
 
   private async lease(em: EntityManager, userId: number, claim: Claim): Promise<ContactLease> {
     const now = this.clock.now();
-    const lease = em.getRepository(ContactLease).create({
+    const lease = await this.contactLeases.grant(em, {
       contactId: claim.contact.id,
       userId,
       campaignId: claim.contact.campaignId,
@@ -366,13 +368,9 @@ export class DispatchService {
       previousState: claim.contact.state,
       startedAt: now,
       expiresAt: this.leases.expiryFrom(now),
-      draft: null,
     });
-    await em.insert(ContactLease, lease);
-    await em.update(Contact, { id: claim.contact.id }, { state: 'in_progress' });
-    if (claim.callback) {
-      await em.update(Callback, { id: claim.callback.id }, { state: 'in_progress' });
-    }
+    await this.queue.hand(em, claim.contact.id);
+    if (claim.callback) await this.callbacks.hand(em, claim.callback.id);
     return lease;
   }
 }

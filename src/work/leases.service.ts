@@ -1,15 +1,17 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource, EntityManager, LessThanOrEqual } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import { Callback } from '../callbacks/callback.entity';
+import { CallbackBook } from '../callbacks/callback-book';
 import { ForbiddenError, ValidationError } from '../common/errors/domain-errors';
 import { forUpdate, skipLocked } from '../common/database/row-lock';
 import { isMysqlSource } from '../common/database/sql-dialect';
 import { Clock } from '../common/time/clock';
 import { AppConfigService } from '../config/app-config.service';
-import { Contact } from '../contacts/contact.entity';
+import { ContactQueue } from '../contacts/contact-queue';
+import type { Contact } from '../contacts/contact.entity';
 import { OperatorActivityService } from '../monitor/operator-activity.service';
 import { ContactLease } from './contact-lease.entity';
+import { ContactLeases } from './contact-leases';
 
 /** What a page may keep in its draft (notes, answers, chosen status, cart, slot). */
 export const MAX_DRAFT_BYTES = 32 * 1024;
@@ -33,6 +35,9 @@ export class LeasesService {
     private readonly clock: Clock,
     private readonly audit: AuditService,
     private readonly activity: OperatorActivityService,
+    private readonly contactLeases: ContactLeases,
+    private readonly queue: ContactQueue,
+    private readonly callbacks: CallbackBook,
   ) {}
 
   expiryFrom(now: Date): Date {
@@ -59,10 +64,7 @@ export class LeasesService {
         await this.release(em, lease, 'expired');
         return null;
       }
-      lease.expiresAt = this.expiryFrom(now);
-      if (draft !== undefined) lease.draft = draft === null ? null : JSON.stringify(draft);
-      await em.save(ContactLease, lease);
-      return lease;
+      return this.contactLeases.renew(em, lease, this.expiryFrom(now), draft);
     });
     if (!renewed) {
       throw new ForbiddenError(`contactId: the lease on contact ${contactId} has expired`);
@@ -149,23 +151,11 @@ export class LeasesService {
 
   /** The contact and its callback go back to where they were; the lease and its draft go. */
   async release(em: EntityManager, lease: ContactLease, reason: ReleaseReason): Promise<void> {
-    await em.update(
-      Contact,
-      { id: lease.contactId, state: 'in_progress' },
-      { state: lease.previousState },
-    );
+    await this.queue.giveBack(em, lease.contactId, lease.previousState);
     if (lease.callbackId !== null) {
-      // Due again, unless its owner opened it before its time (then it waits for it again).
-      const id = lease.callbackId;
-      const now = this.clock.now();
-      await em.update(
-        Callback,
-        { id, state: 'in_progress', dueAt: LessThanOrEqual(now) },
-        { state: 'due' },
-      );
-      await em.update(Callback, { id, state: 'in_progress' }, { state: 'scheduled' });
+      await this.callbacks.giveBack(em, lease.callbackId, this.clock.now());
     }
-    await em.delete(ContactLease, { contactId: lease.contactId });
+    await this.contactLeases.end(em, lease.contactId);
     await this.activity.recordRelease(em, lease, this.clock.now());
     await this.audit.record(em, {
       userId: lease.userId,
