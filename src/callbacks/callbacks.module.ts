@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';
+import { ContactQueueModule } from '../contacts/contact-queue.module';
 import { WorkModule } from '../work/work.module';
+import { CallbackBookModule } from './callback-book.module';
 import { Callback } from './callback.entity';
 import { CallbacksApiController } from './callbacks.api.controller';
 import { CallbacksController } from './callbacks.controller';
@@ -11,7 +13,13 @@ import { CallbacksService } from './callbacks.service';
 /** The callback engine: due, escalation and expiry jobs, lists, pages, coordinators' actions. */
 @Module({
   // Opening a callback leases its contact through the workstation's dispatch.
-  imports: [TypeOrmModule.forFeature([Callback]), AuditModule, WorkModule],
+  imports: [
+    TypeOrmModule.forFeature([Callback]),
+    AuditModule,
+    CallbackBookModule,
+    ContactQueueModule,
+    WorkModule,
+  ],
   controllers: [CallbacksApiController, CallbacksController],
   providers: [CallbacksService, CallbacksJobs],
   exports: [CallbacksService],

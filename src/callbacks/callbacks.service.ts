@@ -16,11 +16,13 @@ import {
 import type { AuthenticatedUser } from '../common/http/request-context';
 import { Clock } from '../common/time/clock';
 import { AppConfigService } from '../config/app-config.service';
+import { ContactQueue } from '../contacts/contact-queue';
 import { Contact } from '../contacts/contact.entity';
 import type { CallbackVisibility } from '../outcome-statuses/outcome-status.entity';
 import { User } from '../users/user.entity';
 import { ContactLease } from '../work/contact-lease.entity';
 import { loadOperatorCampaigns, type OperatorCampaignView } from '../work/work-campaigns';
+import { CallbackBook } from './callback-book';
 import { escalationReason } from './callback-escalation';
 import { ACTIVE_CALLBACK_STATES, Callback, type CallbackState } from './callback.entity';
 import {
@@ -77,6 +79,8 @@ export class CallbacksService {
     private readonly clock: Clock,
     private readonly config: AppConfigService,
     private readonly audit: AuditService,
+    private readonly book: CallbackBook,
+    private readonly queue: ContactQueue,
   ) {}
 
   // ---------------------------------------------------------------- lists
@@ -292,8 +296,7 @@ export class CallbacksService {
         );
       }
       if (callback.ownerId === ownerId) return;
-      // The grace before it goes public starts again for the new owner.
-      await em.update(Callback, { id }, { ownerId, assignedAt: this.clock.now() });
+      await this.book.reassign(em, id, ownerId, this.clock.now());
       await this.audit.record(em, {
         userId: actor.id,
         action: 'callback.reassigned',
@@ -320,14 +323,8 @@ export class CallbacksService {
           'visibility: a callback without an owner cannot be private; reassign it first',
         );
       }
-      await em.update(
-        Callback,
-        { id },
-        // Made private again by a person: its owner gets a whole grace from now.
-        visibility === 'private'
-          ? { visibility, assignedAt: this.clock.now(), escalatedAt: null, escalationReason: null }
-          : { visibility },
-      );
+      if (visibility === 'private') await this.book.makePrivate(em, id, this.clock.now());
+      else await this.book.makePublic(em, id);
       await this.audit.record(em, {
         userId: actor.id,
         action: 'callback.visibility',
@@ -348,12 +345,8 @@ export class CallbacksService {
     if (why === '') throw new ValidationError('reason', 'reason: say why it is cancelled');
     await this.transaction(async (em) => {
       const callback = await this.lockWaiting(em, id, 'cancelled');
-      await em.update(Callback, { id }, { state: 'cancelled', closedAt: this.clock.now() });
-      await em.update(
-        Contact,
-        { id: callback.contactId, state: 'callback' },
-        { state: 'final', nextCallAt: null },
-      );
+      await this.book.cancel(em, id, this.clock.now());
+      await this.queue.dropCallback(em, callback.contactId);
       await this.audit.record(em, {
         userId: actor.id,
         action: 'callback.cancelled',
@@ -380,12 +373,7 @@ export class CallbacksService {
           JOB_BATCH,
         );
         if (ids.length === 0) return { claimed: 0, changed: 0 };
-        const result = await em.update(
-          Callback,
-          { id: In(ids), state: 'scheduled' },
-          { state: 'due' },
-        );
-        return { claimed: ids.length, changed: result.affected ?? 0 };
+        return { claimed: ids.length, changed: await this.book.fallDue(em, ids) };
       });
       marked += batch.changed;
       if (batch.claimed < JOB_BATCH) return marked;
@@ -658,12 +646,7 @@ export class CallbacksService {
       ) {
         continue;
       }
-      const result = await em.update(
-        Callback,
-        { id: row.id, visibility: 'private', state: In([...WAITING]) },
-        { visibility: 'public', escalatedAt: now, escalationReason: reason },
-      );
-      if (!result.affected) continue;
+      if (!(await this.book.escalate(em, row.id, reason, now))) continue;
       await this.audit.record(em, {
         userId: null,
         action: 'callback.escalated',
@@ -694,15 +677,8 @@ export class CallbacksService {
         .where('ct.id = :id', { id: callback.contactId }),
     ).getOne();
     if (!contact || contact.state === 'in_progress') return false;
-    const result = await em.update(Callback, { id, state }, { state: 'expired', closedAt: now });
-    if (!result.affected) return false;
-    if (contact.state === 'callback') {
-      await em.update(
-        Contact,
-        { id: contact.id, state: 'callback' },
-        { state: 'final', nextCallAt: null },
-      );
-    }
+    if (!(await this.book.expire(em, id, state, now))) return false;
+    if (contact.state === 'callback') await this.queue.dropCallback(em, contact.id);
     await this.audit.record(em, {
       userId: null,
       action: 'callback.expired',
