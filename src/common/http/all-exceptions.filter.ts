@@ -5,10 +5,13 @@ import type { Language } from '../../config/app.config';
 import { AppConfigService } from '../../config/app-config.service';
 import { ErrorResponse, toErrorResponse } from '../errors/error-response';
 import { setLayoutLocals } from '../views/view-locals';
-import { isApiRequest, pathOf } from './request-context';
+import { type FormPageContext, pathWithParams, refusedForm, type Say } from './form-page';
+import { type FormState, isApiRequest, pathOf } from './request-context';
 
 const SECRET_FIELDS = /password|_csrf|token/i;
 const TITLED_STATUSES = [400, 401, 403, 404, 409, 429, 500];
+/** A refused form travels back through the session, whose row holds 64 KB on MySQL (TEXT). */
+const SESSION_FORM_BYTES = 48_000;
 
 /**
  * The one place errors become HTTP: JSON `{statusCode, message}` for the API, and for
@@ -59,19 +62,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
       return;
     }
     if (!isGet && error.statusCode < 500 && req.session) {
-      const messages = Array.isArray(error.message) ? error.message : [error.message];
-      const fields = error.fields ?? {};
-      // Errors that belong to fields are shown beside them; the flash only points there.
-      req.session.flash = error.userMessage
-        ? [{ type: 'error', text: error.userMessage.key, args: error.userMessage.args }]
-        : Object.keys(fields).length > 0
-          ? [{ type: 'error', text: 'errors.form' }]
-          : messages.map((text) => ({ type: 'error' as const, text, literal: true }));
-      req.session.formState = {
-        errors: this.translateFields(fields, error.fieldRules ?? {}, this.languageOf(req)),
-        values: this.safeValues(req.body),
-      };
-      res.redirect(303, this.backTo(req));
+      void this.backToForm(req, res, error).catch((failure: unknown) => {
+        this.logger.error({ err: failure, requestId: req.id }, 'refused form not answered');
+        if (!res.headersSent) res.status(500).end();
+      });
       return;
     }
     setLayoutLocals(req, res, this.config.get('DEFAULT_LANGUAGE'));
@@ -90,19 +84,40 @@ export class AllExceptionsFilter implements ExceptionFilter {
     return req.user?.uiLanguage ?? req.session?.lang ?? this.config.get('DEFAULT_LANGUAGE');
   }
 
-  /** A broken rule in the user's language when we have words for it, else the server's message. */
-  private translateFields(
-    fields: Record<string, string>,
-    rules: Record<string, string>,
-    lang: Language,
-  ): Record<string, string> {
-    return Object.fromEntries(
-      Object.entries(fields).map(([field, message]) => {
-        const key = `validation.${rules[field] ?? ''}`;
-        const translated = rules[field] ? String(this.i18n.t(key, { lang })) : key;
-        return [field, translated === key ? message : translated];
-      }),
-    );
+  /**
+   * A refused form: the flash and the errors beside the fields (in the user's language),
+   * then back to the form with what was typed; a form page whose input is too big for the
+   * session row is shown again straight from the POST.
+   */
+  private async backToForm(req: Request, res: Response, error: ErrorResponse): Promise<void> {
+    const page = req.formPage;
+    const lang = this.languageOf(req);
+    const say: Say = (key, args) => {
+      const said = String(this.i18n.t(key, { lang, args }));
+      return said === key ? undefined : said;
+    };
+    const { flash, errors } = refusedForm(error, page, say);
+    // A form page that shows no error beside a field keeps nothing of the input either.
+    const kept = !page?.fields || Object.keys(errors).length > 0;
+    const values = kept ? (page?.values?.(req) ?? this.safeValues(req.body)) : {};
+    const form: FormState = { errors, values };
+    if (
+      page?.renderInPlace &&
+      Buffer.byteLength(JSON.stringify(form.values)) > SESSION_FORM_BYTES
+    ) {
+      setLayoutLocals(req, res, this.config.get('DEFAULT_LANGUAGE'));
+      await page.renderInPlace(res, form, flash, error.statusCode);
+      return;
+    }
+    req.session.flash = flash;
+    req.session.formState = form;
+    res.redirect(303, this.formPath(req, page));
+  }
+
+  private formPath(req: Request, page: FormPageContext | undefined): string {
+    if (typeof page?.back === 'function') return page.back(req);
+    if (typeof page?.back === 'string') return pathWithParams(page.back, req.params);
+    return this.backTo(req);
   }
 
   /** Back to the page the form came from (same origin only), else to the same path. */

@@ -63,6 +63,8 @@ export class AppValidationPipe extends ValidationPipe {
       whitelist: true,
       forbidNonWhitelisted: true,
       transform: true,
+      // Forms mapped by @FormBody into a DTO's shape are validated like bodies.
+      validateCustomDecorators: true,
       validationError: { target: false, value: true },
       exceptionFactory: (errors) =>
         new RequestValidationException(fieldMessages(errors), fieldRules(errors)),
