@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';
+import { CallbackBookModule } from '../callbacks/callback-book.module';
+import { ContactQueueModule } from '../contacts/contact-queue.module';
 import { DoNotCallModule } from '../do-not-call/do-not-call.module';
 import { CallbackCapacity } from './callback-capacity.entity';
 import { CallbackOfferDay } from './callback-offer-day.entity';
@@ -29,6 +31,8 @@ import { PublicCallbackService } from './public-callback.service';
       CallbackWebSubmission,
     ]),
     AuditModule,
+    CallbackBookModule,
+    ContactQueueModule,
     DoNotCallModule,
   ],
   controllers: [

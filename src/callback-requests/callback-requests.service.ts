@@ -3,7 +3,8 @@ import { I18nService } from 'nestjs-i18n';
 import { DataSource, EntityManager, In, IsNull, LessThanOrEqual, Not } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { AuditService } from '../audit/audit.service';
-import { ACTIVE_CALLBACK_STATES, Callback } from '../callbacks/callback.entity';
+import { CallbackBook } from '../callbacks/callback-book';
+import { Callback } from '../callbacks/callback.entity';
 import { describeCallingHours, isWithinCallingHours } from '../campaigns/calling-hours';
 import { forUpdate } from '../common/database/row-lock';
 import { retriedTransaction } from '../common/database/retried-transaction';
@@ -15,6 +16,7 @@ import { instantInZone, toZonedLocal } from '../common/time/local-time';
 import type { Language } from '../config/app.config';
 import { AppConfigService } from '../config/app-config.service';
 import { Campaign } from '../campaigns/campaign.entity';
+import { ContactQueue } from '../contacts/contact-queue';
 import { Contact } from '../contacts/contact.entity';
 import { PhoneNumbers } from '../contacts/phone-number';
 import { DoNotCallService } from '../do-not-call/do-not-call.service';
@@ -118,6 +120,8 @@ export class CallbackRequestsService {
     private readonly audit: AuditService,
     private readonly i18n: I18nService,
     private readonly config: AppConfigService,
+    private readonly callbacks: CallbackBook,
+    private readonly queue: ContactQueue,
   ) {}
 
   /** `POST /callback-requests`: 201 with the window, 409 with the next free slots when full. */
@@ -351,15 +355,7 @@ export class CallbackRequestsService {
     const reason = input.reason || null;
     const notes = describeRequest(slot, reason, input.context);
     // One active callback per contact: the caller's request replaces any other.
-    await em.update(
-      Callback,
-      {
-        contactId: contact.id,
-        state: In([...ACTIVE_CALLBACK_STATES]),
-        ...(open?.callbackId ? { id: Not(open.callbackId) } : {}),
-      },
-      { state: 'cancelled', closedAt: now },
-    );
+    await this.callbacks.cancelActive(em, contact.id, now, open?.callbackId);
     const kept = open?.callbackId
       ? await em
           .getRepository(Callback)
@@ -368,38 +364,31 @@ export class CallbackRequestsService {
     if (kept?.state === 'in_progress') {
       throw new ConflictError(`phone: ${input.phone} is being called back right now`, 'phone');
     }
-    const callbackFields = {
+    const terms = {
       dueAt: slot.start,
       notes,
       reason: (reason ?? 'Richiesta di richiamata').slice(0, 200),
-      visibility: 'public' as const,
-      ownerId: null,
-      state: 'scheduled' as const,
-      closedAt: null,
-      escalatedAt: null,
-      escalationReason: null,
-      assignedAt: now,
     };
     let callbackId: number;
     if (kept && (kept.state === 'scheduled' || kept.state === 'due')) {
-      await em.update(Callback, { id: kept.id }, callbackFields);
+      await this.callbacks.rebook(em, kept.id, terms, now);
       callbackId = kept.id;
     } else {
-      const inserted = await em.insert(Callback, {
-        contactId: contact.id,
-        campaignId,
-        answers: null,
-        interactionId: null,
-        ...callbackFields,
-      });
-      callbackId = Number(inserted.identifiers[0]!.id);
+      callbackId = await this.callbacks.schedule(
+        em,
+        {
+          ...terms,
+          contactId: contact.id,
+          campaignId,
+          ownerId: null,
+          visibility: 'public',
+          answers: null,
+        },
+        now,
+      );
     }
     // The caller asked: a fresh promise, with the retry rules counting from it.
-    await em.update(
-      Contact,
-      { id: contact.id },
-      { state: 'callback', nextCallAt: slot.start, attempts: 0 },
-    );
+    await this.queue.awaitCallback(em, contact.id, slot.start, { freshAttempts: true });
     // simple-json: TypeORM's partial types cannot follow a free object, the column takes it whole.
     const fields: QueryDeepPartialEntity<CallbackRequest> = {
       callbackId,
@@ -461,12 +450,12 @@ export class CallbackRequestsService {
     phone: string,
     name: string | undefined,
   ): Promise<Contact> {
-    const repo = em.getRepository(Contact);
-    const found = await repo.findOne({ where: { campaignId, phone }, ...forUpdate(em) });
+    const where = { where: { campaignId, phone }, ...forUpdate(em) };
+    const found = await em.getRepository(Contact).findOne(where);
     if (found) return found;
     const [first = '', ...rest] = (name ?? '').split(/\s+/).filter(Boolean);
     // UQ_contacts_campaign_phone decides between two first requests of the number.
-    await em.insert(Contact, {
+    await this.queue.enrol(em, {
       campaignId,
       phone,
       firstName: first.slice(0, 100),
@@ -482,7 +471,7 @@ export class CallbackRequestsService {
       lastOutcomeAt: null,
       nextCallAt: null,
     });
-    return repo.findOneOrFail({ where: { campaignId, phone }, ...forUpdate(em) });
+    return em.getRepository(Contact).findOneOrFail(where);
   }
 
   private booked(
