@@ -10,7 +10,8 @@ export default tseslint.config(
       'node_modules/**',
       'coverage/**',
       'data/**',
-      'public/**',
+      // Compiled from client/ by client/build/build-client.ts; the sources are linted there.
+      'public/js/**',
       'eslint.config.mjs',
       'jest.config.js',
     ],
@@ -28,6 +29,21 @@ export default tseslint.config(
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'off',
+    },
+  },
+  {
+    // The browser code is TypeScript, type-checked with client/tsconfig.json like the server's.
+    files: ['client/**/*.js', 'client/**/*.mjs', 'client/**/*.cjs', 'client/**/*.jsx'],
+    ...tseslint.configs.disableTypeChecked,
+    rules: {
+      ...tseslint.configs.disableTypeChecked.rules,
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'Program',
+          message: 'Browser code is typed: write it as client/**/*.ts, not JavaScript.',
+        },
+      ],
     },
   },
   {

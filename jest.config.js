@@ -12,7 +12,11 @@ module.exports = {
   maxWorkers: 2,
   testTimeout: 60000,
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/client/**/*.spec.ts'],
+    },
     {
       ...common,
       displayName: 'e2e',
@@ -24,6 +28,8 @@ module.exports = {
       displayName: 'browser',
       testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'],
       setupFiles: ['<rootDir>/test/support/env.ts'],
+      // The pages load the scripts compiled from client/ (public/js is not committed).
+      globalSetup: '<rootDir>/client/build/build-client.ts',
     },
   ],
 };

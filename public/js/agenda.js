@@ -1,23 +1,25 @@
-// The move form: a picked free slot and a typed date and time exclude each other (without
-// scripts the server takes the picked slot first).
-(function () {
-  'use strict';
-  var form = document.querySelector('.ag-move-form');
-  if (!form) return;
-  var radios = form.querySelectorAll('input[name="slot"]');
-  var typed = [form.querySelector('#move-date'), form.querySelector('#move-time')].filter(Boolean);
-  radios.forEach(function (radio) {
-    radio.addEventListener('change', function () {
-      typed.forEach(function (input) {
-        input.value = '';
+"use strict";
+(() => {
+  // client/common/dom.ts
+  function findAll(root, selector, type = HTMLElement) {
+    return Array.from(root.querySelectorAll(selector)).filter((el) => el instanceof type);
+  }
+
+  // client/pages/agenda.ts
+  var form = document.querySelector(".ag-move-form");
+  if (form) {
+    const radios = findAll(form, 'input[name="slot"]', HTMLInputElement);
+    const typed = findAll(form, "#move-date, #move-time", HTMLInputElement);
+    for (const radio of radios) {
+      radio.addEventListener("change", () => {
+        for (const input of typed) input.value = "";
       });
-    });
-  });
-  typed.forEach(function (input) {
-    input.addEventListener('input', function () {
-      radios.forEach(function (radio) {
-        radio.checked = false;
+    }
+    for (const input of typed) {
+      input.addEventListener("input", () => {
+        for (const radio of radios) radio.checked = false;
       });
-    });
-  });
+    }
+  }
 })();
+//# sourceMappingURL=agenda.js.map

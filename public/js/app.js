@@ -1,13 +1,19 @@
-// Progressive enhancement only: every page works without scripts.
-(function () {
-  'use strict';
-  // A form submits once: a double click must not send the same outcome twice.
-  document.addEventListener('submit', function (event) {
-    var form = event.target;
-    if (form.dataset.submitting === 'true') {
+"use strict";
+(() => {
+  // client/common/dom.ts
+  function targetOf(event) {
+    return event.target instanceof HTMLElement ? event.target : null;
+  }
+
+  // client/pages/app.ts
+  document.addEventListener("submit", (event) => {
+    const form = targetOf(event);
+    if (!form) return;
+    if (form.dataset.submitting === "true") {
       event.preventDefault();
       return;
     }
-    form.dataset.submitting = 'true';
+    form.dataset.submitting = "true";
   });
 })();
+//# sourceMappingURL=app.js.map

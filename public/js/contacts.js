@@ -1,162 +1,188 @@
-// The contact import with a progress bar: uploads the file to the API and polls the
-// import's progress; without this script the form posts to a page that shows the summary.
-(function () {
-  'use strict';
-  var form = document.getElementById('import-form');
-  if (!form || !window.fetch || !window.FormData) return;
-  var progress = document.getElementById('import-progress');
-  var bar = progress.querySelector('.ct-progress-bar');
-  var barBox = progress.querySelector('.ct-progress');
-  var result = document.getElementById('import-result');
-  var failure = document.getElementById('import-error');
-  var csrf = document.querySelector('meta[name="csrf-token"]');
-  var POLL_MS = 500;
-  var lang = document.documentElement.lang || undefined;
-
-  function randomKey() {
-    var bytes = new Uint8Array(12);
-    window.crypto.getRandomValues(bytes);
-    return Array.prototype.map
-      .call(bytes, function (b) {
-        return ('0' + b.toString(16)).slice(-2);
-      })
-      .join('');
+"use strict";
+(() => {
+  // client/common/api-client.ts
+  var ApiError = class extends Error {
+    constructor(status, body) {
+      const messages = messagesOf(body);
+      super(messages.join(" ") || `HTTP ${status}`);
+      this.status = status;
+      this.body = body;
+      this.name = "ApiError";
+      this.messages = messages;
+    }
+    /** Each message with the field it names, for showing it beside that field. */
+    get fieldErrors() {
+      return this.messages.map((message) => ({ field: fieldOf(message), message }));
+    }
+  };
+  var token = null;
+  function csrfToken() {
+    if (token === null) {
+      const meta = document.querySelector('meta[name="csrf-token"]');
+      token = meta?.getAttribute("content") ?? "";
+    }
+    return token;
   }
-
-  // Lines in the file, estimated from its first 64 KB, so the bar can move before the end.
-  function estimateLines(file) {
-    if (!file.slice || !file.size) return Promise.resolve(0);
-    return file
-      .slice(0, 65536)
-      .text()
-      .then(function (head) {
-        var lines = head.split('\n').length - 1;
-        if (lines < 1) return 1;
-        return Math.max(1, Math.round((file.size / Math.min(file.size, head.length)) * lines) - 1);
-      })
-      .catch(function () {
-        return 0;
-      });
+  function messagesOf(body) {
+    if (!isRecord(body) || body.message === void 0 || body.message === null) return [];
+    const { message } = body;
+    const list = Array.isArray(message) ? message : [message];
+    return list.map((item) => typeof item === "string" ? item : JSON.stringify(item));
   }
-
-  function show(counts, total, finished) {
-    ['processed', 'imported', 'skipped'].forEach(function (name) {
-      var cell = progress.querySelector('[data-count="' + name + '"]');
-      if (cell && typeof counts[name] === 'number')
-        cell.textContent = counts[name].toLocaleString(lang);
+  function fieldOf(message) {
+    const match = /^([A-Za-z_]\w*(?:\.\w+)*)(?::|\s)/.exec(message);
+    return match?.[1] ?? "";
+  }
+  async function request(url, options = {}) {
+    const method = options.method ?? "GET";
+    const headers = { Accept: "application/json" };
+    if (method !== "GET") headers["X-CSRF-Token"] = csrfToken();
+    let body;
+    if (options.form) {
+      body = options.form;
+    } else if (options.json !== void 0) {
+      headers["Content-Type"] = "application/json";
+      body = JSON.stringify(options.json);
+    }
+    const response = await fetch(url, {
+      method,
+      credentials: "same-origin",
+      headers,
+      body,
+      keepalive: options.keepalive === true
     });
-    var percent = finished
-      ? 100
-      : total > 0
-        ? Math.min(99, Math.floor((100 * (counts.processed || 0)) / total))
-        : 5;
-    bar.style.width = percent + '%';
-    barBox.setAttribute('aria-valuenow', String(percent));
+    if (response.status === 204) return { status: 204, body: null };
+    const json = await response.json().catch(() => null);
+    if (!response.ok) throw new ApiError(response.status, isRecord(json) ? json : {});
+    return { status: response.status, body: json };
+  }
+  function isRecord(value) {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
   }
 
-  function getHtml(url) {
-    return fetch(url, { credentials: 'same-origin', headers: { Accept: 'text/html' } }).then(
-      function (response) {
-        return response.ok ? response.text() : '';
-      },
-    );
+  // client/common/dom.ts
+  function maybeById(id, type = HTMLElement) {
+    const found = document.getElementById(id);
+    return found instanceof type ? found : null;
+  }
+  function find(root, selector, type = HTMLElement) {
+    const found = root.querySelector(selector);
+    if (!(found instanceof type)) throw new Error(`${selector}: missing or not a ${type.name}`);
+    return found;
   }
 
-  // The summary as the server words it, then the list and its count as they are now.
-  function showSummary(key) {
-    return getHtml(form.dataset.summary + encodeURIComponent(key) + '?fragment=1')
-      .then(function (html) {
+  // client/pages/contacts.ts
+  var POLL_MS = 500;
+  function randomKey() {
+    const bytes = new Uint8Array(12);
+    window.crypto.getRandomValues(bytes);
+    return Array.from(bytes, (b) => `0${b.toString(16)}`.slice(-2)).join("");
+  }
+  function estimateLines(file) {
+    if (!file.size) return Promise.resolve(0);
+    return file.slice(0, 65536).text().then((head) => {
+      const lines = head.split("\n").length - 1;
+      if (lines < 1) return 1;
+      return Math.max(1, Math.round(file.size / Math.min(file.size, head.length) * lines) - 1);
+    }).catch(() => 0);
+  }
+  function start() {
+    const form = maybeById("import-form", HTMLFormElement);
+    if (!form) return;
+    const progress = find(document, "#import-progress");
+    const bar = find(progress, ".ct-progress-bar");
+    const barBox = find(progress, ".ct-progress");
+    const result = find(document, "#import-result");
+    const failure = find(document, "#import-error");
+    const lang = document.documentElement.lang || void 0;
+    function show(counts, total, finished) {
+      for (const name of ["processed", "imported", "skipped"]) {
+        const cell = progress.querySelector(`[data-count="${name}"]`);
+        const count = counts[name];
+        if (cell && typeof count === "number") cell.textContent = count.toLocaleString(lang);
+      }
+      const percent = finished ? 100 : total > 0 ? Math.min(99, Math.floor(100 * (counts.processed ?? 0) / total)) : 5;
+      bar.style.width = `${percent}%`;
+      barBox.setAttribute("aria-valuenow", String(percent));
+    }
+    function getHtml(url) {
+      return fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } }).then(
+        (response) => response.ok ? response.text() : ""
+      );
+    }
+    function showSummary(key) {
+      return getHtml(`${form?.dataset.summary ?? ""}${encodeURIComponent(key)}?fragment=1`).then((html) => {
         result.innerHTML = html;
         progress.hidden = true;
         return getHtml(window.location.href);
-      })
-      .then(function (html) {
+      }).then((html) => {
         if (!html) return;
-        var fresh = new DOMParser().parseFromString(html, 'text/html');
-        ['#contacts-list', '#contacts-count', '#recent-imports'].forEach(function (selector) {
-          var now = document.querySelector(selector);
-          var next = fresh.querySelector(selector);
+        const fresh = new DOMParser().parseFromString(html, "text/html");
+        for (const selector of ["#contacts-list", "#contacts-count", "#recent-imports"]) {
+          const now = document.querySelector(selector);
+          const next = fresh.querySelector(selector);
           if (now && next) now.replaceWith(next);
-        });
+        }
       });
-  }
-
-  form.addEventListener('submit', function (event) {
-    var input = form.querySelector('input[type="file"]');
-    var file = input.files && input.files[0];
-    if (!file) return; // the browser's own "required" message
-    event.preventDefault();
-    var key = randomKey();
-    var button = form.querySelector('button[type="submit"]');
-    var finished = false;
-    var total = 0;
-    button.disabled = true;
-    failure.hidden = true;
-    result.innerHTML = '';
-    progress.hidden = false;
-    show({ processed: 0, imported: 0, skipped: 0 }, 0, false);
-    estimateLines(file).then(function (lines) {
-      total = lines;
-    });
-
-    function poll() {
-      if (finished) return;
-      fetch(form.dataset.progress + encodeURIComponent(key), {
-        credentials: 'same-origin',
-        headers: { Accept: 'application/json' },
-      })
-        .then(function (response) {
-          return response.ok ? response.json() : null; // 404 until the upload has started
-        })
-        .then(function (summary) {
-          if (summary && !finished) show(summary, total, false);
-        })
-        .catch(function () {})
-        .then(function () {
+    }
+    function fail(message) {
+      progress.hidden = true;
+      find(failure, "[data-message]").textContent = message;
+      failure.hidden = false;
+    }
+    form.addEventListener("submit", (event) => {
+      const input = find(form, 'input[type="file"]', HTMLInputElement);
+      const file = input.files?.[0];
+      if (!file) return;
+      event.preventDefault();
+      const key = randomKey();
+      const button = find(form, 'button[type="submit"]', HTMLButtonElement);
+      let finished = false;
+      let total = 0;
+      button.disabled = true;
+      failure.hidden = true;
+      result.innerHTML = "";
+      progress.hidden = false;
+      show({ processed: 0, imported: 0, skipped: 0 }, 0, false);
+      void estimateLines(file).then((lines) => {
+        total = lines;
+      });
+      function poll() {
+        if (finished) return;
+        request(`${form?.dataset.progress ?? ""}${encodeURIComponent(key)}`).then((answer) => {
+          if (answer.body && !finished) show(answer.body, total, false);
+        }).catch(() => {
+        }).finally(() => {
           if (!finished) window.setTimeout(poll, POLL_MS);
         });
-    }
-    window.setTimeout(poll, POLL_MS);
-
-    var body = new FormData();
-    body.append('file', file, file.name);
-    fetch(form.dataset.api + '?key=' + encodeURIComponent(key), {
-      method: 'POST',
-      body: body,
-      credentials: 'same-origin',
-      headers: { 'X-CSRF-Token': csrf ? csrf.content : '', Accept: 'application/json' },
-    })
-      .then(function (response) {
-        return response.json().then(function (summary) {
-          return { ok: response.ok, summary: summary };
-        });
-      })
-      .then(function (answer) {
+      }
+      window.setTimeout(poll, POLL_MS);
+      const body = new FormData();
+      body.append("file", file, file.name);
+      request(`${form.dataset.api ?? ""}?key=${encodeURIComponent(key)}`, {
+        method: "POST",
+        form: body
+      }).then((answer) => {
         finished = true;
-        var summary = answer.summary || {};
+        const summary = answer.body ?? {};
         if (summary.key) {
           show(summary, total, true);
           return showSummary(summary.key);
         }
-        // Refused before it started (no file, unknown campaign...): say why.
-        progress.hidden = true;
-        failure.querySelector('[data-message]').textContent = []
-          .concat(summary.message || '')
-          .join('; ');
-        failure.hidden = false;
-      })
-      .catch(function (error) {
+        fail("");
+        return void 0;
+      }).catch((error) => {
         finished = true;
-        progress.hidden = true;
-        failure.querySelector('[data-message]').textContent = String(
-          error && error.message ? error.message : error,
+        fail(
+          error instanceof ApiError ? error.messages.join("; ") : error instanceof Error ? error.message : String(error)
         );
-        failure.hidden = false;
-      })
-      .then(function () {
+      }).finally(() => {
         button.disabled = false;
-        delete form.dataset.submitting; // app.js blocks a second submit; this one is over
+        delete form.dataset.submitting;
         form.reset();
       });
-  });
+    });
+  }
+  start();
 })();
+//# sourceMappingURL=contacts.js.map

@@ -1,10 +1,10 @@
-// The contract page's "Stampa" button: shown only when scripts run (printing needs one).
-(function () {
-  'use strict';
-  var button = document.querySelector('[data-print]');
-  if (!button) return;
-  button.hidden = false;
-  button.addEventListener('click', function () {
-    window.print();
-  });
+"use strict";
+(() => {
+  // client/pages/contracts.ts
+  var button = document.querySelector("[data-print]");
+  if (button) {
+    button.hidden = false;
+    button.addEventListener("click", () => window.print());
+  }
 })();
+//# sourceMappingURL=contracts.js.map

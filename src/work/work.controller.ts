@@ -186,7 +186,7 @@ function percent(rate: string, lang: string): string {
 }
 
 /** A DECIMAL string as euros, without going through a float for the digits. */
-function formatMoney(decimal: string, lang: string): string {
+export function formatMoney(decimal: string, lang: string): string {
   const [whole = '0', cents = ''] = decimal.split('.');
   const digits = cents.padEnd(2, '0').slice(0, 2);
   // As Intl.NumberFormat writes euros, so that the page's script totals look the same.

@@ -1,0 +1,114 @@
+/**
+ * Outcome status form (views/outcome-statuses/form.hbs): colour picker kept in sync with the
+ * #RRGGBB field, a live preview of the wall tile, and only the fields the chosen type uses.
+ * The form works without it.
+ */
+import { byId, findAll, maybeById, targetOf } from '../common/dom';
+
+const HEX = /^#[0-9A-F]{6}$/;
+
+// Same sum as src/outcome-statuses/tile-color.ts (WCAG contrast, black or white).
+function readableTextColor(hex: string): string {
+  const channel = (offset: number) => {
+    const c = parseInt(hex.slice(offset, offset + 2), 16) / 255;
+    return c <= 0.04045 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4);
+  };
+  const l = 0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5);
+  return (l + 0.05) / 0.05 >= 1.05 / (l + 0.05) ? '#000000' : '#FFFFFF';
+}
+
+// Deleting asks first; a cancelled dialog must not leave the form marked as submitted.
+document.addEventListener(
+  'submit',
+  (event) => {
+    const message = targetOf(event)?.getAttribute('data-confirm');
+    if (message && !window.confirm(message)) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  },
+  true,
+);
+
+function statusForm(): void {
+  const form = maybeById('status-form', HTMLFormElement);
+  if (!form) return;
+  const picker = byId('colorPicker', HTMLInputElement);
+  const colorField = byId('color', HTMLInputElement);
+  const codeField = byId('code', HTMLInputElement);
+  const labelField = byId('label', HTMLInputElement);
+  const quick = byId('quick', HTMLInputElement);
+  const quickOrder = byId('quickOrder', HTMLSelectElement);
+  const tile = byId('status-preview');
+  const quickPreview = byId('quick-preview');
+
+  function setText(name: string, value: string): void {
+    for (const el of findAll(document, `[data-preview="${name}"]`)) el.textContent = value;
+  }
+
+  function selectedType(): string {
+    return form?.querySelector<HTMLInputElement>('input[name="type"]:checked')?.value ?? '';
+  }
+
+  function updatePreview(): void {
+    const color = colorField.value.trim().toUpperCase();
+    if (HEX.test(color)) {
+      const text = readableTextColor(color);
+      tile.style.backgroundColor = color;
+      tile.style.color = text;
+      tile.setAttribute('data-text-color', text);
+      quickPreview.style.borderColor = color;
+      colorField.removeAttribute('aria-invalid');
+    } else if (color.length >= 7) {
+      colorField.setAttribute('aria-invalid', 'true');
+    }
+    setText('code', codeField.value.trim().toUpperCase());
+    setText('label', labelField.value.trim());
+    setText('type', selectedType());
+    setText('quickOrder', quickOrder.value);
+    quickPreview.hidden = !quick.checked;
+  }
+
+  type Control = HTMLInputElement | HTMLSelectElement;
+  const controls = (root: ParentNode, selector: string): Control[] => [
+    ...findAll(root, selector, HTMLInputElement),
+    ...findAll(root, selector, HTMLSelectElement),
+  ];
+
+  // Fields of another type are hidden and disabled, so the browser does not send them.
+  function showFieldsFor(type: string): void {
+    for (const field of findAll(form ?? document, '[data-types]')) {
+      const on = (field.getAttribute('data-types') ?? '').split(' ').includes(type);
+      field.hidden = !on;
+      for (const input of controls(field, 'input, select')) input.disabled = !on;
+    }
+    for (const field of findAll(form ?? document, '[data-show-with="quick"]')) {
+      field.hidden = !quick.checked;
+      for (const input of findAll(field, 'select', HTMLSelectElement)) {
+        input.disabled = !quick.checked;
+      }
+    }
+  }
+
+  picker.hidden = false;
+  picker.addEventListener('input', () => {
+    colorField.value = picker.value.toUpperCase();
+    updatePreview();
+  });
+  colorField.addEventListener('input', () => {
+    const color = colorField.value.trim().toUpperCase();
+    if (HEX.test(color)) picker.value = color.toLowerCase();
+    updatePreview();
+  });
+  for (const input of [codeField, labelField, quickOrder]) {
+    input.addEventListener('input', updatePreview);
+  }
+  form.addEventListener('change', () => {
+    showFieldsFor(selectedType());
+    updatePreview();
+  });
+  showFieldsFor(selectedType());
+  updatePreview();
+}
+
+statusForm();
