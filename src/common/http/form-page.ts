@@ -34,8 +34,13 @@ export interface FormPageOptions {
    * Default: every field.
    */
   fields?: Record<string, string | null>;
-  /** The flash for a refusal said nowhere else, by status (e.g. `404: 'callbacks.errors.gone'`). */
-  statusKeys?: Partial<Record<number, string>>;
+  /**
+   * Refusals of these statuses are said in the flash alone: the error's own words, else this
+   * key (e.g. `404: 'callbacks.errors.gone'`) or the flash this function makes of it.
+   */
+  statusKeys?: Partial<
+    Record<number, string | ((refusal: ErrorResponse, say: Say) => FlashMessage)>
+  >;
   /** What is kept of the input to show again. Default: the body (secrets left out). */
   values?: (req: Request) => Record<string, unknown>;
   /**
@@ -175,6 +180,16 @@ export function refusedForm(
   page: FormPageOptions | undefined,
   say: Say,
 ): { flash: FlashMessage[]; errors: Record<string, string> } {
+  const statusKey = page?.statusKeys?.[refusal.statusCode];
+  if (statusKey) {
+    const { userMessage } = refusal;
+    if (userMessage) return { flash: refusalFlash(refusal, undefined, false), errors: {} };
+    const flash =
+      typeof statusKey === 'string'
+        ? { type: 'error' as const, text: statusKey }
+        : statusKey(refusal, say);
+    return { flash: [flash], errors: {} };
+  }
   const shown = Object.entries(refusal.fields ?? {}).filter(
     ([field]) => !page?.fields || field in page.fields,
   );
@@ -210,8 +225,6 @@ function refusalFlash(
     return [args ? { type: 'error', text: key, args } : { type: 'error', text: key }];
   }
   if (besideFields) return [{ type: 'error', text: 'errors.form' }];
-  const statusKey = page?.statusKeys?.[refusal.statusCode];
-  if (statusKey) return [{ type: 'error', text: statusKey }];
   const messages = Array.isArray(refusal.message) ? refusal.message : [refusal.message];
   return messages.map((text) => ({ type: 'error', text, literal: true }));
 }
