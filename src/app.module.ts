@@ -8,6 +8,7 @@ import { AuthModule } from './auth/auth.module';
 import { CallbackRequestsModule } from './callback-requests/callback-requests.module';
 import { CallbacksModule } from './callbacks/callbacks.module';
 import { CampaignsModule } from './campaigns/campaigns.module';
+import { ContactCardModule } from './contact-card/contact-card.module';
 import { ContactsModule } from './contacts/contacts.module';
 import { ContractsModule } from './contracts/contracts.module';
 import { DoNotCallModule } from './do-not-call/do-not-call.module';
@@ -52,6 +53,7 @@ import { WorkModule } from './work/work.module';
     AgentsModule,
     CampaignsModule,
     ContactsModule,
+    ContactCardModule,
     ContractsModule,
     DoNotCallModule,
     WorkModule,

@@ -86,7 +86,7 @@ export class AgendaController {
     @CurrentUser() user: AuthenticatedUser,
     @Res() res: Response,
   ): Promise<void> {
-    const { status, view } = await this.grid(raw, user.uiLanguage);
+    const { status, view } = await this.grid(raw, user);
     res.status(status).render('agenda/index', view);
   }
 
@@ -97,7 +97,7 @@ export class AgendaController {
     @CurrentUser() user: AuthenticatedUser,
     @Res() res: Response,
   ): Promise<void> {
-    const appointment = await this.appointments.get(id);
+    const appointment = await this.appointments.get(id, user);
     const form = res.locals.form as FormState | undefined;
     res.render('agenda/show', await this.detail(appointment, raw, form, user));
   }
@@ -212,8 +212,9 @@ export class AgendaController {
 
   private async grid(
     raw: Record<string, unknown>,
-    lang: string,
+    user: AuthenticatedUser,
   ): Promise<{ status: number; view: Record<string, unknown> }> {
+    const lang = user.uiLanguage;
     const query = filledIn(raw);
     const text = (field: string) => (typeof query[field] === 'string' ? query[field].trim() : '');
     const filters = Object.fromEntries(FILTER_FIELDS.map((f) => [f, text(f)]));
@@ -269,6 +270,7 @@ export class AgendaController {
       list = await this.appointments.list(
         readAppointmentQuery({ ...query, from, to }),
         this.clock.now(),
+        user,
       );
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
@@ -639,7 +641,7 @@ export class AgendaController {
         };
         return;
       }
-      req.session.flash = [await this.conflictFlash(id, lang)];
+      req.session.flash = [await this.conflictFlash(id, lang, req.user!)];
       req.session.formState = { errors: {}, values: formValues };
       return;
     }
@@ -665,8 +667,12 @@ export class AgendaController {
   }
 
   /** A 409 on a state change: no longer booked (said with its state), or not started yet. */
-  private async conflictFlash(id: number, lang: string): Promise<FlashMessage> {
-    const current = await this.appointments.get(id);
+  private async conflictFlash(
+    id: number,
+    lang: string,
+    user: AuthenticatedUser,
+  ): Promise<FlashMessage> {
+    const current = await this.appointments.get(id, user);
     if (current.state !== 'booked') {
       return {
         type: 'error',

@@ -5,11 +5,14 @@ import { Agent } from '../agents/agent.entity';
 import { CampaignAgent } from '../campaigns/campaign-agent.entity';
 import { Campaign } from '../campaigns/campaign.entity';
 import { CAMPAIGN_DEFAULTS } from '../campaigns/campaign-defaults';
-import { NotFoundError, ValidationError } from '../common/errors/domain-errors';
+import { CampaignAccess } from '../campaigns/campaign-access';
+import { ForbiddenError, NotFoundError, ValidationError } from '../common/errors/domain-errors';
+import type { AuthenticatedUser } from '../common/http/request-context';
 import { toZonedLocal } from '../common/time/local-time';
 import { addDays, isCalendarDay } from '../common/time/calendar-day';
 import { Contact } from '../contacts/contact.entity';
 import { Appointment } from './appointment.entity';
+import { mayViewAppointment } from './appointment-visibility';
 import {
   classifySlots,
   localDays,
@@ -89,7 +92,10 @@ export function contactZones(contact: Pick<Contact, 'province' | 'fields'>): str
  */
 @Injectable()
 export class AgendaService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly access: CampaignAccess,
+  ) {}
 
   /** `GET /agents/:id/availability`: the agent's free slots in the range. */
   async availability(
@@ -116,17 +122,17 @@ export class AgendaService {
     campaignId: number,
     query: DayRange & { contactId?: number },
     now: Date,
+    user?: AuthenticatedUser,
   ): Promise<CampaignAgenda> {
     const em = this.dataSource.manager;
+    if (user && !mayViewAppointment(await this.access.viewer(user), { campaignId })) {
+      throw new ForbiddenError(`campaign ${campaignId} is not one of your campaigns`);
+    }
     const campaign = await em.findOneBy(Campaign, { id: campaignId });
     if (!campaign) throw new NotFoundError('campaign', campaignId);
     const rules = slotRulesOf(campaign);
-    const range = dayRange(
-      { from: query.from, to: query.to ?? (query.from ? addDays(query.from, 6) : undefined) },
-      rules.zone,
-      now,
-      7,
-    );
+    // A week from `from` unless `to` says otherwise; dayRange validates both first.
+    const range = dayRange({ from: query.from, to: query.to }, rules.zone, now, 7);
     let zones: string[] = [];
     if (query.contactId !== undefined) {
       const contact = await em.findOneBy(Contact, { id: query.contactId, campaignId });

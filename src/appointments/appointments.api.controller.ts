@@ -21,7 +21,12 @@ import {
   RescheduleAppointmentDto,
 } from './dto/appointment-input';
 
-/** Availability, the campaign's agenda for the outcome step, and appointments (../shared/DESIGN.md). */
+/**
+ * Availability, the campaign's agenda for the outcome step, and appointments. Who may read:
+ * free slots (no customer data) any staff role; a campaign's agenda and its appointments
+ * an operator only for the campaigns they are assigned to (appointmentsVisibleTo), the
+ * coordinators, backoffice and admins all; an integration none.
+ */
 @ApiTags('appointments')
 @ApiBearerAuth()
 @Controller('api/v1')
@@ -33,6 +38,7 @@ export class AppointmentsApiController {
   ) {}
 
   @Get('agents/:id/availability')
+  @Roles('operator', 'coordinator', 'backoffice', 'admin')
   @ApiQuery({
     name: 'from',
     required: false,
@@ -68,12 +74,14 @@ export class AppointmentsApiController {
   @ApiOkResponse({
     description: 'the agents with their slots (free, taken, absent, past) and next free slot',
   })
+  @Roles('operator', 'coordinator', 'backoffice', 'admin')
   campaignAgenda(
     @Param('id', new IdParamPipe()) id: number,
     @Query() raw: Record<string, unknown>,
+    @CurrentUser() user: AuthenticatedUser,
   ): Promise<CampaignAgenda> {
     const { from, to, contactId } = readRangeQuery(raw);
-    return this.agenda.forCampaign(id, { from, to, contactId }, this.clock.now());
+    return this.agenda.forCampaign(id, { from, to, contactId }, this.clock.now(), user);
   }
 
   @Get('appointments')
@@ -92,13 +100,22 @@ export class AppointmentsApiController {
     description: 'local date, included; default from + 6 days',
   })
   @ApiOkResponse({ description: 'appointments starting in the range, earliest first' })
-  list(@Query() raw: Record<string, unknown>): Promise<AppointmentView[]> {
-    return this.appointments.list(readAppointmentQuery(raw), this.clock.now());
+  @Roles('operator', 'coordinator', 'backoffice', 'admin')
+  list(
+    @Query() raw: Record<string, unknown>,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<AppointmentView[]> {
+    return this.appointments.list(readAppointmentQuery(raw), this.clock.now(), user);
   }
 
   @Get('appointments/:id')
-  get(@Param('id', new IdParamPipe()) id: number): Promise<AppointmentView> {
-    return this.appointments.get(id);
+  @Roles('operator', 'coordinator', 'backoffice', 'admin')
+  @ApiOkResponse({ description: 'the appointment; 404 outside the campaigns an operator works' })
+  get(
+    @Param('id', new IdParamPipe()) id: number,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<AppointmentView> {
+    return this.appointments.get(id, user);
   }
 
   @Post('appointments/:id/move')

@@ -2,14 +2,24 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { Agent } from '../agents/agent.entity';
 import { AuditService } from '../audit/audit.service';
-import { ACTIVE_CALLBACK_STATES, Callback } from '../callbacks/callback.entity';
+import { CallbackBook } from '../callbacks/callback-book';
 import { Campaign } from '../campaigns/campaign.entity';
 import { CAMPAIGN_DEFAULTS } from '../campaigns/campaign-defaults';
 import { retriedTransaction } from '../common/database/retried-transaction';
 import { forUpdate } from '../common/database/row-lock';
-import { ConflictError, NotFoundError, ValidationError } from '../common/errors/domain-errors';
+import { CampaignAccess } from '../campaigns/campaign-access';
+import { whereVisible } from '../common/access/viewer';
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  ValidationError,
+} from '../common/errors/domain-errors';
+import type { AuthenticatedUser } from '../common/http/request-context';
+import { appointmentsVisibleTo, mayViewAppointment } from './appointment-visibility';
 import { zonedLocalToUtc } from '../common/time/local-time';
 import { addDays } from '../common/time/calendar-day';
+import { ContactQueue } from '../contacts/contact-queue';
 import { Contact } from '../contacts/contact.entity';
 import { User } from '../users/user.entity';
 import { contactZones, dayRange, DayRange } from './agenda.service';
@@ -77,10 +87,24 @@ export class AppointmentsService {
     private readonly dataSource: DataSource,
     private readonly booker: AppointmentBooker,
     private readonly audit: AuditService,
+    private readonly callbacks: CallbackBook,
+    private readonly queue: ContactQueue,
+    private readonly access: CampaignAccess,
   ) {}
 
-  async list(query: AppointmentQuery, now: Date): Promise<AppointmentView[]> {
+  async list(
+    query: AppointmentQuery,
+    now: Date,
+    user: AuthenticatedUser,
+  ): Promise<AppointmentView[]> {
     const em = this.dataSource.manager;
+    const viewer = await this.access.viewer(user);
+    if (
+      query.campaignId !== undefined &&
+      !mayViewAppointment(viewer, { campaignId: query.campaignId })
+    ) {
+      throw new ForbiddenError(`campaignId: you are not assigned to campaign ${query.campaignId}`);
+    }
     let zone: string = CAMPAIGN_DEFAULTS.timezone;
     if (query.campaignId !== undefined) {
       const campaign = await em.findOneBy(Campaign, { id: query.campaignId });
@@ -103,6 +127,7 @@ export class AppointmentsService {
       .orderBy('ap.startsAt', 'ASC')
       .addOrderBy('ap.id', 'ASC')
       .take(MAX_APPOINTMENTS);
+    whereVisible(found, appointmentsVisibleTo(viewer, 'ap'));
     if (query.agentId !== undefined)
       found.andWhere('ap.agentId = :agentId', { agentId: query.agentId });
     if (query.campaignId !== undefined) {
@@ -119,7 +144,18 @@ export class AppointmentsService {
     return this.views(em, await found.getMany());
   }
 
-  async get(id: number): Promise<AppointmentView> {
+  /** One appointment; one the user may not see does not exist to them (404). */
+  async get(id: number, user: AuthenticatedUser): Promise<AppointmentView> {
+    const em = this.dataSource.manager;
+    const appointment = await em.findOneBy(Appointment, { id });
+    if (!appointment || !mayViewAppointment(await this.access.viewer(user), appointment)) {
+      throw new NotFoundError('appointment', id);
+    }
+    return (await this.views(em, [appointment]))[0]!;
+  }
+
+  /** One appointment after a change the caller was allowed to make (their roles see all). */
+  private async view(id: number): Promise<AppointmentView> {
     const em = this.dataSource.manager;
     const appointment = await em.findOneBy(Appointment, { id });
     if (!appointment) throw new NotFoundError('appointment', id);
@@ -170,7 +206,7 @@ export class AppointmentsService {
         detail: `agent ${appointment.agentId} ${appointment.startsAt.toISOString()} to agent ${place.agent.id} ${place.startsAt.toISOString()}${input.reason ? `: ${input.reason}` : ''}`,
       });
     });
-    return this.get(id);
+    return this.view(id);
   }
 
   /** Cancelled (the reason is required), done or no-show. */
@@ -213,7 +249,7 @@ export class AppointmentsService {
         detail: reason,
       });
     });
-    return this.get(id);
+    return this.view(id);
   }
 
   /**
@@ -246,11 +282,6 @@ export class AppointmentsService {
           ? null
           : em.findOneBy(User, { id: appointment.operatorId, active: true, role: 'operator' }),
       ]);
-      await em.update(
-        Callback,
-        { contactId: appointment.contactId, state: In([...ACTIVE_CALLBACK_STATES]) },
-        { state: 'cancelled', closedAt: now },
-      );
       const context = [
         `Appointment ${appointment.startsAt.toISOString()} with ${agent.name} to be rescheduled`,
         reason,
@@ -258,26 +289,22 @@ export class AppointmentsService {
       ]
         .filter(Boolean)
         .join(' · ');
-      const inserted = await em.insert(Callback, {
-        contactId: appointment.contactId,
-        campaignId: appointment.campaignId,
-        ownerId: owner?.id ?? null,
-        visibility: owner ? 'private' : 'public',
-        state: 'scheduled',
-        dueAt: now,
-        notes: context.slice(0, 2000),
-        reason: 'appointment to be rescheduled',
-        answers: null,
-        assignedAt: now,
-        interactionId: null,
-        closedAt: null,
-      });
-      await em.update(
-        Contact,
-        { id: appointment.contactId },
-        { state: 'callback', nextCallAt: now },
+      // Replaces the contact's other active callback (one per contact).
+      const newId = await this.callbacks.schedule(
+        em,
+        {
+          contactId: appointment.contactId,
+          campaignId: appointment.campaignId,
+          ownerId: owner?.id ?? null,
+          visibility: owner ? 'private' : 'public',
+          dueAt: now,
+          notes: context.slice(0, 2000),
+          reason: 'appointment to be rescheduled',
+          answers: null,
+        },
+        now,
       );
-      const newId = Number(inserted.identifiers[0]!.id);
+      await this.queue.awaitCallback(em, appointment.contactId, now);
       await this.audit.record(em, {
         userId: actor.id,
         action: 'appointment.reschedule',
@@ -287,7 +314,7 @@ export class AppointmentsService {
       });
       return newId;
     });
-    return { appointment: await this.get(id), callbackId };
+    return { appointment: await this.view(id), callbackId };
   }
 
   /**

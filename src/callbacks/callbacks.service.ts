@@ -22,6 +22,8 @@ import type { CallbackVisibility } from '../outcome-statuses/outcome-status.enti
 import { User } from '../users/user.entity';
 import { ContactLease } from '../work/contact-lease.entity';
 import { loadOperatorCampaigns, type OperatorCampaignView } from '../work/work-campaigns';
+import { callbacksVisibleTo } from './callback-visibility';
+import { whereVisible } from '../common/access/viewer';
 import { CallbackBook } from './callback-book';
 import { escalationReason } from './callback-escalation';
 import { ACTIVE_CALLBACK_STATES, Callback, type CallbackState } from './callback.entity';
@@ -200,6 +202,11 @@ export class CallbacksService {
     const coordinator = user.role === 'coordinator' || user.role === 'admin';
     const scope = query.scope ?? (coordinator ? 'all' : 'mine');
     const found = this.loaded();
+    // The visibility rule a contact's history uses too; the scope narrows it further.
+    const viewer = coordinator
+      ? { id: user.id, role: user.role, campaignIds: [] }
+      : { id: user.id, role: user.role, campaignIds: await this.assignedCampaigns(user.id) };
+    whereVisible(found, callbacksVisibleTo(viewer, 'cb'));
     switch (scope) {
       case 'mine':
         found.andWhere('cb.ownerId = :userId', { userId: user.id });
@@ -207,7 +214,7 @@ export class CallbacksService {
       case 'public': {
         found.andWhere("cb.visibility = 'public'");
         if (coordinator) break;
-        const campaigns = await this.assignedCampaigns(user.id);
+        const campaigns = viewer.campaignIds;
         if (query.campaignId !== undefined && !campaigns.includes(query.campaignId)) {
           throw new ForbiddenError(
             `campaignId: you are not assigned to campaign ${query.campaignId}`,

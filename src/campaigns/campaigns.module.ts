@@ -13,6 +13,7 @@ import { CampaignAgent } from './campaign-agent.entity';
 import { CampaignOperator } from './campaign-operator.entity';
 import { CampaignsApiController } from './campaigns.api.controller';
 import { CampaignsController } from './campaigns.controller';
+import { CampaignAccess } from './campaign-access';
 import { CampaignsService } from './campaigns.service';
 
 @Module({
@@ -33,7 +34,7 @@ import { CampaignsService } from './campaigns.service';
     ]),
   ],
   controllers: [CampaignsController, CampaignsApiController],
-  providers: [CampaignsService],
-  exports: [CampaignsService],
+  providers: [CampaignsService, CampaignAccess],
+  exports: [CampaignsService, CampaignAccess],
 })
 export class CampaignsModule {}

@@ -19,7 +19,7 @@ import { ContactImportService } from './contact-import.service';
 import { ContactsService } from './contacts.service';
 import { csvUpload } from './csv/csv-upload';
 import { ContactPage } from './dto/contact-page';
-import { ContactDetailView, ContactSearchRow, ContactView } from './dto/contact.view';
+import { ContactSearchRow, ContactView } from './dto/contact.view';
 import { CreateContactDto } from './dto/create-contact.dto';
 import { ImportSummary } from './dto/import-summary.view';
 
@@ -114,16 +114,5 @@ export class ContactsApiController {
   @ApiQuery({ name: 'q', description: 'name or phone, across campaigns (50 at most)' })
   search(@Query('q') q: unknown): Promise<ContactSearchRow[]> {
     return this.contacts.search(queryText(q, 'q') ?? '');
-  }
-
-  @Get('contacts/:id')
-  @ApiOkResponse({
-    description: 'the contact with interactions, callbacks, contracts, appointments',
-  })
-  detail(
-    @Param('id', new IdParamPipe()) id: number,
-    @CurrentUser() user: AuthenticatedUser,
-  ): Promise<ContactDetailView> {
-    return this.contacts.detail(id, user);
   }
 }

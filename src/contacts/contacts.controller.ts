@@ -12,7 +12,6 @@ import { ImportRefusedError } from './csv/import-refused.error';
 import { CreateContactDto } from './dto/create-contact.dto';
 import { ImportSummary } from './dto/import-summary.view';
 import {
-  contactPageView,
   displayCounts,
   formatCount,
   importPageView,
@@ -153,12 +152,5 @@ export class ContactsController {
     const text = queryText(q, 'q')?.trim() ?? '';
     const results = text ? await this.contacts.search(text) : [];
     return { title: 'contacts.search.title', q: text, results, searched: text !== '' };
-  }
-
-  @Get('contacts/:id')
-  @Render('contacts/show')
-  async show(@Param('id', new IdParamPipe()) id: number, @CurrentUser() user: AuthenticatedUser) {
-    const contact = await this.contacts.detail(id, user);
-    return { title: 'contacts.show.title', ...contactPageView(contact) };
   }
 }

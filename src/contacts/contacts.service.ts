@@ -15,13 +15,12 @@ import { isUniqueViolation } from '../common/errors/unique-violation';
 import { DoNotCallService } from '../do-not-call/do-not-call.service';
 import { OutcomeStatus } from '../outcome-statuses/outcome-status.entity';
 import { Contact } from './contact.entity';
-import { loadContactHistory } from './contact-history';
 import { quoted, STANDARD_COLUMNS, TAG_PATTERN, TAG_RULE } from './contact-rules';
 import { ContactPage, ContactPageQuery, decodeCursor, encodeCursor } from './dto/contact-page';
 import {
-  ContactDetailView,
   ContactSearchRow,
   ContactView,
+  ContactWithCampaign,
   toContactView,
 } from './dto/contact.view';
 import { CreateContactDto } from './dto/create-contact.dto';
@@ -113,10 +112,10 @@ export class ContactsService {
   }
 
   /**
-   * A contact with its history. Admins and coordinators see any; an operator only the
-   * contacts of campaigns they are assigned to; backoffice none.
+   * A contact with its campaign, for a user who may open it: admins and coordinators any;
+   * an operator only the contacts of campaigns they are assigned to; other roles none.
    */
-  async detail(id: number, user: AuthenticatedUser): Promise<ContactDetailView> {
+  async open(id: number, user: AuthenticatedUser): Promise<ContactWithCampaign> {
     const contact = await this.contacts.findOneBy({ id });
     if (!contact) throw new NotFoundError('contact', id);
     if (user.role === 'operator') {
@@ -128,29 +127,25 @@ export class ContactsService {
     } else if (user.role !== 'admin' && user.role !== 'coordinator') {
       throw new ForbiddenError(`role "${user.role}" may not open contacts`);
     }
-    return this.withHistory(contact);
+    return this.withCampaign(contact);
   }
 
   /**
    * The contact an operator holds the lease on: the lease is the authorisation, so an
    * operator taken off the campaign mid-call still sees the card to finish or stop it.
    */
-  async leasedDetail(id: number): Promise<ContactDetailView> {
+  async openLeased(id: number): Promise<ContactWithCampaign> {
     const contact = await this.contacts.findOneBy({ id });
     if (!contact) throw new NotFoundError('contact', id);
-    return this.withHistory(contact);
+    return this.withCampaign(contact);
   }
 
-  private async withHistory(contact: Contact): Promise<ContactDetailView> {
+  private async withCampaign(contact: Contact): Promise<ContactWithCampaign> {
     const [campaign, statuses] = await Promise.all([
       this.campaign(contact.campaignId),
       this.statusesById([contact.lastStatusId]),
     ]);
-    return {
-      ...toContactView(contact, statuses.get(contact.lastStatusId ?? 0) ?? null),
-      campaign,
-      ...(await loadContactHistory(this.contacts.manager, contact.id)),
-    };
+    return { ...toContactView(contact, statuses.get(contact.lastStatusId ?? 0) ?? null), campaign };
   }
 
   /**

@@ -6,6 +6,7 @@ import { Campaign } from '../campaigns/campaign.entity';
 import { forUpdate } from '../common/database/row-lock';
 import { escapeLike, isMysqlSource, LIKE_ESCAPE } from '../common/database/sql-dialect';
 import { ConflictError, NotFoundError, ValidationError } from '../common/errors/domain-errors';
+import { contractsVisibleTo, mayViewContract } from './contract-visibility';
 import type { AuthenticatedUser } from '../common/http/request-context';
 import { Clock } from '../common/time/clock';
 import { toZonedLocal } from '../common/time/local-time';
@@ -87,7 +88,7 @@ export class ContractsService {
   /** One contract with its lines, the call it came from and its history (404 if not theirs). */
   async detail(user: AuthenticatedUser, id: number): Promise<ContractDetailView> {
     const contract = await this.contracts.findOneBy({ id });
-    if (!contract || !maySee(user, contract)) throw new NotFoundError('contract', id);
+    if (!contract || !mayViewContract(user, contract)) throw new NotFoundError('contract', id);
     const [lines, history, interaction, campaigns] = await Promise.all([
       this.lines.find({ where: { contractId: id }, order: { id: 'ASC' } }),
       this.changes.find({ where: { contractId: id }, order: { id: 'ASC' } }),
@@ -146,7 +147,7 @@ export class ContractsService {
     await this.dataSource.transaction(async (em) => {
       // Row lock: two clerks moving one contract take turns; the second sees the first's status.
       const contract = await em.findOne(Contract, { where: { id }, ...forUpdate(em) });
-      if (!contract || !maySee(user, contract)) throw new NotFoundError('contract', id);
+      if (!contract || !mayViewContract(user, contract)) throw new NotFoundError('contract', id);
       const allowed = CONTRACT_TRANSITIONS[contract.status];
       if (!allowed.includes(dto.status)) {
         const next = allowed.length > 0 ? `only ${allowed.join(' or ')}` : 'it is final';
@@ -271,7 +272,10 @@ export class ContractsService {
 
   /** The WHERE of a list or an export, and the index that serves it. */
   private async criteria(user: AuthenticatedUser, filters: ContractFilters): Promise<Criteria> {
-    const operatorId = user.role === 'operator' ? user.id : filters.operatorId;
+    const visible = contractsVisibleTo(user, 'c');
+    if (visible === 'none') return { apply: (query) => query.andWhere('1 = 0'), index: null };
+    // The one rule that narrows rows (an operator's own contracts) is on operator_id.
+    const operatorId = visible === 'all' ? filters.operatorId : user.id;
     if (
       operatorId !== undefined &&
       filters.operatorId !== undefined &&
@@ -410,10 +414,6 @@ export class ContractsService {
   }
 }
 
-/** Operators see the contracts they closed; the other roles that reach here see all. */
-function maySee(user: AuthenticatedUser, contract: Contract): boolean {
-  return user.role !== 'operator' || contract.operatorId === user.id;
-}
 
 function toListItem(
   c: Contract,

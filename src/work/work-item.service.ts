@@ -11,8 +11,7 @@ import { CampaignStep, type StepKind } from '../campaigns/campaign-step.entity';
 import { Campaign } from '../campaigns/campaign.entity';
 import { ScriptRenderer } from '../campaigns/script-renderer';
 import { AppConfigService } from '../config/app-config.service';
-import { ContactsService } from '../contacts/contacts.service';
-import type { ContactDetailView } from '../contacts/dto/contact.view';
+import { ContactCardService, type ContactDetailView } from '../contact-card/contact-card.service';
 import { OutcomeStatus } from '../outcome-statuses/outcome-status.entity';
 import { Product } from '../products/product.entity';
 import { User } from '../users/user.entity';
@@ -88,7 +87,7 @@ export class WorkItemService {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly contacts: ContactsService,
+    private readonly cards: ContactCardService,
     private readonly config: AppConfigService,
     private readonly eligibility: EligibilityService,
   ) {}
@@ -97,7 +96,7 @@ export class WorkItemService {
     const em = this.dataSource.manager;
     const [contact, campaign, steps, statusLinks, productLinks, agentLinks, callback, operator] =
       await Promise.all([
-        this.contacts.leasedDetail(lease.contactId),
+        this.cards.forLeaseHolder(lease.contactId, user),
         em.getRepository(Campaign).findOneByOrFail({ id: lease.campaignId }),
         em.getRepository(CampaignStep).find({
           where: { campaignId: lease.campaignId },

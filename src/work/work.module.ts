@@ -5,6 +5,7 @@ import { AppointmentsModule } from '../appointments/appointments.module';
 import { AuditModule } from '../audit/audit.module';
 import { CallbackBookModule } from '../callbacks/callback-book.module';
 import { Callback } from '../callbacks/callback.entity';
+import { ContactCardModule } from '../contact-card/contact-card.module';
 import { ContactQueueModule } from '../contacts/contact-queue.module';
 import { ContactsModule } from '../contacts/contacts.module';
 import { ContractsModule } from '../contracts/contracts.module';
@@ -32,6 +33,7 @@ import { WorkJobs } from './work.jobs';
     CallbackBookModule,
     ContactQueueModule,
     ContactsModule,
+    ContactCardModule,
     ContractsModule,
     DoNotCallModule,
     EligibilityModule,

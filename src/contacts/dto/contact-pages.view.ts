@@ -1,5 +1,4 @@
 import type { ContactImport } from '../contact-import.entity';
-import type { ContactDetailView } from './contact.view';
 import {
   ImportFailure,
   ImportSummary,
@@ -70,13 +69,5 @@ export function importPageView(record: ContactImport, lang: string): ImportPageV
     })),
     moreErrors,
     failure,
-  };
-}
-
-/** The contact page: details, custom fields as rows, the history sections. */
-export function contactPageView(contact: ContactDetailView) {
-  return {
-    contact,
-    customFields: Object.entries(contact.fields).map(([key, value]) => ({ key, value })),
   };
 }

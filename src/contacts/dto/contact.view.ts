@@ -1,4 +1,3 @@
-import type { ContactHistory } from '../contact-history';
 import type { Contact, ContactState, PreferredChannel } from '../contact.entity';
 import type { OutcomeStatus } from '../../outcome-statuses/outcome-status.entity';
 
@@ -40,8 +39,8 @@ export interface ContactView {
   updatedAt: string;
 }
 
-/** A contact with its campaign and its whole history, newest first. */
-export interface ContactDetailView extends ContactView, ContactHistory {
+/** A contact with its campaign (the contact card adds the history: src/contact-card). */
+export interface ContactWithCampaign extends ContactView {
   campaign: { id: number; code: string; name: string };
 }
 

@@ -1,12 +1,16 @@
 import { EntityManager, In } from 'typeorm';
 import { Agent } from '../agents/agent.entity';
 import { Appointment } from '../appointments/appointment.entity';
+import { appointmentsVisibleTo } from '../appointments/appointment-visibility';
 import { Callback } from '../callbacks/callback.entity';
+import { mayViewCallback } from '../callbacks/callback-visibility';
+import { whereVisible, type Viewer } from '../common/access/viewer';
+import { type LastStatusView, toLastStatusView } from '../contacts/dto/contact.view';
 import { Contract } from '../contracts/contract.entity';
+import { mayViewContract } from '../contracts/contract-visibility';
 import { Interaction } from '../interactions/interaction.entity';
 import { OutcomeStatus } from '../outcome-statuses/outcome-status.entity';
 import { User } from '../users/user.entity';
-import { type LastStatusView, toLastStatusView } from './dto/contact.view';
 
 /** Newest first, at most this many of each kind on a contact card. */
 const HISTORY_LIMIT = 50;
@@ -56,18 +60,42 @@ export interface ContactHistory {
   appointments: AppointmentHistoryView[];
 }
 
-/** A contact's previous calls with their outcome colours, callbacks, contracts, appointments. */
+/**
+ * A contact's previous calls with their outcome colours, and the callbacks, contracts and
+ * appointments the viewer may see: the same rules as `GET /callbacks`, `/contracts` and
+ * `/appointments` (invariant 15), so a colleague's private callback or another operator's
+ * sale never reaches a card.
+ */
 export async function loadContactHistory(
   em: EntityManager,
   contactId: number,
+  viewer: Viewer,
 ): Promise<ContactHistory> {
   const newest = { order: { id: 'DESC' as const }, take: HISTORY_LIMIT };
-  const [interactions, callbacks, contracts, appointments] = await Promise.all([
+  const [interactions, allCallbacks, allContracts, appointments] = await Promise.all([
     em.getRepository(Interaction).find({ where: { contactId }, ...newest }),
     em.getRepository(Callback).find({ where: { contactId }, ...newest }),
     em.getRepository(Contract).find({ where: { contactId }, ...newest }),
-    em.getRepository(Appointment).find({ where: { contactId }, ...newest }),
+    whereVisible(
+      em
+        .getRepository(Appointment)
+        .createQueryBuilder('ap')
+        .where('ap.contactId = :contactId', { contactId })
+        .orderBy('ap.id', 'DESC')
+        .limit(HISTORY_LIMIT),
+      appointmentsVisibleTo(viewer, 'ap'),
+    ).getMany(),
   ]);
+  // A contact has few of each: the rules are applied to the rows, so that a call whose
+  // callback or contract is hidden can hide its notes and answers too (they are the same
+  // words the operator wrote for that callback or sale).
+  const callbacks = allCallbacks.filter((c) => mayViewCallback(viewer, c));
+  const contracts = allContracts.filter((c) => mayViewContract(viewer, c));
+  const shownCallbacks = new Set(callbacks.map((c) => c.id));
+  const shownContracts = new Set(contracts.map((c) => c.id));
+  const privateCall = (i: Interaction) =>
+    (i.callbackId !== null && !shownCallbacks.has(i.callbackId)) ||
+    (i.contractId !== null && !shownContracts.has(i.contractId));
   const userIds = [
     ...interactions.map((i) => i.operatorId),
     ...callbacks.map((c) => c.ownerId),
@@ -92,8 +120,9 @@ export async function loadContactHistory(
       at: i.createdAt.toISOString(),
       status: status.get(i.statusId) ?? null,
       operatorName: i.operatorId === null ? null : (userName.get(i.operatorId) ?? null),
-      notes: i.notes,
-      answers: i.answers ?? {},
+      // Someone else's private callback or sale: the outcome shows, its words do not.
+      notes: privateCall(i) ? null : i.notes,
+      answers: privateCall(i) ? {} : (i.answers ?? {}),
       durationSeconds: i.durationSeconds,
     })),
     callbacks: callbacks.map((c) => ({
