@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { LANGUAGES, type Language } from '../config/app.config';
 import { OperatorActivityService } from '../monitor/operator-activity.service';
-import { Public } from './access.decorators';
+import { AnonymousForm, Public } from './access.decorators';
 import { LoginFormDto } from './dto/login.dto';
 import { SessionSignIn } from './session-sign-in';
 import { AuthService } from './auth.service';
@@ -22,6 +22,7 @@ export class AuthController {
   ) {}
 
   @Public()
+  @AnonymousForm()
   @Get('login')
   @Render('auth/login')
   loginPage(

@@ -126,6 +126,7 @@ export class PublicCallbackController {
    * page), else what the browser asks for, else the default.
    */
   private language(req: Request, res: Response, lang?: string): Language {
+    res.locals.anonymousForm = true;
     setLayoutLocals(req, res, this.config.get('DEFAULT_LANGUAGE'));
     if (lang && (LANGUAGES as readonly string[]).includes(lang)) {
       req.session.lang = lang as Language;

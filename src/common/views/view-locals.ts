@@ -25,7 +25,12 @@ export function setLayoutLocals(req: Request, res: Response, defaultLanguage: La
     res.locals.nav = navigationFor(user.role, pathOf(req));
   }
   if (req.session) {
-    res.locals.csrfToken = generateCsrfToken(req);
+    // A token is stored in the session, so only when a form may need it: a signed-in user,
+    // a session already started, or a public page with a form (@AnonymousForm).
+    const started = (req.session as { csrfToken?: unknown }).csrfToken !== undefined;
+    if (user || started || res.locals.anonymousForm === true) {
+      res.locals.csrfToken = generateCsrfToken(req);
+    }
     res.locals.flash = req.session.flash ?? [];
     res.locals.form = req.session.formState ?? { errors: {}, values: {} };
     delete req.session.flash;
