@@ -12,6 +12,7 @@ import { WebSession } from './auth/web-session.entity';
 import { WebSessionStore } from './auth/web-session.store';
 import { csrfProtection, formBody } from './common/http/csrf';
 import { isApiRequest } from './common/http/request-context';
+import { refuseDeepJson } from './common/http/json-depth';
 import { bodyParserMessage, RequestValidationException } from './common/errors/error-response';
 import { createViewEngine, VIEWS_DIR } from './common/views/handlebars';
 import { AppConfigService } from './config/app-config.service';
@@ -110,7 +111,7 @@ export async function configureApp(app: NestExpressApplication): Promise<void> {
       ? next()
       : sessions(req, res, next),
   );
-  app.use(express.json({ limit: '1mb' }));
+  app.use(express.json({ limit: '1mb', verify: refuseDeepJson }));
   app.use(express.urlencoded({ extended: true, limit: '1mb' }));
   // CSV uploads are not parsed here: the import streams the request (src/contacts/csv).
   app.use(bodyParserErrors);

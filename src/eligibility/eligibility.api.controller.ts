@@ -48,7 +48,7 @@ export class EligibilityApiController {
 
   /** The chat integration reports an operator's open chats (an operator may report their own). */
   @Put('operators/:id/chats')
-  @Roles('admin', 'coordinator', 'operator')
+  @Roles('integration', 'admin', 'coordinator', 'operator')
   chats(
     @Param('id', new IdParamPipe()) id: number,
     @Body() dto: ChatLoadDto,

@@ -454,8 +454,9 @@ export class OutagesService {
         defaults: { callReason: OUTAGE_CALL_REASON, tags: [OUTAGE_TAG] },
       });
     } catch (error) {
-      if (error instanceof ImportRefusedError) await this.applyRules(campaignId);
-      throw error;
+      if (!(error instanceof ImportRefusedError)) throw error;
+      await this.applyRules(campaignId);
+      throw list.source === 'numbers' ? pasteRefusal(error) : error;
     }
     await this.applyRules(campaignId);
     if (list.source === 'csv') return { ...summary, source: 'csv' };
@@ -524,6 +525,32 @@ export class OutagesService {
 
 function rulesOf(dto: OutageInputDto['eligibility']): EligibilityRules {
   return dto ? eligibilityRules(dto) : { ...OUTAGE_ELIGIBILITY };
+}
+
+/**
+ * A refusal of the paste said in its own terms: the field is `numbers` and its lines are
+ * the paste's, one less than the file's (whose line 1 is the header added here).
+ */
+function pasteRefusal(error: ImportRefusedError): ImportRefusedError {
+  const pasteLines = (text: string) =>
+    text.replace(/\b(lines?) (\d+)(?:-(\d+))?/g, (_all, word: string, a: string, b?: string) =>
+      b === undefined ? `${word} ${Number(a) - 1}` : `${word} ${Number(a) - 1}-${Number(b) - 1}`,
+    );
+  const body = error.message.replace(/^(file|header|encoding): /, '');
+  const summary = error.summary as ImportSummary;
+  const pasted: ImportSummary = {
+    ...summary,
+    errors: summary.errors.map((e) => ({ ...e, line: e.line - 1 })),
+    failure: summary.failure
+      ? {
+          ...summary.failure,
+          field: 'numbers',
+          line: summary.failure.line - 1,
+          message: pasteLines(summary.failure.message),
+        }
+      : null,
+  };
+  return new ImportRefusedError('numbers', `numbers: ${pasteLines(body)}`, pasted);
 }
 
 /** Pasted numbers as a one-column CSV, line for line (blank lines stay, and are skipped). */

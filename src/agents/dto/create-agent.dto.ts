@@ -15,6 +15,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import { IsOmittable } from '../../common/validation/omittable';
 import { TIME_PATTERN } from '../working-hours';
 
 const trim = ({ value }: { value: unknown }): unknown =>
@@ -68,7 +69,7 @@ export class AgentContactDto {
   phone?: string | null;
 
   @ApiPropertyOptional({ default: true })
-  @IsOptional()
+  @IsOmittable()
   @IsBoolean()
   active?: boolean;
 }
@@ -78,7 +79,7 @@ export class CreateAgentDto extends AgentContactDto {
     example: ['MI', 'MB'],
     description: 'Provinces or postcodes; upper-cased, 1-10 letters or digits, each once',
   })
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMaxSize(50)
   @IsString({ each: true, message: 'zones must be texts such as "MI"' })

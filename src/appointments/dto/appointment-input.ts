@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsOmittable } from '../../common/validation/omittable';
 import { queryId, queryOneOf, queryText } from '../../common/http/query-values';
 import type { AppointmentQuery } from '../appointments.service';
 import { APPOINTMENT_STATES } from '../appointment.entity';
@@ -51,19 +52,19 @@ export class MoveAppointmentDto {
   startsAt!: string;
 
   @ApiPropertyOptional({ description: 'another agent of the campaign' })
-  @IsOptional()
+  @IsOmittable()
   @IsInt({ message: 'agentId must be a positive integer' })
   @Min(1, { message: 'agentId must be a positive integer' })
   @Max(2_147_483_647, { message: 'agentId must be a positive integer' })
   agentId?: number;
 
   @ApiPropertyOptional({ description: 'book over another appointment (overlap policy warn)' })
-  @IsOptional()
+  @IsOmittable()
   @IsBoolean({ message: 'acknowledgeOverlap must be true or false' })
   acknowledgeOverlap?: boolean;
 
   @ApiPropertyOptional({ maxLength: MAX_REASON })
-  @IsOptional()
+  @IsOmittable()
   @IsString({ message: 'reason must be text' })
   @MaxLength(MAX_REASON, { message: `reason must be at most ${MAX_REASON} characters` })
   reason?: string;
@@ -78,7 +79,7 @@ export class CloseAppointmentDto {
   state!: 'cancelled' | 'done' | 'no_show';
 
   @ApiPropertyOptional({ maxLength: MAX_REASON, description: 'required to cancel' })
-  @IsOptional()
+  @IsOmittable()
   @IsString({ message: 'reason must be text' })
   @MaxLength(MAX_REASON, { message: `reason must be at most ${MAX_REASON} characters` })
   reason?: string;
@@ -87,7 +88,7 @@ export class CloseAppointmentDto {
 /** `POST /appointments/:id/reschedule`. */
 export class RescheduleAppointmentDto {
   @ApiPropertyOptional({ maxLength: MAX_REASON })
-  @IsOptional()
+  @IsOmittable()
   @IsString({ message: 'reason must be text' })
   @MaxLength(MAX_REASON, { message: `reason must be at most ${MAX_REASON} characters` })
   reason?: string;

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { IsOmittable } from '../../common/validation/omittable';
 
 export class LoginDto {
   @ApiProperty({ example: 'admin' })
@@ -21,7 +22,7 @@ export class LoginDto {
 
 /** The login form also says where to go next. */
 export class LoginFormDto extends LoginDto {
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MaxLength(500)
   next?: string;

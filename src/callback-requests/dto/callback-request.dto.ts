@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsObject, IsOptional, IsString, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsObject, IsString, MaxLength, Min } from 'class-validator';
+import { IsOmittable } from '../../common/validation/omittable';
 import { LANGUAGES, type Language } from '../../config/app.config';
 
 const trim = ({ value }: { value: unknown }): unknown =>
@@ -21,14 +22,14 @@ export class CallbackRequestDto {
   phone!: string;
 
   @ApiPropertyOptional({ example: 'Maria Rossi' })
-  @IsOptional()
+  @IsOmittable()
   @Transform(trim)
   @IsString({ message: 'name must be text' })
   @MaxLength(120, { message: 'name must be at most 120 characters' })
   name?: string;
 
   @ApiPropertyOptional({ example: 'Bolletta troppo alta' })
-  @IsOptional()
+  @IsOmittable()
   @Transform(trim)
   @IsString({ message: 'reason must be text' })
   @MaxLength(200, { message: 'reason must be at most 200 characters' })
@@ -38,7 +39,7 @@ export class CallbackRequestDto {
     example: { queueWaitSeconds: 240, ivr: 'billing > disputes' },
     description: `what the caller already said; at most ${MAX_CONTEXT_CHARS} characters as JSON`,
   })
-  @IsOptional()
+  @IsOmittable()
   @IsObject({ message: 'context must be a JSON object' })
   context?: Record<string, unknown>;
 
@@ -46,13 +47,13 @@ export class CallbackRequestDto {
     example: '2026-12-01T10:00:00+01:00',
     description: 'the start of a free slot; without it the first slot with capacity',
   })
-  @IsOptional()
+  @IsOmittable()
   @IsString({ message: 'slotStart must be an ISO-8601 date and time' })
   @MaxLength(40, { message: 'slotStart must be an ISO-8601 date and time' })
   slotStart?: string;
 
   @ApiPropertyOptional({ enum: LANGUAGES, description: 'language of the answer’s message' })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(LANGUAGES, { message: `language must be one of: ${LANGUAGES.join(', ')}` })
   language?: Language;
 }

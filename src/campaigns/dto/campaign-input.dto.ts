@@ -9,7 +9,6 @@ import {
   IsIn,
   IsInt,
   IsObject,
-  IsOptional,
   IsString,
   Matches,
   Max,
@@ -20,6 +19,7 @@ import {
   ValidateNested,
   type ValidationOptions,
 } from 'class-validator';
+import { IsOmittable } from '../../common/validation/omittable';
 import {
   CONSENT_PURPOSES,
   type ConsentPurpose,
@@ -99,13 +99,13 @@ export class CampaignStepDto {
     example: 'Buongiorno {{contact.firstName}}, sono {{operator.name}}.',
     description: 'script: handlebars text with contact placeholders; question/consent: the text',
   })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MaxLength(MAX_STEP_BODY, { message: `body must be at most ${MAX_STEP_BODY} characters` })
   body?: string;
 
   @ApiPropertyOptional({ example: ['Sì', 'No'], description: 'question steps only' })
-  @IsOptional()
+  @IsOmittable()
   @IsArray({ message: 'choices must be an array of texts' })
   @ArrayMaxSize(MAX_CHOICES, { message: `choices must be at most ${MAX_CHOICES}` })
   @ArrayUnique({ message: 'choices must not repeat an answer' })
@@ -115,7 +115,7 @@ export class CampaignStepDto {
   choices?: string[];
 
   @ApiPropertyOptional({ default: false })
-  @IsOptional()
+  @IsOmittable()
   @IsBoolean()
   required?: boolean;
 
@@ -124,7 +124,7 @@ export class CampaignStepDto {
     description:
       'consent steps only: the yes/no is stored on the contact (proactive contact or call recording)',
   })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(CONSENT_PURPOSES, {
     message: `consentPurpose must be one of: ${CONSENT_PURPOSES.join(', ')}`,
   })
@@ -149,7 +149,7 @@ export class CampaignInputDto {
   name!: string;
 
   @ApiPropertyOptional({ example: 'Europe/Rome', default: 'Europe/Rome' })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @IsTimeZone({ message: 'timezone must be an IANA time zone such as Europe/Rome' })
   timezone?: string;
@@ -158,7 +158,7 @@ export class CampaignInputDto {
     type: CallingHoursDto,
     description: 'default: Monday-Friday 09:00-20:00',
   })
-  @IsOptional()
+  @IsOmittable()
   @IsObject({ message: 'callingHours must be an object {days, start, end}' })
   @ValidateNested()
   @Type(() => CallingHoursDto)
@@ -177,22 +177,22 @@ export class CampaignInputDto {
   statusIds!: number[];
 
   @ApiPropertyOptional({ example: [1] })
-  @IsOptional()
+  @IsOmittable()
   @IdList('productIds')
   productIds?: number[];
 
   @ApiPropertyOptional({ example: [1] })
-  @IsOptional()
+  @IsOmittable()
   @IdList('agentIds')
   agentIds?: number[];
 
   @ApiPropertyOptional({ example: [5, 6], description: 'users with the operator role' })
-  @IsOptional()
+  @IsOmittable()
   @IdList('operatorIds')
   operatorIds?: number[];
 
   @ApiPropertyOptional({ default: 60, minimum: 5, maximum: 480 })
-  @IsOptional()
+  @IsOmittable()
   @IsInt({ message: 'appointmentMinutes must be an integer' })
   @Min(5, { message: 'appointmentMinutes must be between 5 and 480' })
   @Max(480, { message: 'appointmentMinutes must be between 5 and 480' })
@@ -204,21 +204,21 @@ export class CampaignInputDto {
     maximum: 240,
     description: "minutes kept free between an agent's visits",
   })
-  @IsOptional()
+  @IsOmittable()
   @IsInt({ message: 'travelBufferMinutes must be an integer' })
   @Min(0, { message: 'travelBufferMinutes must be between 0 and 240' })
   @Max(240, { message: 'travelBufferMinutes must be between 0 and 240' })
   travelBufferMinutes?: number;
 
   @ApiPropertyOptional({ enum: OVERLAP_POLICIES, default: 'reject' })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(OVERLAP_POLICIES, {
     message: `overlapPolicy must be one of: ${OVERLAP_POLICIES.join(', ')}`,
   })
   overlapPolicy?: OverlapPolicy;
 
   @ApiPropertyOptional({ default: 30, minimum: 0, maximum: 1440 })
-  @IsOptional()
+  @IsOmittable()
   @IsInt({ message: 'privateCallbackGraceMinutes must be an integer' })
   @Min(0, { message: 'privateCallbackGraceMinutes must be between 0 and 1440' })
   @Max(1440, { message: 'privateCallbackGraceMinutes must be between 0 and 1440' })

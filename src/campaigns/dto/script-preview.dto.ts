@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { IsOmittable } from '../../common/validation/omittable';
 import { MAX_STEP_BODY } from './campaign-input.dto';
 
 /** The contact a script is previewed with; what is missing comes from the sample (Mario Rossi). */
@@ -14,7 +15,7 @@ export class PreviewContactDto {
   @IsOptional() @IsString() @MaxLength(2) language?: string;
 
   @ApiPropertyOptional({ example: { codiceCliente: 'A-17' }, description: 'extra list columns' })
-  @IsOptional()
+  @IsOmittable()
   @IsObject({ message: 'contact.fields must be an object of texts' })
   fields?: Record<string, unknown>;
 }
@@ -26,7 +27,7 @@ export class ScriptPreviewDto {
   body!: string;
 
   @ApiPropertyOptional({ type: PreviewContactDto })
-  @IsOptional()
+  @IsOmittable()
   @IsObject({ message: 'contact must be an object' })
   @ValidateNested()
   @Type(() => PreviewContactDto)

@@ -1,3 +1,4 @@
+import { MAX_JSON_DEPTH } from '../http/json-depth';
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { DomainError, DomainErrorKind } from './domain-errors';
 
@@ -56,6 +57,7 @@ interface HttpLikeError {
 
 const BODY_PARSER_MESSAGES: Record<string, string> = {
   'entity.too.large': 'body: request body is too large',
+  'entity.too.deep': `body: JSON nested more than ${MAX_JSON_DEPTH} levels deep`,
   'encoding.unsupported': 'body: unsupported encoding',
   'charset.unsupported': 'body: unsupported encoding',
 };

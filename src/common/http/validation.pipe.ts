@@ -25,7 +25,26 @@ function firstRule(error: ValidationError): string | undefined {
 function firstMessage(error: ValidationError): string | undefined {
   const rule = firstRule(error);
   if (rule === undefined) return undefined;
-  return rule === 'required' ? `${error.property} is required` : error.constraints?.[rule];
+  if (rule === 'required') return `${error.property} is required`;
+  return namingTheField(error.property, error.constraints?.[rule] ?? `${error.property} is wrong`);
+}
+
+/**
+ * class-validator's own messages for nested objects and lists start with words, not the
+ * field: said here so that every message starts with the field it is about (an unknown
+ * field's "property x should not exist" names it already, and clients match on it).
+ */
+function namingTheField(property: string, message: string): string {
+  if (message === `property ${property} should not exist`) return message;
+  const nested = /^(?:each value in )?nested property \S+ must be either object or array$/;
+  if (nested.test(message)) {
+    return message.startsWith('each value')
+      ? `${property} must be a list of objects`
+      : `${property} must be an object`;
+  }
+  const each = /^each value in (\S+) (.*)$/.exec(message);
+  if (each?.[1] === property) return `${property}: each value ${each[2]}`;
+  return message.startsWith(property) ? message : `${property}: ${message}`;
 }
 
 /** `path → rule name` (e.g. `minLength`), so that pages can say it in the user's language. */
@@ -48,7 +67,9 @@ export function fieldMessages(errors: ValidationError[], parent = ''): Record<st
     const first = firstMessage(error);
     if (first !== undefined) {
       // class-validator names the property, not its path; say the whole path for nested fields.
-      fields[path] = parent && first.startsWith(error.property) ? `${parent}.${first}` : first;
+      const unknown = `property ${error.property} should not exist`;
+      if (parent && first === unknown) fields[path] = `property ${path} should not exist`;
+      else fields[path] = parent && first.startsWith(error.property) ? `${parent}.${first}` : first;
     }
     Object.assign(fields, fieldMessages(error.children ?? [], path));
   }

@@ -1,30 +1,31 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsString, MaxLength } from 'class-validator';
+import { IsOmittable } from '../../common/validation/omittable';
 import type { ContactView } from './contact.view';
 import { decodeKeysetCursor, encodeKeysetCursor } from '../../common/http/keyset-cursor';
 
 /** `?q=` (name or phone) and a cursor from a previous page. */
 export class ContactPageQuery {
   @ApiPropertyOptional({ description: 'Name or phone (a phone is matched in E.164)' })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MaxLength(100)
   q?: string;
 
   @ApiPropertyOptional({ description: 'Only contacts with this tag, e.g. call_next:outage' })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MaxLength(61)
   tag?: string;
 
   @ApiPropertyOptional({ description: 'Cursor: the page after this one' })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MaxLength(400)
   after?: string;
 
   @ApiPropertyOptional({ description: 'Cursor: the page before this one' })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MaxLength(400)
   before?: string;

@@ -6,7 +6,6 @@ import {
   IsBoolean,
   IsIn,
   IsObject,
-  IsOptional,
   IsString,
   Matches,
   MaxLength,
@@ -14,6 +13,7 @@ import {
   ValidateBy,
   ValidationOptions,
 } from 'class-validator';
+import { IsOmittable } from '../../common/validation/omittable';
 import { PREFERRED_CHANNELS, type PreferredChannel } from '../contact.entity';
 import {
   CALL_REASON_PATTERN,
@@ -87,7 +87,7 @@ export class CreateContactDto {
   phone!: string;
 
   @ApiPropertyOptional({ example: 'maria.rossi@example.it' })
-  @IsOptional()
+  @IsOmittable()
   @Transform(trim)
   @IsString()
   @MaxLength(CONTACT_LIMITS.email)
@@ -95,34 +95,34 @@ export class CreateContactDto {
   email?: string;
 
   @ApiPropertyOptional({ example: 'it', description: 'Two-letter language code' })
-  @IsOptional()
+  @IsOmittable()
   @Transform(trimLower)
   @IsString()
   @Matches(LANGUAGE_PATTERN, { message: 'language must be a two-letter code such as "it"' })
   language?: string;
 
   @ApiPropertyOptional({ example: 'Milano' })
-  @IsOptional()
+  @IsOmittable()
   @Transform(trim)
   @IsString()
   @MaxLength(CONTACT_LIMITS.city)
   city?: string;
 
   @ApiPropertyOptional({ example: 'MI' })
-  @IsOptional()
+  @IsOmittable()
   @Transform(trimUpper)
   @IsString()
   @MaxLength(CONTACT_LIMITS.province)
   province?: string;
 
   @ApiPropertyOptional({ example: { customerCode: 'A-1021' }, description: 'Custom fields' })
-  @IsOptional()
+  @IsOmittable()
   @IsObject({ message: 'fields must be an object' })
   @IsCustomFields()
   fields?: Record<string, string>;
 
   @ApiPropertyOptional({ example: 'voicemail', description: 'Why to call: picks the follow-up' })
-  @IsOptional()
+  @IsOmittable()
   @Transform(trimLower)
   @IsString()
   @Matches(CALL_REASON_PATTERN, { message: `callReason ${CALL_REASON_RULE}` })
@@ -132,14 +132,14 @@ export class CreateContactDto {
     enum: PREFERRED_CHANNELS,
     description: 'Prefers chat or e-mail to a call',
   })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(PREFERRED_CHANNELS, {
     message: `preferredChannel must be one of: ${PREFERRED_CHANNELS.join(', ')}`,
   })
   preferredChannel?: PreferredChannel;
 
   @ApiPropertyOptional({ example: ['call_next:outage'], description: 'Tags (at most 10)' })
-  @IsOptional()
+  @IsOmittable()
   @Transform(({ value }: { value: unknown }) =>
     Array.isArray(value)
       ? [
@@ -155,7 +155,7 @@ export class CreateContactDto {
   tags?: string[];
 
   @ApiPropertyOptional({ description: 'Consent to proactive calls' })
-  @IsOptional()
+  @IsOmittable()
   @IsBoolean({ message: 'consent must be true or false' })
   consent?: boolean;
 }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsIn, IsString, MaxLength } from 'class-validator';
+import { IsOmittable } from '../../common/validation/omittable';
 import { CAMPAIGN_DEFAULTS } from '../../campaigns/campaign-defaults';
 import { ValidationError } from '../../common/errors/domain-errors';
 import { zonedLocalToUtc } from '../../common/time/local-time';
@@ -139,7 +140,7 @@ export class ContractStatusDto {
   status!: ContractState;
 
   @ApiPropertyOptional({ description: 'required to cancel', maxLength: 500 })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MaxLength(500)
   reason?: string;

@@ -3,13 +3,13 @@ import { Transform } from 'class-transformer';
 import {
   IsIn,
   IsInt,
-  IsOptional,
   IsString,
   Matches,
   MaxLength,
   Min,
   MinLength,
 } from 'class-validator';
+import { IsOmittable } from '../../common/validation/omittable';
 import { CTI_EVENT_TYPES, type CtiEventType } from '../cti-event.entity';
 
 const trim = ({ value }: { value: unknown }): unknown =>
@@ -22,14 +22,14 @@ export class CtiEventDto {
   type!: CtiEventType;
 
   @ApiPropertyOptional({ example: '201' })
-  @IsOptional()
+  @IsOmittable()
   @Transform(trim)
   @IsString({ message: 'extension must be text' })
   @Matches(/^[0-9A-Za-z*#+._-]{1,32}$/, { message: 'extension must be 1-32 digits or letters' })
   extension?: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOmittable()
   @IsInt({ message: 'operatorId must be the id of an operator' })
   @Min(1, { message: 'operatorId must be the id of an operator' })
   operatorId?: number;

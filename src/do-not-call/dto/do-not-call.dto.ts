@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsString, MaxLength, MinLength } from 'class-validator';
+import { IsOmittable } from '../../common/validation/omittable';
 import type { RuleBreak } from '../../contacts/contact-rules';
 import { PHONE_INPUT_MAX_LENGTH } from '../../contacts/phone-number';
 
@@ -16,7 +17,7 @@ export class AddDoNotCallDto {
   phone!: string;
 
   @ApiPropertyOptional({ example: 'asked not to be called again' })
-  @IsOptional()
+  @IsOmittable()
   @Transform(trim)
   @IsString()
   @MaxLength(200)

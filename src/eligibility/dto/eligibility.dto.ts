@@ -12,6 +12,7 @@ import {
   Min,
   ValidateIf,
 } from 'class-validator';
+import { IsOmittable } from '../../common/validation/omittable';
 import { CALL_REASON_PATTERN, CALL_REASON_RULE } from '../../contacts/contact-rules';
 import { PREFERRED_CHANNELS, type PreferredChannel } from '../../contacts/contact.entity';
 
@@ -23,7 +24,7 @@ const lowerEach = ({ value }: { value: unknown }): unknown =>
 /** A campaign's proactive-call rules; what is not given is off. */
 export class EligibilityRulesDto {
   @ApiPropertyOptional({ default: false, description: 'the contact gave consent' })
-  @IsOptional()
+  @IsOmittable()
   @IsBoolean({ message: 'requireConsent must be true or false' })
   requireConsent?: boolean;
 
@@ -31,7 +32,7 @@ export class EligibilityRulesDto {
     default: false,
     description: "the operator speaks the contact's language",
   })
-  @IsOptional()
+  @IsOmittable()
   @IsBoolean({ message: 'matchLanguage must be true or false' })
   matchLanguage?: boolean;
 
@@ -52,7 +53,7 @@ export class EligibilityRulesDto {
   maxConcurrent?: number | null;
 
   @ApiPropertyOptional({ default: false, description: 'skip contacts who prefer chat or e-mail' })
-  @IsOptional()
+  @IsOmittable()
   @IsBoolean({ message: 'respectPreferredChannel must be true or false' })
   respectPreferredChannel?: boolean;
 }

@@ -3,13 +3,13 @@ import { Transform } from 'class-transformer';
 import {
   IsIn,
   IsInt,
-  IsOptional,
   IsString,
   Matches,
   MaxLength,
   Min,
   MinLength,
 } from 'class-validator';
+import { IsOmittable } from '../../common/validation/omittable';
 import { LANGUAGES } from '../../config/app.config';
 import { CALL_REASON_PATTERN, CALL_REASON_RULE } from '../../contacts/contact-rules';
 
@@ -31,7 +31,7 @@ export class FollowUpTemplateDto {
     example: 'voicemail',
     description: "The contact's call reason it is for; empty or absent: any reason",
   })
-  @IsOptional()
+  @IsOmittable()
   @Transform(trimLower)
   @IsString()
   @Matches(new RegExp(`^$|${CALL_REASON_PATTERN.source}`), {
@@ -72,7 +72,7 @@ export class FollowUpPreviewDto {
   body!: string;
 
   @ApiPropertyOptional({ enum: LANGUAGES })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(LANGUAGES, { message: `language must be one of: ${LANGUAGES.join(', ')}` })
   language?: string;
 }

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsIn, IsInt, Max, Min } from 'class-validator';
+import { IsOmittable } from '../../common/validation/omittable';
 import { ValidationError } from '../../common/errors/domain-errors';
 import { queryId, queryText } from '../../common/http/query-values';
 import type { WallFilter } from '../wall.service';
@@ -25,7 +26,7 @@ export class SetOperatorStateDto {
   state!: 'ready' | 'paused';
 
   @ApiPropertyOptional({ description: 'required with paused: the id of a pause reason' })
-  @IsOptional()
+  @IsOmittable()
   @Type(() => Number)
   @IsInt({ message: 'pauseReasonId must be the id of a pause reason' })
   @Min(1, { message: 'pauseReasonId must be the id of a pause reason' })

@@ -2,7 +2,6 @@ import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   IsInt,
-  IsOptional,
   IsString,
   Matches,
   Max,
@@ -10,6 +9,7 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
+import { IsOmittable } from '../../common/validation/omittable';
 
 const trim = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? value.trim() : value;
@@ -36,7 +36,7 @@ export class PauseReasonInput {
   label!: string;
 
   @ApiPropertyOptional({ example: 'Break' })
-  @IsOptional()
+  @IsOmittable()
   @Transform(trim)
   @IsString()
   @MaxLength(80)
@@ -44,7 +44,7 @@ export class PauseReasonInput {
 
   @ApiPropertyOptional({ description: 'minutes after which the tile asks for attention' })
   @Transform(emptyToUndefined)
-  @IsOptional()
+  @IsOmittable()
   @Type(() => Number)
   @IsInt({ message: 'maxMinutes must be a whole number of minutes' })
   @Min(1, { message: 'maxMinutes must be between 1 and 480' })
@@ -53,7 +53,7 @@ export class PauseReasonInput {
 
   @ApiPropertyOptional({ description: 'order in the operator menu' })
   @Transform(emptyToUndefined)
-  @IsOptional()
+  @IsOmittable()
   @Type(() => Number)
   @IsInt({ message: 'position must be a whole number' })
   @Min(0, { message: 'position must be between 0 and 999' })

@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
-import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
+import { IsIn, IsString, Matches } from 'class-validator';
+import { IsOmittable } from '../../common/validation/omittable';
 import { OUTAGE_LANGUAGES, type OutageLanguage } from '../outage-defaults';
 import { OutageContactsDto } from './outage-input.dto';
 
@@ -25,28 +26,28 @@ export class OutageFormDto extends OutageContactsDto {
   @IsString({ message: 'whatToDo must be text' })
   whatToDo!: string;
 
-  @IsOptional()
+  @IsOmittable()
   @IsIn(OUTAGE_LANGUAGES, { message: `language must be one of: ${OUTAGE_LANGUAGES.join(', ')}` })
   language?: OutageLanguage;
 
-  @IsOptional()
+  @IsOmittable()
   @Matches(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'callingStart must be a time HH:MM' })
   callingStart?: string;
 
-  @IsOptional()
+  @IsOmittable()
   @Matches(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, { message: 'callingEnd must be a time HH:MM' })
   callingEnd?: string;
 
-  @IsOptional()
+  @IsOmittable()
   @Transform(checkbox)
   respectPreferredChannel?: boolean;
 
-  @IsOptional()
+  @IsOmittable()
   @Transform(checkbox)
   requireConsent?: boolean;
 
   /** Sent with the checkboxes, so that an unchecked box means "off", not "left out". */
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   rulesShown?: string;
 }

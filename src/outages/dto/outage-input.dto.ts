@@ -6,7 +6,6 @@ import {
   IsArray,
   IsIn,
   IsInt,
-  IsOptional,
   IsString,
   Matches,
   MaxLength,
@@ -14,6 +13,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import { IsOmittable } from '../../common/validation/omittable';
 import { CallingHoursDto, CAMPAIGN_CODE_PATTERN } from '../../campaigns/dto/campaign-input.dto';
 import { EligibilityRulesDto } from '../../eligibility/dto/eligibility.dto';
 import { OUTAGE_LANGUAGES, type OutageLanguage } from '../outage-defaults';
@@ -32,7 +32,7 @@ export class OutageContactsDto {
     example: '333 123 4567\n+39 02 1234567',
     description: 'one phone number a line (blank lines are skipped)',
   })
-  @IsOptional()
+  @IsOmittable()
   @IsString({ message: 'numbers must be text, one phone number a line' })
   @MaxLength(MAX_LIST_CHARS, { message: `numbers must be at most ${MAX_LIST_CHARS} characters` })
   numbers?: string;
@@ -43,7 +43,7 @@ export class OutageContactsDto {
       'a CSV whose header names the columns (phone required; firstName, lastName, email, ' +
       'language, callReason, preferredChannel, consent, tags, any custom column)',
   })
-  @IsOptional()
+  @IsOmittable()
   @IsString({ message: 'csv must be the text of a CSV file' })
   @MaxLength(MAX_LIST_CHARS, { message: `csv must be at most ${MAX_LIST_CHARS} characters` })
   csv?: string;
@@ -59,7 +59,7 @@ export class OutageInputDto extends OutageContactsDto {
   name!: string;
 
   @ApiPropertyOptional({ example: 'OUT-MI-0412', description: 'generated when left out' })
-  @IsOptional()
+  @IsOmittable()
   @Transform(trimUpper)
   @IsString()
   @Matches(CAMPAIGN_CODE_PATTERN, {
@@ -89,14 +89,14 @@ export class OutageInputDto extends OutageContactsDto {
   whatToDo!: string;
 
   @ApiPropertyOptional({ enum: OUTAGE_LANGUAGES, default: 'it' })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(OUTAGE_LANGUAGES, { message: `language must be one of: ${OUTAGE_LANGUAGES.join(', ')}` })
   language?: OutageLanguage;
 
   @ApiPropertyOptional({
     description: 'the outcome statuses; the standard outage ones if left out',
   })
-  @IsOptional()
+  @IsOmittable()
   @IsArray({ message: 'statusIds must be an array of ids' })
   @ArrayMaxSize(50)
   @ArrayUnique({ message: 'statusIds must not repeat an id' })
@@ -105,7 +105,7 @@ export class OutageInputDto extends OutageContactsDto {
   statusIds?: number[];
 
   @ApiPropertyOptional({ description: 'operators who call; every active operator if left out' })
-  @IsOptional()
+  @IsOmittable()
   @IsArray({ message: 'operatorIds must be an array of ids' })
   @ArrayMaxSize(500)
   @ArrayUnique({ message: 'operatorIds must not repeat an id' })
@@ -114,12 +114,12 @@ export class OutageInputDto extends OutageContactsDto {
   operatorIds?: number[];
 
   @ApiPropertyOptional({ example: 'Europe/Rome' })
-  @IsOptional()
+  @IsOmittable()
   @IsString({ message: 'timezone must be an IANA time zone such as Europe/Rome' })
   timezone?: string;
 
   @ApiPropertyOptional({ type: CallingHoursDto, description: 'every day 08:00-21:00 if left out' })
-  @IsOptional()
+  @IsOmittable()
   @ValidateNested()
   @Type(() => CallingHoursDto)
   callingHours?: CallingHoursDto;
@@ -128,7 +128,7 @@ export class OutageInputDto extends OutageContactsDto {
     type: EligibilityRulesDto,
     description: 'proactive rules; respectPreferredChannel on if left out',
   })
-  @IsOptional()
+  @IsOmittable()
   @ValidateNested()
   @Type(() => EligibilityRulesDto)
   eligibility?: EligibilityRulesDto;

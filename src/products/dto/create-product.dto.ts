@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsBoolean, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsOmittable } from '../../common/validation/omittable';
 import { UNIT_PRICE_PATTERN, VAT_RATE_PATTERN } from '../../common/decimal-string';
 
 const trim = ({ value }: { value: unknown }): unknown =>
@@ -52,7 +53,7 @@ export class CreateProductDto {
   vatRate!: string;
 
   @ApiPropertyOptional({ default: true })
-  @IsOptional()
+  @IsOmittable()
   @IsBoolean()
   active?: boolean;
 }

@@ -5,12 +5,12 @@ import {
   ArrayUnique,
   IsArray,
   IsIn,
-  IsOptional,
   IsString,
   Matches,
   MaxLength,
   MinLength,
 } from 'class-validator';
+import { IsOmittable } from '../../common/validation/omittable';
 import { LANGUAGES, type Language } from '../../config/app.config';
 import { ROLES, type Role } from '../role';
 
@@ -49,7 +49,7 @@ export class CreateUserDto {
   role!: Role;
 
   @ApiPropertyOptional({ example: ['it', 'en'], description: 'Languages the operator speaks' })
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMaxSize(10)
   @ArrayUnique()
@@ -58,14 +58,14 @@ export class CreateUserDto {
   languages?: string[];
 
   @ApiPropertyOptional({ example: 'Team Nord', description: 'Team on the wall and in reports' })
-  @IsOptional()
+  @IsOmittable()
   @Transform(trim)
   @IsString()
   @MaxLength(60, { message: 'team must be at most 60 characters' })
   team?: string;
 
   @ApiPropertyOptional({ example: '201', description: 'Phone extension (telephony screen-pop)' })
-  @IsOptional()
+  @IsOmittable()
   @Transform(trim)
   @IsString()
   @Matches(/^$|^[0-9A-Za-z*#+._-]{1,32}$/, {
@@ -74,7 +74,7 @@ export class CreateUserDto {
   extension?: string;
 
   @ApiPropertyOptional({ enum: LANGUAGES, description: 'Language of the interface' })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(LANGUAGES, { message: `uiLanguage must be one of: ${LANGUAGES.join(', ')}` })
   uiLanguage?: Language;
 }

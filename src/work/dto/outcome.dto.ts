@@ -8,7 +8,6 @@ import {
   IsInt,
   IsISO8601,
   IsObject,
-  IsOptional,
   IsString,
   Matches,
   Max,
@@ -16,6 +15,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { IsOmittable } from '../../common/validation/omittable';
 import { CALLBACK_VISIBILITIES } from '../../outcome-statuses/outcome-status.entity';
 import type { CallbackVisibility } from '../../outcome-statuses/outcome-status.entity';
 
@@ -34,7 +34,7 @@ export class CallbackInputDto {
   at!: string;
 
   @ApiPropertyOptional({ enum: CALLBACK_VISIBILITIES })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(CALLBACK_VISIBILITIES)
   visibility?: CallbackVisibility;
 }
@@ -56,7 +56,7 @@ export class CartLineDto {
     example: '19.90',
     description: "the operator's price, when the status allows changing the catalogue's",
   })
-  @IsOptional()
+  @IsOmittable()
   @IsString({ message: 'unitPrice must be a string such as "19.90"' })
   @Matches(/^\d{1,8}(\.\d{1,2})?$/, {
     message:
@@ -76,12 +76,12 @@ export class AppointmentInputDto {
   startsAt!: string;
 
   @ApiPropertyOptional({ description: 'book over another appointment (overlap policy warn)' })
-  @IsOptional()
+  @IsOmittable()
   @IsBoolean()
   acknowledgeOverlap?: boolean;
 
   @ApiPropertyOptional({ description: 'for the agent: product interest, directions' })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MaxLength(2000)
   notes?: string;
@@ -95,24 +95,24 @@ export class OutcomeDto {
   statusId!: number;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MaxLength(MAX_NOTES)
   notes?: string;
 
   @ApiPropertyOptional({ description: 'answers to question and consent steps, by step id' })
-  @IsOptional()
+  @IsOmittable()
   @IsObject()
   answers?: Record<string, unknown>;
 
   @ApiPropertyOptional({ type: CallbackInputDto })
-  @IsOptional()
+  @IsOmittable()
   @ValidateNested()
   @Type(() => CallbackInputDto)
   callback?: CallbackInputDto;
 
   @ApiPropertyOptional({ type: [CartLineDto] })
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMaxSize(MAX_CART_LINES)
   @ValidateNested({ each: true })
@@ -120,7 +120,7 @@ export class OutcomeDto {
   cart?: CartLineDto[];
 
   @ApiPropertyOptional({ type: AppointmentInputDto })
-  @IsOptional()
+  @IsOmittable()
   @ValidateNested()
   @Type(() => AppointmentInputDto)
   appointment?: AppointmentInputDto;
@@ -128,7 +128,7 @@ export class OutcomeDto {
 
 export class NextContactDto {
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOmittable()
   @IsInt()
   @Min(1)
   campaignId?: number;
@@ -136,7 +136,7 @@ export class NextContactDto {
 
 export class DraftDto {
   @ApiPropertyOptional({ description: 'what the page has entered so far (at most 32 KB)' })
-  @IsOptional()
+  @IsOmittable()
   @IsObject()
   draft?: Record<string, unknown>;
 }
