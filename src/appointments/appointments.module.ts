@@ -2,7 +2,9 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AgentsModule } from '../agents/agents.module';
 import { AuditModule } from '../audit/audit.module';
+import { CallbackBookModule } from '../callbacks/callback-book.module';
 import { CampaignsModule } from '../campaigns/campaigns.module';
+import { ContactQueueModule } from '../contacts/contact-queue.module';
 import { AgendaController } from './agenda.controller';
 import { AgendaService } from './agenda.service';
 import { AppointmentBooker } from './appointment-booker';
@@ -14,7 +16,14 @@ import { CalendarFeedService } from './calendar-feed.service';
 
 /** Field agents' agendas: availability, booking rules, the agenda page's changes, ICS feeds. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Appointment]), AuditModule, AgentsModule, CampaignsModule],
+  imports: [
+    TypeOrmModule.forFeature([Appointment]),
+    AuditModule,
+    AgentsModule,
+    CallbackBookModule,
+    CampaignsModule,
+    ContactQueueModule,
+  ],
   controllers: [
     AppointmentsApiController,
     CalendarFeedController,

@@ -8,7 +8,7 @@ import { CampaignProduct } from '../campaigns/campaign-product.entity';
 import { CampaignStatus } from '../campaigns/campaign-status.entity';
 import { CampaignStep } from '../campaigns/campaign-step.entity';
 import { Campaign } from '../campaigns/campaign.entity';
-import { Contact } from '../contacts/contact.entity';
+import type { ContactQueue } from '../contacts/contact-queue';
 import { OutcomeStatus } from '../outcome-statuses/outcome-status.entity';
 import { Product } from '../products/product.entity';
 import { User } from '../users/user.entity';
@@ -211,6 +211,7 @@ export async function seedDemoCallbackOffer(em: EntityManager): Promise<void> {
 /** A campaign ready to work: statuses, catalogue, agents, workflow, operators and contacts. */
 export async function seedDemoCatalogue(
   em: EntityManager,
+  queue: ContactQueue,
   operators: User[],
   contactCount = 300,
 ): Promise<void> {
@@ -313,6 +314,5 @@ export async function seedDemoCatalogue(
       },
     };
   });
-  for (let i = 0; i < contacts.length; i += 100)
-    await em.insert(Contact, contacts.slice(i, i + 100));
+  for (let i = 0; i < contacts.length; i += 100) await queue.enrol(em, contacts.slice(i, i + 100));
 }

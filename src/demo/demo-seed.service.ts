@@ -5,6 +5,7 @@ import { AppConfigService } from '../config/app-config.service';
 import { PasswordHasher } from '../users/password-hasher';
 import type { Role } from '../users/role';
 import { User } from '../users/user.entity';
+import { ContactQueue } from '../contacts/contact-queue';
 import { seedDemoCallbackOffer, seedDemoCatalogue } from './demo-catalogue';
 
 interface DemoUser {
@@ -67,6 +68,7 @@ export class DemoSeedService implements OnApplicationBootstrap {
     @InjectRepository(User) private readonly users: Repository<User>,
     private readonly dataSource: DataSource,
     private readonly hasher: PasswordHasher,
+    private readonly queue: ContactQueue,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -88,7 +90,7 @@ export class DemoSeedService implements OnApplicationBootstrap {
     await this.seedUsers();
     const operators = await this.users.findBy({ role: 'operator', active: true });
     await this.dataSource.transaction(async (em) => {
-      await seedDemoCatalogue(em, operators);
+      await seedDemoCatalogue(em, this.queue, operators);
       await seedDemoCallbackOffer(em);
     });
   }
