@@ -7,7 +7,16 @@ import { Campaign } from '../campaigns/campaign.entity';
 import { CAMPAIGN_DEFAULTS } from '../campaigns/campaign-defaults';
 import { retriedTransaction } from '../common/database/retried-transaction';
 import { forUpdate } from '../common/database/row-lock';
-import { ConflictError, NotFoundError, ValidationError } from '../common/errors/domain-errors';
+import { CampaignAccess } from '../campaigns/campaign-access';
+import { whereVisible } from '../common/access/viewer';
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  ValidationError,
+} from '../common/errors/domain-errors';
+import type { AuthenticatedUser } from '../common/http/request-context';
+import { appointmentsVisibleTo, mayViewAppointment } from './appointment-visibility';
 import { zonedLocalToUtc } from '../common/time/local-time';
 import { addDays } from '../common/time/calendar-day';
 import { ContactQueue } from '../contacts/contact-queue';
@@ -80,10 +89,22 @@ export class AppointmentsService {
     private readonly audit: AuditService,
     private readonly callbacks: CallbackBook,
     private readonly queue: ContactQueue,
+    private readonly access: CampaignAccess,
   ) {}
 
-  async list(query: AppointmentQuery, now: Date): Promise<AppointmentView[]> {
+  async list(
+    query: AppointmentQuery,
+    now: Date,
+    user: AuthenticatedUser,
+  ): Promise<AppointmentView[]> {
     const em = this.dataSource.manager;
+    const viewer = await this.access.viewer(user);
+    if (
+      query.campaignId !== undefined &&
+      !mayViewAppointment(viewer, { campaignId: query.campaignId })
+    ) {
+      throw new ForbiddenError(`campaignId: you are not assigned to campaign ${query.campaignId}`);
+    }
     let zone: string = CAMPAIGN_DEFAULTS.timezone;
     if (query.campaignId !== undefined) {
       const campaign = await em.findOneBy(Campaign, { id: query.campaignId });
@@ -106,6 +127,7 @@ export class AppointmentsService {
       .orderBy('ap.startsAt', 'ASC')
       .addOrderBy('ap.id', 'ASC')
       .take(MAX_APPOINTMENTS);
+    whereVisible(found, appointmentsVisibleTo(viewer, 'ap'));
     if (query.agentId !== undefined)
       found.andWhere('ap.agentId = :agentId', { agentId: query.agentId });
     if (query.campaignId !== undefined) {
@@ -122,7 +144,18 @@ export class AppointmentsService {
     return this.views(em, await found.getMany());
   }
 
-  async get(id: number): Promise<AppointmentView> {
+  /** One appointment; one the user may not see does not exist to them (404). */
+  async get(id: number, user: AuthenticatedUser): Promise<AppointmentView> {
+    const em = this.dataSource.manager;
+    const appointment = await em.findOneBy(Appointment, { id });
+    if (!appointment || !mayViewAppointment(await this.access.viewer(user), appointment)) {
+      throw new NotFoundError('appointment', id);
+    }
+    return (await this.views(em, [appointment]))[0]!;
+  }
+
+  /** One appointment after a change the caller was allowed to make (their roles see all). */
+  private async view(id: number): Promise<AppointmentView> {
     const em = this.dataSource.manager;
     const appointment = await em.findOneBy(Appointment, { id });
     if (!appointment) throw new NotFoundError('appointment', id);
@@ -173,7 +206,7 @@ export class AppointmentsService {
         detail: `agent ${appointment.agentId} ${appointment.startsAt.toISOString()} to agent ${place.agent.id} ${place.startsAt.toISOString()}${input.reason ? `: ${input.reason}` : ''}`,
       });
     });
-    return this.get(id);
+    return this.view(id);
   }
 
   /** Cancelled (the reason is required), done or no-show. */
@@ -216,7 +249,7 @@ export class AppointmentsService {
         detail: reason,
       });
     });
-    return this.get(id);
+    return this.view(id);
   }
 
   /**
@@ -281,7 +314,7 @@ export class AppointmentsService {
       });
       return newId;
     });
-    return { appointment: await this.get(id), callbackId };
+    return { appointment: await this.view(id), callbackId };
   }
 
   /**
