@@ -28,6 +28,7 @@ import type { CampaignView } from './dto/campaign.view';
  * or, too big for the session, is shown again straight from the POST.
  */
 const CAMPAIGN_FORM = {
+  ownWordsBesideField: true,
   values: (req: Request) => req.body as Record<string, unknown>,
   inPlace: 'refusedInPlace',
 } satisfies FormPageOptions;

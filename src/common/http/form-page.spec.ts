@@ -54,16 +54,16 @@ describe('refusedForm', () => {
     expect(elsewhere.flash).toEqual([{ type: 'error', text: 'callbacks.errors.notWaiting' }]);
   });
 
-  it('a domain error’s own words go beside its field on a form page, in the flash elsewhere', () => {
+  it('a domain error’s own words go beside its field when the page says so, else in the flash', () => {
     const error = refusal({
       fields: { steps: 'steps: exactly one outcome step' },
       userMessage: { key: 'campaigns.errors.outcomeCount', args: { count: 0 } },
     });
-    expect(refusedForm(error, {}, say)).toEqual({
+    expect(refusedForm(error, { ownWordsBesideField: true }, say)).toEqual({
       errors: { steps: 'Serve un esito (ora 0).' },
       flash: [{ type: 'error', text: 'errors.form' }],
     });
-    expect(refusedForm(error, undefined, say).flash).toEqual([
+    expect(refusedForm(error, {}, say).flash).toEqual([
       { type: 'error', text: 'campaigns.errors.outcomeCount', args: { count: 0 } },
     ]);
   });

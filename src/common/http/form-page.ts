@@ -41,6 +41,11 @@ export interface FormPageOptions {
   statusKeys?: Partial<
     Record<number, string | ((refusal: ErrorResponse, say: Say) => FlashMessage)>
   >;
+  /**
+   * A domain error's own words (see DomainError.say) are said beside its field, the flash
+   * pointing there. Default: in the flash, the field keeping the server's message.
+   */
+  ownWordsBesideField?: boolean;
   /** What is kept of the input to show again. Default: the body (secrets left out). */
   values?: (req: Request) => Record<string, unknown>;
   /**
@@ -183,7 +188,7 @@ export function refusedForm(
   const statusKey = page?.statusKeys?.[refusal.statusCode];
   if (statusKey) {
     const { userMessage } = refusal;
-    if (userMessage) return { flash: refusalFlash(refusal, undefined, false), errors: {} };
+    if (userMessage) return { flash: refusalFlash(refusal, false), errors: {} };
     const flash =
       typeof statusKey === 'string'
         ? { type: 'error' as const, text: statusKey }
@@ -198,8 +203,7 @@ export function refusedForm(
     if (!rule || (rule === 'required' && page?.fields?.[field])) return undefined;
     return say(`validation.${rule}`);
   };
-  // On a form page, a domain error's own words belong beside its field.
-  const own = page && refusal.userMessage;
+  const own = page?.ownWordsBesideField ? refusal.userMessage : undefined;
   const errors = Object.fromEntries(
     shown.map(([field, message]) => {
       const fieldKey = page?.fields?.[field];
@@ -211,15 +215,12 @@ export function refusedForm(
       return [field, words];
     }),
   );
-  return { flash: refusalFlash(refusal, page, shown.length > 0), errors };
+  const besideFields = shown.length > 0;
+  if (own && besideFields) return { flash: [{ type: 'error', text: 'errors.form' }], errors };
+  return { flash: refusalFlash(refusal, besideFields), errors };
 }
 
-function refusalFlash(
-  refusal: ErrorResponse,
-  page: FormPageOptions | undefined,
-  besideFields: boolean,
-): FlashMessage[] {
-  if (page && besideFields) return [{ type: 'error', text: 'errors.form' }];
+function refusalFlash(refusal: ErrorResponse, besideFields: boolean): FlashMessage[] {
   if (refusal.userMessage) {
     const { key, args } = refusal.userMessage;
     return [args ? { type: 'error', text: key, args } : { type: 'error', text: key }];
