@@ -1,51 +1,14 @@
 import { Body, Controller, Get, Param, Post, Query, Render, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import type { Request, Response } from 'express';
 import { Roles } from '../auth/access.decorators';
+import { FormPage, type PageRedirect, savedTo } from '../common/http/form-page';
 import { IdParamPipe } from '../common/http/id-param.pipe';
 import type { FormState } from '../common/http/request-context';
-import { formatDecimal } from '../common/decimal-string';
-import { CreateProductDto } from './dto/create-product.dto';
-import { ProductView } from './dto/product.view';
+import { ProductFormDto } from './dto/product-form.dto';
 import { productFilter } from './product-filter';
+import { backToProductList, productFormPage, productListPage } from './products.page';
 import { ProductsService } from './products.service';
-
-/** Italian keyboards type "19,90": the form takes a comma as the decimal point. */
-const decimalComma = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' ? value.trim().replace(',', '.') : value;
-const checkbox = ({ value }: { value: unknown }): unknown =>
-  value === 'true' || value === 'on' ? true : value === 'false' ? false : value;
-
-class ProductFormDto extends CreateProductDto {
-  @Transform(decimalComma) override unitPrice!: string;
-  @Transform(decimalComma) override vatRate!: string;
-  @Transform(checkbox) override active?: boolean;
-}
-
-const text = (value: unknown): string =>
-  typeof value === 'string' || typeof value === 'number' ? String(value) : '';
-
-/** What the form shows: what was typed before a refusal, else the stored product or defaults. */
-function formValues(form: FormState | undefined, stored?: ProductView) {
-  const typed = form?.values ?? {};
-  if (Object.keys(typed).length > 0) {
-    return {
-      code: text(typed.code),
-      name: text(typed.name),
-      unitPrice: text(typed.unitPrice),
-      vatRate: text(typed.vatRate),
-      active: typed.active === 'true' || typed.active === 'on',
-    };
-  }
-  return {
-    code: stored?.code ?? '',
-    name: stored?.name ?? '',
-    unitPrice: stored?.unitPrice ?? '',
-    vatRate: stored?.vatRate ?? '22.00',
-    active: stored?.active ?? true,
-  };
-}
 
 @ApiExcludeController()
 @Roles('admin')
@@ -61,43 +24,20 @@ export class ProductsController {
     @Query('active') active?: unknown,
   ) {
     const filter = productFilter(q, active);
-    const lang = String(res.locals.lang);
-    const products = (await this.products.list(filter)).map((p) => ({
-      ...p,
-      unitPriceText: formatDecimal(p.unitPrice, lang),
-      vatRateText: formatDecimal(p.vatRate, lang),
-      grossPriceText: formatDecimal(p.grossPrice, lang),
-    }));
-    return {
-      title: 'products.title',
-      products,
-      q: filter.q ?? '',
-      active: filter.active === undefined ? '' : String(filter.active),
-      filtered: filter.q !== undefined || filter.active !== undefined,
-    };
+    return productListPage(await this.products.list(filter), filter, String(res.locals.lang));
   }
 
   @Get('new')
   @Render('products/form')
   newProduct(@Res({ passthrough: true }) res: Response) {
-    return {
-      title: 'products.new.title',
-      action: '/products',
-      values: formValues(res.locals.form as FormState | undefined),
-    };
+    return productFormPage(res.locals.form as FormState | undefined);
   }
 
   @Post()
-  async create(
-    @Req() req: Request,
-    @Res() res: Response,
-    @Body() form: ProductFormDto,
-  ): Promise<void> {
+  @FormPage()
+  async create(@Body() form: ProductFormDto): Promise<PageRedirect> {
     const product = await this.products.create({ ...form, active: form.active ?? false });
-    req.session.flash = [
-      { type: 'success', text: 'products.created', args: { code: product.code } },
-    ];
-    res.redirect(303, '/products');
+    return savedTo('/products', 'products.created', { code: product.code });
   }
 
   @Get(':id/edit')
@@ -107,63 +47,39 @@ export class ProductsController {
     @Res({ passthrough: true }) res: Response,
   ) {
     const product = await this.products.get(id);
-    return {
-      title: 'products.edit.title',
-      action: `/products/${id}`,
-      product,
-      values: formValues(res.locals.form as FormState | undefined, product),
-    };
+    return productFormPage(res.locals.form as FormState | undefined, product);
   }
 
   /** The whole product; an unticked "active" box deactivates it. */
   @Post(':id')
+  @FormPage()
   async update(
     @Param('id', new IdParamPipe()) id: number,
-    @Req() req: Request,
-    @Res() res: Response,
     @Body() form: ProductFormDto,
-  ): Promise<void> {
+  ): Promise<PageRedirect> {
     const product = await this.products.update(id, { ...form, active: form.active ?? false });
-    req.session.flash = [{ type: 'success', text: 'products.saved', args: { code: product.code } }];
-    res.redirect(303, '/products');
+    return savedTo('/products', 'products.saved', { code: product.code });
   }
 
   @Post(':id/activate')
+  @FormPage()
   async activate(
     @Param('id', new IdParamPipe()) id: number,
     @Req() req: Request,
-    @Res() res: Response,
-  ): Promise<void> {
+  ): Promise<PageRedirect> {
     const product = await this.products.setActive(id, true);
-    req.session.flash = [
-      { type: 'success', text: 'products.activated', args: { code: product.code } },
-    ];
-    res.redirect(303, this.backToList(req));
+    const list = backToProductList(req.headers.referer, req.headers.host);
+    return savedTo(list, 'products.activated', { code: product.code });
   }
 
   @Post(':id/deactivate')
+  @FormPage()
   async deactivate(
     @Param('id', new IdParamPipe()) id: number,
     @Req() req: Request,
-    @Res() res: Response,
-  ): Promise<void> {
+  ): Promise<PageRedirect> {
     const product = await this.products.setActive(id, false);
-    req.session.flash = [
-      { type: 'success', text: 'products.deactivated', args: { code: product.code } },
-    ];
-    res.redirect(303, this.backToList(req));
-  }
-
-  /** Back to the list with the search the admin was looking at (same-origin Referer only). */
-  private backToList(req: Request): string {
-    try {
-      const referer = new URL(req.headers.referer ?? '');
-      if (referer.host === req.headers.host && referer.pathname === '/products') {
-        return `/products${referer.search}`;
-      }
-    } catch {
-      // no usable Referer
-    }
-    return '/products';
+    const list = backToProductList(req.headers.referer, req.headers.host);
+    return savedTo(list, 'products.deactivated', { code: product.code });
   }
 }
