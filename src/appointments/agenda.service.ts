@@ -125,11 +125,11 @@ export class AgendaService {
     user?: AuthenticatedUser,
   ): Promise<CampaignAgenda> {
     const em = this.dataSource.manager;
+    const campaign = await em.findOneBy(Campaign, { id: campaignId });
+    if (!campaign) throw new NotFoundError('campaign', campaignId);
     if (user && !mayViewAppointment(await this.access.viewer(user), { campaignId })) {
       throw new ForbiddenError(`campaign ${campaignId} is not one of your campaigns`);
     }
-    const campaign = await em.findOneBy(Campaign, { id: campaignId });
-    if (!campaign) throw new NotFoundError('campaign', campaignId);
     const rules = slotRulesOf(campaign);
     // A week from `from` unless `to` says otherwise; dayRange validates both first.
     const range = dayRange({ from: query.from, to: query.to }, rules.zone, now, 7);

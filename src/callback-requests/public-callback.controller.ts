@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { Public } from '../auth/access.decorators';
+import { AnonymousForm, Public } from '../auth/access.decorators';
 import { toErrorResponse } from '../common/errors/error-response';
 import { setLayoutLocals } from '../common/views/view-locals';
 import { LANGUAGES, type Language } from '../config/app.config';
@@ -39,6 +39,7 @@ const FORM_FIELDS = ['slotStart', 'phone', 'name', 'reason'] as const;
  */
 @ApiExcludeController()
 @Public()
+@AnonymousForm()
 @Controller('callback')
 export class PublicCallbackController {
   constructor(
@@ -126,7 +127,6 @@ export class PublicCallbackController {
    * page), else what the browser asks for, else the default.
    */
   private language(req: Request, res: Response, lang?: string): Language {
-    res.locals.anonymousForm = true;
     setLayoutLocals(req, res, this.config.get('DEFAULT_LANGUAGE'));
     if (lang && (LANGUAGES as readonly string[]).includes(lang)) {
       req.session.lang = lang as Language;

@@ -44,7 +44,7 @@ function namingTheField(property: string, message: string): string {
   }
   const each = /^each value in (\S+) (.*)$/.exec(message);
   if (each?.[1] === property) return `${property}: each value ${each[2]}`;
-  return message.startsWith(property) ? message : `${property}: ${message}`;
+  return message;
 }
 
 /** `path → rule name` (e.g. `minLength`), so that pages can say it in the user's language. */
@@ -67,9 +67,7 @@ export function fieldMessages(errors: ValidationError[], parent = ''): Record<st
     const first = firstMessage(error);
     if (first !== undefined) {
       // class-validator names the property, not its path; say the whole path for nested fields.
-      const unknown = `property ${error.property} should not exist`;
-      if (parent && first === unknown) fields[path] = `property ${path} should not exist`;
-      else fields[path] = parent && first.startsWith(error.property) ? `${parent}.${first}` : first;
+      fields[path] = parent && first.startsWith(error.property) ? `${parent}.${first}` : first;
     }
     Object.assign(fields, fieldMessages(error.children ?? [], path));
   }
