@@ -120,27 +120,21 @@ export class ContactQueue {
   }
 
   /**
-   * Out of the queue for an eligibility `rule`, if it is still in the state it was read in;
-   * `emailed`: the status and time the e-mail sent instead is recorded as. Whether this call
-   * changed it.
+   * Out of the queue for an eligibility `rule`, if it is still in the state it was read in,
+   * with what the hooks of that decision write with it (e.g. the status and time of the
+   * e-mail sent instead, final tags). Whether this call changed it.
    * Lock: conditional UPDATE (of two transactions deciding at once, one changes the row).
    */
   async setAside(
     em: EntityManager,
-    contact: Pick<Contact, 'id' | 'state' | 'tags'>,
+    contact: Pick<Contact, 'id' | 'state'>,
     rule: string,
-    emailed: { statusId: number; now: Date } | null,
+    alsoWrite: Partial<Contact> = {},
   ): Promise<boolean> {
-    const tags = emailed ? finishedTags(contact.tags ?? []) : null;
     const result = await em
       .createQueryBuilder()
       .update(Contact)
-      .set({
-        state: 'final',
-        ineligibleReason: rule,
-        ...(emailed ? { lastStatusId: emailed.statusId, lastOutcomeAt: emailed.now } : {}),
-        ...(tags ? { tags } : {}),
-      })
+      .set({ state: 'final', ineligibleReason: rule, ...alsoWrite })
       .where('id = :id AND state = :state', { id: contact.id, state: contact.state })
       .execute();
     return !!result.affected;

@@ -3,6 +3,7 @@ import { DataSource, EntityManager, MoreThanOrEqual } from 'typeorm';
 import { Campaign, type EligibilityRules } from '../campaigns/campaign.entity';
 import { ConflictError, NotFoundError } from '../common/errors/domain-errors';
 import { Clock } from '../common/time/clock';
+import { ContactQueue, type ContactPreferences } from '../contacts/contact-queue';
 import { Contact } from '../contacts/contact.entity';
 import { ContactLease } from '../work/contact-lease.entity';
 import { ContactPreferencesDto, EligibilityRulesDto } from './dto/eligibility.dto';
@@ -91,6 +92,7 @@ export class EligibilityService {
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly ineligible: IneligibleContacts,
+    private readonly queue: ContactQueue,
   ) {}
 
   async rules(campaignId: number): Promise<EligibilityRules | null> {
@@ -295,15 +297,11 @@ export class EligibilityService {
     return this.dataSource.transaction(async (em) => {
       const contact = await em.getRepository(Contact).findOneBy({ id: contactId });
       if (!contact) throw new NotFoundError('contact', contactId);
-      const changes: Partial<Contact> = {};
-      if (dto.callReason !== undefined) changes.callReason = dto.callReason;
-      if (dto.preferredChannel !== undefined) changes.preferredChannel = dto.preferredChannel;
-      if (dto.consent !== undefined) changes.consent = dto.consent;
-      if (contact.state === 'final' && contact.ineligibleReason !== null) {
-        changes.state = 'new';
-        changes.ineligibleReason = null;
-      }
-      if (Object.keys(changes).length > 0) await em.update(Contact, { id: contactId }, changes);
+      const preferences: ContactPreferences = {};
+      if (dto.callReason !== undefined) preferences.callReason = dto.callReason;
+      if (dto.preferredChannel !== undefined) preferences.preferredChannel = dto.preferredChannel;
+      if (dto.consent !== undefined) preferences.consent = dto.consent;
+      await this.queue.reconsider(em, contact, preferences);
       return em.getRepository(Contact).findOneByOrFail({ id: contactId });
     });
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { Contact } from '../contacts/contact.entity';
+import { ContactQueue } from '../contacts/contact-queue';
+import type { Contact } from '../contacts/contact.entity';
 
 /** What a hook does when a contact leaves the queue for a rule. */
 export interface IneligibleContactPlan {
@@ -31,6 +32,8 @@ export interface IneligibleContactHook {
 export class IneligibleContacts {
   private readonly hooks: IneligibleContactHook[] = [];
 
+  constructor(private readonly queue: ContactQueue) {}
+
   register(hook: IneligibleContactHook): void {
     this.hooks.push(hook);
   }
@@ -49,13 +52,7 @@ export class IneligibleContacts {
   ): Promise<boolean> {
     const chosen = plans ?? (await this.plansWithin(em, contact, rule));
     const changes = Object.assign({}, ...chosen.map((plan) => plan.changes)) as Partial<Contact>;
-    const result = await em
-      .createQueryBuilder()
-      .update(Contact)
-      .set({ state: 'final', ineligibleReason: rule, ...changes })
-      .where('id = :id AND state = :state', { id: contact.id, state: contact.state })
-      .execute();
-    if (!result.affected) return false;
+    if (!(await this.queue.setAside(em, contact, rule, changes))) return false;
     for (const plan of chosen) await plan.afterWithin(em);
     return true;
   }

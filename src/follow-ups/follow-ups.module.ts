@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ContactQueueModule } from '../contacts/contact-queue.module';
 import { FollowUpEmail } from './follow-up-email.entity';
 import { FollowUpQueue } from './follow-up-queue';
 import { FollowUpSender } from './follow-up-sender.service';
@@ -14,7 +15,7 @@ import { UnreachedContactHooks } from './unreached-contact-hooks';
 
 /** Follow-up e-mails: templates per outcome status and reason, the outbox and its sender. */
 @Module({
-  imports: [TypeOrmModule.forFeature([FollowUpTemplate, FollowUpEmail])],
+  imports: [TypeOrmModule.forFeature([FollowUpTemplate, FollowUpEmail]), ContactQueueModule],
   controllers: [FollowUpsApiController, FollowUpsController],
   providers: [
     FollowUpTemplatesService,

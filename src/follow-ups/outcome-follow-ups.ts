@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In, Not, IsNull } from 'typeorm';
 import { CampaignStep } from '../campaigns/campaign-step.entity';
-import { Contact } from '../contacts/contact.entity';
+import { ContactQueue, type ContactPreferences } from '../contacts/contact-queue';
+import type { Contact } from '../contacts/contact.entity';
 import { FollowUpQueue, type QueuedFollowUp } from './follow-up-queue';
 import { UnreachedContactHooks, type UnreachedNotice } from './unreached-contact-hooks';
 
@@ -28,6 +29,7 @@ export class OutcomeFollowUps {
   constructor(
     private readonly queue: FollowUpQueue,
     private readonly unreached: UnreachedContactHooks,
+    private readonly contacts: ContactQueue,
   ) {}
 
   async recordWithin(
@@ -54,7 +56,7 @@ export class OutcomeFollowUps {
         kind: 'consent',
         consentPurpose: Not(IsNull()),
       });
-      const changes: Partial<Contact> = {};
+      const changes: ContactPreferences = {};
       for (const step of steps) {
         const yes = input.answers[String(step.id)] === 'yes';
         if (step.consentPurpose === 'contact') changes.consent = yes;
@@ -67,7 +69,7 @@ export class OutcomeFollowUps {
         }
       }
       if (Object.keys(changes).length > 0) {
-        await em.update(Contact, { id: contact.id }, changes);
+        await this.contacts.recordConsent(em, contact.id, changes);
         Object.assign(contact, changes);
       }
     }
