@@ -129,9 +129,18 @@ function start(): void {
       method: 'POST',
       form: body,
     })
-      .then((answer) => {
+      .then(
+        (answer) => answer.body ?? {},
+        (error: unknown) => {
+          // A file refused once read (missing columns...) still has its summary to show.
+          if (error instanceof ApiError && typeof error.body.key === 'string') {
+            return error.body as ImportCounts;
+          }
+          throw error;
+        },
+      )
+      .then((summary) => {
         finished = true;
-        const summary = answer.body ?? {};
         if (summary.key) {
           show(summary, total, true);
           return showSummary(summary.key);

@@ -9,7 +9,7 @@
  */
 import { ApiError, getJson } from '../common/api-client';
 import { element, find, findAll, targetOf } from '../common/dom';
-import { addDays, LOCAL_PATTERN, mondayOf } from './zoned-time';
+import { addDays, LOCAL_PATTERN, mondayOf, zonedParts } from './zoned-time';
 
 type SlotState = 'free' | 'taken' | 'absent' | 'past';
 
@@ -114,15 +114,7 @@ export function createWorkAgenda(box: HTMLElement, options: AgendaOptions): Work
 
   // ---- dates and times in the campaign's zone, words in the page's language -------------
 
-  const zoned = new Intl.DateTimeFormat('en-GB', {
-    timeZone: zone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-  });
+  const zoned = zonedParts(zone);
   const calendar = (fields: Intl.DateTimeFormatOptions) =>
     new Intl.DateTimeFormat(lang, { timeZone: 'UTC', ...fields });
   const dayHead = calendar({ weekday: 'short', day: 'numeric', month: 'short' });
@@ -559,11 +551,11 @@ export function createWorkAgenda(box: HTMLElement, options: AgendaOptions): Work
 
   // ---- the slot chosen ----------------------------------------------------------------------
 
-  function choose(
+  function selectionOf(
     agent: Pick<AgendaAgent, 'id' | 'name' | 'coversZone'>,
     slot: { start: string; end: string; state: string },
-  ): void {
-    selection = {
+  ): Selection {
+    return {
       agentId: agent.id,
       agentName: agent.name,
       coversZone: agent.coversZone,
@@ -571,6 +563,13 @@ export function createWorkAgenda(box: HTMLElement, options: AgendaOptions): Work
       end: slot.end,
       state: slot.state,
     };
+  }
+
+  function choose(
+    agent: Pick<AgendaAgent, 'id' | 'name' | 'coversZone'>,
+    slot: { start: string; end: string; state: string },
+  ): void {
+    selection = selectionOf(agent, slot);
     agentInput.value = String(agent.id);
     startInput.value = slot.start;
     if (ack) ack.checked = false;
@@ -620,14 +619,7 @@ export function createWorkAgenda(box: HTMLElement, options: AgendaOptions): Work
       options.changed();
       return;
     }
-    selection = {
-      agentId: agent.id,
-      agentName: agent.name,
-      coversZone: agent.coversZone,
-      start: slot.start,
-      end: slot.end,
-      state: slot.state,
-    };
+    selection = selectionOf(agent, slot);
     startInput.value = slot.start;
     if (fromDraft) showReview(false);
     else if (reviewing) fillSummary();

@@ -16,9 +16,9 @@ export function mondayOf(date: string): string {
   return addDays(date, 1 - weekday);
 }
 
-/** The wall-clock time of `date` in `zone`, as "YYYY-MM-DDTHH:MM". */
-export function toZonedLocal(date: Date, zone: string): string {
-  const parts = new Intl.DateTimeFormat('en-GB', {
+/** Day and minute of an instant in `zone`, in numbers: read with formatToParts. */
+export function zonedParts(zone: string): Intl.DateTimeFormat {
+  return new Intl.DateTimeFormat('en-GB', {
     timeZone: zone,
     hourCycle: 'h23',
     year: 'numeric',
@@ -26,7 +26,12 @@ export function toZonedLocal(date: Date, zone: string): string {
     day: '2-digit',
     hour: '2-digit',
     minute: '2-digit',
-  }).formatToParts(date);
+  });
+}
+
+/** The wall-clock time of `date` in `zone`, as "YYYY-MM-DDTHH:MM". */
+export function toZonedLocal(date: Date, zone: string): string {
+  const parts = zonedParts(zone).formatToParts(date);
   const get = (type: Intl.DateTimeFormatPartTypes) =>
     parts.find((part) => part.type === type)?.value ?? '';
   return `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}`;
