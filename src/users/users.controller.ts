@@ -1,30 +1,14 @@
-import { Body, Controller, Get, Param, Post, Render, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Render } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import type { Request, Response } from 'express';
 import { CurrentUser, Roles } from '../auth/access.decorators';
+import { FormPage, type PageRedirect, savedTo } from '../common/http/form-page';
 import { IdParamPipe } from '../common/http/id-param.pipe';
 import type { AuthenticatedUser } from '../common/http/request-context';
 import { LANGUAGES } from '../config/app.config';
-import { CreateUserDto } from './dto/create-user.dto';
-import { ResetPasswordDto, UpdateUserDto } from './dto/update-user.dto';
+import { ResetPasswordDto } from './dto/update-user.dto';
+import { CreateUserFormDto, UpdateUserFormDto } from './dto/user-form.dto';
 import { ROLES } from './role';
 import { UsersService } from './users.service';
-
-const asList = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' ? [value] : value;
-
-/** A single ticked checkbox arrives as a string, several as an array. */
-class CreateUserFormDto extends CreateUserDto {
-  @Transform(asList)
-  override languages?: string[];
-}
-
-/** As above; no box ticked sends nothing, which on this form means "speaks none". */
-class UpdateUserFormDto extends UpdateUserDto {
-  @Transform(asList)
-  override languages?: string[];
-}
 
 @ApiExcludeController()
 @Roles('admin')
@@ -45,87 +29,62 @@ export class UsersController {
   }
 
   @Post()
-  async create(
-    @Req() req: Request,
-    @Res() res: Response,
-    @Body() form: CreateUserFormDto,
-  ): Promise<void> {
+  @FormPage()
+  async create(@Body() form: CreateUserFormDto): Promise<PageRedirect> {
     const user = await this.users.create(form);
-    req.session.flash = [
-      { type: 'success', text: 'users.created', args: { username: user.username } },
-    ];
-    res.redirect(303, '/users');
+    return savedTo('/users', 'users.created', { username: user.username });
   }
 
   @Get(':id/edit')
   @Render('users/edit')
   async edit(@Param('id', new IdParamPipe()) id: number, @CurrentUser() actor: AuthenticatedUser) {
     const user = await this.users.get(id);
-    return {
-      title: 'users.edit.title',
-      user,
-      self: user.id === actor.id,
-      roles: ROLES,
-      languages: LANGUAGES,
-    };
+    const self = user.id === actor.id;
+    return { title: 'users.edit.title', user, self, roles: ROLES, languages: LANGUAGES };
   }
 
   @Post(':id')
+  @FormPage()
   async update(
     @Param('id', new IdParamPipe()) id: number,
-    @Req() req: Request,
-    @Res() res: Response,
     @Body() form: UpdateUserFormDto,
     @CurrentUser() actor: AuthenticatedUser,
-  ): Promise<void> {
+  ): Promise<PageRedirect> {
     const user = await this.users.update(
       id,
       { ...form, languages: form.languages ?? [], uiLanguage: form.uiLanguage ?? null },
       actor.id,
     );
-    req.session.flash = [
-      { type: 'success', text: 'users.saved', args: { username: user.username } },
-    ];
-    res.redirect(303, '/users');
+    return savedTo('/users', 'users.saved', { username: user.username });
   }
 
   @Post(':id/disable')
+  @FormPage()
   async disable(
     @Param('id', new IdParamPipe()) id: number,
-    @Req() req: Request,
-    @Res() res: Response,
     @CurrentUser() actor: AuthenticatedUser,
-  ): Promise<void> {
+  ): Promise<PageRedirect> {
     const user = await this.users.setActive(id, false, actor.id);
-    req.session.flash = [
-      { type: 'success', text: 'users.disabledDone', args: { username: user.username } },
-    ];
-    res.redirect(303, `/users/${id}/edit`);
+    return savedTo(`/users/${id}/edit`, 'users.disabledDone', { username: user.username });
   }
 
   @Post(':id/enable')
+  @FormPage()
   async enable(
     @Param('id', new IdParamPipe()) id: number,
-    @Req() req: Request,
-    @Res() res: Response,
     @CurrentUser() actor: AuthenticatedUser,
-  ): Promise<void> {
+  ): Promise<PageRedirect> {
     const user = await this.users.setActive(id, true, actor.id);
-    req.session.flash = [
-      { type: 'success', text: 'users.enabledDone', args: { username: user.username } },
-    ];
-    res.redirect(303, `/users/${id}/edit`);
+    return savedTo(`/users/${id}/edit`, 'users.enabledDone', { username: user.username });
   }
 
   @Post(':id/password')
+  @FormPage()
   async resetPassword(
     @Param('id', new IdParamPipe()) id: number,
-    @Req() req: Request,
-    @Res() res: Response,
     @Body() form: ResetPasswordDto,
-  ): Promise<void> {
+  ): Promise<PageRedirect> {
     await this.users.resetPassword(id, form.password);
-    req.session.flash = [{ type: 'success', text: 'users.passwordDone' }];
-    res.redirect(303, `/users/${id}/edit`);
+    return savedTo(`/users/${id}/edit`, 'users.passwordDone');
   }
 }
