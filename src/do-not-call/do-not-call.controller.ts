@@ -2,6 +2,7 @@ import { Body, Controller, Get, Post, Query, Render, Req, Res } from '@nestjs/co
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentUser, Roles } from '../auth/access.decorators';
+import { FormPage, type PageRedirect, redirectTo, savedTo } from '../common/http/form-page';
 import type { AuthenticatedUser } from '../common/http/request-context';
 import { queryText } from '../contacts/contacts.api.controller';
 import { csvUpload } from '../contacts/csv/csv-upload';
@@ -46,34 +47,24 @@ export class DoNotCallController {
   }
 
   @Post()
+  @FormPage()
   async add(
     @Body() form: AddDoNotCallDto,
     @CurrentUser() user: AuthenticatedUser,
-    @Req() req: Request,
-    @Res() res: Response,
-  ): Promise<void> {
+  ): Promise<PageRedirect> {
     const { entry, created } = await this.doNotCall.add(form, user.id);
-    req.session.flash = [
-      {
-        type: created ? 'success' : 'info',
-        text: created ? 'doNotCall.added' : 'doNotCall.alreadyListed',
-        args: { phone: entry.phone },
-      },
-    ];
-    res.redirect(303, '/do-not-call');
+    return redirectTo('/do-not-call', {
+      type: created ? 'success' : 'info',
+      text: created ? 'doNotCall.added' : 'doNotCall.alreadyListed',
+      args: { phone: entry.phone },
+    });
   }
 
   @Post('remove')
-  async remove(
-    @Body() form: RemoveDoNotCallDto,
-    @Req() req: Request,
-    @Res() res: Response,
-  ): Promise<void> {
+  @FormPage()
+  async remove(@Body() form: RemoveDoNotCallDto): Promise<PageRedirect> {
     await this.doNotCall.remove(form.phone);
-    req.session.flash = [
-      { type: 'success', text: 'doNotCall.removed', args: { phone: form.phone } },
-    ];
-    res.redirect(303, '/do-not-call');
+    return savedTo('/do-not-call', 'doNotCall.removed', { phone: form.phone });
   }
 
   /** A plain multipart form (the CSRF token rides in the action URL); the summary shows once. */
