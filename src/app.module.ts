@@ -30,6 +30,7 @@ import { HealthModule } from './health/health.module';
 import { HomeModule } from './home/home.module';
 import { MonitorModule } from './monitor/monitor.module';
 import { UsersModule } from './users/users.module';
+import { JobsModule } from './common/jobs/jobs.module';
 import { TimeModule } from './common/time/time.module';
 import { WorkModule } from './work/work.module';
 
@@ -40,6 +41,7 @@ import { WorkModule } from './work/work.module';
     DatabaseModule,
     TimeModule,
     ScheduleModule.forRoot(),
+    JobsModule,
     I18nModule.forRoot({
       fallbackLanguage: 'it',
       loaderOptions: { path: join(__dirname, 'i18n'), watch: false },

@@ -1,40 +1,18 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Cron, CronExpression } from '@nestjs/schedule';
-import { InjectRepository } from '@nestjs/typeorm';
-import { LessThan, Repository } from 'typeorm';
-import { AppConfigService } from '../config/app-config.service';
-import { LoginFailure } from './login-failure.entity';
-import { WebSession } from './web-session.entity';
+import { JobRunner } from '../common/jobs/job-runner';
+import { SignInHousekeeping } from './sign-in-housekeeping';
 
-/**
- * Housekeeping of sign-in data. Each run is a plain DELETE by age: when several
- * instances run it in the same minute the second simply finds nothing left to delete.
- */
+/** Sign-in housekeeping (plain DELETEs by age, so every instance may run it). */
 @Injectable()
 export class AuthJobs {
-  private readonly logger = new Logger(AuthJobs.name);
-
   constructor(
-    private readonly config: AppConfigService,
-    @InjectRepository(WebSession) private readonly sessions: Repository<WebSession>,
-    @InjectRepository(LoginFailure) private readonly failures: Repository<LoginFailure>,
+    private readonly jobs: JobRunner,
+    private readonly signIn: SignInHousekeeping,
   ) {}
 
   @Cron(CronExpression.EVERY_10_MINUTES, { name: 'auth-housekeeping' })
-  async run(): Promise<void> {
-    try {
-      await this.purge();
-    } catch (error) {
-      this.logger.error({ err: error }, 'auth housekeeping failed');
-    }
-  }
-
-  async purge(now = new Date()): Promise<{ sessions: number; failures: number }> {
-    const window = this.config.get('LOGIN_FAILURE_WINDOW_MINUTES') * 60_000;
-    const sessions = await this.sessions.delete({ expiresAt: LessThan(now) });
-    const failures = await this.failures.delete({
-      attemptedAt: LessThan(new Date(now.getTime() - window)),
-    });
-    return { sessions: sessions.affected ?? 0, failures: failures.affected ?? 0 };
+  housekeeping(): Promise<void> {
+    return this.jobs.run('auth-housekeeping', () => this.signIn.purge());
   }
 }

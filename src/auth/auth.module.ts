@@ -11,6 +11,7 @@ import { AuthController } from './auth.controller';
 import { AuthJobs } from './auth.jobs';
 import { AuthService } from './auth.service';
 import { LoginFailure } from './login-failure.entity';
+import { SignInHousekeeping } from './sign-in-housekeeping';
 import { WebSession } from './web-session.entity';
 
 @Module({
@@ -20,7 +21,12 @@ import { WebSession } from './web-session.entity';
     OperatorActivityModule,
   ],
   controllers: [AuthController, AuthApiController],
-  providers: [AuthService, AuthJobs, { provide: APP_GUARD, useClass: AccessGuard }],
+  providers: [
+    AuthService,
+    SignInHousekeeping,
+    AuthJobs,
+    { provide: APP_GUARD, useClass: AccessGuard },
+  ],
   exports: [AuthService],
 })
 export class AuthModule implements NestModule {

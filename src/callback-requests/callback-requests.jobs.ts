@@ -1,26 +1,20 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
+import { JobRunner } from '../common/jobs/job-runner';
 import { CallbackRequestsService } from './callback-requests.service';
 
 /** Flags requests whose window ended unserved; guarded UPDATEs, so every instance may run it. */
 @Injectable()
 export class CallbackRequestsJobs {
-  private readonly logger = new Logger(CallbackRequestsJobs.name);
-  private running = false;
-
-  constructor(private readonly requests: CallbackRequestsService) {}
+  constructor(
+    private readonly jobs: JobRunner,
+    private readonly requests: CallbackRequestsService,
+  ) {}
 
   @Interval('callback-requests-late', 60_000)
-  async flagLate(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    try {
-      const count = await this.requests.flagLate();
-      if (count > 0) this.logger.log({ count }, 'callback requests past their window');
-    } catch (error) {
-      this.logger.error({ err: error }, 'callback-requests-late failed');
-    } finally {
-      this.running = false;
-    }
+  flagLate(): Promise<void> {
+    return this.jobs.run('callback-requests-late', () => this.requests.flagLate(), {
+      done: 'callback requests past their window',
+    });
   }
 }

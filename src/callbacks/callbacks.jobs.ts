@@ -1,5 +1,6 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Cron, CronExpression, Interval } from '@nestjs/schedule';
+import { JobRunner } from '../common/jobs/job-runner';
 import { CallbacksService } from './callbacks.service';
 
 /**
@@ -9,39 +10,29 @@ import { CallbacksService } from './callbacks.service';
  */
 @Injectable()
 export class CallbacksJobs {
-  private readonly logger = new Logger(CallbacksJobs.name);
-  /** Jobs still running in this instance: a slow run is not overtaken by the next tick. */
-  private readonly running = new Set<string>();
-
-  constructor(private readonly callbacks: CallbacksService) {}
+  constructor(
+    private readonly jobs: JobRunner,
+    private readonly callbacks: CallbacksService,
+  ) {}
 
   @Interval('callbacks-due', 30_000)
   markDue(): Promise<void> {
-    return this.run('callbacks-due', 'callbacks fallen due', () => this.callbacks.markDue());
+    return this.jobs.run('callbacks-due', () => this.callbacks.markDue(), {
+      done: 'callbacks fallen due',
+    });
   }
 
   @Interval('callbacks-escalation', 30_000)
   escalate(): Promise<void> {
-    return this.run('callbacks-escalation', 'private callbacks made public', () =>
-      this.callbacks.escalate(),
-    );
+    return this.jobs.run('callbacks-escalation', () => this.callbacks.escalate(), {
+      done: 'private callbacks made public',
+    });
   }
 
   @Cron(CronExpression.EVERY_MINUTE, { name: 'callbacks-expiry' })
   expire(): Promise<void> {
-    return this.run('callbacks-expiry', 'callbacks expired', () => this.callbacks.expire());
-  }
-
-  private async run(name: string, what: string, work: () => Promise<number>): Promise<void> {
-    if (this.running.has(name)) return;
-    this.running.add(name);
-    try {
-      const count = await work();
-      if (count > 0) this.logger.log({ count }, what);
-    } catch (error) {
-      this.logger.error({ err: error }, `${name} failed`);
-    } finally {
-      this.running.delete(name);
-    }
+    return this.jobs.run('callbacks-expiry', () => this.callbacks.expire(), {
+      done: 'callbacks expired',
+    });
   }
 }

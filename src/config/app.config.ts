@@ -190,6 +190,16 @@ export class EnvironmentVariables {
   @Max(50)
   MAIL_MAX_ATTEMPTS = 8;
 
+  /**
+   * Scheduled jobs this instance does not run, by name, comma-separated ("all": none runs),
+   * e.g. an instance kept for pages only. Every job is safe to run on every instance.
+   */
+  @Matches(/^[a-z0-9-]*(?:\s*,\s*[a-z0-9-]+)*$/, {
+    message:
+      'JOBS_DISABLED must be job names separated by commas, e.g. cti-wrap-up,auth-housekeeping, or all',
+  })
+  JOBS_DISABLED = '';
+
   @Transform(toBoolean)
   @IsBoolean()
   DEMO = false;

@@ -1,5 +1,6 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
+import { JobRunner } from '../common/jobs/job-runner';
 import { FollowUpSender } from './follow-up-sender.service';
 
 /**
@@ -8,22 +9,15 @@ import { FollowUpSender } from './follow-up-sender.service';
  */
 @Injectable()
 export class FollowUpsJobs {
-  private readonly logger = new Logger(FollowUpsJobs.name);
-  private running = false;
-
-  constructor(private readonly sender: FollowUpSender) {}
+  constructor(
+    private readonly jobs: JobRunner,
+    private readonly sender: FollowUpSender,
+  ) {}
 
   @Interval('follow-up-sender', 15_000)
-  async send(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    try {
-      const run = await this.sender.sendDue();
-      if (run.sent + run.retried + run.failed > 0) this.logger.log(run, 'follow-up e-mails');
-    } catch (error) {
-      this.logger.error({ err: error }, 'follow-up sender failed');
-    } finally {
-      this.running = false;
-    }
+  send(): Promise<void> {
+    return this.jobs.run('follow-up-sender', () => this.sender.sendDue(), {
+      done: 'follow-up e-mails',
+    });
   }
 }

@@ -1,5 +1,6 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
+import { JobRunner } from '../common/jobs/job-runner';
 import { LeasesService } from './leases.service';
 
 /**
@@ -9,16 +10,13 @@ import { LeasesService } from './leases.service';
  */
 @Injectable()
 export class WorkJobs {
-  private readonly logger = new Logger(WorkJobs.name);
+  constructor(
+    private readonly jobs: JobRunner,
+    private readonly leases: LeasesService,
+  ) {}
 
   @Interval('lease-expiry', 15_000)
-  async releaseExpiredLeases(): Promise<void> {
-    try {
-      await this.leases.releaseExpired();
-    } catch (error) {
-      this.logger.error({ err: error }, 'releasing expired leases failed');
-    }
+  releaseExpiredLeases(): Promise<void> {
+    return this.jobs.run('lease-expiry', () => this.leases.releaseExpired());
   }
-
-  constructor(private readonly leases: LeasesService) {}
 }

@@ -1,7 +1,7 @@
 import { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { AuthJobs } from '../../src/auth/auth.jobs';
+import { SignInHousekeeping } from '../../src/auth/sign-in-housekeeping';
 import { LoginFailure } from '../../src/auth/login-failure.entity';
 import { WebSession } from '../../src/auth/web-session.entity';
 import { AppConfigService } from '../../src/config/app-config.service';
@@ -121,8 +121,8 @@ describe('Several app instances on one database; first admin; housekeeping', () 
       { username: 'recent', address: '10.0.0.1', attemptedAt: new Date(now.getTime() - 60_000) },
     ]);
     const [a, b] = await Promise.all([
-      first.get(AuthJobs).purge(now),
-      second.get(AuthJobs).purge(now),
+      first.get(SignInHousekeeping).purge(now),
+      second.get(SignInHousekeeping).purge(now),
     ]);
     expect(a.sessions + b.sessions).toBe(1);
     expect(a.failures + b.failures).toBe(1);
