@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, IsNull } from 'typeorm';
 import { SAMPLE_CONTACT, ScriptRenderer } from '../campaigns/script-renderer';
 import { ConflictError, NotFoundError, ValidationError } from '../common/errors/domain-errors';
 import { isUniqueViolation } from '../common/errors/unique-violation';
@@ -35,6 +35,14 @@ export class FollowUpTemplatesService {
   private readonly renderer = new ScriptRenderer();
 
   constructor(private readonly dataSource: DataSource) {}
+
+  /** The statuses a template can be for (archived ones left out), for the template form. */
+  async statusChoices(): Promise<Array<Pick<OutcomeStatus, 'id' | 'code' | 'label' | 'type'>>> {
+    const rows = await this.dataSource
+      .getRepository(OutcomeStatus)
+      .find({ where: { archivedAt: IsNull() }, order: { code: 'ASC' } });
+    return rows.map((s) => ({ id: s.id, code: s.code, label: s.label, type: s.type }));
+  }
 
   private get repo() {
     return this.dataSource.getRepository(FollowUpTemplate);
