@@ -304,7 +304,10 @@ describe('Workstation page (/work)', () => {
     // Under the policy warn the summary asks for the acknowledgement; then the confirmation.
     expect(panel).toContain('name="appointment.acknowledgeOverlap" id="appointment-ack"');
     expect(panel).toContain('CONFERMA APPUNTAMENTO');
-    expect(page.text).toContain('<script src="/assets/js/work-agenda.js" defer></script>');
+    // The agenda writes its dates in the page's language (it was left empty inside the steps).
+    expect(panel).toContain('data-lang="it"');
+    // The agenda's script is part of the workstation's one bundle.
+    expect(page.text).toContain('<script src="/assets/js/work.js" defer></script>');
     expect(page.text).toContain('<link rel="stylesheet" href="/assets/css/work-agenda.css">');
 
     // The script's request, with the page's session: the agent covering the province first.
