@@ -42,6 +42,7 @@ const STATUSES: Array<Partial<OutcomeStatus>> = [
     quickOrder: 2,
     retryAfterMinutes: 60,
     maxAttempts: 3,
+    customerReached: false,
   },
   {
     code: 'OCCUPATO',
@@ -53,6 +54,19 @@ const STATUSES: Array<Partial<OutcomeStatus>> = [
     quickOrder: 3,
     retryAfterMinutes: 15,
     maxAttempts: 5,
+    customerReached: false,
+  },
+  {
+    code: 'SEGRETERIA',
+    label: 'Segreteria',
+    labelEn: 'Voicemail',
+    type: 'N',
+    color: '#B0BEC5',
+    quick: true,
+    quickOrder: 7,
+    retryAfterMinutes: 120,
+    maxAttempts: 3,
+    customerReached: false,
   },
   {
     code: 'NON_INT',

@@ -12,6 +12,7 @@ export interface OutageStatusDefault {
   callbackVisibility: CallbackVisibility | null;
   retryAfterMinutes: number | null;
   maxAttempts: number | null;
+  customerReached: boolean;
 }
 
 /**
@@ -31,6 +32,7 @@ export const OUTAGE_STATUSES: readonly OutageStatusDefault[] = Object.freeze([
     callbackVisibility: null,
     retryAfterMinutes: null,
     maxAttempts: null,
+    customerReached: true,
   },
   {
     code: 'OUTAGE_NOT_REACHED',
@@ -43,6 +45,7 @@ export const OUTAGE_STATUSES: readonly OutageStatusDefault[] = Object.freeze([
     callbackVisibility: null,
     retryAfterMinutes: 30,
     maxAttempts: 3,
+    customerReached: false,
   },
   {
     code: 'OUTAGE_CALLBACK',
@@ -55,6 +58,7 @@ export const OUTAGE_STATUSES: readonly OutageStatusDefault[] = Object.freeze([
     callbackVisibility: 'public',
     retryAfterMinutes: null,
     maxAttempts: null,
+    customerReached: true,
   },
   {
     code: 'OUTAGE_EMAILED',
@@ -67,6 +71,7 @@ export const OUTAGE_STATUSES: readonly OutageStatusDefault[] = Object.freeze([
     callbackVisibility: null,
     retryAfterMinutes: null,
     maxAttempts: null,
+    customerReached: false,
   },
 ]);
 export const EMAILED_STATUS_CODE = 'OUTAGE_EMAILED';

@@ -60,6 +60,14 @@ export class OutcomeStatus {
   @Column({ name: 'do_not_call', type: 'boolean', default: false })
   doNotCall!: boolean;
 
+  /**
+   * Whether the operator spoke to the customer. False only for type N statuses such as no
+   * answer, busy or voicemail: their outcome asks for no required step and writes no
+   * consent onto the contact (invariant 12).
+   */
+  @Column({ name: 'customer_reached', type: 'boolean', default: true })
+  customerReached!: boolean;
+
   /** For C statuses: the operator may change a product's price in the cart. */
   @Column({ name: 'allow_price_override', type: 'boolean', default: false })
   allowPriceOverride!: boolean;

@@ -9,6 +9,7 @@ const base: StatusTypeSettings = {
   retryAfterMinutes: null,
   maxAttempts: null,
   doNotCall: false,
+  customerReached: true,
 };
 
 function fieldOf(run: () => unknown): string {
@@ -114,5 +115,25 @@ describe('settleTypeSettings', () => {
     expect(settleTypeSettings(callback, { callbackVisibility: null }).callbackVisibility).toBe(
       'private',
     );
+  });
+});
+
+describe('customer reached', () => {
+  it('is true unless an N status says otherwise, and kept by later edits', () => {
+    expect(settleTypeSettings(null, { type: 'N' }).customerReached).toBe(true);
+    const noAnswer = settleTypeSettings(null, { type: 'N', customerReached: false });
+    expect(noAnswer.customerReached).toBe(false);
+    expect(settleTypeSettings(noAnswer, { quick: false }).customerReached).toBe(false);
+  });
+
+  it('cannot be false for a callback, a sale or an appointment', () => {
+    for (const type of ['R', 'C', 'T'] as const) {
+      expect(fieldOf(() => settleTypeSettings(null, { type, customerReached: false }))).toBe(
+        'customerReached',
+      );
+    }
+    // An N status made a callback becomes reached.
+    const noAnswer = settleTypeSettings(null, { type: 'N', customerReached: false });
+    expect(settleTypeSettings(noAnswer, { type: 'R' }).customerReached).toBe(true);
   });
 });

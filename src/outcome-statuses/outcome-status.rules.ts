@@ -22,6 +22,7 @@ export interface StatusTypeSettings {
   retryAfterMinutes: number | null;
   maxAttempts: number | null;
   doNotCall: boolean;
+  customerReached: boolean;
 }
 
 /** A request's view of them: undefined = not mentioned, null = cleared. */
@@ -35,7 +36,8 @@ export type AskedTypeSettings = {
  * a stored one the new type does not allow is cleared (changing R to N drops the
  * callback visibility). Callback visibility only for R (default private), retry rule
  * only for N and both-or-neither, do-not-call only for N and never with a retry rule,
- * quick order 1-9 exactly when the status is a quick button.
+ * quick order 1-9 exactly when the status is a quick button, "customer not reached" only
+ * for N (R, C and T mean the operator spoke to the customer).
  */
 export function settleTypeSettings(
   current: StatusTypeSettings | null,
@@ -62,7 +64,9 @@ export function settleTypeSettings(
   let retryAfterMinutes: number | null = null;
   let maxAttempts: number | null = null;
   let doNotCall = false;
+  let customerReached = true;
   if (type === 'N') {
+    customerReached = kept('customerReached') ?? true;
     retryAfterMinutes = kept('retryAfterMinutes');
     maxAttempts = kept('maxAttempts');
     if (retryAfterMinutes !== null && maxAttempts === null) {
@@ -89,6 +93,10 @@ export function settleTypeSettings(
     if (asked.retryAfterMinutes != null) refuse('retryAfterMinutes', 'type N (negative) statuses');
     if (asked.maxAttempts != null) refuse('maxAttempts', 'type N (negative) statuses');
     if (asked.doNotCall === true) refuse('doNotCall', 'type N (negative) statuses');
+    // A callback agreed, a sale or an appointment: the customer was reached.
+    if (asked.customerReached === false) {
+      refuse('customerReached', 'type N (negative) statuses: false');
+    }
   }
 
   const quick = kept('quick') ?? false;
@@ -105,5 +113,14 @@ export function settleTypeSettings(
     throw new ValidationError('quickOrder', 'quickOrder is only allowed when quick is true');
   }
 
-  return { type, quick, quickOrder, callbackVisibility, retryAfterMinutes, maxAttempts, doNotCall };
+  return {
+    type,
+    quick,
+    quickOrder,
+    callbackVisibility,
+    retryAfterMinutes,
+    maxAttempts,
+    doNotCall,
+    customerReached,
+  };
 }

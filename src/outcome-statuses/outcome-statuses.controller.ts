@@ -36,7 +36,11 @@ export class OutcomeStatusesController {
   @Post()
   @FormPage()
   async create(@Body() form: OutcomeStatusFormDto): Promise<PageRedirect> {
-    const status = await this.statuses.create(form);
+    // An unticked checkbox sends nothing: "customer reached" unticked on an N status is false.
+    const status = await this.statuses.create({
+      ...form,
+      customerReached: form.customerReached ?? form.type !== 'N',
+    });
     return savedTo(LIST, 'statuses.created', { code: status.code });
   }
 
@@ -65,6 +69,7 @@ export class OutcomeStatusesController {
       retryAfterMinutes: null,
       maxAttempts: null,
       doNotCall: false,
+      customerReached: form.type !== 'N',
       allowPriceOverride: false,
       ...given(form),
     });

@@ -22,6 +22,7 @@ interface StatusFormValues {
   retryAfterMinutes: string;
   maxAttempts: string;
   doNotCall: boolean;
+  customerReached: boolean;
   allowPriceOverride: boolean;
 }
 
@@ -44,6 +45,7 @@ function formValues(form: FormState | undefined, stored?: OutcomeStatusView): St
       retryAfterMinutes: text(typed.retryAfterMinutes),
       maxAttempts: text(typed.maxAttempts),
       doNotCall: ticked(typed.doNotCall),
+      customerReached: ticked(typed.customerReached),
       allowPriceOverride: ticked(typed.allowPriceOverride),
     };
   }
@@ -59,6 +61,7 @@ function formValues(form: FormState | undefined, stored?: OutcomeStatusView): St
     retryAfterMinutes: text(stored?.retryAfterMinutes),
     maxAttempts: text(stored?.maxAttempts),
     doNotCall: stored?.doNotCall ?? false,
+    customerReached: stored?.customerReached ?? true,
     allowPriceOverride: stored?.allowPriceOverride ?? false,
   };
 }

@@ -21,6 +21,7 @@ const REQUIRED_FIELDS = [
   'color',
   'quick',
   'doNotCall',
+  'customerReached',
   'allowPriceOverride',
 ] as const;
 

@@ -85,7 +85,7 @@ export class OutcomeService {
     const contact = lease.contact;
     const campaign = await em.getRepository(Campaign).findOneByOrFail({ id: contact.campaignId });
     const status = await this.allowedStatus(em, campaign.id, dto.statusId);
-    const answers = await this.checkAnswers(em, campaign.id, dto.answers);
+    const answers = await this.checkAnswers(em, campaign.id, dto.answers, status.customerReached);
     const notes = dto.notes?.trim() || null;
     // The campaign's date: protocol years follow its time zone.
     const today = toZonedLocal(now, campaign.timezone).slice(0, 10);
@@ -103,8 +103,8 @@ export class OutcomeService {
     };
     let nextCallAt: Date | null = null;
     let lastAttemptFailed = false;
-    // Not reached: a status with a retry rule (no answer, busy, voicemail).
-    const reached = status.type !== 'N' || status.retryAfterMinutes === null;
+    // No answer, busy, voicemail: the status says the customer was not reached.
+    const reached = status.customerReached;
     // The callback being worked is kept (a new R replaces it below): done, or missed.
     if (lease.callbackId !== null) {
       await this.callbackBook.close(em, lease.callbackId, reached ? 'done' : 'missed', now);
@@ -266,11 +266,16 @@ export class OutcomeService {
     return status;
   }
 
-  /** Answers keyed by the campaign's question and consent steps; required ones present. */
+  /**
+   * Answers keyed by the campaign's question and consent steps. Required ones must be there
+   * only when the customer was reached (invariant 12); a call that reached no one keeps no
+   * consent answer, so nothing the operator could not have asked is stored.
+   */
   private async checkAnswers(
     em: EntityManager,
     campaignId: number,
     raw: Record<string, unknown> | undefined,
+    reached: boolean,
   ): Promise<Record<string, string> | null> {
     const steps = await em.getRepository(CampaignStep).findBy({
       campaignId,
@@ -297,9 +302,9 @@ export class OutcomeService {
       if (step.kind === 'question' && step.choices?.length && !step.choices.includes(text)) {
         throw new ValidationError(field, `${field} must be one of: ${step.choices.join(', ')}`);
       }
-      if (text !== '') answers[key] = text;
+      if (text !== '' && (reached || step.kind !== 'consent')) answers[key] = text;
     }
-    for (const step of steps) {
+    for (const step of reached ? steps : []) {
       if (step.required && answers[String(step.id)] === undefined) {
         throw new ValidationError(
           `answers.${step.id}`,

@@ -77,6 +77,7 @@ describe('Callback offers report and the coordinators’ late requests', () => {
       type: 'N',
       retryAfterMinutes: 10,
       maxAttempts: 1,
+      customerReached: false,
     });
     done = await createStatus(app, { code: 'OK', type: 'N' });
     campaign = await createCampaign(

@@ -78,6 +78,7 @@ describe('Inbound callback requests and slots', () => {
       type: 'N',
       retryAfterMinutes: 10,
       maxAttempts: 3,
+      customerReached: false,
     });
     sale = await createStatus(app, { code: 'OK', label: 'Risolto', type: 'N' });
     campaign = await createCampaign(

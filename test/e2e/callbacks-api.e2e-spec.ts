@@ -90,6 +90,7 @@ describe('Callbacks: engine jobs and API', () => {
         type: 'N',
         retryAfterMinutes: 30,
         maxAttempts: 3,
+        customerReached: false,
       }),
     };
     campaign = await createCampaign(

@@ -60,6 +60,7 @@ describe('Outcome statuses API', () => {
       retryAfterMinutes: 60,
       maxAttempts: 5,
       doNotCall: false,
+      customerReached: true,
       archived: false,
       archivedAt: null,
       createdAt: expect.any(String),

@@ -12,6 +12,7 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
+import { IsOmittable } from '../../common/validation/omittable';
 import {
   CALLBACK_VISIBILITIES,
   type CallbackVisibility,
@@ -111,6 +112,15 @@ export class CreateOutcomeStatusDto {
   @IsOptional()
   @IsBoolean()
   doNotCall?: boolean | null;
+
+  @ApiPropertyOptional({
+    default: true,
+    description:
+      'false for no answer, busy, voicemail (type N only): required workflow steps do not apply and no consent is stored',
+  })
+  @IsOmittable()
+  @IsBoolean({ message: 'customerReached must be true or false' })
+  customerReached?: boolean;
 
   @ApiPropertyOptional({
     description: 'Type C only: the operator may change a product price in the cart',

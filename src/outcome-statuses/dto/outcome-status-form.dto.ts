@@ -12,6 +12,7 @@ const integer = ({ value }: { value: unknown }): unknown =>
 export class OutcomeStatusFormDto extends CreateOutcomeStatusDto {
   @Transform(checkbox) override quick?: boolean;
   @Transform(checkbox) override doNotCall?: boolean;
+  @Transform(checkbox) override customerReached?: boolean;
   @Transform(checkbox) override allowPriceOverride?: boolean;
   @Transform(integer) override quickOrder?: number;
   @Transform(integer) override retryAfterMinutes?: number;

@@ -20,6 +20,8 @@ export interface OutcomeStatusView {
   retryAfterMinutes: number | null;
   maxAttempts: number | null;
   doNotCall: boolean;
+  /** False for no answer, busy, voicemail: required steps do not apply, no consent is kept. */
+  customerReached: boolean;
   /** Type C only (absent for the others): the operator may change a product price. */
   allowPriceOverride?: boolean;
   archived: boolean;
@@ -44,6 +46,7 @@ export function toOutcomeStatusView(status: OutcomeStatus): OutcomeStatusView {
     retryAfterMinutes: status.retryAfterMinutes,
     maxAttempts: status.maxAttempts,
     doNotCall: status.doNotCall,
+    customerReached: status.customerReached,
     ...(status.type === 'C' ? { allowPriceOverride: status.allowPriceOverride } : {}),
     archived: status.archivedAt !== null,
     archivedAt: status.archivedAt?.toISOString() ?? null,
