@@ -30,7 +30,13 @@ import {
   toCampaignView,
 } from './dto/campaign.view';
 import type { ScriptPreviewDto, ScriptPreviewView } from './dto/script-preview.dto';
-import { SAMPLE_CONTACT, ScriptRenderer, ScriptSyntaxError } from './script-renderer';
+import {
+  firstUnknownPlaceholder,
+  SAMPLE_CONTACT,
+  SCRIPT_PLACEHOLDERS,
+  ScriptRenderer,
+  ScriptSyntaxError,
+} from './script-renderer';
 import { CAMPAIGN_DEFAULTS } from './campaign-defaults';
 import { ianaTimeZone } from './time-zones';
 
@@ -330,13 +336,15 @@ export class CampaignsService {
       if (choices.some((choice) => choice === '')) {
         throw new ValidationError(`steps.${index}.choices`, 'choices must not be blank');
       }
-      if (step.kind === 'script') {
-        if (body === null) {
-          throw new ValidationError(`steps.${index}.body`, 'a script step needs its text').say(
-            'campaigns.errors.scriptEmpty',
-            { position: index + 1 },
-          );
-        }
+      if (step.kind === 'script' && body === null) {
+        throw new ValidationError(`steps.${index}.body`, 'a script step needs its text').say(
+          'campaigns.errors.scriptEmpty',
+          { position: index + 1 },
+        );
+      }
+      // Read aloud from the card (a script, a question's or a consent's text): it must
+      // compile, and a misspelt placeholder would be an empty gap in a sentence.
+      if (body !== null && step.kind !== 'notes' && step.kind !== 'outcome') {
         try {
           this.renderer.check(body);
         } catch (error) {
@@ -345,6 +353,16 @@ export class CampaignsService {
             `steps.${index}.body`,
             `the script does not compile: ${error.detail}`,
           ).say('campaigns.errors.scriptSyntax', { position: index + 1, detail: error.detail });
+        }
+        const unknown = firstUnknownPlaceholder(body);
+        if (unknown !== null) {
+          throw new ValidationError(
+            `steps.${index}.body`,
+            `steps.${index}.body: step "${step.title}" names {{${unknown}}}, which is not a placeholder; use ${SCRIPT_PLACEHOLDERS.join(', ')}`,
+          ).say('campaigns.errors.unknownPlaceholder', {
+            position: index + 1,
+            placeholder: `{{${unknown}}}`,
+          });
         }
       }
       return {

@@ -223,3 +223,52 @@ function toTemplateData(context: ScriptContext): Record<string, unknown> {
   data.operator = bag(context.operator ?? {});
   return data;
 }
+
+/** Fields of a contact a workflow's text may name (with `contact.fields.<column>`). */
+const CONTACT_FIELDS = new Set([
+  'firstName',
+  'lastName',
+  'city',
+  'province',
+  'phone',
+  'email',
+  'language',
+]);
+
+/** Whether a placeholder's path names something the card can fill in. */
+export function isKnownPlaceholder(path: string): boolean {
+  const [root, field, ...rest] = path.split('.');
+  if (root === 'operator') return field === 'name' && rest.length === 0;
+  if (root !== 'contact' || field === undefined) return false;
+  if (field === 'fields') return rest.length === 1 && rest[0] !== '';
+  return CONTACT_FIELDS.has(field) && rest.length === 0;
+}
+
+/**
+ * The first placeholder of a text (already checked by `ScriptRenderer.check`) that names
+ * nothing a contact or operator has, e.g. `{{contact.citta}}`, or null: a misspelt one
+ * would otherwise be read aloud as an empty gap.
+ */
+export function firstUnknownPlaceholder(body: string): string | null {
+  const program = Handlebars.parse(body.replace(/\r\n?/g, '\n'));
+  const paths: string[] = [];
+  const visit = (node: hbs.AST.Node | undefined): void => {
+    if (!node) return;
+    if (node.type === 'MustacheStatement' || node.type === 'BlockStatement') {
+      const statement = node as hbs.AST.MustacheStatement | hbs.AST.BlockStatement;
+      for (const expression of [statement.path, ...statement.params]) {
+        if (expression.type === 'PathExpression') {
+          const original = (expression as hbs.AST.PathExpression).original;
+          if (!BLOCK_HELPERS.includes(original)) paths.push(original);
+        }
+      }
+      if (node.type === 'BlockStatement') {
+        const block = node as hbs.AST.BlockStatement;
+        for (const child of block.program?.body ?? []) visit(child);
+        for (const child of block.inverse?.body ?? []) visit(child);
+      }
+    }
+  };
+  for (const node of program.body) visit(node);
+  return paths.find((path) => !isKnownPlaceholder(path)) ?? null;
+}

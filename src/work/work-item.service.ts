@@ -9,7 +9,12 @@ import { CampaignProduct } from '../campaigns/campaign-product.entity';
 import { CampaignStatus } from '../campaigns/campaign-status.entity';
 import { CampaignStep, type StepKind } from '../campaigns/campaign-step.entity';
 import { Campaign } from '../campaigns/campaign.entity';
-import { ScriptRenderer } from '../campaigns/script-renderer';
+import Handlebars from 'handlebars';
+import {
+  type ScriptContext,
+  ScriptRenderer,
+  ScriptSyntaxError,
+} from '../campaigns/script-renderer';
 import { AppConfigService } from '../config/app-config.service';
 import { ContactCardService, type ContactDetailView } from '../contact-card/contact-card.service';
 import { OutcomeStatus } from '../outcome-statuses/outcome-status.entity';
@@ -23,7 +28,7 @@ export interface WorkStepView {
   id: number;
   kind: StepKind;
   title: string;
-  /** A script rendered with the contact's data, escaped (HTML). */
+  /** What the operator reads aloud (a script, a question's or consent's text) with the contact's data, escaped (HTML). */
   html: string | null;
   choices: string[] | null;
   required: boolean;
@@ -92,6 +97,16 @@ export class WorkItemService {
     private readonly eligibility: EligibilityService,
   ) {}
 
+  /** A step's text with the contact's data; one saved before texts were checked shows as typed. */
+  private readAloud(body: string, context: ScriptContext): string {
+    try {
+      return this.renderer.renderHtml(body, context);
+    } catch (error) {
+      if (!(error instanceof ScriptSyntaxError)) throw error;
+      return Handlebars.escapeExpression(body).replace(/\n/g, '<br>');
+    }
+  }
+
   async build(lease: ContactLease, user: AuthenticatedUser): Promise<WorkItem> {
     const em = this.dataSource.manager;
     const [contact, campaign, steps, statusLinks, productLinks, agentLinks, callback, operator] =
@@ -157,8 +172,7 @@ export class WorkItemService {
         id: step.id,
         kind: step.kind,
         title: step.title,
-        html:
-          step.kind === 'script' && step.body ? this.renderer.renderHtml(step.body, context) : null,
+        html: step.kind !== 'notes' && step.body ? this.readAloud(step.body, context) : null,
         choices: step.choices,
         required: step.required,
         consentPurpose: step.consentPurpose,
