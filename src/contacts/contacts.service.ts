@@ -29,6 +29,16 @@ import { escapeLike, LIKE_ESCAPE } from '../common/database/sql-dialect';
 
 export const PAGE_SIZE = 50;
 export const SEARCH_LIMIT = 50;
+export const OPERATOR_SEARCH_LIMIT = 20;
+
+/** A row of an operator's search: enough to pick the caller, nothing of their history. */
+export interface OperatorSearchRow {
+  id: number;
+  name: string;
+  phone: string;
+  campaignId: number;
+  state: Contact['state'];
+}
 const EXPORT_BATCH = 2000;
 /** Custom field columns an export can carry (a campaign's lists rarely have more than a few). */
 const EXPORT_MAX_CUSTOM_COLUMNS = 200;
@@ -200,6 +210,37 @@ export class ContactsService {
 
   countInCampaign(campaignId: number): Promise<number> {
     return this.contacts.countBy({ campaignId });
+  }
+
+  /**
+   * An operator's search for a caller or a customer to call: contacts of the campaigns they
+   * are assigned to matching a name or a phone, at most 20, with nothing but what the
+   * workstation needs to pick one (no notes, no history).
+   */
+  async searchForOperator(userId: number, q: string): Promise<OperatorSearchRow[]> {
+    const links = await this.campaignOperators.find({
+      where: { userId },
+      select: { campaignId: true },
+    });
+    if (links.length === 0) return [];
+    const builder = this.contacts
+      .createQueryBuilder('c')
+      .where('c.campaignId IN (:...campaignIds)', {
+        campaignIds: links.map((l) => l.campaignId),
+      });
+    this.applySearch(builder, q);
+    const rows = await builder
+      .orderBy('c.lastName', 'ASC')
+      .addOrderBy('c.id', 'ASC')
+      .limit(OPERATOR_SEARCH_LIMIT)
+      .getMany();
+    return rows.map((c) => ({
+      id: c.id,
+      name: `${c.firstName} ${c.lastName}`.trim(),
+      phone: c.phone,
+      campaignId: c.campaignId,
+      state: c.state,
+    }));
   }
 
   /** Contacts of every campaign matching a name or a phone (at most 50, by last name). */

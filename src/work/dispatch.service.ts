@@ -22,6 +22,7 @@ import { type ContactScreen, EligibilityService } from '../eligibility/eligibili
 import { OperatorActivityService } from '../monitor/operator-activity.service';
 import { ContactLease } from './contact-lease.entity';
 import { ContactLeases } from './contact-leases';
+import type { TakeReason } from './dto/take.dto';
 import { LeasesService } from './leases.service';
 import { retriedTransaction } from '../common/database/retried-transaction';
 
@@ -171,13 +172,90 @@ export class DispatchService {
     return opened;
   }
 
+  /**
+   * A contact the operator found by search or the telephony popped: leased to them exactly
+   * as `next` does (invariant 14). A manual call obeys the do-not-call list and the calling
+   * hours like dispatch; an inbound one does not (the customer called us). 403 outside the
+   * operator's campaigns, 409 when someone else holds it (naming no one) or the operator
+   * already holds another contact.
+   */
+  async take(
+    operator: Pick<AuthenticatedUser, 'id'>,
+    contactId: number,
+    reason: TakeReason,
+  ): Promise<ContactLease> {
+    const userId = operator.id;
+    await this.activity.seen(userId, true);
+    const work = async (em: EntityManager): Promise<ContactLease> => {
+      const held = await this.leases.releaseOwnExpired(em, userId);
+      const found = await em.getRepository(Contact).findOneBy({ id: contactId });
+      if (!found) throw new NotFoundError('contact', contactId);
+      const assigned = await em
+        .getRepository(CampaignOperator)
+        .existsBy({ campaignId: found.campaignId, userId });
+      if (!assigned) {
+        throw new ForbiddenError(`contactId: contact ${contactId} is not in one of your campaigns`);
+      }
+      if (held) {
+        if (held.contactId === contactId) return held;
+        throw await this.holding(em, held, 'contactId');
+      }
+      const campaign = await em.getRepository(Campaign).findOneByOrFail({ id: found.campaignId });
+      const now = this.clock.now();
+      if (reason === 'manual') {
+        const closed = closedRefusal(campaign, now, 'contactId');
+        if (closed) throw closed;
+        if ((await this.doNotCall.isBlocked([found.phone])).size > 0) {
+          throw new ConflictError(
+            `contactId: ${found.phone} is on the do-not-call list; it may not be called`,
+            'contactId',
+          );
+        }
+      }
+      // SKIP LOCKED: a contact another operator is being given right now is theirs (409 at
+      // once, not a wait behind their transaction); the lease's key decides the rest.
+      const contact = await skipLocked(
+        em.getRepository(Contact).createQueryBuilder('c').where('c.id = :contactId', { contactId }),
+      ).getOne();
+      if (!contact || contact.state === 'in_progress') throw takenElsewhere(contactId);
+      // A callback waiting on the contact that this operator may work goes with it, so the
+      // outcome closes it; another's private callback stays theirs.
+      const callback = await em
+        .getRepository(Callback)
+        .createQueryBuilder('cb')
+        .where('cb.contactId = :contactId', { contactId })
+        .andWhere('cb.state IN (:...waiting)', { waiting: ['scheduled', 'due'] })
+        .andWhere('(cb.ownerId = :userId OR cb.visibility = :public)', {
+          userId,
+          public: 'public',
+        })
+        .orderBy('cb.dueAt', 'ASC')
+        .getOne();
+      return this.lease(em, userId, { contact, callback });
+    };
+    try {
+      return await retriedTransaction(this.dataSource, work, { readCommitted: true });
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      // Two takes racing: the lease's key on the contact let one operator through; the
+      // operator's own key answers a double click with what they already hold.
+      const current = await this.leases.current(userId);
+      if (current?.contactId === contactId) return current;
+      throw takenElsewhere(contactId);
+    }
+  }
+
   /** 409 naming the contact the operator has open (one contact at a time). */
-  private async holding(em: EntityManager, held: ContactLease): Promise<ConflictError> {
+  private async holding(
+    em: EntityManager,
+    held: ContactLease,
+    field = 'id',
+  ): Promise<ConflictError> {
     const contact = await em.getRepository(Contact).findOneBy({ id: held.contactId });
     const name = contact ? `${contact.firstName} ${contact.lastName}`.trim() : '';
     return new ConflictError(
-      `id: you already have contact ${held.contactId}${name ? ` (${name})` : ''} open: confirm its outcome or discard it first`,
-      'id',
+      `${field}: you already have contact ${held.contactId}${name ? ` (${name})` : ''} open: confirm its outcome or discard it first`,
+      field,
       { contactId: held.contactId },
     ).say('callbacks.errors.holding', { contactId: held.contactId, name });
   }
@@ -389,6 +467,14 @@ function closedRefusal(campaign: Campaign, now: Date, field: string): Validation
     field,
     `campaign ${campaign.code} is outside its calling hours: ${window}`,
   ).say('callbacks.errors.outsideHours', { campaign: campaign.name, window });
+}
+
+/** 409 for a contact someone else is working: who, the operator is not told. */
+function takenElsewhere(contactId: number): ConflictError {
+  return new ConflictError(
+    `contactId: contact ${contactId} is being worked by another operator`,
+    'contactId',
+  );
 }
 
 /** An operator sees their own callbacks and public ones, never another's private ones. */

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiConflictResponse,
@@ -12,7 +12,9 @@ import type { Response } from 'express';
 import { CurrentUser, Roles } from '../auth/access.decorators';
 import { IdParamPipe } from '../common/http/id-param.pipe';
 import type { AuthenticatedUser } from '../common/http/request-context';
+import { ContactsService, type OperatorSearchRow } from '../contacts/contacts.service';
 import { DispatchService } from './dispatch.service';
+import { TakeContactDto, WorkSearchQuery } from './dto/take.dto';
 import { DraftDto, NextContactDto, OutcomeDto } from './dto/outcome.dto';
 import { LeasesService } from './leases.service';
 import { OutcomeResult, OutcomeService } from './outcome.service';
@@ -29,6 +31,7 @@ export class WorkApiController {
     private readonly leases: LeasesService,
     private readonly outcomes: OutcomeService,
     private readonly items: WorkItemService,
+    private readonly contacts: ContactsService,
   ) {}
 
   @Post('next')
@@ -46,6 +49,31 @@ export class WorkApiController {
       return undefined;
     }
     return this.items.build(lease, user);
+  }
+
+  @Get('search')
+  @ApiOkResponse({
+    description: '[{id, name, phone, campaignId, state}] of the caller’s campaigns, at most 20',
+  })
+  search(
+    @Query() query: WorkSearchQuery,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<OperatorSearchRow[]> {
+    return this.contacts.searchForOperator(user.id, query.q);
+  }
+
+  @Post('take')
+  @HttpCode(200)
+  @ApiOkResponse({ description: 'as next: the contact leased to the caller' })
+  @ApiForbiddenResponse({ description: 'not a contact of the caller’s campaigns' })
+  @ApiConflictResponse({
+    description: 'held by another operator, the caller holds another, or (manual) do-not-call',
+  })
+  async take(
+    @Body() dto: TakeContactDto,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<WorkItem> {
+    return this.items.build(await this.dispatch.take(user, dto.contactId, dto.reason), user);
   }
 
   @Get('current')
