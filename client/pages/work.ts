@@ -1,8 +1,10 @@
 /** The operator workstation's page (views/work/index.hbs). */
+import { startFindContact } from '../work/find-contact';
 import { startNotices } from '../work/notices';
 import { startScreenPop } from '../work/screen-pop';
 import { startWorkstation } from '../work/workstation';
 
 startWorkstation();
+startFindContact();
 startNotices();
 startScreenPop();

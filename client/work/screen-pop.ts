@@ -6,12 +6,13 @@
  */
 import { ApiError, postJson } from '../common/api-client';
 import { byId, maybeById } from '../common/dom';
+import { failureText, takeContact } from './find-contact';
 
 interface Pop {
   type: string;
   phone: string;
   phoneLink: string;
-  contact?: { name?: string | null; campaignName: string; url: string } | null;
+  contact?: { id: number; name?: string | null; campaignName: string; url: string } | null;
 }
 
 interface SavedContact {
@@ -36,6 +37,20 @@ export function startScreenPop(): void {
     return a;
   }
 
+  /** "Open": the caller's contact taken onto this workstation (they called us: inbound). */
+  function openButton(contactId: number): HTMLButtonElement {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'btn btn-small btn-primary screen-pop-open';
+    button.textContent = text('open');
+    button.addEventListener('click', () => {
+      takeContact(contactId, 'inbound').catch((error: unknown) => {
+        line.textContent = `${text('failed')} ${failureText(error)}`;
+      });
+    });
+    return button;
+  }
+
   function show(pop: Pop): void {
     if (box) box.hidden = false;
     const heading = pop.type === 'call.answered' ? text('answered') : text('ringing');
@@ -44,7 +59,7 @@ export function startScreenPop(): void {
       title.textContent = `${heading} ${pop.contact.name || pop.phone}`;
       line.appendChild(link(pop.phoneLink, pop.phone));
       line.appendChild(document.createTextNode(` · ${pop.contact.campaignName} · `));
-      line.appendChild(link(pop.contact.url, text('open')));
+      line.appendChild(openButton(pop.contact.id));
       form.hidden = true;
     } else {
       title.textContent = `${heading} ${pop.phone}`;
@@ -68,24 +83,27 @@ export function startScreenPop(): void {
       firstName: field('firstName'),
       lastName: field('lastName'),
       phone: field('phone'),
-    }).then(
-      (saved) => {
+    })
+      // The new caller is taken at once: saved and on the workstation in one step.
+      .then((saved) => {
         line.textContent = '';
         form.hidden = true;
         line.appendChild(
           document.createTextNode(
-            `${text('saved')} ${saved?.firstName ?? ''} ${saved?.lastName ?? ''} · `,
+            `${text('saved')} ${saved?.firstName ?? ''} ${saved?.lastName ?? ''}`,
           ),
         );
-        line.appendChild(link(`/contacts/${saved?.id ?? ''}`, text('open')));
-      },
-      (error: unknown) => {
-        line.textContent =
-          error instanceof ApiError
-            ? `${text('failed')} ${error.messages.join(' ')}`
-            : `${text('failed')} ${String(error)}`;
-      },
-    );
+        return saved ? takeContact(saved.id, 'inbound') : undefined;
+      })
+      .then(
+        () => undefined,
+        (error: unknown) => {
+          line.textContent =
+            error instanceof ApiError
+              ? `${text('failed')} ${error.messages.join(' ')}`
+              : `${text('failed')} ${String(error)}`;
+        },
+      );
   });
 
   const source = new EventSource('/api/v1/cti/stream');

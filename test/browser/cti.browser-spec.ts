@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { Contact } from '../../src/contacts/contact.entity';
+import { ContactLease } from '../../src/work/contact-lease.entity';
 import { createCampaign, createStatus } from '../factories/catalogue.factory';
 import { createContact } from '../factories/contact.factory';
 import { createUser, tokenFor } from '../factories/user.factory';
@@ -81,10 +82,29 @@ describe('screen-pop on the workstation, in a browser', () => {
       .get(DataSource)
       .getRepository(Contact)
       .findOneByOrFail({ phone: '+393331234567' });
-    expect(await pop.getByRole('link', { name: 'Apri la scheda' }).getAttribute('href')).toBe(
-      `/contacts/${contact.id}`,
-    );
     await screenshot(page, 'cti-screen-pop');
+    // "Open" takes the caller onto this workstation, as next would deal it.
+    await Promise.all([
+      page.waitForURL('**/work'),
+      pop.getByRole('button', { name: 'Apri la scheda' }).click(),
+    ]);
+    await page.locator('#work-contact-name', { hasText: 'Maria Rossi' }).waitFor();
+    await screenshot(page, 'cti-screen-pop-taken');
+    const lease = await app
+      .get(DataSource)
+      .getRepository(ContactLease)
+      .findOneByOrFail({ userId: operator.id });
+    expect(lease.contactId).toBe(contact.id);
+    // Given its outcome (quick key 1), the workstation is free for the next call.
+    await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/api/v1/cti/stream')),
+      (async () => {
+        await page.keyboard.press('1');
+        await page.locator('#work-result').waitFor({ state: 'visible' });
+        await page.goto('/work');
+      })(),
+    ]);
+    await page.waitForTimeout(600);
 
     await ring('+39 02 1234 5678', 'call.answered');
     await page.locator('#screen-pop-title', { hasText: 'In linea: +390212345678' }).waitFor();
@@ -92,8 +112,9 @@ describe('screen-pop on the workstation, in a browser', () => {
     await page.getByLabel('Nome', { exact: true }).fill('Luca');
     await page.getByLabel('Cognome').fill('Bianchi');
     await screenshot(page, 'cti-screen-pop-unknown');
+    // Saved and taken in one step: the new caller's card is on the workstation.
     await page.getByRole('button', { name: 'Salva il contatto' }).click();
-    await page.locator('#screen-pop-line', { hasText: 'Contatto salvato: Luca Bianchi' }).waitFor();
+    await page.locator('#work-contact-name', { hasText: 'Luca Bianchi' }).waitFor();
     const saved = await app
       .get(DataSource)
       .getRepository(Contact)
@@ -102,6 +123,39 @@ describe('screen-pop on the workstation, in a browser', () => {
       firstName: 'Luca',
       lastName: 'Bianchi',
       campaignId: campaign.id,
+      state: 'in_progress',
     });
+  });
+
+  it('an operator finds a customer by name and calls them from the empty workstation', async () => {
+    const app = harness.app;
+    const operator = await createUser(app, { role: 'operator', displayName: 'Giulia' });
+    const status = await createStatus(app, { code: 'NI', type: 'N', quick: true, quickOrder: 1 });
+    const campaign = await createCampaign(
+      app,
+      { name: 'Assistenza Luce' },
+      { statusIds: [status.id], operatorIds: [operator.id] },
+    );
+    const anna = await createContact(app, campaign.id, {
+      firstName: 'Anna',
+      lastName: 'Verdi',
+      state: 'final',
+    });
+    await signIn(page, operator);
+    await page.goto('/work');
+    await page.getByLabel('Cerca un contatto: nome o telefono').fill('verd');
+    const row = page.locator('.work-find-row', { hasText: 'Anna Verdi' });
+    await row.waitFor();
+    await screenshot(page, 'work-find-contact');
+    await Promise.all([
+      page.waitForURL('**/work'),
+      row.getByRole('button', { name: 'Chiama' }).click(),
+    ]);
+    await page.locator('#work-contact-name', { hasText: 'Anna Verdi' }).waitFor();
+    const lease = await app
+      .get(DataSource)
+      .getRepository(ContactLease)
+      .findOneByOrFail({ userId: operator.id });
+    expect(lease).toMatchObject({ contactId: anna.id, previousState: 'final' });
   });
 });
