@@ -59,6 +59,9 @@ interface Draft {
 type DraftState = 'idle' | 'saving' | 'saved' | 'failed';
 
 /** Typing in a field: the page's letter and digit keys stay the field's. */
+/** The contact this tab has just discarded (sessionStorage), skipped by the next `next`. */
+const DISCARDED_KEY = 'esito.work.discarded';
+
 function isTyping(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
   if (target.isContentEditable || target.tagName === 'TEXTAREA' || target.tagName === 'SELECT') {
@@ -138,14 +141,23 @@ export function startWorkstation(): void {
 
   let cardActive = card !== null;
   let fetchingNext = false;
+
+  // What a discard left for the page it reloads into: its notice, and the contact not to
+  // be dealt straight back (sessionStorage: this tab only; refused storage loses nothing).
+  if (tryStorage(() => window.sessionStorage.getItem(DISCARDED_KEY)) && !card) {
+    showMessage(text('discarded'));
+  }
   function nextContact(): void {
     if (fetchingNext || nextButton.disabled) return;
     fetchingNext = true;
     nextButton.setAttribute('aria-busy', 'true');
     clearErrors();
     showMessage('');
-    const body: { campaignId?: number } = {};
+    const body: { campaignId?: number; skipContactId?: number } = {};
     if (campaignSelect?.value) body.campaignId = Number(campaignSelect.value);
+    const discarded = Number(tryStorage(() => window.sessionStorage.getItem(DISCARDED_KEY)));
+    tryStorage(() => window.sessionStorage.removeItem(DISCARDED_KEY));
+    if (discarded > 0) body.skipContactId = discarded;
     api('POST', '/next', body)
       .then((answer) => {
         if (answer.status === 204) {
@@ -741,7 +753,10 @@ export function startWorkstation(): void {
     // Nothing of the call is kept: no draft leaves the page after this.
     stopWorking();
     api('POST', `/${contactId}/discard`).then(
-      () => window.location.replace('/work'),
+      () => {
+        tryStorage(() => window.sessionStorage.setItem(DISCARDED_KEY, contactId));
+        window.location.replace('/work');
+      },
       (error: unknown) => {
         busy = false;
         showError(error);
@@ -759,6 +774,9 @@ export function startWorkstation(): void {
       return;
     }
     if (event.key === 'Escape') {
+      // Esc while typing (notes, a callback's time) never asks to discard the call: only
+      // Esc outside any text field does.
+      if (isTyping(event.target)) return;
       if (cardActive) {
         event.preventDefault();
         askStop();

@@ -62,6 +62,7 @@ export class DispatchService {
   async next(
     operator: Pick<AuthenticatedUser, 'id' | 'languages'>,
     campaignId?: number,
+    skipContactId?: number,
   ): Promise<ContactLease | null> {
     const userId = operator.id;
     // Asking for the next contact is being ready: a pause ends, a quiet page is back.
@@ -76,7 +77,7 @@ export class DispatchService {
       const held = await this.leases.releaseOwnExpired(em, userId);
       if (held) return held;
       if (campaigns.length === 0) return null;
-      const claim = await this.claim(em, userId, campaigns, operator.languages);
+      const claim = await this.claim(em, userId, campaigns, operator.languages, skipContactId);
       return claim ? this.lease(em, userId, claim) : null;
     };
     try {
@@ -288,7 +289,10 @@ export class DispatchService {
     userId: number,
     campaigns: Campaign[],
     languages: string[],
+    skipContactId?: number,
   ): Promise<Claim | null> {
+    // The contact the operator has just given back is not dealt straight back to them.
+    const skip = skipContactId ?? null;
     const now = this.clock.now();
     const ids = campaigns.map((c) => c.id);
     // A callback the job has marked due comes before one only scheduled: each state is
@@ -310,6 +314,7 @@ export class DispatchService {
           .andWhere("cb.visibility = 'private'")
           .andWhere('cb.campaignId IN (:...ids)', { ids }),
         'IDX_callbacks_owner_queue_v',
+        skip,
       );
       if (own) return own;
     }
@@ -322,6 +327,7 @@ export class DispatchService {
             .andWhere('cb.campaignId = :campaignId', { campaignId: campaign.id })
             .andWhere("cb.visibility = 'public'"),
           'IDX_callbacks_campaign_queue',
+          skip,
         );
         if (shared) return shared;
       }
@@ -343,6 +349,7 @@ export class DispatchService {
         'IDX_contacts_queue_due',
         'retry',
         this.eligibility.screen(campaign, userId, languages),
+        skip,
       );
       if (retry) return retry;
     }
@@ -350,7 +357,7 @@ export class DispatchService {
     for (const campaign of campaigns) {
       const screen = this.eligibility.screen(campaign, userId, languages);
       const fresh = (query: SelectQueryBuilder<Contact>, index: string) =>
-        this.fromContacts(em, query.orderBy('c.id', 'ASC'), index, 'new', screen);
+        this.fromContacts(em, query.orderBy('c.id', 'ASC'), index, 'new', screen, skip);
       for (const language of languages) {
         const spoken = await fresh(
           queue(campaign.id, 'new').andWhere('c.language = :language', { language }),
@@ -375,6 +382,7 @@ export class DispatchService {
     em: EntityManager,
     query: SelectQueryBuilder<Callback>,
     index: string,
+    skip: number | null = null,
   ): Promise<Claim | null> {
     const passed: number[] = [];
     for (let tries = 0; tries < MAX_TRIES; tries++) {
@@ -387,6 +395,7 @@ export class DispatchService {
         .getRepository(Callback)
         .findOne({ where: { id }, ...forUpdate(em) });
       if (!callback || (callback.state !== 'due' && callback.state !== 'scheduled')) continue;
+      if (callback.contactId === skip) continue;
       const contact = await em
         .getRepository(Contact)
         .findOneOrFail({ where: { id: callback.contactId }, ...forUpdate(em) });
@@ -418,8 +427,9 @@ export class DispatchService {
     index: string,
     state: ContactState,
     screen: ContactScreen | null = null,
+    skip: number | null = null,
   ): Promise<Claim | null> {
-    const passed: number[] = [];
+    const passed: number[] = skip === null ? [] : [skip];
     for (let tries = 0; tries < MAX_TRIES; tries++) {
       const [id] = await claimIds(em, excluding(query, passed), index, 1);
       if (id === undefined) return null;

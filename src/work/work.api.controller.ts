@@ -43,7 +43,7 @@ export class WorkApiController {
     @CurrentUser() user: AuthenticatedUser,
     @Res({ passthrough: true }) res: Response,
   ): Promise<WorkItem | undefined> {
-    const lease = await this.dispatch.next(user, dto.campaignId);
+    const lease = await this.dispatch.next(user, dto.campaignId, dto.skipContactId);
     if (!lease) {
       res.status(204);
       return undefined;

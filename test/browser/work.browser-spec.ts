@@ -248,17 +248,41 @@ describe('the operator workstation in a browser', () => {
     expect(await page.locator('#work-notes').inputValue()).toBe('Cliente in ferie fino a lunedì');
     await screenshot(page, 'work-draft-restored');
 
-    // Esc: STOP / CHIUDI asks first; confirming discards everything.
+    // Esc in the notes does nothing: the call is not put at risk while typing.
+    await page.locator('#work-notes').focus();
     await page.keyboard.press('Escape');
     const dialog = page.locator('#work-stop-dialog');
+    expect(await dialog.isVisible()).toBe(false);
+    expect(await page.locator('#work-notes').inputValue()).toBe('Cliente in ferie fino a lunedì');
+    await page.locator('#work-contact-name').focus();
+
+    // Esc outside a field: STOP / CHIUDI asks first, with "keep working" focused; the
+    // operator moves to the discard on purpose, and confirming discards everything.
+    await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'visible' });
     expect(await dialog.innerText()).toContain('andrà perso');
     await screenshot(page, 'work-stop-dialog');
+    await expectFocus('work-stop-cancel');
+    await page.keyboard.press('Tab');
     await expectFocus('work-stop-confirm');
     await page.keyboard.press('Enter');
     await page.locator('#work-empty').waitFor();
     await screenshot(page, 'work-discarded');
     await expectFocus('work-next');
+    // The operator is told what happened, and Anna is not dealt straight back.
+    expect(await page.locator('#work-message').innerText()).toBe(
+      'Contatto rilasciato: non è stato salvato nulla. Non ti verrà riproposto subito.',
+    );
+    await page.keyboard.press('n');
+    await page.locator('#work-message', { hasText: 'Nessun contatto' }).waitFor();
+    await page.keyboard.press('n');
+    await contactName('Anna Verdi').waitFor();
+    await page.locator('#work-contact-name').focus();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'visible' });
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.locator('#work-empty').waitFor();
     const discarded = await db().getRepository(Contact).findOneByOrFail({ id: anna.id });
     expect(discarded.state).toBe('new');
     expect(await db().getRepository(Interaction).countBy({ contactId: anna.id })).toBe(0);
@@ -289,7 +313,10 @@ describe('the operator workstation in a browser', () => {
     expect(problems.filter((p) => !/400|Bad Request/.test(p.text))).toEqual([]);
     problems.length = 0;
 
-    // Esc, then "keep working": nothing is lost.
+    // Esc in the callback's time does nothing; outside it, then "keep working": nothing is lost.
+    await page.keyboard.press('Escape');
+    expect(await page.locator('#work-stop-dialog').isVisible()).toBe(false);
+    await page.locator('#work-contact-name').focus();
     await page.keyboard.press('Escape');
     await page.locator('#work-stop-dialog').waitFor({ state: 'visible' });
     await page.keyboard.press('Escape');

@@ -183,6 +183,22 @@ describe('Work: search and take', () => {
       await take(anna, evening.id, 'inbound').expect(200);
     });
 
+    it('next skips the contact the operator has just given back, once', async () => {
+      const maria = await createContact(app, campaign.id);
+      const next = (body: object) =>
+        http()
+          .post('/api/v1/work/next')
+          .set(as(anna))
+          .send({ campaignId: campaign.id, ...body });
+      expect((await next({}).expect(200)).body.contact.id).toBe(maria.id);
+      await http().post(`/api/v1/work/${maria.id}/discard`).set(as(anna)).expect(204);
+      await next({ skipContactId: maria.id }).expect(204);
+      const luca = await createContact(app, campaign.id);
+      expect((await next({ skipContactId: maria.id }).expect(200)).body.contact.id).toBe(luca.id);
+      await http().post(`/api/v1/work/${luca.id}/discard`).set(as(anna)).expect(204);
+      expect((await next({}).expect(200)).body.contact.id).toBe(maria.id);
+    });
+
     it('refuses bad input naming the field', async () => {
       for (const [body, field] of [
         [{ reason: 'inbound' }, 'contactId'],

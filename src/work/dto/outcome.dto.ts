@@ -132,6 +132,14 @@ export class NextContactDto {
   @IsInt()
   @Min(1)
   campaignId?: number;
+
+  @ApiPropertyOptional({
+    description: 'a contact the operator has just given back: not dealt to them this time',
+  })
+  @IsOmittable()
+  @IsInt()
+  @Min(1)
+  skipContactId?: number;
 }
 
 export class DraftDto {
