@@ -7,7 +7,7 @@ import { readWallFilter, SetOperatorStateDto } from './dto/monitor-input';
 import { OperatorActivityService, type OwnState } from './operator-activity.service';
 import { PauseReasonsService, type PauseReasonView } from './pause-reasons.service';
 import { WallHub } from './wall-hub.service';
-import { type CampaignSummary, filterWall, type WallTile } from './wall.service';
+import { type CampaignSummary, filterWall, type WallTile } from './wall-assembly';
 
 const FILTERS = [
   {

@@ -4,7 +4,7 @@ import { IsIn, IsInt, Max, Min } from 'class-validator';
 import { IsOmittable } from '../../common/validation/omittable';
 import { ValidationError } from '../../common/errors/domain-errors';
 import { queryId, queryText } from '../../common/http/query-values';
-import type { WallFilter } from '../wall.service';
+import type { WallFilter } from '../wall-assembly';
 
 /** `?campaignId&team` of the wall, its stream and its API. */
 export function readWallFilter(raw: Record<string, unknown>): WallFilter {
