@@ -49,20 +49,25 @@ export interface FormPageOptions {
   /** What is kept of the input to show again. Default: the body (secrets left out). */
   values?: (req: Request) => Record<string, unknown>;
   /**
-   * A controller method `(req, res, form, flash, status)` that renders the form straight from
-   * the POST when what was typed is too big to travel back through the session.
+   * A controller method `(req, res, refused: RefusedInPlace)` that renders the form straight
+   * from the POST (the refusal's status) when what was typed is too big to travel back
+   * through the session, or always with `answerInPlace`.
    */
   inPlace?: string;
+  answerInPlace?: boolean;
+}
+
+/** A refused form answered with the page itself (see FormPageOptions.inPlace). */
+export interface RefusedInPlace {
+  form: FormState;
+  flash: FlashMessage[];
+  refusal: ErrorResponse;
+  say: Say;
 }
 
 /** What the filter needs of a form page to answer a refusal (put on the request). */
 export interface FormPageContext extends Omit<FormPageOptions, 'inPlace'> {
-  renderInPlace?: (
-    res: Response,
-    form: FormState,
-    flash: FlashMessage[],
-    status: number,
-  ) => Promise<void>;
+  renderInPlace?: (res: Response, refused: RefusedInPlace) => Promise<void>;
 }
 
 declare module 'express-serve-static-core' {
@@ -110,15 +115,8 @@ export class FormPageInterceptor implements NestInterceptor {
       const controller = this.modules.get(type, { strict: false });
       const render = controller[inPlace];
       if (typeof render !== 'function') throw new Error(`FormPage: no method ${inPlace}`);
-      req.formPage.renderInPlace = (res, form, flash, status) =>
-        (render as (...args: unknown[]) => Promise<void>).call(
-          controller,
-          req,
-          res,
-          form,
-          flash,
-          status,
-        );
+      req.formPage.renderInPlace = (res, refused) =>
+        (render as (...args: unknown[]) => Promise<void>).call(controller, req, res, refused);
     }
     return next.handle().pipe(
       map((answer: unknown) => {
