@@ -21,18 +21,16 @@ import type { AuthenticatedUser, FormState } from '../common/http/request-contex
 import { addDays } from '../common/time/calendar-day';
 import { Clock } from '../common/time/clock';
 import { formatZonedDateTime } from '../common/time/local-time';
+import { gridPage, gridRange, refusedGridPage } from './agenda.page';
 import {
   agendaAction,
   appointmentPage,
   chosenPlace,
   conflictFlash,
   detailLink,
-  gridPage,
-  gridRange,
   pickerWeek,
   refusedChange,
-  refusedGridPage,
-} from './agenda.page';
+} from './appointment.page';
 import { AgendaService } from './agenda.service';
 import { AppointmentsService } from './appointments.service';
 import {

@@ -1,14 +1,8 @@
 import type { AgentView } from '../agents/dto/agent.view';
 import type { CampaignView } from '../campaigns/dto/campaign.view';
 import type { Say } from '../common/http/form-page';
-import {
-  agendaAction,
-  appointmentPage,
-  gridPage,
-  gridRange,
-  refusedChange,
-  refusedGridPage,
-} from './agenda.page';
+import { gridPage, gridRange, refusedGridPage } from './agenda.page';
+import { agendaAction, appointmentPage, refusedChange } from './appointment.page';
 import type { AppointmentView } from './appointments.service';
 
 const NOW = new Date('2026-12-02T09:00:00Z'); // a Wednesday
