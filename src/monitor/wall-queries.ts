@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Callback } from '../callbacks/callback.entity';
-import { overdueCutoffSql, WAITING } from '../callbacks/callbacks.service';
+import { overdueCutoffSql, WAITING } from '../callbacks/callback-queries';
 import { CampaignOperator } from '../campaigns/campaign-operator.entity';
 import { Campaign } from '../campaigns/campaign.entity';
 import { Contact } from '../contacts/contact.entity';
