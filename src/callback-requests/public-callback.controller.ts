@@ -4,16 +4,10 @@ import type { Request, Response } from 'express';
 import { AnonymousForm, Public } from '../auth/access.decorators';
 import { toErrorResponse } from '../common/errors/error-response';
 import { setLayoutLocals } from '../common/views/view-locals';
+import { publicBookedPage, publicFormPage } from './public-callback.page';
 import { LANGUAGES, type Language } from '../config/app.config';
 import { AppConfigService } from '../config/app-config.service';
-import {
-  type FormErrors,
-  HONEYPOT_FIELD,
-  PUBLIC_NAME_MAX,
-  PUBLIC_REASON_MAX,
-  type PublicPage,
-  PublicCallbackService,
-} from './public-callback.service';
+import { type FormErrors, PublicCallbackService } from './public-callback.service';
 
 /** What the confirmation page shows after the redirect (Post/Redirect/Get). */
 interface BookedOnPage {
@@ -56,7 +50,7 @@ export class PublicCallbackController {
   ): Promise<void> {
     const language = this.language(req, res, lang);
     const page = await this.publicPage.page(code);
-    res.render('callback-requests/public-form', this.formView(page, language, {}, {}));
+    res.render('callback-requests/public-form', publicFormPage(page, language, {}, {}));
   }
 
   @Post(':code')
@@ -102,7 +96,7 @@ export class PublicCallbackController {
     );
     res
       .status(status)
-      .render('callback-requests/public-form', this.formView(page, language, refused, values));
+      .render('callback-requests/public-form', publicFormPage(page, language, refused, values));
   }
 
   @Get(':code/booked')
@@ -113,13 +107,7 @@ export class PublicCallbackController {
       res.redirect(303, `/callback/${encodeURIComponent(code)}`);
       return;
     }
-    res.render('callback-requests/public-booked', {
-      title: 'callbackPage.bookedTitle',
-      bare: true,
-      pageCss: true,
-      booked,
-      formHref: `/callback/${encodeURIComponent(code)}`,
-    });
+    res.render('callback-requests/public-booked', publicBookedPage(code, booked));
   }
 
   /**
@@ -137,51 +125,5 @@ export class PublicCallbackController {
       (typeof asked === 'string' ? (asked as Language) : this.config.get('DEFAULT_LANGUAGE'));
     res.locals.lang = language;
     return language;
-  }
-
-  private formView(
-    page: PublicPage,
-    language: Language,
-    errors: FormErrors,
-    values: Record<string, string>,
-  ) {
-    const dayName = new Intl.DateTimeFormat(language === 'en' ? 'en-GB' : 'it-IT', {
-      weekday: 'long',
-      day: 'numeric',
-      month: 'long',
-      timeZone: 'UTC',
-    });
-    const chosen = values.slotStart ?? '';
-    const chosenDay = page.days.find((d) => d.slots.some((s) => s.start === chosen))?.date;
-    return {
-      title: 'callbackPage.title',
-      bare: true,
-      pageCss: true,
-      campaign: page.campaign,
-      action: `/callback/${encodeURIComponent(page.campaign.code)}`,
-      languages: LANGUAGES.map((code) => ({ code, active: code === language })),
-      days: page.days.map((day, i) => ({
-        date: day.date,
-        label: dayName.format(new Date(`${day.date}T12:00:00Z`)),
-        open: chosenDay ? day.date === chosenDay : i === 0,
-        slots: day.slots.map((slot) => {
-          const [from = '', to = ''] = slot.window.split('-');
-          return {
-            value: slot.start,
-            id: `slot-${slot.start.replace(/[^0-9]/g, '').slice(0, 12)}`,
-            from,
-            to,
-            checked: slot.start === chosen,
-          };
-        }),
-      })),
-      empty: page.days.length === 0,
-      errors,
-      invalid: Object.keys(errors).length > 0,
-      values,
-      honeypot: HONEYPOT_FIELD,
-      nameMax: PUBLIC_NAME_MAX,
-      reasonMax: PUBLIC_REASON_MAX,
-    };
   }
 }

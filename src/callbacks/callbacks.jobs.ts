@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Cron, CronExpression, Interval } from '@nestjs/schedule';
 import { JobRunner } from '../common/jobs/job-runner';
-import { CallbacksService } from './callbacks.service';
+import { CallbackEngine } from './callback-engine';
 
 /**
  * The callback engine's clock work. Every instance runs these at every tick; the service
@@ -12,26 +12,26 @@ import { CallbacksService } from './callbacks.service';
 export class CallbacksJobs {
   constructor(
     private readonly jobs: JobRunner,
-    private readonly callbacks: CallbacksService,
+    private readonly engine: CallbackEngine,
   ) {}
 
   @Interval('callbacks-due', 30_000)
   markDue(): Promise<void> {
-    return this.jobs.run('callbacks-due', () => this.callbacks.markDue(), {
+    return this.jobs.run('callbacks-due', () => this.engine.markDue(), {
       done: 'callbacks fallen due',
     });
   }
 
   @Interval('callbacks-escalation', 30_000)
   escalate(): Promise<void> {
-    return this.jobs.run('callbacks-escalation', () => this.callbacks.escalate(), {
+    return this.jobs.run('callbacks-escalation', () => this.engine.escalate(), {
       done: 'private callbacks made public',
     });
   }
 
   @Cron(CronExpression.EVERY_MINUTE, { name: 'callbacks-expiry' })
   expire(): Promise<void> {
-    return this.jobs.run('callbacks-expiry', () => this.callbacks.expire(), {
+    return this.jobs.run('callbacks-expiry', () => this.engine.expire(), {
       done: 'callbacks expired',
     });
   }

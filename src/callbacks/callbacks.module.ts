@@ -4,11 +4,14 @@ import { AuditModule } from '../audit/audit.module';
 import { ContactQueueModule } from '../contacts/contact-queue.module';
 import { WorkModule } from '../work/work.module';
 import { CallbackBookModule } from './callback-book.module';
+import { CallbackEngine } from './callback-engine';
+import { CallbackQueries } from './callback-queries';
 import { Callback } from './callback.entity';
 import { CallbacksApiController } from './callbacks.api.controller';
 import { CallbacksController } from './callbacks.controller';
 import { CallbacksJobs } from './callbacks.jobs';
 import { CallbacksService } from './callbacks.service';
+import { CoordinatorCallbackActions } from './coordinator-callback-actions';
 
 /** The callback engine: due, escalation and expiry jobs, lists, pages, coordinators' actions. */
 @Module({
@@ -21,7 +24,13 @@ import { CallbacksService } from './callbacks.service';
     WorkModule,
   ],
   controllers: [CallbacksApiController, CallbacksController],
-  providers: [CallbacksService, CallbacksJobs],
+  providers: [
+    CallbackQueries,
+    CoordinatorCallbackActions,
+    CallbackEngine,
+    CallbacksService,
+    CallbacksJobs,
+  ],
   exports: [CallbacksService],
 })
 export class CallbacksModule {}

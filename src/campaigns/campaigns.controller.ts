@@ -7,10 +7,11 @@ import {
   FormPage,
   type FormPageOptions,
   type PageRedirect,
+  type RefusedInPlace,
   savedTo,
 } from '../common/http/form-page';
 import { IdParamPipe } from '../common/http/id-param.pipe';
-import type { AuthenticatedUser, FlashMessage, FormState } from '../common/http/request-context';
+import type { AuthenticatedUser, FormState } from '../common/http/request-context';
 import {
   type CampaignFormModel,
   campaignInputFromForm,
@@ -115,16 +116,14 @@ export class CampaignsController {
   async refusedInPlace(
     req: Request,
     res: Response,
-    form: FormState,
-    flash: FlashMessage[],
-    status: number,
+    { form, flash }: RefusedInPlace,
   ): Promise<void> {
     res.locals.form = form;
     res.locals.flash = flash;
     const id = req.params.id === undefined ? undefined : Number(req.params.id);
     const campaign = id === undefined ? undefined : await this.campaigns.get(id);
     const page = await this.formPage(req.user!, formModelFromValues(form.values), campaign);
-    res.status(status).render('campaigns/form', page);
+    res.render('campaigns/form', page);
   }
 
   /** The new or edit form, with the options the model links to. */

@@ -11,29 +11,18 @@ import { isUniqueViolation } from '../common/errors/unique-violation';
 import { DoNotCallService } from '../do-not-call/do-not-call.service';
 import { ContactImport } from './contact-import.entity';
 import {
-  CALL_REASON_PATTERN,
   CONTACT_LIMITS,
-  consentOf,
-  EMAIL_PATTERN,
-  invalid,
-  MAX_TAGS,
-  splitTags,
-  TAG_PATTERN,
-  tooManyTags,
-  oneLine,
-  extraValues,
-  invalidEmail,
-  invalidLanguage,
-  invalidPhone,
-  LANGUAGE_PATTERN,
   REQUIRED_COLUMNS,
-  required,
-  RuleBreak,
   STANDARD_COLUMNS,
   StandardColumn,
-  tooLong,
 } from './contact-rules';
-import { ColumnMap, HeaderError, readHeader } from './csv/csv-header';
+import {
+  ContactRowReader,
+  type ContactRowDefaults,
+  MAX_STORED_ERRORS,
+  PendingBatch,
+} from './contact-row-reader';
+import { HeaderError, readHeader } from './csv/csv-header';
 import { CsvFileError, CsvReader } from './csv/csv-reader';
 import { ImportRefusedError } from './csv/import-refused.error';
 import {
@@ -43,14 +32,11 @@ import {
   toImportSummary,
 } from './dto/import-summary.view';
 import { PhoneNumbers } from './phone-number';
-import { PREFERRED_CHANNELS, tagsColumn } from './contact.entity';
 import { insertIgnore, isMysqlSource, valuePlaceholders } from '../common/database/sql-dialect';
 import { retriedTransaction } from '../common/database/retried-transaction';
 
 /** Rows per multi-row INSERT: big enough to amortise the round trip, small enough to stay flat. */
 export const IMPORT_BATCH_ROWS = 2000;
-/** Error lines kept for the summary (all are counted)... */
-export const MAX_STORED_ERRORS = 1000;
 /** ...within what the errors column holds (TEXT: 64 KB on MySQL), leaving room for the failure. */
 const MAX_ERRORS_BYTES = 60_000;
 const IMPORT_KEY_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
@@ -83,7 +69,7 @@ export interface ImportOptions {
   /** Columns the header must name (firstName, lastName, phone unless said otherwise). */
   requiredColumns?: readonly StandardColumn[];
   /** Values for rows that leave them empty (an outage list: its call reason and tag). */
-  defaults?: { callReason?: string; tags?: string[] };
+  defaults?: ContactRowDefaults;
 }
 
 /** The counts of an import so far: only lines whose batch was committed are counted. */
@@ -105,18 +91,6 @@ interface PreparedInsert {
   blockedCount: number;
   sql: string | null;
   params: Array<string | number | null>;
-}
-
-type InsertRow = Array<string | number | null>;
-
-/** Rows read since the last commit, as INSERT parameters, with their errors. */
-class PendingBatch {
-  rows: InsertRow[] = [];
-  phones: string[] = [];
-  records = 0;
-  errors: StoredLineError[] = [];
-  errorCount = 0;
-  lastLine = 0;
 }
 
 /**
@@ -475,147 +449,4 @@ function countsOf(
     skippedDoNotCall: tally.skippedDoNotCall,
     errorCount: tally.errorCount,
   };
-}
-
-/**
- * Turns a CSV row into INSERT parameters, or into the reasons it cannot be imported. Runs
- * once per row of a million-row file: plain string checks, no per-row objects but the
- * custom fields.
- */
-class ContactRowReader {
-  private readonly at: Record<StandardColumn, number>;
-  private readonly custom: Array<{ index: number; key: string }>;
-  private readonly width: number;
-
-  constructor(
-    columns: ColumnMap<StandardColumn>,
-    private readonly campaignId: number,
-    private readonly phones: PhoneNumbers,
-    private readonly required: readonly StandardColumn[],
-    private readonly defaults: NonNullable<ImportOptions['defaults']>,
-  ) {
-    this.at = columns.index;
-    this.custom = columns.custom;
-    this.width = columns.width;
-  }
-
-  /** A row of empty cells (spreadsheets leave them at the end) is not a contact: skip it. */
-  isBlank(values: string[]): boolean {
-    for (const value of values) if (value.trim() !== '') return false;
-    return true;
-  }
-
-  add(line: number, values: string[], batch: PendingBatch): void {
-    batch.records++;
-    batch.lastLine = line;
-    // Most rows are fine: the list of problems is only made for the others.
-    let problems: RuleBreak[] | null = null;
-    if (values.length > this.width) {
-      for (let i = this.width; i < values.length; i++) {
-        if (values[i]!.trim() !== '') {
-          (problems ??= []).push(extraValues(values.length, this.width));
-          break;
-        }
-      }
-    }
-    const firstName = text(values, this.at.firstName);
-    if (firstName === '' && this.required.includes('firstName'))
-      (problems ??= []).push(required('firstName'));
-    else if (firstName.length > CONTACT_LIMITS.firstName)
-      (problems ??= []).push(tooLong('firstName', CONTACT_LIMITS.firstName));
-    const lastName = text(values, this.at.lastName);
-    if (lastName === '' && this.required.includes('lastName'))
-      (problems ??= []).push(required('lastName'));
-    else if (lastName.length > CONTACT_LIMITS.lastName)
-      (problems ??= []).push(tooLong('lastName', CONTACT_LIMITS.lastName));
-    const rawPhone = text(values, this.at.phone);
-    let phone: string | null = null;
-    if (rawPhone === '') (problems ??= []).push(required('phone'));
-    else {
-      phone = this.phones.normalise(rawPhone);
-      if (phone === null) (problems ??= []).push(invalidPhone(rawPhone));
-    }
-    const email = text(values, this.at.email);
-    if (email !== '') {
-      if (email.length > CONTACT_LIMITS.email)
-        (problems ??= []).push(tooLong('email', CONTACT_LIMITS.email));
-      else if (!EMAIL_PATTERN.test(email)) (problems ??= []).push(invalidEmail(email));
-    }
-    const language = text(values, this.at.language).toLowerCase();
-    if (language !== '' && !LANGUAGE_PATTERN.test(language))
-      (problems ??= []).push(invalidLanguage(language));
-    const city = text(values, this.at.city);
-    if (city.length > CONTACT_LIMITS.city)
-      (problems ??= []).push(tooLong('city', CONTACT_LIMITS.city));
-    const province = text(values, this.at.province).toUpperCase();
-    if (province.length > CONTACT_LIMITS.province)
-      (problems ??= []).push(tooLong('province', CONTACT_LIMITS.province));
-    const callReason = text(values, this.at.callReason).toLowerCase() || this.defaults.callReason;
-    if (callReason !== undefined && !CALL_REASON_PATTERN.test(callReason))
-      (problems ??= []).push(invalid('callReason', 'invalidCallReason', callReason));
-    const channel = text(values, this.at.preferredChannel).toLowerCase();
-    if (channel !== '' && !(PREFERRED_CHANNELS as readonly string[]).includes(channel))
-      (problems ??= []).push(invalid('preferredChannel', 'invalidChannel', channel));
-    const rawConsent = text(values, this.at.consent);
-    const consent = rawConsent === '' ? null : consentOf(rawConsent);
-    if (consent === undefined)
-      (problems ??= []).push(invalid('consent', 'invalidConsent', rawConsent));
-    const tags = splitTags(text(values, this.at.tags));
-    for (const tag of this.defaults.tags ?? []) if (!tags.includes(tag)) tags.push(tag);
-    const badTag = tags.find((tag) => !TAG_PATTERN.test(tag));
-    if (badTag !== undefined) (problems ??= []).push(invalid('tags', 'invalidTag', badTag));
-    else if (tags.length > MAX_TAGS) (problems ??= []).push(tooManyTags(tags.length));
-    let fields: string | null = null;
-    if (this.custom.length > 0) {
-      let kept: Record<string, string> | null = null;
-      for (const { index, key } of this.custom) {
-        const value = cell(values, index);
-        if (value === '') continue;
-        if (value.length > CONTACT_LIMITS.customFieldValue) {
-          (problems ??= []).push(tooLong(key, CONTACT_LIMITS.customFieldValue));
-          continue;
-        }
-        (kept ??= {})[key] = value;
-      }
-      if (kept) fields = JSON.stringify(kept);
-    }
-    if (problems !== null || phone === null) {
-      batch.errorCount++;
-      if (batch.errors.length < MAX_STORED_ERRORS) {
-        batch.errors.push({ line, problems: problems ?? [invalidPhone(rawPhone)] });
-      }
-      return;
-    }
-    batch.phones.push(phone);
-    batch.rows.push([
-      this.campaignId,
-      firstName,
-      lastName,
-      phone,
-      email === '' ? null : email,
-      language === '' ? null : language,
-      city === '' ? null : city,
-      province === '' ? null : province,
-      fields,
-      callReason ?? null,
-      channel === '' ? null : channel,
-      consent === null || consent === undefined ? null : consent ? 1 : 0,
-      tagsColumn.to(tags),
-    ]);
-  }
-}
-
-/**
- * The trimmed value of a column ('' when the column is absent or the row is short), on one
- * line: a quoted name spanning lines is a spreadsheet accident, not a name.
- */
-function text(values: string[], index: number): string {
-  const value = cell(values, index);
-  return value.includes('\n') || value.includes('\r') ? oneLine(value) : value;
-}
-
-/** A custom field keeps its line breaks (notes often have them). */
-function cell(values: string[], index: number): string {
-  if (index < 0 || index >= values.length) return '';
-  return values[index]!.trim();
 }

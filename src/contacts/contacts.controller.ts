@@ -5,17 +5,15 @@ import { CurrentUser, Roles } from '../auth/access.decorators';
 import { IdParamPipe } from '../common/http/id-param.pipe';
 import type { AuthenticatedUser } from '../common/http/request-context';
 import { ContactImportService } from './contact-import.service';
-import { queryText } from './contacts.api.controller';
 import { ContactsService } from './contacts.service';
 import { csvUpload } from './csv/csv-upload';
 import { ImportRefusedError } from './csv/import-refused.error';
 import { CreateContactDto } from './dto/create-contact.dto';
 import { ImportSummary } from './dto/import-summary.view';
-import {
-  displayCounts,
-  formatCount,
-  importPageView,
-} from './dto/contact-pages.view';
+import { importPageView } from './dto/contact-pages.view';
+import { CampaignContactsQuery, ContactSearchQuery } from './dto/contact-list.query';
+import { campaignContactsPage } from './contacts.page';
+import { FormPage, type PageRedirect, savedTo } from '../common/http/form-page';
 import { datedFileName, sendCsv } from '../common/http/csv-download';
 
 @ApiExcludeController()
@@ -31,58 +29,29 @@ export class ContactsController {
   @Render('contacts/campaign')
   async campaignContacts(
     @Param('id', new IdParamPipe()) campaignId: number,
-    @Query('q') q: unknown,
-    @Query('tag') tag: unknown,
-    @Query('after') after: unknown,
-    @Query('before') before: unknown,
+    @Query() query: CampaignContactsQuery,
     @CurrentUser() user: AuthenticatedUser,
   ) {
-    const query = {
-      q: queryText(q, 'q')?.trim() || undefined,
-      tag: queryText(tag, 'tag')?.trim() || undefined,
-      after: queryText(after, 'after'),
-      before: queryText(before, 'before'),
-    };
     const [campaign, page, total, recentImports] = await Promise.all([
       this.contacts.campaign(campaignId),
       this.contacts.page(campaignId, query),
       this.contacts.countInCampaign(campaignId),
       this.imports.recentForCampaign(campaignId),
     ]);
-    return {
-      title: 'contacts.campaign.title',
-      campaign,
-      page,
-      totalText: formatCount(total, user.uiLanguage),
-      q: query.q ?? '',
-      tag: query.tag ?? '',
-      recentImports: recentImports.map((summary) => ({
-        ...summary,
-        display: displayCounts(summary, user.uiLanguage),
-      })),
-      paged: page.next !== null || page.previous !== null,
-      pagerQuery:
-        (query.q ? `q=${encodeURIComponent(query.q)}&` : '') +
-        (query.tag ? `tag=${encodeURIComponent(query.tag)}&` : ''),
-    };
+    return campaignContactsPage(campaign, page, total, recentImports, query, user.uiLanguage);
   }
 
   @Post('campaigns/:id/contacts')
+  @FormPage()
   async create(
     @Param('id', new IdParamPipe()) campaignId: number,
     @Body() form: CreateContactDto,
-    @Req() req: Request,
-    @Res() res: Response,
-  ): Promise<void> {
+  ): Promise<PageRedirect> {
     const contact = await this.contacts.create(campaignId, form);
-    req.session.flash = [
-      {
-        type: 'success',
-        text: 'contacts.created',
-        args: { name: `${contact.firstName} ${contact.lastName}`, phone: contact.phone },
-      },
-    ];
-    res.redirect(303, `/campaigns/${campaignId}/contacts`);
+    return savedTo(`/campaigns/${campaignId}/contacts`, 'contacts.created', {
+      name: `${contact.firstName} ${contact.lastName}`,
+      phone: contact.phone,
+    });
   }
 
   /** The import without scripts: a plain multipart form, then the summary page. */
@@ -148,9 +117,8 @@ export class ContactsController {
 
   @Get('contacts')
   @Render('contacts/search')
-  async search(@Query('q') q: unknown) {
-    const text = queryText(q, 'q')?.trim() ?? '';
-    const results = text ? await this.contacts.search(text) : [];
-    return { title: 'contacts.search.title', q: text, results, searched: text !== '' };
+  async search(@Query() { q }: ContactSearchQuery) {
+    const results = q ? await this.contacts.search(q) : [];
+    return { title: 'contacts.search.title', q: q ?? '', results, searched: q !== undefined };
   }
 }

@@ -3,11 +3,12 @@ import { ApiBearerAuth, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger
 import type { Observable } from 'rxjs';
 import { CurrentUser, Roles } from '../auth/access.decorators';
 import type { AuthenticatedUser } from '../common/http/request-context';
-import { readWallFilter, SetOperatorStateDto } from './dto/monitor-input';
+import { SetOperatorStateDto } from './dto/monitor-input';
+import { WallFilterQuery } from './dto/wall-filter.query';
 import { OperatorActivityService, type OwnState } from './operator-activity.service';
 import { PauseReasonsService, type PauseReasonView } from './pause-reasons.service';
 import { WallHub } from './wall-hub.service';
-import { type CampaignSummary, filterWall, type WallTile } from './wall.service';
+import { type CampaignSummary, filterWall, type WallTile } from './wall-assembly';
 
 const FILTERS = [
   {
@@ -33,8 +34,7 @@ export class MonitorApiController {
     description:
       '[{operatorId, name, state, since, lastOutcome: {code, type, color, at}, counts: {R, N, C, T}, ...}]',
   })
-  async operators(@Query() raw: Record<string, unknown>): Promise<WallTile[]> {
-    const filter = readWallFilter(raw);
+  async operators(@Query() filter: WallFilterQuery): Promise<WallTile[]> {
     return filterWall(await this.hub.snapshot(), filter).operators;
   }
 
@@ -44,8 +44,7 @@ export class MonitorApiController {
     description:
       '[{id, code, name, counts: {R, N, C, T}, total, conversionRate, contactsLeft, callbacksDue, callbacksOverdue}] for today',
   })
-  async campaigns(@Query() raw: Record<string, unknown>): Promise<CampaignSummary[]> {
-    const filter = readWallFilter(raw);
+  async campaigns(@Query() filter: WallFilterQuery): Promise<CampaignSummary[]> {
     return filterWall(await this.hub.snapshot(), filter).campaigns;
   }
 
@@ -53,8 +52,8 @@ export class MonitorApiController {
   @Sse('stream')
   @ApiQuery(FILTERS[0]!)
   @ApiQuery(FILTERS[1]!)
-  stream(@Query() raw: Record<string, unknown>): Observable<MessageEvent> {
-    return this.hub.stream(readWallFilter(raw));
+  stream(@Query() filter: WallFilterQuery): Observable<MessageEvent> {
+    return this.hub.stream(filter);
   }
 }
 

@@ -2,7 +2,7 @@ import { Controller, Get, Query, Render } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Roles } from '../auth/access.decorators';
 import { AppConfigService } from '../config/app-config.service';
-import { readWallFilter } from './dto/monitor-input';
+import { WallFilterQuery } from './dto/wall-filter.query';
 import { WallHub } from './wall-hub.service';
 
 /**
@@ -20,8 +20,7 @@ export class MonitorController {
 
   @Get()
   @Render('monitor/index')
-  async index(@Query() raw: Record<string, unknown>) {
-    const filter = readWallFilter(raw);
+  async index(@Query() filter: WallFilterQuery) {
     const snapshot = await this.hub.snapshot();
     return {
       title: 'monitor.title',

@@ -5,6 +5,7 @@ import { OperatorActivityModule } from './operator-activity.module';
 import { PauseReasonsApiController } from './pause-reasons.api.controller';
 import { PauseReasonsController } from './pause-reasons.controller';
 import { WallHub } from './wall-hub.service';
+import { WallQueries } from './wall-queries';
 import { WallService } from './wall.service';
 
 /** The coordinators' live wall, its API and stream, and the operators' own state. */
@@ -17,6 +18,6 @@ import { WallService } from './wall.service';
     PauseReasonsApiController,
     PauseReasonsController,
   ],
-  providers: [WallService, WallHub],
+  providers: [WallQueries, WallService, WallHub],
 })
 export class MonitorModule {}

@@ -14,7 +14,8 @@ import {
   timer,
 } from 'rxjs';
 import { Clock } from '../common/time/clock';
-import { filterWall, type WallFilter, type WallSnapshot, WallService } from './wall.service';
+import { filterWall, type WallFilter, type WallSnapshot } from './wall-assembly';
+import { WallService } from './wall.service';
 
 /** How often the wall is computed while someone watches it: a tile changes within this. */
 export const WALL_TICK_MS = 1000;

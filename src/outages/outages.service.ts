@@ -531,7 +531,7 @@ function rulesOf(dto: OutageInputDto['eligibility']): EligibilityRules {
  * A refusal of the paste said in its own terms: the field is `numbers` and its lines are
  * the paste's, one less than the file's (whose line 1 is the header added here).
  */
-function pasteRefusal(error: ImportRefusedError): ImportRefusedError {
+function pasteRefusal<S extends object>(error: ImportRefusedError<S>): ImportRefusedError {
   const pasteLines = (text: string) =>
     text.replace(/\b(lines?) (\d+)(?:-(\d+))?/g, (_all, word: string, a: string, b?: string) =>
       b === undefined ? `${word} ${Number(a) - 1}` : `${word} ${Number(a) - 1}-${Number(b) - 1}`,

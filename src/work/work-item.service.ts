@@ -22,6 +22,7 @@ import { Product } from '../products/product.entity';
 import { User } from '../users/user.entity';
 import type { AuthenticatedUser } from '../common/http/request-context';
 import type { ContactLease } from './contact-lease.entity';
+import { loadOperatorCampaigns, type OperatorCampaignView } from './work-campaigns';
 import { type ChecklistItem, EligibilityService } from '../eligibility/eligibility.service';
 
 export interface WorkStepView {
@@ -96,6 +97,11 @@ export class WorkItemService {
     private readonly config: AppConfigService,
     private readonly eligibility: EligibilityService,
   ) {}
+
+  /** The campaigns the operator works, each open or closed now (the workstation's chooser). */
+  campaignsOf(userId: number, now: Date): Promise<OperatorCampaignView[]> {
+    return loadOperatorCampaigns(this.dataSource.manager, userId, now);
+  }
 
   /** A step's text with the contact's data; one saved before texts were checked shows as typed. */
   private readAloud(body: string, context: ScriptContext): string {

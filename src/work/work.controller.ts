@@ -1,21 +1,15 @@
 import { Controller, Get, Render } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { DataSource } from 'typeorm';
 import { CurrentUser, Roles } from '../auth/access.decorators';
 import type { AuthenticatedUser } from '../common/http/request-context';
 import { Clock } from '../common/time/clock';
-import { formatZonedDateTime } from '../common/time/local-time';
-import { MAX_QUANTITY } from './dto/outcome.dto';
 import { LeasesService } from './leases.service';
-import { loadOperatorCampaigns, type OperatorCampaignView } from './work-campaigns';
-import { WorkItem, WorkItemService, WorkStatusView } from './work-item.service';
-
-/** Keys 1-9: the first nine quick statuses. */
-const QUICK_KEYS = 9;
+import { WorkItemService } from './work-item.service';
+import { workPageView } from './work.page';
 
 /**
  * The operator workstation: the campaign chooser, "next contact" and, while the operator
- * holds a lease, the contact card rendered here (public/js/work.js drives the rest
+ * holds a lease, the contact card rendered here (the page's script drives the rest
  * through /api/v1/work).
  */
 @ApiExcludeController()
@@ -23,7 +17,6 @@ const QUICK_KEYS = 9;
 @Controller('work')
 export class WorkController {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly leases: LeasesService,
     private readonly items: WorkItemService,
@@ -34,163 +27,9 @@ export class WorkController {
   async index(@CurrentUser() user: AuthenticatedUser) {
     const lease = await this.leases.current(user.id);
     const [campaigns, item] = await Promise.all([
-      loadOperatorCampaigns(this.dataSource.manager, user.id, this.clock.now()),
+      this.items.campaignsOf(user.id, this.clock.now()),
       lease ? this.items.build(lease, user) : null,
     ]);
     return { title: 'work.title', ...workPageView(campaigns, item, user.uiLanguage) };
   }
-}
-
-type StatusChip = { code: string; label: string; color: string; type: string };
-
-/** What views/work/index.hbs shows: plain values, labels in the user's language, local times. */
-export function workPageView(
-  campaigns: OperatorCampaignView[],
-  item: WorkItem | null,
-  lang: string,
-) {
-  return {
-    campaigns,
-    hasCampaigns: campaigns.length > 0,
-    item: item ? cardView(item, lang) : null,
-  };
-}
-
-function cardView(item: WorkItem, lang: string) {
-  const zone = item.campaign.timezone;
-  const when = (iso: string) => formatZonedDateTime(new Date(iso), zone, lang);
-  const label = (status: { label: string; labelEn: string | null }) =>
-    lang === 'en' ? (status.labelEn ?? status.label) : status.label;
-  const chip = (status: WorkItem['contact']['lastStatus']): StatusChip | null =>
-    status
-      ? { code: status.code, label: label(status), color: status.color, type: status.type }
-      : null;
-  const statuses = item.statuses.map((status) => statusView(status, label(status)));
-  const quick = statuses.filter((status) => status.quick).slice(0, QUICK_KEYS);
-  quick.forEach((status, index) => (status.key = index + 1));
-  const outcome = { isOutcome: true, quick, statuses };
-  const steps = item.steps.map((step) =>
-    step.kind === 'outcome'
-      ? { ...outcome, id: step.id, title: step.title }
-      : {
-          id: step.id,
-          title: step.title,
-          html: step.html,
-          required: step.required,
-          isScript: step.kind === 'script',
-          isQuestion: step.kind === 'question',
-          isConsent: step.kind === 'consent',
-          consentPurpose: step.consentPurpose,
-          isNotes: step.kind === 'notes',
-          choices: step.choices?.length ? step.choices : null,
-        },
-  );
-  // A campaign is refused without an outcome step; should one slip through, it goes last.
-  if (!item.steps.some((step) => step.kind === 'outcome'))
-    steps.push({ ...outcome, id: 0, title: '' });
-  const { contact, callback } = item;
-  return {
-    contact: {
-      id: contact.id,
-      name: `${contact.firstName} ${contact.lastName}`,
-      phone: contact.phone,
-      email: contact.email,
-      city: contact.city,
-      province: contact.province,
-      address: item.address,
-      language: contact.language,
-      attempts: contact.attempts,
-      state: contact.state,
-      lastStatus: chip(contact.lastStatus),
-      fields: Object.entries(contact.fields).map(([key, value]) => ({ key, value })),
-    },
-    phoneLink: item.phoneLink,
-    campaign: item.campaign,
-    callback: callback
-      ? {
-          dueAt: when(callback.dueAt),
-          visibility: callback.visibility,
-          notes: callback.notes,
-          reason: callback.reason,
-          ownerName: callback.ownerName,
-        }
-      : null,
-    history: {
-      interactions: contact.interactions.map((interaction) => ({
-        at: when(interaction.at),
-        status: chip(interaction.status),
-        operatorName: interaction.operatorName,
-        notes: interaction.notes,
-      })),
-      callbacks: contact.callbacks.map((cb) => ({
-        dueAt: when(cb.dueAt),
-        state: cb.state,
-        visibility: cb.visibility,
-        ownerName: cb.ownerName,
-        notes: cb.notes,
-      })),
-      contracts: contact.contracts.map((contract) => ({
-        protocolNumber: contract.protocolNumber,
-        status: contract.status,
-        total: formatMoney(contract.total, lang),
-        createdAt: when(contract.createdAt),
-      })),
-      appointments: contact.appointments.map((appointment) => ({
-        startsAt: when(appointment.startsAt),
-        agentName: appointment.agentName,
-        state: appointment.state,
-        notes: appointment.notes,
-      })),
-    },
-    hasHistory:
-      contact.interactions.length +
-        contact.callbacks.length +
-        contact.contracts.length +
-        contact.appointments.length >
-      0,
-    steps,
-    products: item.products.map((product) => ({
-      ...product,
-      price: formatMoney(product.unitPrice, lang),
-      vatPercent: percent(product.vatRate, lang),
-    })),
-    maxQuantity: MAX_QUANTITY,
-    agents: item.agents,
-    hasProducts: item.products.length > 0,
-    hasAgents: item.agents.length > 0,
-    warnOverlap: item.campaign.overlapPolicy === 'warn',
-    draftJson: JSON.stringify(item.draft ?? {}),
-    eligibility: item.eligibility,
-  };
-}
-
-function statusView(status: WorkStatusView, label: string) {
-  return {
-    id: status.id,
-    code: status.code,
-    label,
-    type: status.type,
-    color: status.color,
-    quick: status.quick,
-    visibility: status.callbackVisibility ?? 'private',
-    priceOverride: status.allowPriceOverride,
-    key: null as number | null,
-  };
-}
-
-/** A DECIMAL rate as a percentage without trailing zeros: "22.00" → "22%", "5.50" → "5,5%". */
-function percent(rate: string, lang: string): string {
-  const [whole = '0', fraction = ''] = rate.split('.');
-  const digits = fraction.replace(/0+$/, '');
-  return `${whole}${digits ? (lang === 'en' ? '.' : ',') + digits : ''}%`;
-}
-
-/** A DECIMAL string as euros, without going through a float for the digits. */
-export function formatMoney(decimal: string, lang: string): string {
-  const [whole = '0', cents = ''] = decimal.split('.');
-  const digits = cents.padEnd(2, '0').slice(0, 2);
-  // As Intl.NumberFormat writes euros, so that the page's script totals look the same.
-  return lang === 'en'
-    ? `€${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${digits}`
-    : `${whole.replace(/\B(?=(\d{3})+(?!\d))/g, '.')},${digits}\u00a0€`;
 }

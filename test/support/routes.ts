@@ -91,7 +91,7 @@ export function appRoutes(app: NestExpressApplication): RouteInfo[] {
       let takesBody = false;
       const queryParams = new Set<string>();
       for (const [key, arg] of Object.entries(args)) {
-        const kind = Number(key.split(':')[0]);
+        const kind = Number(key.split(':')[0]) as RouteParamtypes;
         const type = types[arg.index];
         if (kind === RouteParamtypes.BODY) {
           takesBody = true;

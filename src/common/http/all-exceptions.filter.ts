@@ -101,12 +101,18 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const kept = !page?.fields || Object.keys(errors).length > 0;
     const values = kept ? (page?.values?.(req) ?? this.safeValues(req.body)) : {};
     const form: FormState = { errors, values };
-    if (
-      page?.renderInPlace &&
-      Buffer.byteLength(JSON.stringify(form.values)) > SESSION_FORM_BYTES
-    ) {
+    if (page?.explain) {
+      const answer = await page.explain({ form, flash, refusal: error, say });
+      req.session.flash = answer.flash;
+      req.session.formState = { errors: answer.errors, values: answer.values };
+      res.redirect(303, this.formPath(req, page));
+      return;
+    }
+    const tooBig = Buffer.byteLength(JSON.stringify(form.values)) > SESSION_FORM_BYTES;
+    if (page?.renderInPlace && (page.answerInPlace || tooBig)) {
       setLayoutLocals(req, res, this.config.get('DEFAULT_LANGUAGE'));
-      await page.renderInPlace(res, form, flash, error.statusCode);
+      res.status(error.statusCode);
+      await page.renderInPlace(res, { form, flash, refusal: error, say });
       return;
     }
     req.session.flash = flash;

@@ -49,20 +49,38 @@ export interface FormPageOptions {
   /** What is kept of the input to show again. Default: the body (secrets left out). */
   values?: (req: Request) => Record<string, unknown>;
   /**
-   * A controller method `(req, res, form, flash, status)` that renders the form straight from
-   * the POST when what was typed is too big to travel back through the session.
+   * A controller method `(req, res, refused: RefusedInPlace)` that renders the form straight
+   * from the POST (the refusal's status) when what was typed is too big to travel back
+   * through the session, or always with `answerInPlace`.
    */
   inPlace?: string;
+  answerInPlace?: boolean;
+  /**
+   * A controller method `(req, refused: RefusedInPlace) => Promise<RefusedAnswer>` that says
+   * the refusal in the page's own words, when fields, statusKeys and values cannot.
+   */
+  explain?: string;
+}
+
+/** A refused form answered with the page itself (see FormPageOptions.inPlace). */
+export interface RefusedInPlace {
+  form: FormState;
+  flash: FlashMessage[];
+  refusal: ErrorResponse;
+  say: Say;
+}
+
+/** How the next page shows a refused form (see FormPageOptions.explain). */
+export interface RefusedAnswer {
+  flash: FlashMessage[];
+  errors: Record<string, string>;
+  values: Record<string, unknown>;
 }
 
 /** What the filter needs of a form page to answer a refusal (put on the request). */
-export interface FormPageContext extends Omit<FormPageOptions, 'inPlace'> {
-  renderInPlace?: (
-    res: Response,
-    form: FormState,
-    flash: FlashMessage[],
-    status: number,
-  ) => Promise<void>;
+export interface FormPageContext extends Omit<FormPageOptions, 'inPlace' | 'explain'> {
+  renderInPlace?: (res: Response, refused: RefusedInPlace) => Promise<void>;
+  explain?: (refused: RefusedInPlace) => Promise<RefusedAnswer>;
 }
 
 declare module 'express-serve-static-core' {
@@ -102,23 +120,21 @@ export class FormPageInterceptor implements NestInterceptor {
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const req = context.switchToHttp().getRequest<Request>();
-    const { inPlace, ...options } =
+    const { inPlace, explain, ...options } =
       this.reflector.get<FormPageOptions | undefined>(FORM_PAGE, context.getHandler()) ?? {};
-    req.formPage = options;
-    if (inPlace) {
+    const page: FormPageContext = options;
+    req.formPage = page;
+    if (inPlace || explain) {
       const type: Type<Record<string, unknown>> = context.getClass();
       const controller = this.modules.get(type, { strict: false });
-      const render = controller[inPlace];
-      if (typeof render !== 'function') throw new Error(`FormPage: no method ${inPlace}`);
-      req.formPage.renderInPlace = (res, form, flash, status) =>
-        (render as (...args: unknown[]) => Promise<void>).call(
-          controller,
-          req,
-          res,
-          form,
-          flash,
-          status,
-        );
+      const method = (name: string) => {
+        const found = controller[name];
+        if (typeof found !== 'function') throw new Error(`FormPage: no method ${name}`);
+        return (...args: unknown[]) =>
+          (found as (...a: unknown[]) => Promise<never>).apply(controller, [req, ...args]);
+      };
+      if (inPlace) page.renderInPlace = method(inPlace);
+      if (explain) page.explain = method(explain);
     }
     return next.handle().pipe(
       map((answer: unknown) => {
@@ -182,7 +198,7 @@ export type Say = (key: string, args?: Record<string, string | number>) => strin
  */
 export function refusedForm(
   refusal: ErrorResponse,
-  page: FormPageOptions | undefined,
+  page: Omit<FormPageOptions, 'explain'> | undefined,
   say: Say,
 ): { flash: FlashMessage[]; errors: Record<string, string> } {
   const statusKey = page?.statusKeys?.[refusal.statusCode];

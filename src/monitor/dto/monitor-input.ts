@@ -2,22 +2,6 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, Max, Min } from 'class-validator';
 import { IsOmittable } from '../../common/validation/omittable';
-import { ValidationError } from '../../common/errors/domain-errors';
-import { queryId, queryText } from '../../common/http/query-values';
-import type { WallFilter } from '../wall.service';
-
-/** `?campaignId&team` of the wall, its stream and its API. */
-export function readWallFilter(raw: Record<string, unknown>): WallFilter {
-  const filter: WallFilter = {};
-  const campaignId = queryText(raw, 'campaignId');
-  if (campaignId) filter.campaignId = queryId(campaignId, 'campaignId');
-  const team = queryText(raw, 'team')?.trim();
-  if (team) {
-    if (team.length > 60) throw new ValidationError('team', 'team must be at most 60 characters');
-    filter.team = team;
-  }
-  return filter;
-}
 
 /** What an operator sets on their page. */
 export class SetOperatorStateDto {
