@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, EntityManager, IsNull, Repository } from 'typeorm';
+import { DataSource, EntityManager, IsNull, Not, Repository } from 'typeorm';
 import { CampaignStatus } from '../campaigns/campaign-status.entity';
 import { forUpdate } from '../common/database/row-lock';
 import { ConflictError, NotFoundError, ValidationError } from '../common/errors/domain-errors';
@@ -43,6 +43,10 @@ export class OutcomeStatusesService {
       allowPriceOverride: priceOverride(settings.type, false, dto.allowPriceOverride),
       archivedAt: null,
     });
+    // A code already taken is the refusal to report (below); a key clash comes after it.
+    if (!(await this.statuses.existsBy({ code: status.code }))) {
+      await this.keyFree(this.statuses.manager, status);
+    }
     // The unique index on code decides between two admins creating the same code.
     return toOutcomeStatusView(await this.uniqueCode(dto.code, () => this.statuses.save(status)));
   }
@@ -78,6 +82,7 @@ export class OutcomeStatusesService {
         if (dto.label != null) status.label = dto.label;
         if (dto.labelEn !== undefined) status.labelEn = dto.labelEn;
         if (dto.color != null) status.color = dto.color;
+        await this.keyFree(em, status);
         return em.save(status);
       }),
     );
@@ -132,9 +137,38 @@ export class OutcomeStatusesService {
       if (archived && status.archivedAt === null)
         status.archivedAt = new Date(Math.floor(Date.now() / 1000) * 1000);
       if (!archived) status.archivedAt = null;
+      // Back in use: its key may have been given to another status meanwhile.
+      await this.keyFree(em, status);
       return em.save(status);
     });
     return toOutcomeStatusView(saved);
+  }
+
+  /**
+   * A quick status's key (1-9) is its own in every campaign, so no two quick statuses in
+   * use share one: 409 naming the other. Checked, not locked: two admins giving one key
+   * at the same instant is the one case it does not see.
+   */
+  private async keyFree(em: EntityManager, status: OutcomeStatus): Promise<void> {
+    if (!status.quick || status.quickOrder === null || status.archivedAt !== null) return;
+    const other = await em.findOne(OutcomeStatus, {
+      where: {
+        quick: true,
+        quickOrder: status.quickOrder,
+        archivedAt: IsNull(),
+        ...(status.id ? { id: Not(status.id) } : {}),
+      },
+    });
+    if (other) {
+      throw new ConflictError(
+        `quickOrder: key ${status.quickOrder} is already the key of ${other.code} "${other.label}"`,
+        'quickOrder',
+      ).say('statuses.errors.keyTaken', {
+        key: status.quickOrder,
+        code: other.code,
+        label: other.label,
+      });
+    }
   }
 
   private async find(em: EntityManager, id: number, lock = false): Promise<OutcomeStatus> {

@@ -104,6 +104,23 @@ describe('workPageView', () => {
   });
 });
 
+describe('quick keys', () => {
+  it('are the statuses’ own digits, the same in every campaign; a clash keeps the first', () => {
+    const own = (quickOrder: number, id: number) => ({ ...status(id, true), quickOrder });
+    const view = workPageView(
+      [],
+      item({ statuses: [own(4, 1), own(7, 2), own(4, 3), status(4, false)] }),
+      'it',
+    ).item!;
+    const outcome = view.steps.at(-1) as { quick: Array<{ id: number; key: number | null }> };
+    expect(outcome.quick.map((s) => [s.id, s.key])).toEqual([
+      [1, 4],
+      [2, 7],
+      [3, null],
+    ]);
+  });
+});
+
 describe('formatMoney', () => {
   it('writes euros as the browser does, without a float', () => {
     expect(formatMoney('1234567.5', 'it')).toBe('1.234.567,50\u00a0€');

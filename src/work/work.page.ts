@@ -36,8 +36,16 @@ function cardView(item: WorkItem, lang: string) {
       ? { code: status.code, label: label(status), color: status.color, type: status.type }
       : null;
   const statuses = item.statuses.map((status) => statusView(status, label(status)));
+  // A quick status's key is its own (1-9), the same digit in every campaign; a clash left
+  // by data older than that rule keeps the first in order and shows the other without one.
   const quick = statuses.filter((status) => status.quick).slice(0, QUICK_KEYS);
-  quick.forEach((status, index) => (status.key = index + 1));
+  const used = new Set<number>();
+  for (const status of quick) {
+    if (status.quickOrder !== null && !used.has(status.quickOrder)) {
+      status.key = status.quickOrder;
+      used.add(status.quickOrder);
+    }
+  }
   const outcome = { isOutcome: true, quick, statuses };
   const steps = item.steps.map((step) =>
     step.kind === 'outcome'
@@ -142,6 +150,7 @@ function statusView(status: WorkStatusView, label: string) {
     type: status.type,
     color: status.color,
     quick: status.quick,
+    quickOrder: status.quickOrder,
     visibility: status.callbackVisibility ?? 'private',
     priceOverride: status.allowPriceOverride,
     key: null as number | null,
