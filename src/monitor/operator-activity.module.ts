@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { OperatorActivityService } from './operator-activity.service';
+import { OperatorFigures } from './operator-figures';
 import { OperatorStateDay } from './operator-state-day.entity';
 import { OperatorState } from './operator-state.entity';
 import { OutcomeCounter } from './outcome-counter.entity';
@@ -19,7 +20,7 @@ import { PauseReasonsService } from './pause-reasons.service';
       PauseReason,
     ]),
   ],
-  providers: [OperatorActivityService, PauseReasonsService],
-  exports: [OperatorActivityService, PauseReasonsService],
+  providers: [OperatorActivityService, PauseReasonsService, OperatorFigures],
+  exports: [OperatorActivityService, PauseReasonsService, OperatorFigures],
 })
 export class OperatorActivityModule {}

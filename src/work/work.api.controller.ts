@@ -13,6 +13,7 @@ import { CurrentUser, Roles } from '../auth/access.decorators';
 import { IdParamPipe } from '../common/http/id-param.pipe';
 import type { AuthenticatedUser } from '../common/http/request-context';
 import { ContactsService, type OperatorSearchRow } from '../contacts/contacts.service';
+import { type OperatorDayFigures, OperatorFigures } from '../monitor/operator-figures';
 import { DispatchService } from './dispatch.service';
 import { TakeContactDto, WorkSearchQuery } from './dto/take.dto';
 import { DraftDto, NextContactDto, OutcomeDto } from './dto/outcome.dto';
@@ -32,6 +33,7 @@ export class WorkApiController {
     private readonly outcomes: OutcomeService,
     private readonly items: WorkItemService,
     private readonly contacts: ContactsService,
+    private readonly figures: OperatorFigures,
   ) {}
 
   @Post('next')
@@ -74,6 +76,15 @@ export class WorkApiController {
     @CurrentUser() user: AuthenticatedUser,
   ): Promise<WorkItem> {
     return this.items.build(await this.dispatch.take(user, dto.contactId, dto.reason), user);
+  }
+
+  @Get('stats')
+  @ApiOkResponse({
+    description:
+      'today so far: calls, outcomes by type, sales and their total, appointments, seconds paused',
+  })
+  stats(@CurrentUser() user: AuthenticatedUser): Promise<OperatorDayFigures> {
+    return this.figures.today(user.id);
   }
 
   @Get('current')

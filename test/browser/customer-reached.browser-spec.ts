@@ -123,6 +123,9 @@ describe('a required consent step on the workstation', () => {
     // 2: reached; the consent step is asked for beside itself, nothing is saved.
     await page.keyboard.press('Enter');
     await contactName('Luca Bianchi').waitFor();
+    // The operator's own day: Maria's call is counted, under N.
+    await page.locator('#work-day [data-figure="calls"]', { hasText: '1' }).waitFor();
+    expect(await page.locator('#work-day [data-figure="N"]').innerText()).toBe('1');
     await page.keyboard.press('2');
     const error = page.locator(`[data-error-for="answers.${consentStepId}"]`);
     await error.waitFor({ state: 'visible' });
@@ -138,6 +141,7 @@ describe('a required consent step on the workstation', () => {
     await page.keyboard.press('2');
     await result.waitFor({ state: 'visible' });
     expect(await result.locator('[data-result="code"]').innerText()).toBe('NI');
+    await page.locator('#work-day [data-figure="calls"]', { hasText: '2' }).waitFor();
     expect((await db().getRepository(Contact).findOneByOrFail({ id: luca.id })).consent).toBe(
       false,
     );
