@@ -1,5 +1,5 @@
 import { fromCents, toCents, vatCents } from '../../src/common/decimal-string';
-import { formatMoney as serverMoney } from '../../src/work/work.controller';
+import { formatMoney as serverMoney } from '../../src/work/work.page';
 import { cartFigures, cents, formatMoney, lineFigures, normalizePrice } from './cart-figures';
 
 /** What src/contracts/contract-writer.ts computes for a cart: per line, then the sums. */

@@ -44,7 +44,7 @@ export function cartFigures(lines: readonly Figures[]): Figures {
 
 /**
  * Cents as euros in the page's language, as the server writes them (formatMoney in
- * src/work/work.controller.ts): "1.234,50 €" in Italian, "€1,234.50" in English.
+ * src/work/work.page.ts): "1.234,50 €" in Italian, "€1,234.50" in English.
  */
 export function formatMoney(amountCents: number, lang: string): string {
   const sign = amountCents < 0 ? '-' : '';

@@ -6,16 +6,12 @@ import {
   ApiCreatedResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
-  ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
 import { CurrentUser, Roles } from '../auth/access.decorators';
-import { ValidationError } from '../common/errors/domain-errors';
 import { IdParamPipe } from '../common/http/id-param.pipe';
-import { queryId, queryOneOf, queryText } from '../common/http/query-values';
 import type { AuthenticatedUser } from '../common/http/request-context';
 import { CallbackOfferService, type SlotsView } from './callback-offer.service';
-import { CALLBACK_REQUEST_STATES } from './callback-request.entity';
 import {
   type BookedCallbackRequest,
   type CallbackRequestItem,
@@ -23,8 +19,7 @@ import {
 } from './callback-requests.service';
 import { CallbackOfferDto, type CallbackOfferView } from './dto/callback-offer.dto';
 import { CallbackRequestDto } from './dto/callback-request.dto';
-
-const MAX_LIST = 500;
+import { CallbackRequestListQuery, CallbackSlotsQuery } from './dto/callback-request-query';
 
 /** Inbound callback offers (../shared/DESIGN.md): free slots, callers' requests, a campaign's offer. */
 @ApiTags('callback-requests')
@@ -38,21 +33,13 @@ export class CallbackRequestsApiController {
 
   @Get('callback-slots')
   @Roles('integration', 'admin', 'coordinator', 'operator')
-  @ApiQuery({ name: 'campaignId', required: true })
-  @ApiQuery({
-    name: 'date',
-    required: false,
-    description: 'YYYY-MM-DD, the campaign’s today by default',
-  })
   @ApiOkResponse({
     description:
       '{campaignId, date, timezone, slotMinutes, slots: [{start, end, window, capacity, remaining}]}',
   })
   @ApiNotFoundResponse({ description: 'no such campaign' })
-  slots(@Query() raw: Record<string, unknown>): Promise<SlotsView> {
-    const campaignId = queryText(raw, 'campaignId');
-    if (campaignId === undefined) throw new ValidationError('campaignId', 'campaignId is required');
-    return this.offer.available(queryId(campaignId, 'campaignId'), queryText(raw, 'date'));
+  slots(@Query() query: CallbackSlotsQuery): Promise<SlotsView> {
+    return this.offer.available(query.campaignId, query.date);
   }
 
   @Post('callback-requests')
@@ -72,30 +59,9 @@ export class CallbackRequestsApiController {
 
   @Get('callback-requests')
   @Roles('admin', 'coordinator')
-  @ApiQuery({ name: 'campaignId', required: false })
-  @ApiQuery({ name: 'state', required: false, enum: CALLBACK_REQUEST_STATES })
-  @ApiQuery({
-    name: 'late',
-    required: false,
-    description: 'true: open past the end of their window',
-  })
-  @ApiQuery({ name: 'limit', required: false, description: `1-${MAX_LIST}, default 100` })
   @ApiOkResponse({ description: 'requests in slot order' })
-  list(@Query() raw: Record<string, unknown>): Promise<CallbackRequestItem[]> {
-    const campaignId = queryText(raw, 'campaignId');
-    const state = queryText(raw, 'state');
-    const late = queryText(raw, 'late');
-    const limit = queryText(raw, 'limit');
-    const size = limit === undefined ? 100 : /^[0-9]{1,3}$/.test(limit) ? Number(limit) : NaN;
-    if (!(size >= 1 && size <= MAX_LIST)) {
-      throw new ValidationError('limit', `limit must be a whole number from 1 to ${MAX_LIST}`);
-    }
-    return this.requests.list({
-      campaignId: campaignId === undefined ? undefined : queryId(campaignId, 'campaignId'),
-      state: state === undefined ? undefined : queryOneOf(state, 'state', CALLBACK_REQUEST_STATES),
-      late: late === undefined ? false : queryOneOf(late, 'late', ['true', 'false']) === 'true',
-      limit: size,
-    });
+  list(@Query() query: CallbackRequestListQuery): Promise<CallbackRequestItem[]> {
+    return this.requests.list({ ...query, late: query.late ?? false, limit: query.limit ?? 100 });
   }
 
   @Get('campaigns/:id/callback-offer')

@@ -6,7 +6,6 @@ import {
   ApiCreatedResponse,
   ApiOkResponse,
   ApiProduces,
-  ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -14,8 +13,8 @@ import { CurrentUser, Roles } from '../auth/access.decorators';
 import { sendCsv } from '../common/http/csv-download';
 import { IdParamPipe } from '../common/http/id-param.pipe';
 import type { AuthenticatedUser } from '../common/http/request-context';
-import { readFormat } from '../reports/dto/report-query';
 import { OutageContactsDto, OutageInputDto } from './dto/outage-input.dto';
+import { OutageReportQuery } from './dto/outage-report.query';
 import {
   type OutageCreated,
   type OutageImport,
@@ -69,17 +68,15 @@ export class OutagesApiController {
   }
 
   @Get(':id/report')
-  @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })
   @ApiProduces('application/json', 'text/csv')
   @ApiConflictResponse({ description: 'the outage is still open' })
   async report(
     @Param('id', new IdParamPipe()) id: number,
-    @Query() query: Record<string, unknown>,
+    @Query() { format }: OutageReportQuery,
     @Res() res: Response,
   ): Promise<void> {
-    const format = readFormat(query);
     const report = await this.outages.report(id);
-    if (format === 'json') {
+    if (format !== 'csv') {
       res.json(report);
       return;
     }

@@ -9,6 +9,7 @@ import {
 } from 'class-validator';
 import { Type } from 'class-transformer';
 import { RequestValidationException } from '../errors/error-response';
+import { IsQueryId } from './query-fields';
 import { AppValidationPipe } from './validation.pipe';
 
 class Hours {
@@ -72,5 +73,18 @@ describe('AppValidationPipe', () => {
     });
     expect(await fieldsFor([1])).toEqual({ body: 'body must be a JSON object' });
     expect(await fieldsFor('text')).toEqual({ body: 'body must be a JSON object' });
+  });
+
+  it('reads a query string into its DTO, naming a bad value and ignoring parameters it does not declare', async () => {
+    class Filter {
+      @IsQueryId('campaignId')
+      campaignId!: number;
+    }
+    const pipe = new AppValidationPipe();
+    const query = (value: object) => pipe.transform(value, { type: 'query', metatype: Filter });
+    expect(await query({ campaignId: '12', page: '2' })).toEqual({ campaignId: 12 });
+    await expect(query({ campaignId: 'abc' })).rejects.toMatchObject({
+      fields: { campaignId: 'campaignId must be a positive integer' },
+    });
   });
 });

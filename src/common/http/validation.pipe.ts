@@ -1,4 +1,5 @@
 import { ArgumentMetadata, Injectable, ValidationError, ValidationPipe } from '@nestjs/common';
+import { getMetadataStorage } from 'class-validator';
 import { RequestValidationException } from '../errors/error-response';
 
 /** Type rules say the most about a wrong value, so they are reported before the others. */
@@ -74,6 +75,23 @@ export function fieldMessages(errors: ValidationError[], parent = ''): Record<st
   return fields;
 }
 
+/**
+ * A query string keeps only the parameters its DTO declares: links carry others (a page's
+ * own state, a cache buster) that were always ignored, so they are not refused.
+ */
+function declaredOnly(
+  value: unknown,
+  metatype: abstract new (...args: never[]) => unknown,
+): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  const declared = new Set(
+    getMetadataStorage()
+      .getTargetValidationMetadatas(metatype as new () => unknown, '', true, false)
+      .map((rule) => rule.propertyName),
+  );
+  return Object.fromEntries(Object.entries(value).filter(([key]) => declared.has(key)));
+}
+
 /** The global pipe: strips nothing silently (unknown fields are refused), names every bad field. */
 @Injectable()
 export class AppValidationPipe extends ValidationPipe {
@@ -100,6 +118,9 @@ export class AppValidationPipe extends ValidationPipe {
       ) {
         throw new RequestValidationException({ body: 'body must be a JSON object' });
       }
+    }
+    if (metadata.type === 'query' && metadata.metatype && this.toValidate(metadata)) {
+      return super.transform(declaredOnly(value, metadata.metatype), metadata);
     }
     return super.transform(value, metadata);
   }

@@ -1,0 +1,56 @@
+import { applyDecorators } from '@nestjs/common';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+
+/**
+ * Query-string fields for typed query DTOs (validated by the global pipe): a query value
+ * arrives as text, or as an array when repeated; each rule's message names the field.
+ */
+
+/** A positive database id (32-bit), e.g. `campaignId=12`. */
+export function IsQueryId(field: string): PropertyDecorator {
+  const message = { message: `${field} must be a positive integer` };
+  return applyDecorators(
+    Transform(({ value }: { value: unknown }) =>
+      typeof value === 'string' && /^[0-9]{1,10}$/.test(value) ? Number(value) : value,
+    ),
+    IsInt(message),
+    Min(1, message),
+    Max(2_147_483_647, message),
+  );
+}
+
+/** A page size, `limit=50`, from 1 to `max`. */
+export function IsQueryLimit(max: number): PropertyDecorator {
+  const message = { message: `limit must be a whole number from 1 to ${max}` };
+  return applyDecorators(
+    IsOptional(),
+    Transform(({ value }: { value: unknown }) =>
+      typeof value === 'string' && /^[0-9]{1,4}$/.test(value) ? Number(value) : value,
+    ),
+    IsInt(message),
+    Min(1, message),
+    Max(max, message),
+  );
+}
+
+/** `true` or `false`. */
+export function IsQueryFlag(field: string): PropertyDecorator {
+  return applyDecorators(
+    IsOptional(),
+    Transform(({ value }: { value: unknown }) =>
+      value === 'true' ? true : value === 'false' ? false : value,
+    ),
+    IsBoolean({ message: `${field} must be one of: true, false` }),
+  );
+}
+
+/** One of a list of words, e.g. `state=due`. */
+export function IsQueryOneOf(field: string, allowed: readonly string[]): PropertyDecorator {
+  return IsIn(allowed, { message: `${field} must be one of: ${allowed.join(', ')}` });
+}
+
+/** A text given once. */
+export function IsQueryText(field: string): PropertyDecorator {
+  return IsString({ message: `${field} must be given once` });
+}

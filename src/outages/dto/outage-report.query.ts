@@ -1,0 +1,13 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional } from 'class-validator';
+import { IsQueryOneOf, IsQueryText } from '../../common/http/query-fields';
+import { FORMATS, type ReportFormat } from '../../reports/dto/report-query';
+
+/** `GET /outages/:id/report?format=json|csv` (json when left out). */
+export class OutageReportQuery {
+  @ApiPropertyOptional({ enum: FORMATS })
+  @IsOptional()
+  @IsQueryText('format')
+  @IsQueryOneOf('format', FORMATS)
+  format?: ReportFormat;
+}
