@@ -1,12 +1,14 @@
-import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Patch, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { AuthenticatedUser } from '../common/http/request-context';
+import { UpdateMeDto } from '../users/dto/update-me.dto';
 import { UserView } from '../users/dto/user.view';
 import { UsersService } from '../users/users.service';
 import { CurrentUser, Public } from './access.decorators';
 import { AuthService, IssuedToken } from './auth.service';
 import { LoginDto } from './dto/login.dto';
+import { currentCredentials } from './session-sign-in';
 
 @ApiTags('auth')
 @Controller('api/v1')
@@ -38,5 +40,17 @@ export class AuthApiController {
   @Get('me')
   me(@CurrentUser() user: AuthenticatedUser): Promise<UserView> {
     return this.users.get(user.id);
+  }
+
+  /** One's own language and password; the caller's session or token stays signed in. */
+  @ApiBearerAuth()
+  @Patch('me')
+  @ApiOkResponse({ description: 'the user' })
+  updateMe(
+    @Body() dto: UpdateMeDto,
+    @CurrentUser() user: AuthenticatedUser,
+    @Req() req: Request,
+  ): Promise<UserView> {
+    return this.users.updateOwn(user.id, dto, currentCredentials(user, req));
   }
 }

@@ -4,13 +4,30 @@ import type { Request, Response } from 'express';
 import { LANGUAGES, type Language } from '../config/app.config';
 import { OperatorActivityService } from '../monitor/operator-activity.service';
 import { AnonymousForm, Public } from './access.decorators';
+import type { Role } from '../users/role';
 import { LoginFormDto } from './dto/login.dto';
 import { SessionSignIn } from './session-sign-in';
 import { AuthService } from './auth.service';
 
 /** Only relative paths on this site: `next` must never send the user elsewhere. */
-function safeNext(next: unknown): string {
-  return typeof next === 'string' && /^\/(?!\/)[^\s\\]*$/.test(next) ? next : '/';
+/** A path on this site to go back to after sign-in, or null (an empty or foreign one). */
+function safeNext(next: unknown): string | null {
+  return typeof next === 'string' && /^\/(?!\/)[^\s\\]*$/.test(next) ? next : null;
+}
+
+/** Where each role works: operators at the workstation, coordinators at the wall, ... */
+export function landingFor(role: Role): string {
+  switch (role) {
+    case 'operator':
+      return '/work';
+    case 'coordinator':
+      return '/monitor';
+    case 'backoffice':
+      return '/contracts';
+    case 'admin':
+    case 'integration':
+      return '/';
+  }
 }
 
 @ApiExcludeController()
@@ -35,7 +52,7 @@ export class AuthController {
       req.session.lang = lang as Language;
       res.locals.lang = lang;
     }
-    return { title: 'auth.title', next: safeNext(next), bare: true, languages: LANGUAGES };
+    return { title: 'auth.title', next: safeNext(next) ?? '', bare: true, languages: LANGUAGES };
   }
 
   @Public()
@@ -52,7 +69,8 @@ export class AuthController {
     );
     await SessionSignIn.signIn(req, user);
     if (user.role === 'operator') await this.activity.signedIn(user.id);
-    res.redirect(303, safeNext(form.next));
+    // Back where a page sent them to sign in; else where their role works.
+    res.redirect(303, safeNext(form.next) ?? landingFor(user.role));
   }
 
   @Post('logout')

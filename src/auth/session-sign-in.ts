@@ -1,6 +1,8 @@
 import { promisify } from 'node:util';
 import type { Request } from 'express';
+import type { AuthenticatedUser } from '../common/http/request-context';
 import type { User } from '../users/user.entity';
+import { sessionKey } from './web-session.store';
 
 /** Session changes on sign-in and sign-out, as promises. */
 export const SessionSignIn = {
@@ -17,3 +19,13 @@ export const SessionSignIn = {
     await promisify(req.session.destroy.bind(req.session))();
   },
 };
+
+/** The credential a request came with, to keep it when the user's others end. */
+export function currentCredentials(
+  user: Pick<AuthenticatedUser, 'via' | 'tokenId'>,
+  req: Request,
+): { sessionId?: string; tokenId?: number } {
+  return user.via === 'token'
+    ? { tokenId: user.tokenId }
+    : { sessionId: req.sessionID ? sessionKey(req.sessionID) : undefined };
+}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, EntityManager, IsNull, Repository } from 'typeorm';
+import { DataSource, EntityManager, IsNull, Not, Repository } from 'typeorm';
 import { ApiToken } from '../auth/api-token.entity';
 import type { Language } from '../config/app.config';
 import { WebSession } from '../auth/web-session.entity';
@@ -9,6 +9,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../common/errors/
 import { isUniqueViolation } from '../common/errors/unique-violation';
 import { CreateUserDto } from './dto/create-user.dto';
 import { UpdateUserDto } from './dto/update-user.dto';
+import { UpdateMeDto } from './dto/update-me.dto';
 import { toUserView, UserView } from './dto/user.view';
 import { PasswordHasher } from './password-hasher';
 import { User } from './user.entity';
@@ -136,6 +137,41 @@ export class UsersService {
     });
   }
 
+  /**
+   * A user's own language and password. The password needs the one in use (400 naming
+   * currentPassword otherwise); the user's other sessions and tokens end with it, the one
+   * they are using stays signed in.
+   */
+  async updateOwn(
+    id: number,
+    dto: UpdateMeDto,
+    keep: { sessionId?: string; tokenId?: number },
+  ): Promise<UserView> {
+    if (dto.password !== undefined && !dto.currentPassword) {
+      throw new ValidationError(
+        'currentPassword',
+        'currentPassword is required to change the password',
+      ).say('profile.errors.currentRequired');
+    }
+    const passwordHash =
+      dto.password === undefined ? undefined : await this.hasher.hash(dto.password);
+    return this.dataSource.transaction(async (em) => {
+      const user = await this.lockedUser(em, id);
+      if (passwordHash !== undefined) {
+        if (!(await this.hasher.verify(user.passwordHash, dto.currentPassword ?? ''))) {
+          throw new ValidationError(
+            'currentPassword',
+            'currentPassword is not the password in use',
+          ).say('profile.errors.currentWrong');
+        }
+        user.passwordHash = passwordHash;
+        await this.signOutElsewhere(em, id, keep);
+      }
+      if (dto.uiLanguage !== undefined) user.uiLanguage = dto.uiLanguage;
+      return toUserView(await em.save(user));
+    });
+  }
+
   /** A new password; every session and token of the user ends with the old one. */
   async resetPassword(id: number, password: string): Promise<void> {
     const passwordHash = await this.hasher.hash(password);
@@ -174,6 +210,22 @@ export class UsersService {
     if (activeAdmins.filter((a) => a.id !== id).length === 0) {
       throw new ConflictError(`${field}: this is the last active admin`, field);
     }
+  }
+
+  private async signOutElsewhere(
+    em: EntityManager,
+    userId: number,
+    keep: { sessionId?: string; tokenId?: number },
+  ): Promise<void> {
+    await em.delete(WebSession, {
+      userId,
+      ...(keep.sessionId ? { id: Not(keep.sessionId) } : {}),
+    });
+    await em.update(
+      ApiToken,
+      { userId, revokedAt: IsNull(), ...(keep.tokenId ? { id: Not(keep.tokenId) } : {}) },
+      { revokedAt: new Date() },
+    );
   }
 
   private async signOutEverywhere(em: EntityManager, userId: number): Promise<void> {

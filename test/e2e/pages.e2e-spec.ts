@@ -74,7 +74,8 @@ describe('Pages: sign-in, navigation by role, CSRF, flash, errors', () => {
           next,
         })
         .expect(303)
-        .expect('Location', '/');
+        // Not off the site: where an operator works.
+        .expect('Location', '/work');
     }
   });
 
