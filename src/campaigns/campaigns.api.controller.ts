@@ -11,7 +11,7 @@ import { CurrentUser, Roles } from '../auth/access.decorators';
 import { IdParamPipe } from '../common/http/id-param.pipe';
 import type { AuthenticatedUser } from '../common/http/request-context';
 import { CampaignsService } from './campaigns.service';
-import { CampaignInputDto } from './dto/campaign-input.dto';
+import { CampaignInputDto, CampaignOperatorsDto } from './dto/campaign-input.dto';
 import { CampaignView } from './dto/campaign.view';
 import { ScriptPreviewDto, ScriptPreviewView } from './dto/script-preview.dto';
 
@@ -61,6 +61,15 @@ export class CampaignsApiController {
     @Body() dto: CampaignInputDto,
   ): Promise<CampaignView> {
     return this.campaigns.replace(id, dto);
+  }
+
+  @Put(':id/operators')
+  @ApiOkResponse({ description: 'the campaign with its operators replaced (admins, coordinators)' })
+  setOperators(
+    @Param('id', new IdParamPipe()) id: number,
+    @Body() dto: CampaignOperatorsDto,
+  ): Promise<CampaignView> {
+    return this.campaigns.setOperators(id, dto.operatorIds);
   }
 
   /** Idempotent: pausing a paused campaign answers 200 with it unchanged. */

@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Post, Render, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Render, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentUser, Roles } from '../auth/access.decorators';
@@ -22,6 +22,7 @@ import {
 import { campaignFormPage, campaignListPage, campaignPage } from './campaigns.page';
 import { CampaignsService } from './campaigns.service';
 import { CampaignInputDto } from './dto/campaign-input.dto';
+import { CampaignOperatorsFormDto } from './dto/campaign-operators-form.dto';
 import type { CampaignView } from './dto/campaign.view';
 
 /**
@@ -96,6 +97,16 @@ export class CampaignsController {
   ): Promise<PageRedirect> {
     const campaign = await this.campaigns.replace(id, input);
     return savedTo(`/campaigns/${id}`, 'campaigns.updated', { code: campaign.code });
+  }
+
+  @Post(':id/operators')
+  @FormPage({ back: '/campaigns/:id' })
+  async setOperators(
+    @Param('id', new IdParamPipe()) id: number,
+    @Body() form: CampaignOperatorsFormDto,
+  ): Promise<PageRedirect> {
+    const campaign = await this.campaigns.setOperators(id, form.operatorIds ?? []);
+    return savedTo(`/campaigns/${id}`, 'campaigns.operatorsSaved', { code: campaign.code });
   }
 
   @Post(':id/pause')

@@ -59,6 +59,10 @@ export function campaignPage(
     products: linked(options.products, campaign.productIds),
     agents: linked(options.agents, campaign.agentIds),
     operators: linked(options.operators, campaign.operatorIds),
+    // Every active operator, ticked when on the campaign: the assignment form.
+    operatorChoices: options.operators
+      .filter((o) => o.active || campaign.operatorIds.includes(o.id))
+      .map((o) => ({ ...o, checked: campaign.operatorIds.includes(o.id) })),
     steps: campaign.steps.map((step) => ({
       ...step,
       preview: previewOf(step.kind, step.body ?? '', preview),

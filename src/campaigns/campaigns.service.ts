@@ -438,9 +438,13 @@ export class CampaignsService {
     const agents = await em.findBy(Agent, { id: In(campaign.agentIds) });
     this.refuseUnusable('agentIds', 'agent', campaign.agentIds, agents, (a) => a.active);
 
-    const users = await em.findBy(User, { id: In(campaign.operatorIds) });
+    await this.refuseNonOperators(em, campaign.operatorIds);
+  }
+
+  private async refuseNonOperators(em: EntityManager, ids: number[]): Promise<void> {
+    const users = ids.length ? await em.findBy(User, { id: In(ids) }) : [];
     const notOperators = [
-      ...missing(campaign.operatorIds, users),
+      ...missing(ids, users),
       ...users.filter((u) => u.role !== 'operator' || !u.active).map((u) => u.id),
     ];
     if (notOperators.length > 0) {
@@ -449,6 +453,46 @@ export class CampaignsService {
         `ids ${idList(notOperators)} are not active users with the operator role`,
       ).say('campaigns.errors.operatorIds', { ids: idList(notOperators) });
     }
+  }
+
+  /**
+   * Who works the campaign, replaced as a whole (coordinators do this as well as admins).
+   * Lock: the campaign's row, so two coordinators' lists do not interleave.
+   */
+  async setOperators(campaignId: number, operatorIds: number[]): Promise<CampaignView> {
+    await this.dataSource.transaction(async (em) => {
+      const campaign = await em.findOne(Campaign, { where: { id: campaignId }, ...forUpdate(em) });
+      if (!campaign) throw new NotFoundError('campaign', campaignId);
+      await this.refuseNonOperators(em, operatorIds);
+      await em.delete(CampaignOperator, { campaignId });
+      if (operatorIds.length > 0) {
+        await em.insert(
+          CampaignOperator,
+          operatorIds.map((userId) => ({ campaignId, userId })),
+        );
+      }
+    });
+    return this.get(campaignId);
+  }
+
+  /**
+   * A new operator put on campaigns in the transaction that creates them (the new-user form).
+   * Lock: none needed; the user row is new, and unknown campaigns are a 400.
+   */
+  async assignNewOperator(em: EntityManager, userId: number, campaignIds: number[]): Promise<void> {
+    if (campaignIds.length === 0) return;
+    const found = await em.findBy(Campaign, { id: In(campaignIds) });
+    const unknown = missing(campaignIds, found);
+    if (unknown.length > 0) {
+      throw new ValidationError(
+        'campaignIds',
+        `campaignIds: unknown campaign ids ${idList(unknown)}`,
+      );
+    }
+    await em.insert(
+      CampaignOperator,
+      campaignIds.map((campaignId) => ({ campaignId, userId })),
+    );
   }
 
   private refuseUnusable<T extends { id: number }>(

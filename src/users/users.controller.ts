@@ -8,13 +8,17 @@ import { LANGUAGES } from '../config/app.config';
 import { ResetPasswordDto } from './dto/update-user.dto';
 import { CreateUserFormDto, UpdateUserFormDto } from './dto/user-form.dto';
 import { ROLES } from './role';
+import { CampaignsService } from '../campaigns/campaigns.service';
 import { UsersService } from './users.service';
 
 @ApiExcludeController()
 @Roles('admin')
 @Controller('users')
 export class UsersController {
-  constructor(private readonly users: UsersService) {}
+  constructor(
+    private readonly users: UsersService,
+    private readonly campaigns: CampaignsService,
+  ) {}
 
   @Get()
   @Render('users/index')
@@ -24,8 +28,14 @@ export class UsersController {
 
   @Get('new')
   @Render('users/new')
-  newUser() {
-    return { title: 'users.new.title', roles: ROLES, languages: LANGUAGES };
+  async newUser() {
+    const campaigns = await this.campaigns.list();
+    return {
+      title: 'users.new.title',
+      roles: ROLES,
+      languages: LANGUAGES,
+      campaigns: campaigns.map((c) => ({ id: c.id, code: c.code, name: c.name })),
+    };
   }
 
   @Post()

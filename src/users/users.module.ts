@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { CampaignsModule } from '../campaigns/campaigns.module';
 import { FirstAdminService } from './first-admin.service';
 import { PasswordHasher } from './password-hasher';
 import { User } from './user.entity';
@@ -9,7 +10,7 @@ import { UsersController } from './users.controller';
 import { UsersService } from './users.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([User])],
+  imports: [TypeOrmModule.forFeature([User]), CampaignsModule],
   controllers: [UsersController, UsersApiController, ProfileController],
   providers: [UsersService, FirstAdminService, PasswordHasher],
   exports: [UsersService, FirstAdminService, PasswordHasher],

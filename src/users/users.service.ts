@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull, Not, Repository } from 'typeorm';
 import { ApiToken } from '../auth/api-token.entity';
+import { CampaignsService } from '../campaigns/campaigns.service';
 import type { Language } from '../config/app.config';
 import { WebSession } from '../auth/web-session.entity';
 import { forUpdate } from '../common/database/row-lock';
@@ -26,6 +27,7 @@ export class UsersService {
     @InjectRepository(User) private readonly users: Repository<User>,
     private readonly dataSource: DataSource,
     private readonly hasher: PasswordHasher,
+    private readonly campaigns: CampaignsService,
   ) {}
 
   async create(dto: CreateUserDto): Promise<UserView> {
@@ -42,9 +44,18 @@ export class UsersService {
       lastLoginAt: null,
     });
     await this.refuseTakenExtension(this.dataSource.manager, user.extension, null);
+    const campaignIds = dto.campaignIds ?? [];
+    if (campaignIds.length > 0 && dto.role !== 'operator') {
+      throw new ValidationError('campaignIds', 'campaignIds: only operators work campaigns');
+    }
     try {
-      // The unique indexes on username and extension decide between two admins at once.
-      return toUserView(await this.users.save(user));
+      // The unique indexes on username and extension decide between two admins at once;
+      // the user and their campaigns are one transaction.
+      return await this.dataSource.transaction(async (em) => {
+        const saved = await em.save(user);
+        await this.campaigns.assignNewOperator(em, saved.id, campaignIds);
+        return toUserView(saved);
+      });
     } catch (error) {
       if (isUniqueViolation(error)) {
         if (user.extension && String(error).includes('extension')) {

@@ -176,6 +176,9 @@ describe('signing in and managing users in a browser', () => {
 
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
     expect(await page.getByRole('button', { name: 'Sign out' }).isVisible()).toBe(true);
+    // A coordinator starts at the wall; the home page greets them by name.
+    expect(pathOf(page)).toBe('/monitor');
+    await page.goto('/');
     expect(await textOf(heading())).toContain('Cora English');
     await screenshot(page, 'home-english');
   });

@@ -48,7 +48,7 @@ function IsTimeZone(options?: ValidationOptions): PropertyDecorator {
 }
 
 /** A list of row ids: positive integers, each once. */
-function IdList(field: string): PropertyDecorator {
+export function IdList(field: string): PropertyDecorator {
   return (target, key) => {
     IsArray({ message: `${field} must be an array of ids` })(target, key);
     ArrayMaxSize(MAX_LINKS)(target, key);
@@ -223,4 +223,11 @@ export class CampaignInputDto {
   @Min(0, { message: 'privateCallbackGraceMinutes must be between 0 and 1440' })
   @Max(1440, { message: 'privateCallbackGraceMinutes must be between 0 and 1440' })
   privateCallbackGraceMinutes?: number;
+}
+
+/** `PUT /api/v1/campaigns/:id/operators`: who works the campaign (admins and coordinators). */
+export class CampaignOperatorsDto {
+  @ApiProperty({ type: [Number], example: [12, 15] })
+  @IdList('operatorIds')
+  operatorIds!: number[];
 }

@@ -5,9 +5,11 @@ import {
   ArrayUnique,
   IsArray,
   IsIn,
+  IsInt,
   IsString,
   Matches,
   MaxLength,
+  Min,
   MinLength,
 } from 'class-validator';
 import { IsOmittable } from '../../common/validation/omittable';
@@ -77,4 +79,13 @@ export class CreateUserDto {
   @IsOmittable()
   @IsIn(LANGUAGES, { message: `uiLanguage must be one of: ${LANGUAGES.join(', ')}` })
   uiLanguage?: Language;
+
+  @ApiPropertyOptional({ type: [Number], description: 'operators only: the campaigns they work' })
+  @IsOmittable()
+  @IsArray({ message: 'campaignIds must be an array of ids' })
+  @ArrayMaxSize(1000)
+  @ArrayUnique({ message: 'campaignIds must not repeat an id' })
+  @IsInt({ each: true, message: 'campaignIds must contain positive integer ids' })
+  @Min(1, { each: true, message: 'campaignIds must contain positive integer ids' })
+  campaignIds?: number[];
 }

@@ -4,7 +4,7 @@ import { CreateUserDto } from './create-user.dto';
 
 /** What an admin may change on a user; the username stays, the password has its own call. */
 export class UpdateUserDto extends PartialType(
-  OmitType(CreateUserDto, ['username', 'password'] as const),
+  OmitType(CreateUserDto, ['username', 'password', 'campaignIds'] as const),
 ) {}
 
 export class ResetPasswordDto {

@@ -9,6 +9,13 @@ const asList = ({ value }: { value: unknown }): unknown =>
 export class CreateUserFormDto extends CreateUserDto {
   @Transform(asList)
   override languages?: string[];
+
+  @Transform(({ value }: { value: unknown }) =>
+    (Array.isArray(value) ? (value as unknown[]) : [value]).map((v): unknown =>
+      typeof v === 'string' && /^\d{1,9}$/.test(v) ? Number(v) : v,
+    ),
+  )
+  override campaignIds?: number[];
 }
 
 /** As above; no box ticked sends nothing, which on this form means "speaks none". */
