@@ -6,7 +6,6 @@ import {
   ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
-  ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
 import { CurrentUser, Roles } from '../auth/access.decorators';
@@ -18,10 +17,9 @@ import { CallbacksService } from './callbacks.service';
 import {
   CallbackVisibilityDto,
   CancelCallbackDto,
-  MAX_CALLBACK_PAGE,
-  readCallbackQuery,
   ReassignCallbackDto,
 } from './dto/callback-query';
+import { CallbackListQueryDto } from './dto/callback-list.query';
 import { CallbackItem } from './dto/callback.view';
 
 /**
@@ -40,25 +38,13 @@ export class CallbacksApiController {
 
   @Get()
   @Roles('operator', 'coordinator', 'admin')
-  @ApiQuery({
-    name: 'scope',
-    required: false,
-    description: 'mine | public | all (coordinators; their default); operators default to mine',
-  })
-  @ApiQuery({ name: 'due', required: false, description: 'true: waiting and due now' })
-  @ApiQuery({ name: 'overdue', required: false, description: 'true: waiting past the grace' })
-  @ApiQuery({ name: 'campaignId', required: false })
-  @ApiQuery({ name: 'ownerId', required: false, description: 'the operator who owns them' })
-  @ApiQuery({ name: 'state', required: false, description: 'default: the active ones' })
-  @ApiQuery({ name: 'after', required: false, description: 'id of the last item of a page' })
-  @ApiQuery({ name: 'limit', required: false, description: `1-${MAX_CALLBACK_PAGE}, default 50` })
   @ApiOkResponse({ description: 'callbacks in due order; never another operator’s private ones' })
   @ApiForbiddenResponse({ description: 'scope=all asked by an operator' })
   list(
-    @Query() query: Record<string, unknown>,
+    @Query() query: CallbackListQueryDto,
     @CurrentUser() user: AuthenticatedUser,
   ): Promise<CallbackItem[]> {
-    return this.callbacks.list(user, readCallbackQuery(query));
+    return this.callbacks.list(user, query);
   }
 
   @Get('notices')

@@ -1,13 +1,14 @@
-import { Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
+import { Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentUser, Roles } from '../auth/access.decorators';
-import { ValidationError } from '../common/errors/domain-errors';
 import { formText } from '../common/http/form-values';
 import {
   FormBody,
   FormPage,
   type FormPageOptions,
+  ListPage,
+  type RefusedInPlace,
   type PageRedirect,
   redirectTo,
   savedTo,
@@ -18,20 +19,14 @@ import { Clock } from '../common/time/clock';
 import { DispatchService } from '../work/dispatch.service';
 import { LeasesService } from '../work/leases.service';
 import { CallbacksService } from './callbacks.service';
-import {
-  boardFilters,
-  boardPage,
-  deskPage,
-  listToReturnTo,
-  refusedBoardPage,
-} from './callbacks.page';
+import { boardPage, deskPage, listToReturnTo, refusedBoardPage } from './callbacks.page';
 import {
   CallbackVisibilityDto,
   CancelCallbackDto,
   MAX_CANCEL_REASON,
-  readCallbackQuery,
   ReassignCallbackDto,
 } from './dto/callback-query';
+import { CallbackListQueryDto } from './dto/callback-list.query';
 import type { CallbackItem } from './dto/callback.view';
 
 /** A refused action goes back to its row of the list, beside its field, with what was typed. */
@@ -78,37 +73,45 @@ export class CallbacksController {
   ) {}
 
   @Get()
+  @ListPage({ inPlace: 'refusedFilter' })
   async index(
-    @Query() raw: Record<string, unknown>,
+    @Query() query: CallbackListQueryDto,
     @CurrentUser() user: AuthenticatedUser,
+    @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    if (user.role === 'operator') {
-      const [desk, held] = await Promise.all([
-        this.callbacks.desk(user.id),
-        this.leases.current(user.id),
-      ]);
-      res.render(
-        'callbacks/desk',
-        deskPage({ ...desk, holding: held !== null }, user, this.clock.now()),
-      );
-      return;
-    }
+    if (user.role === 'operator') return this.desk(user, res);
+    const [options, page] = await Promise.all([
+      this.callbacks.filterOptions(),
+      this.callbacks.page(user, query),
+    ]);
+    const campaignIds = page.items.map((item) => item.campaign.id);
+    const assignable = await this.callbacks.assignableOperators(campaignIds);
+    const form = res.locals.form as FormState | undefined;
+    const typed = req.query as Record<string, unknown>;
+    res.render(
+      'callbacks/index',
+      boardPage(typed, { options, page, assignable }, user.uiLanguage, form),
+    );
+  }
+
+  /** A wrong filter is said beside the form (400); an operator's page has none. */
+  async refusedFilter(req: Request, res: Response, { refusal }: RefusedInPlace): Promise<void> {
+    if (req.user!.role === 'operator') return this.desk(req.user!, res.status(200));
+    const field = Object.keys(refusal.fields ?? {})[0] ?? 'form';
     const options = await this.callbacks.filterOptions();
-    try {
-      const page = await this.callbacks.page(user, readCallbackQuery(boardFilters(raw).query));
-      const assignable = await this.callbacks.assignableOperators(
-        page.items.map((item) => item.campaign.id),
-      );
-      const form = res.locals.form as FormState | undefined;
-      res.render(
-        'callbacks/index',
-        boardPage(raw, { options, page, assignable }, user.uiLanguage, form),
-      );
-    } catch (error) {
-      if (!(error instanceof ValidationError)) throw error;
-      res.status(400).render('callbacks/index', refusedBoardPage(raw, options, error.field));
-    }
+    res.render('callbacks/index', refusedBoardPage(req.query, options, field));
+  }
+
+  private async desk(user: AuthenticatedUser, res: Response): Promise<void> {
+    const [desk, held] = await Promise.all([
+      this.callbacks.desk(user.id),
+      this.leases.current(user.id),
+    ]);
+    res.render(
+      'callbacks/desk',
+      deskPage({ ...desk, holding: held !== null }, user, this.clock.now()),
+    );
   }
 
   /** "Apri": the contact on the workstation, or why not said on this page. */

@@ -1,12 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
-import { ValidationError } from '../../common/errors/domain-errors';
 import {
   CALLBACK_VISIBILITIES,
   type CallbackVisibility,
 } from '../../outcome-statuses/outcome-status.entity';
-import { CALLBACK_STATES, type CallbackState } from '../callback.entity';
-import { queryId, queryOneOf, queryText } from '../../common/http/query-values';
+import type { CallbackState } from '../callback.entity';
 
 export const CALLBACK_SCOPES = ['mine', 'public', 'all'] as const;
 export type CallbackScope = (typeof CALLBACK_SCOPES)[number];
@@ -31,44 +29,6 @@ export interface CallbackListQuery {
   /** The id of the last callback of the previous page. */
   after?: number;
   limit: number;
-}
-
-/** Reads the list's query string; a wrong value is a 400 naming it. */
-export function readCallbackQuery(raw: Record<string, unknown>): CallbackListQuery {
-  const query: CallbackListQuery = {
-    due: flag(raw, 'due'),
-    overdue: flag(raw, 'overdue'),
-    limit: DEFAULT_CALLBACK_PAGE,
-  };
-  const scope = queryText(raw, 'scope');
-  if (scope !== undefined) query.scope = queryOneOf(scope, 'scope', CALLBACK_SCOPES);
-  const state = queryText(raw, 'state');
-  if (state !== undefined) query.state = queryOneOf(state, 'state', CALLBACK_STATES);
-  const campaignId = queryText(raw, 'campaignId');
-  if (campaignId !== undefined) query.campaignId = queryId(campaignId, 'campaignId');
-  const ownerId = queryText(raw, 'ownerId');
-  if (ownerId !== undefined) query.ownerId = queryId(ownerId, 'ownerId');
-  const after = queryText(raw, 'after');
-  if (after !== undefined && after !== '') query.after = queryId(after, 'after');
-  const limit = queryText(raw, 'limit');
-  if (limit !== undefined) {
-    const value = /^[0-9]{1,4}$/.test(limit) ? Number(limit) : NaN;
-    if (!(value >= 1 && value <= MAX_CALLBACK_PAGE)) {
-      throw new ValidationError(
-        'limit',
-        `limit must be a whole number from 1 to ${MAX_CALLBACK_PAGE}`,
-      );
-    }
-    query.limit = value;
-  }
-  return query;
-}
-
-function flag(raw: Record<string, unknown>, field: string): boolean {
-  const value = queryText(raw, field);
-  if (value === undefined || value === '' || value === 'false' || value === '0') return false;
-  if (value === 'true' || value === '1') return true;
-  throw new ValidationError(field, `${field} must be true or false`);
 }
 
 /** `POST /callbacks/:id/reassign`: the operator who is to call it. */

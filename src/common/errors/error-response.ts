@@ -18,14 +18,19 @@ export interface ErrorResponse {
 
 /** Thrown by the global ValidationPipe: one message per offending field. */
 export class RequestValidationException extends HttpException {
+  /** What the answer says: one message per field (a query's one bad value as a text). */
+  readonly said: string | string[];
+
   constructor(
     readonly fields: Record<string, string>,
     readonly fieldRules: Record<string, string> = {},
+    /** A query string: one bad value is said as a text, as the API always said it. */
+    readonly inQuery = false,
   ) {
-    super(
-      { statusCode: HttpStatus.BAD_REQUEST, message: Object.values(fields) },
-      HttpStatus.BAD_REQUEST,
-    );
+    const messages = Object.values(fields);
+    const said = inQuery && messages.length === 1 ? messages[0]! : messages;
+    super({ statusCode: HttpStatus.BAD_REQUEST, message: said }, HttpStatus.BAD_REQUEST);
+    this.said = said;
   }
 }
 
@@ -87,7 +92,7 @@ export function toErrorResponse(error: unknown): ErrorResponse {
   if (error instanceof RequestValidationException) {
     return {
       statusCode: HttpStatus.BAD_REQUEST,
-      message: Object.values(error.fields),
+      message: error.said,
       fields: error.fields,
       fieldRules: error.fieldRules,
     };

@@ -61,6 +61,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
       res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
       return;
     }
+    if (isGet && error.statusCode === 400 && req.formPage?.renderInPlace) {
+      void this.filterInPlace(req, res, error);
+      return;
+    }
     if (!isGet && error.statusCode < 500 && req.session) {
       void this.backToForm(req, res, error).catch((failure: unknown) => {
         this.logger.error({ err: failure, requestId: req.id }, 'refused form not answered');
@@ -118,6 +122,24 @@ export class AllExceptionsFilter implements ExceptionFilter {
     req.session.flash = flash;
     req.session.formState = form;
     res.redirect(303, this.formPath(req, page));
+  }
+
+  /** A list page's wrong filter, said beside it on the page itself (see ListPage). */
+  private async filterInPlace(req: Request, res: Response, error: ErrorResponse): Promise<void> {
+    try {
+      setLayoutLocals(req, res, this.config.get('DEFAULT_LANGUAGE'));
+      res.status(error.statusCode);
+      const form: FormState = { errors: error.fields ?? {}, values: {} };
+      await req.formPage!.renderInPlace!(res, {
+        form,
+        flash: [],
+        refusal: error,
+        say: () => undefined,
+      });
+    } catch (failure) {
+      this.logger.error({ err: failure, requestId: req.id }, 'refused filter not answered');
+      if (!res.headersSent) res.status(500).end();
+    }
   }
 
   private formPath(req: Request, page: FormPageContext | undefined): string {

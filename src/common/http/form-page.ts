@@ -162,6 +162,14 @@ export const FormPage = (options: FormPageOptions = {}): MethodDecorator =>
   );
 
 /**
+ * A page whose query string is a typed DTO: a wrong value (refused by the global pipe, or a
+ * ValidationError of the service) is answered by the page itself with a 400, the error
+ * beside its filter, by the controller method named `inPlace` (see FormPageOptions).
+ */
+export const ListPage = (options: { inPlace: string }): MethodDecorator =>
+  applyDecorators(SetMetadata(FORM_PAGE, options), UseInterceptors(FormPageInterceptor));
+
+/**
  * A form's body mapped into the shape of a DTO (a browser sends text, repeated fields,
  * checkboxes), then validated against the parameter's type by the global pipe.
  */

@@ -7,12 +7,15 @@ import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-va
  * arrives as text, or as an array when repeated; each rule's message names the field.
  */
 
+/** A GET form sends its empty fields too: empty means "not given". */
+const given = (value: unknown): unknown => (value === '' ? undefined : value);
+
 /** A positive database id (32-bit), e.g. `campaignId=12`. */
 export function IsQueryId(field: string): PropertyDecorator {
   const message = { message: `${field} must be a positive integer` };
   return applyDecorators(
     Transform(({ value }: { value: unknown }) =>
-      typeof value === 'string' && /^[0-9]{1,10}$/.test(value) ? Number(value) : value,
+      typeof value === 'string' && /^[0-9]{1,10}$/.test(value) ? Number(value) : given(value),
     ),
     IsInt(message),
     Min(1, message),
@@ -26,7 +29,7 @@ export function IsQueryLimit(max: number): PropertyDecorator {
   return applyDecorators(
     IsOptional(),
     Transform(({ value }: { value: unknown }) =>
-      typeof value === 'string' && /^[0-9]{1,4}$/.test(value) ? Number(value) : value,
+      typeof value === 'string' && /^[0-9]{1,4}$/.test(value) ? Number(value) : given(value),
     ),
     IsInt(message),
     Min(1, message),
@@ -45,12 +48,15 @@ export function IsQueryFlag(field: string): PropertyDecorator {
   );
 }
 
-/** One of a list of words, e.g. `state=due`. */
+/** One of a list of words, e.g. `state=due` (empty: not given). */
 export function IsQueryOneOf(field: string, allowed: readonly string[]): PropertyDecorator {
-  return IsIn(allowed, { message: `${field} must be one of: ${allowed.join(', ')}` });
+  return applyDecorators(
+    Transform(({ value }: { value: unknown }) => given(value)),
+    IsIn(allowed, { message: `${field} must be one of: ${allowed.join(', ')}` }),
+  );
 }
 
-/** A text given once. */
+/** A text given once (put it last, nearest the field: a repeated value is said so first). */
 export function IsQueryText(field: string): PropertyDecorator {
   return IsString({ message: `${field} must be given once` });
 }

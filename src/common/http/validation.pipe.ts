@@ -120,7 +120,12 @@ export class AppValidationPipe extends ValidationPipe {
       }
     }
     if (metadata.type === 'query' && metadata.metatype && this.toValidate(metadata)) {
-      return super.transform(declaredOnly(value, metadata.metatype), metadata);
+      try {
+        return await super.transform(declaredOnly(value, metadata.metatype), metadata);
+      } catch (error) {
+        if (!(error instanceof RequestValidationException)) throw error;
+        throw new RequestValidationException(error.fields, error.fieldRules, true);
+      }
     }
     return super.transform(value, metadata);
   }

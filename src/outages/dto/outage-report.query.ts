@@ -7,7 +7,7 @@ import { FORMATS, type ReportFormat } from '../../reports/dto/report-query';
 export class OutageReportQuery {
   @ApiPropertyOptional({ enum: FORMATS })
   @IsOptional()
-  @IsQueryText('format')
   @IsQueryOneOf('format', FORMATS)
+  @IsQueryText('format')
   format?: ReportFormat;
 }
