@@ -414,7 +414,6 @@ export class ContractsService {
   }
 }
 
-
 function toListItem(
   c: Contract,
   campaigns: Map<number, CampaignHeading>,

@@ -69,7 +69,9 @@ describe('Workflow texts read aloud (scripts, questions, consents)', () => {
     const res = await campaign([{ kind: 'question', title: 'Q', body: 'Lei è {{#if}}?' }]).expect(
       400,
     );
-    expect([].concat(res.body.message).join(' | ')).toMatch(/^steps\.0\.body: the script does not compile/);
+    expect([].concat(res.body.message).join(' | ')).toMatch(
+      /^steps\.0\.body: the script does not compile/,
+    );
   });
 
   it('fills a question and a consent text on the card with the contact and operator', async () => {

@@ -1,14 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import {
-  IsIn,
-  IsInt,
-  IsString,
-  Matches,
-  MaxLength,
-  Min,
-  MinLength,
-} from 'class-validator';
+import { IsIn, IsInt, IsString, Matches, MaxLength, Min, MinLength } from 'class-validator';
 import { IsOmittable } from '../../common/validation/omittable';
 import { CTI_EVENT_TYPES, type CtiEventType } from '../cti-event.entity';
 

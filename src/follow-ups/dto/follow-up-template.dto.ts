@@ -1,14 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import {
-  IsIn,
-  IsInt,
-  IsString,
-  Matches,
-  MaxLength,
-  Min,
-  MinLength,
-} from 'class-validator';
+import { IsIn, IsInt, IsString, Matches, MaxLength, Min, MinLength } from 'class-validator';
 import { IsOmittable } from '../../common/validation/omittable';
 import { LANGUAGES } from '../../config/app.config';
 import { CALL_REASON_PATTERN, CALL_REASON_RULE } from '../../contacts/contact-rules';
