@@ -1,3 +1,4 @@
+import type { ContactChanges } from './contact-corrections';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
@@ -162,6 +163,15 @@ export class ContactQueue {
    * The consent answers of a call (contact, recording) and the channel they imply.
    * Lock: the caller holds the contact's row with its lease (pessimistic_write).
    */
+  /**
+   * What the call corrected on the contact (invariant 13), with its outcome.
+   * Lock: the caller holds the contact's row with its lease (pessimistic_write); a main
+   * number another contact of the campaign has is refused by UQ_contacts_campaign_phone.
+   */
+  async correct(em: EntityManager, contactId: number, changes: ContactChanges): Promise<void> {
+    if (Object.keys(changes).length > 0) await em.update(Contact, { id: contactId }, changes);
+  }
+
   async recordConsent(
     em: EntityManager,
     contactId: number,

@@ -28,6 +28,12 @@ export const tagsColumn = {
     stored ? stored.split(',').filter((tag) => tag !== '') : [],
 };
 
+/** A number of a contact with what it is ("cellulare", "ufficio"). */
+export interface LabelledPhone {
+  number: string;
+  label: string;
+}
+
 /** A person to call in a campaign; a phone appears once per campaign. */
 @Entity('contacts')
 @Index('UQ_contacts_campaign_phone', ['campaignId', 'phone'], { unique: true })
@@ -71,6 +77,17 @@ export class Contact {
 
   @Column({ type: 'varchar', length: 8, nullable: true })
   province!: string | null;
+
+  /** Street and number, as the customer says it (corrected in the call). */
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  address!: string | null;
+
+  @Column({ name: 'postal_code', type: 'varchar', length: 10, nullable: true })
+  postalCode!: string | null;
+
+  /** More numbers of the contact, labelled (E.164); `phone` is the main one. */
+  @Column({ name: 'other_phones', type: 'simple-json', nullable: true })
+  otherPhones!: LabelledPhone[] | null;
 
   /** Any extra columns of the imported list, kept as they came. */
   @Column({ type: 'simple-json', nullable: true })

@@ -12,6 +12,12 @@ import { Contact } from '../contacts/contact.entity';
 import { OutcomeStatus, type OutcomeType } from '../outcome-statuses/outcome-status.entity';
 import { User } from '../users/user.entity';
 
+/** One field a call corrected on its contact: a text, or the list of extra phones. */
+export interface FieldChange {
+  before: string | Array<{ number: string; label: string }> | null;
+  after: string | Array<{ number: string; label: string }> | null;
+}
+
 /** One worked call and its confirmed outcome (esito): written once, never edited. */
 @Entity('interactions')
 @Index('IDX_interactions_contact', ['contactId', 'id'])
@@ -71,6 +77,14 @@ export class Interaction {
 
   @Column({ name: 'contract_id', type: 'integer', nullable: true })
   contractId!: number | null;
+
+  /** What the call corrected on the contact: each field's value before and after. */
+  @Column({ name: 'contact_changes', type: 'simple-json', nullable: true })
+  contactChanges!: Record<string, FieldChange> | null;
+
+  /** The number the operator dialled (E.164), when the contact has more than one. */
+  @Column({ name: 'dialled_phone', type: 'varchar', length: 20, nullable: true })
+  dialledPhone!: string | null;
 
   @Column({ name: 'appointment_id', type: 'integer', nullable: true })
   appointmentId!: number | null;

@@ -1,5 +1,7 @@
+import { contactCorrections } from '../contacts/contact-corrections';
+import { PhoneNumbers } from '../contacts/phone-number';
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager, In, Not } from 'typeorm';
 import { AppointmentBooker, type BookedAppointment } from '../appointments/appointment-booker';
 import { recordRequestOutcome } from '../callback-requests/request-outcome';
 import { CallbackBook } from '../callbacks/callback-book';
@@ -11,6 +13,7 @@ import { ConflictError, ForbiddenError, ValidationError } from '../common/errors
 import { Clock } from '../common/time/clock';
 import { toZonedLocal } from '../common/time/local-time';
 import { ContactQueue } from '../contacts/contact-queue';
+import { Contact, type LabelledPhone } from '../contacts/contact.entity';
 import type { ContactState } from '../contacts/contact.entity';
 import { ContractWriter, type WrittenContract } from '../contracts/contract-writer';
 import { DoNotCallService } from '../do-not-call/do-not-call.service';
@@ -64,6 +67,7 @@ export class OutcomeService {
     private readonly doNotCall: DoNotCallService,
     private readonly activity: OperatorActivityService,
     private readonly followUps: OutcomeFollowUps,
+    private readonly phones: PhoneNumbers,
   ) {}
 
   async confirm(userId: number, contactId: number, dto: OutcomeDto): Promise<OutcomeResult> {
@@ -87,6 +91,17 @@ export class OutcomeService {
     const status = await this.allowedStatus(em, campaign.id, dto.statusId);
     const answers = await this.checkAnswers(em, campaign.id, dto.answers, status.customerReached);
     const notes = dto.notes?.trim() || null;
+    // What the operator corrected in the call, and the number dialled (invariant 13).
+    const corrections = dto.contact
+      ? contactCorrections(contact, dto.contact, (raw) => this.phones.normalise(raw))
+      : null;
+    if (corrections?.changes.phone !== undefined) {
+      await this.refuseTakenPhone(em, contact.campaignId, contactId, corrections.changes.phone);
+    }
+    const dialledPhone = this.dialled(dto.dialledPhone, {
+      ...contact,
+      ...(corrections?.changes ?? {}),
+    });
     // The campaign's date: protocol years follow its time zone.
     const today = toZonedLocal(now, campaign.timezone).slice(0, 10);
 
@@ -164,6 +179,11 @@ export class OutcomeService {
         break;
       }
     }
+    if (corrections) {
+      await this.queue.correct(em, contactId, corrections.changes);
+      // The follow-up e-mail and what comes after see the corrected contact.
+      Object.assign(contact, corrections.changes);
+    }
     const inserted = await em.insert(Interaction, {
       contactId,
       campaignId: campaign.id,
@@ -177,6 +197,9 @@ export class OutcomeService {
       callbackId: result.callback?.id ?? null,
       contractId: result.contract?.id ?? null,
       appointmentId: result.appointment?.id ?? null,
+      contactChanges:
+        corrections && Object.keys(corrections.diff).length > 0 ? corrections.diff : null,
+      dialledPhone,
     });
     const interactionId = Number(inserted.identifiers[0]!.id);
     if (result.callback) {
@@ -221,6 +244,45 @@ export class OutcomeService {
     });
     await this.contactLeases.end(em, contactId);
     return { interactionId, ...result };
+  }
+
+  /** 409 naming the field when the corrected main number is another contact's of the campaign. */
+  private async refuseTakenPhone(
+    em: EntityManager,
+    campaignId: number,
+    contactId: number,
+    phone: string,
+  ): Promise<void> {
+    const other = await em.getRepository(Contact).findOne({
+      where: { campaignId, phone, id: Not(contactId) },
+      select: { id: true },
+    });
+    if (other) {
+      throw new ConflictError(
+        `contact.phones.0.number: ${phone} is already contact ${other.id} of this campaign`,
+        'contact.phones.0.number',
+      );
+    }
+  }
+
+  /** The number dialled, in E.164, when it is one of the contact's; 400 naming it otherwise. */
+  private dialled(
+    raw: string | undefined,
+    contact: Pick<Contact, 'phone' | 'otherPhones'>,
+  ): string | null {
+    if (raw === undefined) return null;
+    const number = this.phones.normalise(raw);
+    const numbers = [
+      contact.phone,
+      ...(contact.otherPhones ?? []).map((p: LabelledPhone) => p.number),
+    ];
+    if (!number || !numbers.includes(number)) {
+      throw new ValidationError(
+        'dialledPhone',
+        'dialledPhone must be one of the contact’s numbers',
+      );
+    }
+    return number;
   }
 
   /** The caller's lease, locked; a contact confirmed a moment ago by them is a 409. */

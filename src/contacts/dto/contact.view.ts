@@ -21,6 +21,10 @@ export interface ContactView {
   language: string | null;
   city: string | null;
   province: string | null;
+  address: string | null;
+  postalCode: string | null;
+  /** Every number, the main one (`phone`) first. */
+  phones: Array<{ number: string; label: string | null }>;
   fields: Record<string, string>;
   /** Why to call, proactive consent and preferred channel (see src/eligibility). */
   callReason: string | null;
@@ -71,6 +75,9 @@ export function toContactView(contact: Contact, status: OutcomeStatus | null = n
     language: contact.language,
     city: contact.city,
     province: contact.province,
+    address: contact.address ?? null,
+    postalCode: contact.postalCode ?? null,
+    phones: [{ number: contact.phone, label: null }, ...(contact.otherPhones ?? [])],
     fields: contact.fields ?? {},
     callReason: contact.callReason ?? null,
     preferredChannel: contact.preferredChannel ?? null,

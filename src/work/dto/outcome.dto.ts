@@ -16,6 +16,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsOmittable } from '../../common/validation/omittable';
+import { ContactEditsDto } from './contact-edits.dto';
 import { CALLBACK_VISIBILITIES } from '../../outcome-statuses/outcome-status.entity';
 import type { CallbackVisibility } from '../../outcome-statuses/outcome-status.entity';
 
@@ -124,6 +125,21 @@ export class OutcomeDto {
   @ValidateNested()
   @Type(() => AppointmentInputDto)
   appointment?: AppointmentInputDto;
+
+  @ApiPropertyOptional({
+    type: ContactEditsDto,
+    description: 'what the call corrected on the contact, saved with the outcome',
+  })
+  @IsOmittable()
+  @ValidateNested()
+  @Type(() => ContactEditsDto)
+  contact?: ContactEditsDto;
+
+  @ApiPropertyOptional({ description: 'the number dialled, one of the contact’s' })
+  @IsOmittable()
+  @IsString({ message: 'dialledPhone must be text' })
+  @MaxLength(40, { message: 'dialledPhone must be at most 40 characters' })
+  dialledPhone?: string;
 }
 
 export class NextContactDto {
