@@ -1,4 +1,5 @@
 import { Transform } from 'class-transformer';
+import { checkedIds } from '../../common/http/form-values';
 import { CreateUserDto } from './create-user.dto';
 import { UpdateUserDto } from './update-user.dto';
 
@@ -10,11 +11,7 @@ export class CreateUserFormDto extends CreateUserDto {
   @Transform(asList)
   override languages?: string[];
 
-  @Transform(({ value }: { value: unknown }) =>
-    (Array.isArray(value) ? (value as unknown[]) : [value]).map((v): unknown =>
-      typeof v === 'string' && /^\d{1,9}$/.test(v) ? Number(v) : v,
-    ),
-  )
+  @Transform(checkedIds)
   override campaignIds?: number[];
 }
 
