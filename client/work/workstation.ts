@@ -5,6 +5,7 @@
  * page) next contact, 1-9 quick outcomes, Ctrl+Enter confirm, Esc stop. The cart of a sale
  * is cart.ts, the agenda of an appointment agenda.ts.
  */
+import { type ContactEdits, startContactEdits } from './contact-edits';
 import { ApiError, request } from '../common/api-client';
 import { byId, find, findAll, maybeById, targetOf, tryStorage } from '../common/dom';
 import { createWorkAgenda, type WorkAgenda } from './agenda';
@@ -33,6 +34,7 @@ interface OutcomeBody {
   answers?: Record<string, string>;
   callback?: { at?: string; visibility?: string };
   cart?: CartLine[];
+  contact?: ContactEdits;
   appointment?: {
     agentId?: number;
     startsAt?: string;
@@ -43,6 +45,7 @@ interface OutcomeBody {
 
 /** The draft as saved on every change (PUT /:contactId/draft) and restored on load. */
 interface Draft {
+  contact?: unknown;
   notes?: unknown;
   answers?: unknown;
   statusId?: unknown;
@@ -58,10 +61,10 @@ interface Draft {
 
 type DraftState = 'idle' | 'saving' | 'saved' | 'failed';
 
-/** Typing in a field: the page's letter and digit keys stay the field's. */
 /** The contact this tab has just discarded (sessionStorage), skipped by the next `next`. */
 const DISCARDED_KEY = 'esito.work.discarded';
 
+/** Typing in a field: the page's letter and digit keys stay the field's. */
 function isTyping(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
   if (target.isContentEditable || target.tagName === 'TEXTAREA' || target.tagName === 'SELECT') {
@@ -293,6 +296,8 @@ export function startWorkstation(): void {
         confirm: () => confirm(),
       })
     : null;
+  const editBox = maybeById('work-contact-edit');
+  const contactEditor = editBox ? startContactEdits(editBox, () => changed()) : null;
   const agendaBox = maybeById('work-agenda');
   agenda = agendaBox
     ? createWorkAgenda(agendaBox, {
@@ -456,6 +461,7 @@ export function startWorkstation(): void {
   function draft(): Draft {
     const status = selectedStatus();
     return {
+      contact: contactEditor?.draft(),
       notes: notes ? notes.value : '',
       answers: collectAnswers(),
       statusId: status ? Number(status.value) : null,
@@ -477,6 +483,7 @@ export function startWorkstation(): void {
   function restore(saved: unknown): void {
     if (!isObject(saved)) return;
     const kept = saved as Draft;
+    contactEditor?.restore(kept.contact);
     if (notes && typeof kept.notes === 'string') notes.value = kept.notes;
     const answers = isObject(kept.answers) ? kept.answers : {};
     for (const [id, answer] of Object.entries(answers)) {
@@ -646,6 +653,8 @@ export function startWorkstation(): void {
       if (visibility) body.callback.visibility = visibility;
     }
     if (type === 'C') body.cart = cart ? cart.lines() : [];
+    const corrected = contactEditor?.edits();
+    if (corrected) body.contact = corrected;
     if (type === 'T') {
       body.appointment = {};
       if (appointmentAgent?.value) body.appointment.agentId = Number(appointmentAgent.value);

@@ -76,6 +76,19 @@ function cardView(item: WorkItem, lang: string) {
       city: contact.city,
       province: contact.province,
       address: item.address,
+      // The correction form: each field as stored, and the numbers main first.
+      editable: [
+        { field: 'firstName', value: contact.firstName, max: 100 },
+        { field: 'lastName', value: contact.lastName, max: 100 },
+        { field: 'email', value: contact.email ?? '', max: 254, type: 'email' },
+        { field: 'address', value: contact.address ?? '', max: 200 },
+        { field: 'postalCode', value: contact.postalCode ?? '', max: 10 },
+        { field: 'city', value: contact.city ?? '', max: 100 },
+        { field: 'province', value: contact.province ?? '', max: 8 },
+      ],
+      phonesJson: JSON.stringify(
+        contact.phones.map((p) => ({ number: p.number, label: p.label ?? '' })),
+      ),
       language: contact.language,
       attempts: contact.attempts,
       state: contact.state,

@@ -147,4 +147,53 @@ describe('a required consent step on the workstation', () => {
     );
     await screenshot(page, 'reached-consent-saved');
   });
+
+  it('corrects the e-mail in the call: kept by a reload, dropped by STOP, saved with the outcome', async () => {
+    const maria = await createContact(harness.app, campaignId, {
+      firstName: 'Maria',
+      lastName: 'Rossi',
+      email: 'maria@example.com',
+    });
+    await signIn(page, operator);
+    await page.goto('/work');
+    await page.keyboard.press('n');
+    await contactName('Maria Rossi').waitFor();
+    await page.getByText('Correggi i dati').click();
+    await page.locator('#contact-email').fill('maria.rossi@example.com');
+    await page.locator('[data-draft-state="saved"]').waitFor();
+    await screenshot(page, 'work-contact-edit');
+    await page.reload();
+    await contactName('Maria Rossi').waitFor();
+    expect(await page.locator('#contact-email').inputValue()).toBe('maria.rossi@example.com');
+
+    // STOP: nothing of the call is kept, the correction neither.
+    await page.locator('#work-contact-name').focus();
+    await page.keyboard.press('Escape');
+    await page.locator('#work-stop-dialog').waitFor({ state: 'visible' });
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.locator('#work-empty').waitFor();
+    const contacts = db().getRepository(Contact);
+    expect((await contacts.findOneByOrFail({ id: maria.id })).email).toBe('maria@example.com');
+
+    // Dealt again (not straight away), corrected again, and confirmed: now it is saved.
+    await page.keyboard.press('n');
+    await page.locator('#work-message', { hasText: 'Nessun contatto' }).waitFor();
+    await page.keyboard.press('n');
+    await contactName('Maria Rossi').waitFor();
+    await page.getByText('Correggi i dati').click();
+    await page.locator('#contact-email').fill('maria.rossi@example.com');
+    await page.locator('#work-contact-name').focus();
+    await page.keyboard.press('1');
+    await page.locator('#work-result').waitFor({ state: 'visible' });
+    expect((await contacts.findOneByOrFail({ id: maria.id })).email).toBe(
+      'maria.rossi@example.com',
+    );
+    const interaction = await db()
+      .getRepository(Interaction)
+      .findOneByOrFail({ contactId: maria.id });
+    expect(interaction.contactChanges).toEqual({
+      email: { before: 'maria@example.com', after: 'maria.rossi@example.com' },
+    });
+  });
 });
