@@ -25,6 +25,12 @@ function item(overrides: Partial<WorkItem> = {}): WorkItem {
       email: null,
       city: 'Milano',
       province: 'MI',
+      address: 'Via Roma 1',
+      postalCode: null,
+      phones: [
+        { number: '0212345678', label: null },
+        { number: '+393331112233', label: 'cellulare' },
+      ],
       language: 'it',
       attempts: 1,
       state: 'in_progress',
@@ -100,6 +106,20 @@ describe('workPageView', () => {
     expect(view.products[0]).toMatchObject({ price: '€19.90', vatPercent: '5.5%' });
     expect(view.history.contracts[0]!.total).toBe('€1,234.50');
     expect(view.warnOverlap).toBe(true);
+    // The correction form: the contact as stored, the numbers main first.
+    expect(view.contact.editable.map((f) => [f.field, f.value])).toEqual([
+      ['firstName', 'Mario'],
+      ['lastName', 'Rossi'],
+      ['email', ''],
+      ['address', 'Via Roma 1'],
+      ['postalCode', ''],
+      ['city', 'Milano'],
+      ['province', 'MI'],
+    ]);
+    expect(JSON.parse(view.contact.phonesJson)).toEqual([
+      { number: '0212345678', label: '' },
+      { number: '+393331112233', label: 'cellulare' },
+    ]);
     expect(view.draftJson).toBe('{}');
   });
 });
