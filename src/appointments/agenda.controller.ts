@@ -2,7 +2,7 @@ import { Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AgentsService } from '../agents/agents.service';
-import { CurrentUser, Roles } from '../auth/access.decorators';
+import { CurrentUser, Roles } from '../common/access/access.decorators';
 import { CampaignsService } from '../campaigns/campaigns.service';
 import { ValidationError } from '../common/errors/domain-errors';
 import {

@@ -5,7 +5,7 @@ import { queryString } from '../common/http/list-filters';
 import type { FlashMessage, FormState } from '../common/http/request-context';
 import { addDays, isCalendarDay } from '../common/time/calendar-day';
 import { formatZonedDateTime, toZonedLocal } from '../common/time/local-time';
-import type { Role } from '../users/role';
+import type { Role } from '../common/access/role';
 import { dateText, mondayOf } from './agenda.page';
 import type { CampaignAgenda } from './agenda.service';
 import type { AppointmentView } from './appointments.service';

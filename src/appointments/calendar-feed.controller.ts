@@ -10,7 +10,7 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AgentsService } from '../agents/agents.service';
-import { Public, Roles } from '../auth/access.decorators';
+import { Public, Roles } from '../common/access/access.decorators';
 import { IdParamPipe } from '../common/http/id-param.pipe';
 import { Clock } from '../common/time/clock';
 import { calendarFeedUrl, CalendarFeedService } from './calendar-feed.service';

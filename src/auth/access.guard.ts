@@ -2,8 +2,8 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { ForbiddenError, UnauthorizedError } from '../common/errors/domain-errors';
-import type { Role } from '../users/role';
-import { PUBLIC_KEY, ROLES_KEY } from './access.decorators';
+import type { Role } from '../common/access/role';
+import { PUBLIC_KEY, ROLES_KEY } from '../common/access/access.decorators';
 
 /**
  * The one guard on every route, pages and API alike (AuthenticationMiddleware has said

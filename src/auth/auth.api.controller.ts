@@ -5,7 +5,7 @@ import type { AuthenticatedUser } from '../common/http/request-context';
 import { UpdateMeDto } from '../users/dto/update-me.dto';
 import { UserView } from '../users/dto/user.view';
 import { UsersService } from '../users/users.service';
-import { CurrentUser, Public } from './access.decorators';
+import { CurrentUser, Public } from '../common/access/access.decorators';
 import { AuthService, IssuedToken } from './auth.service';
 import { LoginDto } from './dto/login.dto';
 import { currentCredentials } from './session-sign-in';

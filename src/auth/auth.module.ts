@@ -11,6 +11,7 @@ import { AuthController } from './auth.controller';
 import { AuthJobs } from './auth.jobs';
 import { AuthService } from './auth.service';
 import { LoginFailure } from './login-failure.entity';
+import { ProfileController } from './profile.controller';
 import { SignInHousekeeping } from './sign-in-housekeeping';
 import { WebSession } from './web-session.entity';
 
@@ -20,7 +21,7 @@ import { WebSession } from './web-session.entity';
     UsersModule,
     OperatorActivityModule,
   ],
-  controllers: [AuthController, AuthApiController],
+  controllers: [AuthController, AuthApiController, ProfileController],
   providers: [
     AuthService,
     SignInHousekeeping,

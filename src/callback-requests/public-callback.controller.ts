@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { AnonymousForm, Public } from '../auth/access.decorators';
+import { AnonymousForm, Public } from '../common/access/access.decorators';
 import { toErrorResponse } from '../common/errors/error-response';
 import { setLayoutLocals } from '../common/views/view-locals';
 import { publicBookedPage, publicFormPage } from './public-callback.page';

@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Render } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { CurrentUser, Roles } from '../auth/access.decorators';
+import { CurrentUser, Roles } from '../common/access/access.decorators';
 import { IdParamPipe } from '../common/http/id-param.pipe';
 import type { AuthenticatedUser } from '../common/http/request-context';
 import { ContactCardService } from './contact-card.service';

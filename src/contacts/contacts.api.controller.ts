@@ -11,7 +11,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { CurrentUser, Roles } from '../auth/access.decorators';
+import { CurrentUser, Roles } from '../common/access/access.decorators';
 import { ValidationError } from '../common/errors/domain-errors';
 import { IdParamPipe } from '../common/http/id-param.pipe';
 import type { AuthenticatedUser } from '../common/http/request-context';

@@ -2,7 +2,7 @@ import { formatDecimal } from '../common/decimal-string';
 import { filledIn, markSelected, queryString } from '../common/http/list-filters';
 import type { FormState } from '../common/http/request-context';
 import { toZonedLocal } from '../common/time/local-time';
-import type { Role } from '../users/role';
+import type { Role } from '../common/access/role';
 import { CONTRACT_STATES, CONTRACT_TRANSITIONS, type ContractState } from './contract.entity';
 import { LIST_TIME_ZONE } from './dto/contract-query';
 import type { ContractDetailView } from './dto/contract.view';

@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { AppConfigService } from '../config/app-config.service';
 import { PasswordHasher } from '../users/password-hasher';
-import type { Role } from '../users/role';
+import type { Role } from '../common/access/role';
 import { User } from '../users/user.entity';
 import { ContactQueue } from '../contacts/contact-queue';
 import { seedDemoCallbackOffer, seedDemoCatalogue } from './demo-catalogue';

@@ -21,7 +21,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { CurrentUser, Roles } from '../auth/access.decorators';
+import { CurrentUser, Roles } from '../common/access/access.decorators';
 import type { AuthenticatedUser } from '../common/http/request-context';
 import { queryText } from '../contacts/contacts.api.controller';
 import { csvUpload } from '../contacts/csv/csv-upload';

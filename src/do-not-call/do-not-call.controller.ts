@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Post, Query, Render, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { CurrentUser, Roles } from '../auth/access.decorators';
+import { CurrentUser, Roles } from '../common/access/access.decorators';
 import { FormPage, type PageRedirect, redirectTo, savedTo } from '../common/http/form-page';
 import type { AuthenticatedUser } from '../common/http/request-context';
 import { queryText } from '../contacts/contacts.api.controller';

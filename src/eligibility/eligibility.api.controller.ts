@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Patch, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, Roles } from '../auth/access.decorators';
+import { CurrentUser, Roles } from '../common/access/access.decorators';
 import type { EligibilityRules } from '../campaigns/campaign.entity';
 import { ForbiddenError } from '../common/errors/domain-errors';
 import { IdParamPipe } from '../common/http/id-param.pipe';

@@ -6,7 +6,7 @@ import {
   HealthCheckService,
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
-import { Public } from '../auth/access.decorators';
+import { Public } from '../common/access/access.decorators';
 
 @ApiTags('health')
 @Controller('health')

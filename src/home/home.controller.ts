@@ -1,6 +1,6 @@
 import { Controller, Get, Render } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { CurrentUser } from '../auth/access.decorators';
+import { CurrentUser } from '../common/access/access.decorators';
 import type { AuthenticatedUser } from '../common/http/request-context';
 
 @ApiExcludeController()

@@ -1,6 +1,6 @@
 import { Controller, Get, Query, Render } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { Roles } from '../auth/access.decorators';
+import { Roles } from '../common/access/access.decorators';
 import { AppConfigService } from '../config/app-config.service';
 import { WallFilterQuery } from './dto/wall-filter.query';
 import { WallHub } from './wall-hub.service';

@@ -7,7 +7,7 @@ import {
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { Roles } from '../auth/access.decorators';
+import { Roles } from '../common/access/access.decorators';
 import { IdParamPipe } from '../common/http/id-param.pipe';
 import { PauseReasonInput, UpdatePauseReasonInput } from './dto/pause-reason-input';
 import { PauseReasonsService, type PauseReasonView } from './pause-reasons.service';

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Post, Render, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Roles } from '../auth/access.decorators';
+import { Roles } from '../common/access/access.decorators';
 import { FormPage, type PageRedirect, savedTo } from '../common/http/form-page';
 import { IdParamPipe } from '../common/http/id-param.pipe';
 import type { FormState } from '../common/http/request-context';

@@ -7,7 +7,7 @@ import {
   ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
-import { Roles } from '../auth/access.decorators';
+import { Roles } from '../common/access/access.decorators';
 import { ValidationError } from '../common/errors/domain-errors';
 import { IdParamPipe } from '../common/http/id-param.pipe';
 import { CreateOutcomeStatusDto } from './dto/create-outcome-status.dto';

@@ -6,7 +6,7 @@ import {
   ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
-import { Roles } from '../auth/access.decorators';
+import { Roles } from '../common/access/access.decorators';
 import { IdParamPipe } from '../common/http/id-param.pipe';
 import { CreateProductDto } from './dto/create-product.dto';
 import { ProductView } from './dto/product.view';

@@ -1,7 +1,7 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CurrentUser, Roles } from '../auth/access.decorators';
+import { CurrentUser, Roles } from '../common/access/access.decorators';
 import type { AuthenticatedUser } from '../common/http/request-context';
 import { ReportPageService } from './report-page.service';
 

@@ -7,7 +7,7 @@ import {
   UpdateDateColumn,
 } from 'typeorm';
 import type { Language } from '../config/app.config';
-import type { Role } from './role';
+import type { Role } from '../common/access/role';
 
 @Entity('users')
 export class User {

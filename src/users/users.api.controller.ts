@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, Roles } from '../auth/access.decorators';
+import { CurrentUser, Roles } from '../common/access/access.decorators';
 import type { AuthenticatedUser } from '../common/http/request-context';
 import { IdParamPipe } from '../common/http/id-param.pipe';
 import { CreateUserDto } from './dto/create-user.dto';

@@ -1,13 +1,13 @@
 import { Body, Controller, Get, Param, Post, Render } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { CurrentUser, Roles } from '../auth/access.decorators';
+import { CurrentUser, Roles } from '../common/access/access.decorators';
 import { FormPage, type PageRedirect, savedTo } from '../common/http/form-page';
 import { IdParamPipe } from '../common/http/id-param.pipe';
 import type { AuthenticatedUser } from '../common/http/request-context';
 import { LANGUAGES } from '../config/app.config';
 import { ResetPasswordDto } from './dto/update-user.dto';
 import { CreateUserFormDto, UpdateUserFormDto } from './dto/user-form.dto';
-import { ROLES } from './role';
+import { ROLES } from '../common/access/role';
 import { CampaignsService } from '../campaigns/campaigns.service';
 import { UsersService } from './users.service';
 

@@ -5,13 +5,12 @@ import { FirstAdminService } from './first-admin.service';
 import { PasswordHasher } from './password-hasher';
 import { User } from './user.entity';
 import { UsersApiController } from './users.api.controller';
-import { ProfileController } from './profile.controller';
 import { UsersController } from './users.controller';
 import { UsersService } from './users.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([User]), CampaignsModule],
-  controllers: [UsersController, UsersApiController, ProfileController],
+  controllers: [UsersController, UsersApiController],
   providers: [UsersService, FirstAdminService, PasswordHasher],
   exports: [UsersService, FirstAdminService, PasswordHasher],
 })

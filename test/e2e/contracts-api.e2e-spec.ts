@@ -15,7 +15,7 @@ import { Interaction } from '../../src/interactions/interaction.entity';
 import { OutcomeStatus } from '../../src/outcome-statuses/outcome-status.entity';
 import { Product } from '../../src/products/product.entity';
 import { User } from '../../src/users/user.entity';
-import type { Role } from '../../src/users/role';
+import type { Role } from '../../src/common/access/role';
 import { ContactLease } from '../../src/work/contact-lease.entity';
 import { createCampaign, createProduct, createStatus } from '../factories/catalogue.factory';
 import { createContact, mobile } from '../factories/contact.factory';

@@ -2,7 +2,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { WebSession } from '../../src/auth/web-session.entity';
-import type { Role } from '../../src/users/role';
+import type { Role } from '../../src/common/access/role';
 import { createUser, tokenFor } from '../factories/user.factory';
 import { csrfFrom, signedInAgent } from '../support/browser-session';
 import { createTestApp, removeSqliteData, resetDatabase } from '../support/test-app';

@@ -13,7 +13,7 @@ import type {
   ProductionReport,
 } from '../../src/reports/dto/report.view';
 import { User } from '../../src/users/user.entity';
-import type { Role } from '../../src/users/role';
+import type { Role } from '../../src/common/access/role';
 import {
   createAgent,
   createCampaign,

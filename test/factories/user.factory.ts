@@ -1,7 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { UserView } from '../../src/users/dto/user.view';
-import type { Role } from '../../src/users/role';
+import type { Role } from '../../src/common/access/role';
 import { UsersService } from '../../src/users/users.service';
 
 let sequence = 0;

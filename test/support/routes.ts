@@ -9,8 +9,8 @@ import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { getMetadataStorage } from 'class-validator';
-import { PUBLIC_KEY, ROLES_KEY } from '../../src/auth/access.decorators';
-import type { Role } from '../../src/users/role';
+import { PUBLIC_KEY, ROLES_KEY } from '../../src/common/access/access.decorators';
+import type { Role } from '../../src/common/access/role';
 
 /** One route of the app, read from the controllers' own metadata. */
 export interface RouteInfo {

@@ -1,7 +1,7 @@
 import { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { Campaign } from '../../src/campaigns/campaign.entity';
-import type { Role } from '../../src/users/role';
+import type { Role } from '../../src/common/access/role';
 import { createAppointment } from '../factories/appointment.factory';
 import { createCallback } from '../factories/callback.factory';
 import {

@@ -1,5 +1,5 @@
 import type { ObjectLiteral } from 'typeorm';
-import type { Role } from '../../users/role';
+import type { Role } from './role';
 
 /**
  * Who is looking, with what their role's visibility rules need: the campaigns an operator

@@ -1,5 +1,5 @@
 import type { Language } from '../../config/app.config';
-import type { Role } from '../../users/role';
+import type { Role } from '../access/role';
 
 /** Who is making the request, as the guards and controllers see it. */
 export interface AuthenticatedUser {

@@ -2,7 +2,7 @@ import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nes
 import type { Request, Response } from 'express';
 import { Reflector } from '@nestjs/core';
 import { Observable } from 'rxjs';
-import { ANONYMOUS_FORM_KEY } from '../../auth/access.decorators';
+import { ANONYMOUS_FORM_KEY } from '../access/access.decorators';
 import { AppConfigService } from '../../config/app-config.service';
 import { isApiRequest } from '../http/request-context';
 import { setLayoutLocals } from './view-locals';

@@ -1,4 +1,4 @@
-import type { Role } from '../../users/role';
+import type { Role } from '../access/role';
 
 export interface NavItem {
   /** i18n key of the label. */

@@ -14,7 +14,7 @@ import {
 } from 'class-validator';
 import { IsOmittable } from '../../common/validation/omittable';
 import { LANGUAGES, type Language } from '../../config/app.config';
-import { ROLES, type Role } from '../role';
+import { ROLES, type Role } from '../../common/access/role';
 
 const trimLower = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? value.trim().toLowerCase() : value;

@@ -1,13 +1,13 @@
 import { Body, Controller, Get, Post, Render, Req } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { CurrentUser } from '../auth/access.decorators';
-import { currentCredentials } from '../auth/session-sign-in';
+import { CurrentUser } from '../common/access/access.decorators';
+import { currentCredentials } from './session-sign-in';
 import { FormPage, type PageRedirect, savedTo } from '../common/http/form-page';
 import type { AuthenticatedUser } from '../common/http/request-context';
 import { LANGUAGES } from '../config/app.config';
-import { UpdateMeDto } from './dto/update-me.dto';
-import { UsersService } from './users.service';
+import { UpdateMeDto } from '../users/dto/update-me.dto';
+import { UsersService } from '../users/users.service';
 
 /** One's own profile, for every role: the interface's language and the password. */
 @ApiExcludeController()

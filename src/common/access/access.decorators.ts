@@ -1,7 +1,7 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import type { Request } from 'express';
-import type { AuthenticatedUser } from '../common/http/request-context';
-import type { Role } from '../users/role';
+import type { AuthenticatedUser } from '../http/request-context';
+import type { Role } from './role';
 
 export const PUBLIC_KEY = 'access:public';
 export const ROLES_KEY = 'access:roles';
