@@ -35,6 +35,7 @@ interface OutcomeBody {
   callback?: { at?: string; visibility?: string };
   cart?: CartLine[];
   contact?: ContactEdits;
+  dialledPhone?: string;
   appointment?: {
     agentId?: number;
     startsAt?: string;
@@ -296,6 +297,13 @@ export function startWorkstation(): void {
         confirm: () => confirm(),
       })
     : null;
+  // Another of the contact's numbers dialled: the call records which.
+  let dialled = '';
+  for (const link of findAll(document, 'a[data-dial]', HTMLAnchorElement)) {
+    link.addEventListener('click', () => {
+      dialled = link.dataset.dial ?? '';
+    });
+  }
   const editBox = maybeById('work-contact-edit');
   const contactEditor = editBox ? startContactEdits(editBox, () => changed()) : null;
   const agendaBox = maybeById('work-agenda');
@@ -655,6 +663,7 @@ export function startWorkstation(): void {
     if (type === 'C') body.cart = cart ? cart.lines() : [];
     const corrected = contactEditor?.edits();
     if (corrected) body.contact = corrected;
+    if (dialled) body.dialledPhone = dialled;
     if (type === 'T') {
       body.appointment = {};
       if (appointmentAgent?.value) body.appointment.agentId = Number(appointmentAgent.value);

@@ -321,6 +321,11 @@ export async function seedDemoCatalogue(
       language: i % 10 === 0 ? 'en' : 'it',
       city,
       province,
+      // A few customers gave a home number too: the card shows both, either can be dialled.
+      otherPhones:
+        i % 25 === 0
+          ? [{ number: `+3902${String(7000000 + i * 131).slice(-7)}`, label: 'casa' }]
+          : null,
       fields: {
         cliente_dal: String(2010 + (i % 15)),
         indirizzo: `${street} ${1 + ((i * 7) % 180)}`,

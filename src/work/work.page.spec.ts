@@ -116,6 +116,9 @@ describe('workPageView', () => {
       ['city', 'Milano'],
       ['province', 'MI'],
     ]);
+    expect(view.contact.otherPhones).toEqual([
+      { number: '+393331112233', label: 'cellulare', link: 'tel:+393331112233' },
+    ]);
     expect(JSON.parse(view.contact.phonesJson)).toEqual([
       { number: '0212345678', label: '' },
       { number: '+393331112233', label: 'cellulare' },

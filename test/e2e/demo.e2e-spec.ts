@@ -34,6 +34,13 @@ describe('Demo data', () => {
     for (const user of DEMO_USERS) await tokenFor(app, user);
     expect(await dataSource.getRepository(Campaign).count()).toBe(1);
     expect(await dataSource.getRepository(Contact).count()).toBe(300);
+    // A few contacts have two numbers; no answer, busy and voicemail reach no customer.
+    const contacts = await dataSource.getRepository(Contact).find();
+    expect(contacts.filter((c) => (c.otherPhones ?? []).length > 0)).toHaveLength(12);
+    const notReached = await dataSource
+      .getRepository(OutcomeStatus)
+      .findBy({ customerReached: false });
+    expect(notReached.map((s) => s.code).sort()).toEqual(['NO_RISP', 'OCCUPATO', 'SEGRETERIA']);
     const steps = await dataSource.getRepository(CampaignStep).find({ order: { position: 'ASC' } });
     expect(steps.filter((s) => s.kind === 'outcome')).toHaveLength(1);
     const types = new Set(
