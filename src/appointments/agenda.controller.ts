@@ -121,6 +121,7 @@ export class AgendaController {
             appointment.campaignId,
             { from: week, to: addDays(week, 6) },
             now,
+            user,
           )
         : null;
     const form = res.locals.form as FormState | undefined;

@@ -122,12 +122,12 @@ export class AgendaService {
     campaignId: number,
     query: DayRange & { contactId?: number },
     now: Date,
-    user?: AuthenticatedUser,
+    user: AuthenticatedUser,
   ): Promise<CampaignAgenda> {
     const em = this.dataSource.manager;
     const campaign = await em.findOneBy(Campaign, { id: campaignId });
     if (!campaign) throw new NotFoundError('campaign', campaignId);
-    if (user && !mayViewAppointment(await this.access.viewer(user), { campaignId })) {
+    if (!mayViewAppointment(await this.access.viewer(user), { campaignId })) {
       throw new ForbiddenError(`campaign ${campaignId} is not one of your campaigns`);
     }
     const rules = slotRulesOf(campaign);

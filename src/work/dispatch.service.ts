@@ -22,6 +22,8 @@ import { type ContactScreen, EligibilityService } from '../eligibility/eligibili
 import { OperatorActivityService } from '../monitor/operator-activity.service';
 import { ContactLease } from './contact-lease.entity';
 import { ContactLeases } from './contact-leases';
+import { callbacksVisibleTo } from '../callbacks/callback-visibility';
+import { whereVisible } from '../common/access/viewer';
 import type { TakeReason } from './dto/take.dto';
 import { LeasesService } from './leases.service';
 import { retriedTransaction } from '../common/database/retried-transaction';
@@ -219,19 +221,18 @@ export class DispatchService {
         em.getRepository(Contact).createQueryBuilder('c').where('c.id = :contactId', { contactId }),
       ).getOne();
       if (!contact || contact.state === 'in_progress') throw takenElsewhere(contactId);
-      // A callback waiting on the contact that this operator may work goes with it, so the
-      // outcome closes it; another's private callback stays theirs.
-      const callback = await em
-        .getRepository(Callback)
-        .createQueryBuilder('cb')
-        .where('cb.contactId = :contactId', { contactId })
-        .andWhere('cb.state IN (:...waiting)', { waiting: ['scheduled', 'due'] })
-        .andWhere('(cb.ownerId = :userId OR cb.visibility = :public)', {
-          userId,
-          public: 'public',
-        })
-        .orderBy('cb.dueAt', 'ASC')
-        .getOne();
+      // A callback waiting on the contact that this operator may see goes with it, so the
+      // outcome closes it; another's private callback stays theirs (the callbacks' one rule).
+      const viewer = { id: userId, role: 'operator' as const, campaignIds: [found.campaignId] };
+      const callback = await whereVisible(
+        em
+          .getRepository(Callback)
+          .createQueryBuilder('cb')
+          .where('cb.contactId = :contactId', { contactId })
+          .andWhere('cb.state IN (:...waiting)', { waiting: ['scheduled', 'due'] })
+          .orderBy('cb.dueAt', 'ASC'),
+        callbacksVisibleTo(viewer, 'cb'),
+      ).getOne();
       return this.lease(em, userId, { contact, callback });
     };
     try {
