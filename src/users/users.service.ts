@@ -239,9 +239,8 @@ export class UsersService {
     );
   }
 
-  private async signOutEverywhere(em: EntityManager, userId: number): Promise<void> {
-    await em.delete(WebSession, { userId });
-    await em.update(ApiToken, { userId, revokedAt: IsNull() }, { revokedAt: new Date() });
+  private signOutEverywhere(em: EntityManager, userId: number): Promise<void> {
+    return this.signOutElsewhere(em, userId, {});
   }
 
   countAdmins(): Promise<number> {

@@ -68,6 +68,8 @@ export interface WorkItem {
   } | null;
   lease: { startedAt: string; expiresAt: string };
   phoneLink: string;
+  /** The contact's other numbers, each with its link to dial (the same scheme). */
+  otherPhones: Array<{ number: string; label: string | null; link: string }>;
   campaign: {
     id: number;
     code: string;
@@ -165,6 +167,9 @@ export class WorkItemService {
         : null,
       lease: { startedAt: lease.startedAt.toISOString(), expiresAt: lease.expiresAt.toISOString() },
       phoneLink: `${scheme}:${contact.phone}`,
+      otherPhones: contact.phones
+        .slice(1)
+        .map((p) => ({ number: p.number, label: p.label, link: `${scheme}:${p.number}` })),
       campaign: {
         id: campaign.id,
         code: campaign.code,

@@ -52,6 +52,7 @@ function item(overrides: Partial<WorkItem> = {}): WorkItem {
     callback: null,
     lease: { startedAt: '', expiresAt: '' },
     phoneLink: 'tel:0212345678',
+    otherPhones: [{ number: '+393331112233', label: 'cellulare', link: 'tel:+393331112233' }],
     campaign: {
       id: 1,
       code: 'FIBRA',

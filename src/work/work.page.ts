@@ -87,11 +87,7 @@ function cardView(item: WorkItem, lang: string) {
         { field: 'province', value: contact.province ?? '', max: 8 },
       ],
       // The other numbers, each a link to dial it like the main one.
-      otherPhones: contact.phones.slice(1).map((p) => ({
-        number: p.number,
-        label: p.label,
-        link: `${item.phoneLink.slice(0, item.phoneLink.indexOf(':') + 1)}${p.number}`,
-      })),
+      otherPhones: item.otherPhones,
       phonesJson: JSON.stringify(
         contact.phones.map((p) => ({ number: p.number, label: p.label ?? '' })),
       ),

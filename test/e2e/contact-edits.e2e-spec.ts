@@ -107,6 +107,19 @@ describe('Contact data corrected during the call', () => {
     ]);
   });
 
+  it('deals the card with every number, each a link to dial', async () => {
+    const contact = await createContact(app, campaign.id, {
+      phone: '+393331112233',
+      otherPhones: [{ number: '+390212345678', label: 'casa' }],
+    });
+    const res = await http().post('/api/v1/work/next').set(as()).send({}).expect(200);
+    expect(res.body.contact.id).toBe(contact.id);
+    expect(res.body.phoneLink).toBe('tel:+393331112233');
+    expect(res.body.otherPhones).toEqual([
+      { number: '+390212345678', label: 'casa', link: 'tel:+390212345678' },
+    ]);
+  });
+
   it('keeps nothing after STOP: the corrections only travel with the outcome', async () => {
     const maria = await take();
     await http()
