@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Post, Render, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { calendarFeedUrl } from '../appointments/calendar-feed.service';
+import { calendarFeedUrl } from './calendar-feed-url';
 import { Roles } from '../common/access/access.decorators';
 import { FormPage, type PageRedirect, savedTo } from '../common/http/form-page';
 import { IdParamPipe } from '../common/http/id-param.pipe';

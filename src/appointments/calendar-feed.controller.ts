@@ -13,7 +13,8 @@ import { AgentsService } from '../agents/agents.service';
 import { Public, Roles } from '../common/access/access.decorators';
 import { IdParamPipe } from '../common/http/id-param.pipe';
 import { Clock } from '../common/time/clock';
-import { calendarFeedUrl, CalendarFeedService } from './calendar-feed.service';
+import { calendarFeedUrl } from '../agents/calendar-feed-url';
+import { CalendarFeedService } from './calendar-feed.service';
 
 /** `<token>.ics`: the extension is part of the URL that calendar apps are given. */
 const FEED_FILE = /^(.+)\.ics$/;

@@ -19,15 +19,6 @@ const MAX_FEED_EVENTS = 5000;
 /** Calendar apps poll a subscription by this hint; a move shows up within a quarter of an hour. */
 const REFRESH_SECONDS = 15 * 60;
 
-/** The feed's address: the path is all a subscriber needs, the origin is the caller's. */
-export function calendarFeedUrl(
-  origin: { protocol: string; host: string | undefined },
-  token: string,
-): string {
-  const path = `/calendar/${token}.ics`;
-  return origin.host ? `${origin.protocol}://${origin.host}${path}` : path;
-}
-
 /**
  * A field agent's appointments as an iCalendar feed (RFC 5545) that a phone calendar
  * subscribes to by a secret URL. Every appointment keeps one UID for life and its SEQUENCE
