@@ -10,7 +10,8 @@ import type { AuthenticatedUser } from '../common/http/request-context';
 import { Clock } from '../common/time/clock';
 import { AppConfigService } from '../config/app-config.service';
 import { User } from '../users/user.entity';
-import { loadOperatorCampaigns, type OperatorCampaignView } from '../work/work-campaigns';
+import { ContactLease } from '../work/contact-lease.entity';
+import { loadOperatorCampaigns, type OperatorCampaignView } from '../campaigns/operator-campaigns';
 import { callbacksVisibleTo } from './callback-visibility';
 import { ACTIVE_CALLBACK_STATES, Callback, type CallbackState } from './callback.entity';
 import {
@@ -25,6 +26,14 @@ import {
   toCallbackCard,
   toCallbackItem,
 } from './dto/callback.view';
+
+/** The operator's callbacks page: what they may open, and whether they hold a contact now. */
+export interface CallbackDesk {
+  mine: CallbackCard[];
+  pool: CallbackCard[];
+  campaigns: OperatorCampaignView[];
+  holding: boolean;
+}
 
 /** Notices an operator's page shows at most. */
 const NOTICE_LIMIT = 20;
@@ -84,13 +93,15 @@ export class CallbackQueries {
 
   /**
    * The operator's callbacks page: their own still waiting to be called (due or not), the
-   * public ones due in the campaigns they work, owned by others, and those campaigns.
+   * public ones due in the campaigns they work, owned by others, those campaigns, and
+   * whether they hold a contact now (then nothing can be opened).
    */
-  async desk(
-    userId: number,
-  ): Promise<{ mine: CallbackCard[]; pool: CallbackCard[]; campaigns: OperatorCampaignView[] }> {
+  async desk(userId: number): Promise<CallbackDesk> {
     const now = this.clock.now();
-    const campaigns = await loadOperatorCampaigns(this.dataSource.manager, userId, now);
+    const [campaigns, lease] = await Promise.all([
+      loadOperatorCampaigns(this.dataSource.manager, userId, now),
+      this.dataSource.getRepository(ContactLease).findOneBy({ userId }),
+    ]);
     const mine = this.loaded()
       .andWhere('cb.ownerId = :userId', { userId })
       .andWhere('cb.state IN (:...waiting)', { waiting: [...WAITING] });
@@ -112,7 +123,12 @@ export class CallbackQueries {
       pool ? this.inDueOrder(pool).limit(MAX_CALLBACK_PAGE).getMany() : [],
     ]);
     const cards = await this.cards([...own, ...shared], now);
-    return { mine: cards.slice(0, own.length), pool: cards.slice(own.length), campaigns };
+    return {
+      mine: cards.slice(0, own.length),
+      pool: cards.slice(own.length),
+      campaigns,
+      holding: lease !== null && lease.expiresAt > now,
+    };
   }
 
   /** What the coordinators' filters offer: every campaign, every operator. */

@@ -1,6 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import {
-  ApiBadRequestResponse,
   ApiBearerAuth,
   ApiConflictResponse,
   ApiForbiddenResponse,
@@ -11,8 +10,6 @@ import {
 import { CurrentUser, Roles } from '../common/access/access.decorators';
 import { IdParamPipe } from '../common/http/id-param.pipe';
 import type { AuthenticatedUser } from '../common/http/request-context';
-import { DispatchService } from '../work/dispatch.service';
-import { WorkItem, WorkItemService } from '../work/work-item.service';
 import { CallbacksService } from './callbacks.service';
 import {
   CallbackVisibilityDto,
@@ -30,11 +27,7 @@ import { CallbackItem } from './dto/callback.view';
 @ApiBearerAuth()
 @Controller('api/v1/callbacks')
 export class CallbacksApiController {
-  constructor(
-    private readonly callbacks: CallbacksService,
-    private readonly dispatch: DispatchService,
-    private readonly items: WorkItemService,
-  ) {}
+  constructor(private readonly callbacks: CallbacksService) {}
 
   @Get()
   @Roles('operator', 'coordinator', 'admin')
@@ -52,23 +45,6 @@ export class CallbacksApiController {
   @ApiOkResponse({ description: 'the caller’s private callbacks due soon or already due' })
   notices(@CurrentUser() user: AuthenticatedUser): Promise<CallbackItem[]> {
     return this.callbacks.noticesFor(user.id);
-  }
-
-  @Post(':id/open')
-  @HttpCode(200)
-  @Roles('operator')
-  @ApiOkResponse({ description: '{contact, callback, ...} leased to the caller, as work/next' })
-  @ApiBadRequestResponse({ description: 'the campaign is paused or outside its calling hours' })
-  @ApiForbiddenResponse({ description: 'not assigned to the campaign of the callback' })
-  @ApiNotFoundResponse({ description: 'no such callback, or another operator’s private one' })
-  @ApiConflictResponse({
-    description: 'being opened or called by someone else, closed, not due, or you hold a contact',
-  })
-  async open(
-    @Param('id', new IdParamPipe()) id: number,
-    @CurrentUser() user: AuthenticatedUser,
-  ): Promise<WorkItem> {
-    return this.items.build(await this.dispatch.open(user, id), user);
   }
 
   @Post(':id/reassign')

@@ -10,14 +10,11 @@ import {
   ListPage,
   type RefusedInPlace,
   type PageRedirect,
-  redirectTo,
   savedTo,
 } from '../common/http/form-page';
 import { IdParamPipe } from '../common/http/id-param.pipe';
 import type { AuthenticatedUser, FormState } from '../common/http/request-context';
 import { Clock } from '../common/time/clock';
-import { DispatchService } from '../work/dispatch.service';
-import { LeasesService } from '../work/leases.service';
 import { CallbacksService } from './callbacks.service';
 import { boardPage, deskPage, listToReturnTo, refusedBoardPage } from './callbacks.page';
 import {
@@ -57,9 +54,10 @@ const ownerIdFromForm = (body: Record<string, unknown>) => {
 
 /**
  * The callbacks pages. Operators: their own callbacks (overdue, due now, upcoming) and the
- * public ones due in their campaigns, each opened onto the workstation. Coordinators and
- * admins: every callback with filters and paging, reassigned, made public or private, or
- * cancelled with a reason (Post/Redirect/Get).
+ * public ones due in their campaigns, each opened onto the workstation (that "Apri" is the
+ * workstation's: work/callback-open.controller.ts). Coordinators and admins: every callback
+ * with filters and paging, reassigned, made public or private, or cancelled with a reason
+ * (Post/Redirect/Get).
  */
 @ApiExcludeController()
 @Roles('operator', 'coordinator', 'admin')
@@ -67,8 +65,6 @@ const ownerIdFromForm = (body: Record<string, unknown>) => {
 export class CallbacksController {
   constructor(
     private readonly callbacks: CallbacksService,
-    private readonly dispatch: DispatchService,
-    private readonly leases: LeasesService,
     private readonly clock: Clock,
   ) {}
 
@@ -104,26 +100,8 @@ export class CallbacksController {
   }
 
   private async desk(user: AuthenticatedUser, res: Response): Promise<void> {
-    const [desk, held] = await Promise.all([
-      this.callbacks.desk(user.id),
-      this.leases.current(user.id),
-    ]);
-    res.render(
-      'callbacks/desk',
-      deskPage({ ...desk, holding: held !== null }, user, this.clock.now()),
-    );
-  }
-
-  /** "Apri": the contact on the workstation, or why not said on this page. */
-  @Post(':id/open')
-  @Roles('operator')
-  @FormPage({ back: '/callbacks', statusKeys: ROW_ACTION.statusKeys, fields: {} })
-  async open(
-    @Param('id', new IdParamPipe()) id: number,
-    @CurrentUser() user: AuthenticatedUser,
-  ): Promise<PageRedirect> {
-    await this.dispatch.open(user, id);
-    return redirectTo('/work');
+    const desk = await this.callbacks.desk(user.id);
+    res.render('callbacks/desk', deskPage(desk, user, this.clock.now()));
   }
 
   @Post(':id/reassign')

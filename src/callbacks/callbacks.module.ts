@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';
 import { ContactQueueModule } from '../contacts/contact-queue.module';
-import { WorkModule } from '../work/work.module';
 import { CallbackBookModule } from './callback-book.module';
 import { CallbackEngine } from './callback-engine';
 import { CallbackQueries } from './callback-queries';
@@ -15,13 +14,11 @@ import { CoordinatorCallbackActions } from './coordinator-callback-actions';
 
 /** The callback engine: due, escalation and expiry jobs, lists, pages, coordinators' actions. */
 @Module({
-  // Opening a callback leases its contact through the workstation's dispatch.
   imports: [
     TypeOrmModule.forFeature([Callback]),
     AuditModule,
     CallbackBookModule,
     ContactQueueModule,
-    WorkModule,
   ],
   controllers: [CallbacksApiController, CallbacksController],
   providers: [

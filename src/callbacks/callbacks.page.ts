@@ -1,7 +1,8 @@
 import { filledIn, markSelected, queryString } from '../common/http/list-filters';
 import type { FormState } from '../common/http/request-context';
 import { formatZonedDateTime } from '../common/time/local-time';
-import type { OperatorCampaignView } from '../work/work-campaigns';
+import type { OperatorCampaignView } from '../campaigns/operator-campaigns';
+import type { CallbackDesk } from './callback-queries';
 import { CALLBACK_STATES } from './callback.entity';
 import { MAX_CANCEL_REASON } from './dto/callback-query';
 import type { CallbackCard } from './dto/callback.view';
@@ -44,14 +45,6 @@ export function cardView(item: CallbackCard, lang: string) {
 
 // ---------------------------------------------------------------- operators
 
-export interface DeskData {
-  mine: CallbackCard[];
-  pool: CallbackCard[];
-  campaigns: OperatorCampaignView[];
-  /** The operator holds a contact now. */
-  holding: boolean;
-}
-
 /** A callback with its context and whether "Apri" can work now (the server decides anyway). */
 function operatorCard(
   item: CallbackCard,
@@ -73,7 +66,7 @@ function operatorCard(
   return { ...cardView(item, lang), blocked };
 }
 
-export function deskPage(data: DeskData, user: { id: number; uiLanguage: string }, now: Date) {
+export function deskPage(data: CallbackDesk, user: { id: number; uiLanguage: string }, now: Date) {
   const assigned = new Map(data.campaigns.map((campaign) => [campaign.id, campaign]));
   const card = (item: CallbackCard) => operatorCard(item, user.id, now, assigned, user.uiLanguage);
   const isDue = (item: CallbackCard) => Date.parse(item.dueAt) <= now.getTime();

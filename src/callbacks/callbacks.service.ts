@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { AuthenticatedUser } from '../common/http/request-context';
 import type { CallbackVisibility } from '../outcome-statuses/outcome-status.entity';
-import type { OperatorCampaignView } from '../work/work-campaigns';
 import { CallbackEngine } from './callback-engine';
-import { CallbackQueries } from './callback-queries';
+import { type CallbackDesk, CallbackQueries } from './callback-queries';
 import { CoordinatorCallbackActions } from './coordinator-callback-actions';
 import type { CallbackListQuery } from './dto/callback-query';
 import type { CallbackCard, CallbackItem } from './dto/callback.view';
@@ -35,9 +34,7 @@ export class CallbacksService {
     return this.queries.page(user, query);
   }
 
-  desk(
-    userId: number,
-  ): Promise<{ mine: CallbackCard[]; pool: CallbackCard[]; campaigns: OperatorCampaignView[] }> {
+  desk(userId: number): Promise<CallbackDesk> {
     return this.queries.desk(userId);
   }
 

@@ -1,7 +1,7 @@
 import { EntityManager, In } from 'typeorm';
-import { describeCallingHours, isWithinCallingHours } from '../campaigns/calling-hours';
-import { CampaignOperator } from '../campaigns/campaign-operator.entity';
-import { Campaign } from '../campaigns/campaign.entity';
+import { describeCallingHours, isWithinCallingHours } from './calling-hours';
+import { CampaignOperator } from './campaign-operator.entity';
+import { Campaign } from './campaign.entity';
 
 /** A campaign in the operator's chooser, with whether it can be worked right now. */
 export interface OperatorCampaignView {

@@ -22,7 +22,7 @@ import { Product } from '../products/product.entity';
 import { User } from '../users/user.entity';
 import type { AuthenticatedUser } from '../common/http/request-context';
 import type { ContactLease } from './contact-lease.entity';
-import { loadOperatorCampaigns, type OperatorCampaignView } from './work-campaigns';
+import { loadOperatorCampaigns, type OperatorCampaignView } from '../campaigns/operator-campaigns';
 import { type ChecklistItem, EligibilityService } from '../eligibility/eligibility.service';
 
 export interface WorkStepView {

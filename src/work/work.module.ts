@@ -14,6 +14,8 @@ import { EligibilityModule } from '../eligibility/eligibility.module';
 import { FollowUpsModule } from '../follow-ups/follow-ups.module';
 import { Interaction } from '../interactions/interaction.entity';
 import { OperatorActivityModule } from '../monitor/operator-activity.module';
+import { CallbackOpenApiController } from './callback-open.api.controller';
+import { CallbackOpenController } from './callback-open.controller';
 import { ContactLease } from './contact-lease.entity';
 import { ContactLeases } from './contact-leases';
 import { DispatchService } from './dispatch.service';
@@ -40,7 +42,12 @@ import { WorkJobs } from './work.jobs';
     FollowUpsModule,
     OperatorActivityModule,
   ],
-  controllers: [WorkApiController, WorkController],
+  controllers: [
+    WorkApiController,
+    WorkController,
+    CallbackOpenApiController,
+    CallbackOpenController,
+  ],
   providers: [
     ContactLeases,
     DispatchService,

@@ -1,6 +1,6 @@
 import { formatZonedDateTime } from '../common/time/local-time';
 import { MAX_QUANTITY } from './dto/outcome.dto';
-import type { OperatorCampaignView } from './work-campaigns';
+import type { OperatorCampaignView } from '../campaigns/operator-campaigns';
 import type { WorkItem, WorkStatusView } from './work-item.service';
 
 /**
