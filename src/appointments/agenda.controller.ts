@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
+import { Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AgentsService } from '../agents/agents.service';
@@ -9,6 +9,7 @@ import {
   FormBody,
   FormPage,
   type FormPageOptions,
+  ListPage,
   type PageRedirect,
   redirectTo,
   type RefusedAnswer,
@@ -36,9 +37,9 @@ import { AppointmentsService } from './appointments.service';
 import {
   CloseAppointmentDto,
   MoveAppointmentDto,
-  readAppointmentQuery,
   RescheduleAppointmentDto,
 } from './dto/appointment-input';
+import { AgendaGridQueryDto, AppointmentPageQueryDto } from './dto/appointment-query';
 
 /** A refused change comes back to the detail page, said as agenda.page.ts says it. */
 const CHANGE: FormPageOptions = {
@@ -84,37 +85,46 @@ export class AgendaController {
   ) {}
 
   @Get()
+  @ListPage({ inPlace: 'refusedFilter' })
   async index(
-    @Query() raw: Record<string, unknown>,
+    @Query() query: AgendaGridQueryDto,
     @CurrentUser() user: AuthenticatedUser,
+    @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
     const now = this.clock.now();
     const [campaigns, agents] = await Promise.all([this.campaigns.list(), this.agents.list()]);
-    const range = gridRange(raw, campaigns, now);
-    const lang = user.uiLanguage;
-    try {
-      if (range.dateError) throw new ValidationError('date', 'date must be a calendar day');
-      const query = readAppointmentQuery({ ...range.query, from: range.from, to: range.to });
-      const list = await this.appointments.list(query, now, user);
-      res.render('agenda/index', gridPage(range, campaigns, agents, list, lang));
-    } catch (error) {
-      if (!(error instanceof ValidationError)) throw error;
-      const view = refusedGridPage(range, campaigns, agents, error.field, lang);
-      res.status(400).render('agenda/index', view);
-    }
+    const range = gridRange(req.query, campaigns, now);
+    const { agentId, campaignId, zone, state } = query;
+    const list = await this.appointments.list(
+      { agentId, campaignId, zone, state, from: range.from, to: range.to },
+      now,
+      user,
+    );
+    res.render('agenda/index', gridPage(range, campaigns, agents, list, user.uiLanguage));
+  }
+
+  /** A wrong filter is said beside the form (400), the grid empty meanwhile. */
+  async refusedFilter(req: Request, res: Response, { refusal }: RefusedInPlace): Promise<void> {
+    const [campaigns, agents] = await Promise.all([this.campaigns.list(), this.agents.list()]);
+    const range = gridRange(req.query, campaigns, this.clock.now());
+    const field = Object.keys(refusal.fields ?? {})[0] ?? 'form';
+    res.render(
+      'agenda/index',
+      refusedGridPage(range, campaigns, agents, field, req.user!.uiLanguage),
+    );
   }
 
   @Get(':id')
   async show(
     @Param('id', new IdParamPipe()) id: number,
-    @Query() raw: Record<string, unknown>,
+    @Query() query: AppointmentPageQueryDto,
     @CurrentUser() user: AuthenticatedUser,
     @Res() res: Response,
   ): Promise<void> {
     const now = this.clock.now();
     const appointment = await this.appointments.get(id, user);
-    const week = pickerWeek(appointment, raw, now);
+    const week = pickerWeek(appointment, query, now);
     const agenda =
       appointment.state === 'booked'
         ? await this.agenda.forCampaign(
@@ -125,7 +135,7 @@ export class AgendaController {
           )
         : null;
     const form = res.locals.form as FormState | undefined;
-    res.render('agenda/show', appointmentPage(appointment, raw, form, user, now, agenda));
+    res.render('agenda/show', appointmentPage(appointment, query, form, user, now, agenda));
   }
 
   @Post(':id/move')

@@ -69,9 +69,9 @@ describe('the agenda grid', () => {
     expect(view.totalKey).toBe('agenda.grid.totalOne');
   });
 
-  it('a day that is none is said beside the form', () => {
+  it('a day that is none is said beside the form, over the week of today', () => {
     const range = gridRange({ date: '2026-02-30' }, campaigns, NOW);
-    expect(range.dateError).toBe(true);
+    expect([range.date, range.from]).toEqual(['2026-12-02', '2026-11-30']);
     const view = refusedGridPage(range, campaigns, [], 'date', 'it');
     expect(view).toMatchObject({ filterError: { field: 'date' }, rows: [] });
   });

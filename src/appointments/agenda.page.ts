@@ -50,9 +50,8 @@ export function gridRange(raw: Record<string, unknown>, campaigns: CampaignView[
   const date = isCalendarDay(text('date')) ? text('date') : today;
   const from = gridView === 'week' ? mondayOf(date) : date;
   const to = gridView === 'week' ? addDays(from, 6) : date;
-  // A date that is none is said beside the form (the grid shows today meanwhile).
-  const dateError = text('date') !== '' && !isCalendarDay(text('date'));
-  return { query, filters, gridView, campaign, zone, today, date, from, to, dateError };
+  // A date that is none is refused by the query's DTO; its form shows today meanwhile.
+  return { query, filters, gridView, campaign, zone, today, date, from, to };
 }
 
 export type GridRange = ReturnType<typeof gridRange>;

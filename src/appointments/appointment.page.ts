@@ -21,11 +21,17 @@ const BACK_TO_AGENDA = /^\/agenda(\?[^\s#]*)?$/;
 /** A slot of the picker: "<agentId>|<local start>". */
 const SLOT = /^([1-9][0-9]{0,9})\|(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})$/;
 
+/** What the appointment's page was asked for in its query string. */
+export interface AppointmentPageQuery {
+  week?: string;
+  back?: string;
+}
+
 /** The week the move picker shows: asked for, else the appointment's (this week once that is past). */
-export function pickerWeek(appointment: AppointmentView, raw: Record<string, unknown>, now: Date) {
+export function pickerWeek(appointment: AppointmentView, asked: AppointmentPageQuery, now: Date) {
   const zone = appointment.timezone;
   const today = toZonedLocal(now, zone).slice(0, 10);
-  const weekText = typeof raw.week === 'string' && isCalendarDay(raw.week) ? raw.week : '';
+  const weekText = asked.week !== undefined && isCalendarDay(asked.week) ? asked.week : '';
   const ownDay = toZonedLocal(new Date(appointment.startsAt), zone).slice(0, 10);
   return mondayOf(weekText || (ownDay < today ? today : ownDay));
 }
@@ -33,7 +39,7 @@ export function pickerWeek(appointment: AppointmentView, raw: Record<string, unk
 /** One appointment, its changes as forms; a booked one with the picker of `agenda`'s free slots. */
 export function appointmentPage(
   appointment: AppointmentView,
-  raw: Record<string, unknown>,
+  asked: AppointmentPageQuery,
   form: FormState | undefined,
   user: { role: Role; uiLanguage: string },
   now: Date,
@@ -42,7 +48,7 @@ export function appointmentPage(
   const lang = user.uiLanguage;
   const zone = appointment.timezone;
   const when = (iso: string) => formatZonedDateTime(new Date(iso), zone, lang);
-  const backText = typeof raw.back === 'string' ? raw.back : '';
+  const backText = asked.back ?? '';
   const back = BACK_TO_AGENDA.test(backText) ? backText : '/agenda';
   const values = form?.values ?? {};
   const errors = form?.errors ?? {};
@@ -78,7 +84,7 @@ export function appointmentPage(
   };
   if (!booked || !agenda) return view;
 
-  const week = pickerWeek(appointment, raw, now);
+  const week = pickerWeek(appointment, asked, now);
   const moveValues = values.action === 'move' ? values : {};
   const picked = typeof moveValues.slot === 'string' ? moveValues.slot : '';
   const selfLink = (w: string) =>

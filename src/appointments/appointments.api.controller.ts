@@ -4,7 +4,6 @@ import {
   ApiBearerAuth,
   ApiConflictResponse,
   ApiOkResponse,
-  ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
 import { CurrentUser, Roles } from '../common/access/access.decorators';
@@ -16,10 +15,9 @@ import { AppointmentsService, AppointmentView } from './appointments.service';
 import {
   CloseAppointmentDto,
   MoveAppointmentDto,
-  readAppointmentQuery,
-  readRangeQuery,
   RescheduleAppointmentDto,
 } from './dto/appointment-input';
+import { AgendaRangeQueryDto, AppointmentListQueryDto } from './dto/appointment-query';
 
 /**
  * Availability, the campaign's agenda for the outcome step, and appointments. Who may read:
@@ -39,73 +37,37 @@ export class AppointmentsApiController {
 
   @Get('agents/:id/availability')
   @Roles('operator', 'coordinator', 'backoffice', 'admin')
-  @ApiQuery({
-    name: 'from',
-    required: false,
-    description: 'a local date YYYY-MM-DD; default today',
-  })
-  @ApiQuery({
-    name: 'to',
-    required: false,
-    description: 'a local date, included; default from + 13 days',
-  })
-  @ApiQuery({
-    name: 'campaignId',
-    required: false,
-    description: 'whose appointment length and zone apply; needed when the agent works for several',
-  })
   @ApiOkResponse({ description: 'free slots [{start, end}] (ISO instants)' })
   availability(
     @Param('id', new IdParamPipe()) id: number,
-    @Query() raw: Record<string, unknown>,
+    @Query() query: AgendaRangeQueryDto,
   ): Promise<SlotView[]> {
-    const { from, to, campaignId } = readRangeQuery(raw);
+    const { from, to, campaignId } = query;
     return this.agenda.availability(id, { from, to, campaignId }, this.clock.now());
   }
 
   @Get('campaigns/:id/agenda')
-  @ApiQuery({ name: 'from', required: false, description: 'first local date shown; default today' })
-  @ApiQuery({
-    name: 'to',
-    required: false,
-    description: 'last local date shown; default from + 6 days',
-  })
-  @ApiQuery({ name: 'contactId', required: false, description: 'agents covering its zone first' })
   @ApiOkResponse({
     description: 'the agents with their slots (free, taken, absent, past) and next free slot',
   })
   @Roles('operator', 'coordinator', 'backoffice', 'admin')
   campaignAgenda(
     @Param('id', new IdParamPipe()) id: number,
-    @Query() raw: Record<string, unknown>,
+    @Query() query: AgendaRangeQueryDto,
     @CurrentUser() user: AuthenticatedUser,
   ): Promise<CampaignAgenda> {
-    const { from, to, contactId } = readRangeQuery(raw);
+    const { from, to, contactId } = query;
     return this.agenda.forCampaign(id, { from, to, contactId }, this.clock.now(), user);
   }
 
   @Get('appointments')
-  @ApiQuery({ name: 'agentId', required: false })
-  @ApiQuery({ name: 'campaignId', required: false })
-  @ApiQuery({
-    name: 'zone',
-    required: false,
-    description: 'agents covering this province or postcode',
-  })
-  @ApiQuery({ name: 'state', required: false })
-  @ApiQuery({ name: 'from', required: false, description: 'local date; default today' })
-  @ApiQuery({
-    name: 'to',
-    required: false,
-    description: 'local date, included; default from + 6 days',
-  })
   @ApiOkResponse({ description: 'appointments starting in the range, earliest first' })
   @Roles('operator', 'coordinator', 'backoffice', 'admin')
   list(
-    @Query() raw: Record<string, unknown>,
+    @Query() query: AppointmentListQueryDto,
     @CurrentUser() user: AuthenticatedUser,
   ): Promise<AppointmentView[]> {
-    return this.appointments.list(readAppointmentQuery(raw), this.clock.now(), user);
+    return this.appointments.list(query, this.clock.now(), user);
   }
 
   @Get('appointments/:id')

@@ -1,46 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
 import { IsOmittable } from '../../common/validation/omittable';
-import { queryId, queryOneOf, queryText } from '../../common/http/query-values';
-import type { AppointmentQuery } from '../appointments.service';
-import { APPOINTMENT_STATES } from '../appointment.entity';
 
 export const MAX_REASON = 500;
-
-/** `GET /appointments` and the agenda page: the values' shape; the range is the service's. */
-export function readAppointmentQuery(raw: Record<string, unknown>): AppointmentQuery {
-  const query: AppointmentQuery = {};
-  for (const field of ['agentId', 'campaignId'] as const) {
-    const value = queryText(raw, field);
-    if (value !== undefined && value !== '') query[field] = queryId(value, field);
-  }
-  for (const field of ['from', 'to', 'zone'] as const) {
-    const value = queryText(raw, field)?.trim();
-    if (value) query[field] = value;
-  }
-  const state = queryText(raw, 'state');
-  if (state) query.state = queryOneOf(state, 'state', APPOINTMENT_STATES);
-  return query;
-}
-
-/** `GET /agents/:id/availability` and `GET /campaigns/:id/agenda`. */
-export function readRangeQuery(raw: Record<string, unknown>): {
-  from?: string;
-  to?: string;
-  campaignId?: number;
-  contactId?: number;
-} {
-  const query: { from?: string; to?: string; campaignId?: number; contactId?: number } = {};
-  for (const field of ['campaignId', 'contactId'] as const) {
-    const value = queryText(raw, field);
-    if (value !== undefined && value !== '') query[field] = queryId(value, field);
-  }
-  for (const field of ['from', 'to'] as const) {
-    const value = queryText(raw, field)?.trim();
-    if (value) query[field] = value;
-  }
-  return query;
-}
 
 /** `POST /appointments/:id/move`. */
 export class MoveAppointmentDto {

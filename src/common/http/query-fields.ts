@@ -1,6 +1,16 @@
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Max,
+  Min,
+  ValidateBy,
+} from 'class-validator';
+import { isCalendarDay } from '../time/calendar-day';
 
 /**
  * Query-string fields for typed query DTOs (validated by the global pipe): a query value
@@ -59,4 +69,28 @@ export function IsQueryOneOf(field: string, allowed: readonly string[]): Propert
 /** A text given once (put it last, nearest the field: a repeated value is said so first). */
 export function IsQueryText(field: string): PropertyDecorator {
   return IsString({ message: `${field} must be given once` });
+}
+
+/** A text given once, trimmed; blank means "not given". Add `IsOptional()` beside it. */
+export function IsQueryTrimmed(field: string): PropertyDecorator {
+  return applyDecorators(
+    Transform(({ value }: { value: unknown }) =>
+      typeof value === 'string' ? value.trim() || undefined : value,
+    ),
+    IsString({ message: `${field} must be given once` }),
+  );
+}
+
+/** A calendar day, `2026-11-30` (a date that does not exist, like 2026-02-30, is refused). */
+export function IsQueryDay(field: string): PropertyDecorator {
+  return applyDecorators(
+    Transform(({ value }: { value: unknown }) => given(value)),
+    ValidateBy({
+      name: 'isCalendarDay',
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && isCalendarDay(value),
+        defaultMessage: () => `${field} must be a calendar day (2026-11-30)`,
+      },
+    }),
+  );
 }
