@@ -297,11 +297,20 @@ export function startWorkstation(): void {
         confirm: () => confirm(),
       })
     : null;
-  // Another of the contact's numbers dialled: the call records which.
+  // One of the contact's numbers dialled: the server first says it may be called (it is
+  // the contact's and not on the do-not-call list), then the softphone dials it; the call
+  // records which.
   let dialled = '';
   for (const link of findAll(document, 'a[data-dial]', HTMLAnchorElement)) {
-    link.addEventListener('click', () => {
-      dialled = link.dataset.dial ?? '';
+    link.addEventListener('click', (event) => {
+      const number = link.dataset.dial ?? '';
+      if (!number) return;
+      event.preventDefault();
+      clearErrors();
+      api('POST', `/${contactId}/dial`, { phone: number }).then(() => {
+        dialled = number;
+        window.location.href = link.href;
+      }, showError);
     });
   }
   const editBox = maybeById('work-contact-edit');

@@ -61,7 +61,7 @@ export class CallbackRequestsApiController {
   @Roles('admin', 'coordinator')
   @ApiOkResponse({ description: 'requests in slot order' })
   list(@Query() query: CallbackRequestListQuery): Promise<CallbackRequestItem[]> {
-    return this.requests.list({ ...query, late: query.late ?? false, limit: query.limit ?? 100 });
+    return this.requests.list({ ...query, late: query.late ?? false, limit: query.limit });
   }
 
   @Get('campaigns/:id/callback-offer')

@@ -54,6 +54,7 @@ const INSERT_COLUMNS = [
   'preferred_channel',
   'consent',
   'tags',
+  'other_phones',
 ] as const;
 const WIDTH = INSERT_COLUMNS.length;
 const PHONE = INSERT_COLUMNS.indexOf('phone');

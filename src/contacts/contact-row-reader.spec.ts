@@ -1,4 +1,4 @@
-import { CONTACT_LIMITS, REQUIRED_COLUMNS, STANDARD_COLUMNS } from './contact-rules';
+import { CONTACT_LIMITS, REQUIRED_COLUMNS, ruleMessage, STANDARD_COLUMNS } from './contact-rules';
 import { ContactRowReader, PendingBatch } from './contact-row-reader';
 import { readHeader } from './csv/csv-header';
 import { PhoneNumbers } from './phone-number';
@@ -79,6 +79,55 @@ describe('ContactRowReader', () => {
     expect(batch.rows[0]![9]).toBe('outage');
     expect(batch.rows[0]![12]).toContain('outage');
     expect(batch.rows[0]![12]).toContain('vip');
+  });
+
+  it('keeps the phone:<label> columns as labelled numbers beside the main one', () => {
+    const rows = reader([
+      'firstName',
+      'lastName',
+      'phone',
+      'phone:casa',
+      'phone: ufficio ',
+      'note',
+    ]);
+    const batch = new PendingBatch();
+    rows.add(2, ['Anna', 'Rossi', '333 123 4567', '02 1234 5678', '', 'n'], batch);
+    // The same number twice (and the main one again) is kept once.
+    rows.add(3, ['Bruno', 'Verdi', '3471112233', '+39 347 111 2233', '0212345678'], batch);
+    expect(batch.errors).toEqual([]);
+    const others = batch.rows.map((row) => row[13]);
+    expect(others).toEqual([
+      JSON.stringify([{ number: '+390212345678', label: 'casa' }]),
+      JSON.stringify([{ number: '+390212345678', label: 'ufficio' }]),
+    ]);
+    // Only the other columns are custom fields.
+    expect(batch.rows[0]![8]).toBe(JSON.stringify({ note: 'n' }));
+  });
+
+  it('refuses a row whose other number is not one, naming its column', () => {
+    const rows = reader(['firstName', 'lastName', 'phone', 'phone:casa']);
+    const batch = new PendingBatch();
+    rows.add(4, ['Anna', 'Rossi', '3331234567', '12'], batch);
+    expect(batch.rows).toEqual([]);
+    expect(batch.errors).toEqual([
+      { line: 4, problems: [{ field: 'phone:casa', rule: 'invalidPhone', value: '12' }] },
+    ]);
+    expect(ruleMessage(batch.errors[0]!.problems[0]!)).toBe(
+      'phone:casa "12" is not a valid phone number',
+    );
+  });
+
+  it('refuses a header whose other-number column has no label, or too many of them', () => {
+    expect(() => reader(['firstName', 'lastName', 'phone', 'phone:'])).toThrow(
+      expect.objectContaining({ code: 'headerPhoneLabel' }) as Error,
+    );
+    expect(() => reader(['firstName', 'lastName', 'phone', `phone:${'x'.repeat(31)}`])).toThrow(
+      expect.objectContaining({ code: 'headerPhoneLabel' }) as Error,
+    );
+    const five = ['a', 'b', 'c', 'd', 'e'].map((label) => `phone:${label}`);
+    expect(() => reader(['firstName', 'lastName', 'phone', ...five])).toThrow(
+      expect.objectContaining({ code: 'headerTooManyPhones' }) as Error,
+    );
   });
 
   it('skips rows of empty cells', () => {

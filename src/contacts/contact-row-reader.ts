@@ -20,8 +20,9 @@ import {
   tooLong,
   tooManyTags,
 } from './contact-rules';
-import { PREFERRED_CHANNELS, tagsColumn } from './contact.entity';
+import { type LabelledPhone, PREFERRED_CHANNELS, tagsColumn } from './contact.entity';
 import type { ColumnMap } from './csv/csv-header';
+import { type OtherPhoneColumn, takeOtherPhoneColumns } from './other-phone-columns';
 import type { PhoneNumbers } from './phone-number';
 
 /** Error lines kept for the summary (all are counted). */
@@ -54,6 +55,7 @@ export class PendingBatch {
 export class ContactRowReader {
   private readonly at: Record<StandardColumn, number>;
   private readonly custom: Array<{ index: number; key: string }>;
+  private readonly otherPhones: OtherPhoneColumn[];
   private readonly width: number;
 
   constructor(
@@ -63,8 +65,11 @@ export class ContactRowReader {
     private readonly required: readonly StandardColumn[],
     private readonly defaults: ContactRowDefaults,
   ) {
-    this.at = columns.index;
-    this.custom = columns.custom;
+    // The `phone:<label>` columns are other numbers, not custom fields (a HeaderError if bad).
+    const taken = takeOtherPhoneColumns(columns);
+    this.at = taken.columns.index;
+    this.custom = taken.columns.custom;
+    this.otherPhones = taken.phones;
     this.width = columns.width;
   }
 
@@ -103,6 +108,20 @@ export class ContactRowReader {
     else {
       phone = this.phones.normalise(rawPhone);
       if (phone === null) (problems ??= []).push(invalidPhone(rawPhone));
+    }
+    // Other numbers: checked like the main one, the error naming their column; one equal
+    // to the main number (or to another before it) is the same number, kept once.
+    let otherPhones: LabelledPhone[] | null = null;
+    for (const column of this.otherPhones) {
+      const raw = text(values, column.index);
+      if (raw === '') continue;
+      const number = this.phones.normalise(raw);
+      if (number === null) {
+        (problems ??= []).push(invalidPhone(raw, column.name));
+        continue;
+      }
+      if (number === phone || otherPhones?.some((other) => other.number === number)) continue;
+      (otherPhones ??= []).push({ number, label: column.label });
     }
     const email = text(values, this.at.email);
     if (email !== '') {
@@ -170,6 +189,7 @@ export class ContactRowReader {
       channel === '' ? null : channel,
       consent === null || consent === undefined ? null : consent ? 1 : 0,
       tagsColumn.to(tags),
+      otherPhones && JSON.stringify(otherPhones),
     ]);
   }
 }

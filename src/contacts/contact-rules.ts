@@ -32,6 +32,15 @@ export const STANDARD_COLUMNS = [
 export type StandardColumn = (typeof STANDARD_COLUMNS)[number];
 export const REQUIRED_COLUMNS: readonly StandardColumn[] = ['firstName', 'lastName', 'phone'];
 
+/**
+ * A column named `phone:<label>` (`phone:casa`, `phone:ufficio`) holds another number of
+ * the contact, kept with that label beside the main `phone`.
+ */
+export const OTHER_PHONE_PREFIX = 'phone:';
+/** Numbers a contact holds beside its main one, and how long their labels may be. */
+export const MAX_OTHER_PHONES = 4;
+export const PHONE_LABEL_MAX = 30;
+
 /** Deliberately simple: something@something.tld without spaces (the dialer does not mail). */
 export const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export const LANGUAGE_PATTERN = /^[a-z]{2}$/;
@@ -133,8 +142,9 @@ export function required(field: string): RuleBreak {
   return { field, rule: 'required' };
 }
 
-export function invalidPhone(value: string): RuleBreak {
-  return { field: 'phone', rule: 'invalidPhone', value: shown(value) };
+/** `field`: the column of the number (`phone`, or another one such as `phone:casa`). */
+export function invalidPhone(value: string, field = 'phone'): RuleBreak {
+  return { field, rule: 'invalidPhone', value: shown(value) };
 }
 
 export function invalidEmail(value: string): RuleBreak {
@@ -170,7 +180,7 @@ export function ruleMessage(problem: RuleBreak): string {
     case 'tooLong':
       return `${problem.field} must be at most ${problem.max ?? 0} characters`;
     case 'invalidPhone':
-      return `phone ${value} is not a valid phone number`;
+      return `${problem.field} ${value} is not a valid phone number`;
     case 'invalidEmail':
       return `email ${value} is not a valid e-mail address`;
     case 'invalidLanguage':

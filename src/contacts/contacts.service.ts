@@ -14,7 +14,7 @@ import type { AuthenticatedUser } from '../common/http/request-context';
 import { isUniqueViolation } from '../common/errors/unique-violation';
 import { DoNotCallService } from '../do-not-call/do-not-call.service';
 import { OutcomeStatus } from '../outcome-statuses/outcome-status.entity';
-import { Contact } from './contact.entity';
+import { Contact, type LabelledPhone } from './contact.entity';
 import { quoted, STANDARD_COLUMNS, TAG_PATTERN, TAG_RULE } from './contact-rules';
 import { ContactPage, ContactPageQuery, decodeCursor, encodeCursor } from './dto/contact-page';
 import {
@@ -23,7 +23,7 @@ import {
   ContactWithCampaign,
   toContactView,
 } from './dto/contact.view';
-import { CreateContactDto } from './dto/create-contact.dto';
+import { CreateContactDto, type LabelledPhoneDto } from './dto/create-contact.dto';
 import { PhoneNumbers } from './phone-number';
 import { escapeLike, LIKE_ESCAPE } from '../common/database/sql-dialect';
 
@@ -85,6 +85,7 @@ export class ContactsService {
         { phone },
       );
     }
+    const otherPhones = this.otherPhones(dto.phones ?? [], phone);
     const fields = dto.fields && Object.keys(dto.fields).length > 0 ? trimmed(dto.fields) : null;
     try {
       // The unique index on (campaign_id, phone) decides between two people adding one number.
@@ -98,6 +99,7 @@ export class ContactsService {
           language: dto.language || null,
           city: dto.city || null,
           province: dto.province || null,
+          otherPhones,
           fields,
           callReason: dto.callReason || null,
           preferredChannel: dto.preferredChannel ?? null,
@@ -119,6 +121,26 @@ export class ContactsService {
       }
       throw error;
     }
+  }
+
+  /**
+   * The other numbers given with a contact, in E.164 with their labels: one equal to the
+   * main number or to one before it is the same number, kept once; 400 naming a bad one.
+   */
+  private otherPhones(given: LabelledPhoneDto[], main: string): LabelledPhone[] | null {
+    const kept: LabelledPhone[] = [];
+    given.forEach((other, index) => {
+      const number = this.phones.normalise(other.number);
+      if (!number) {
+        throw new ValidationError(
+          `phones.${index}.number`,
+          `phones.${index}.number ${quoted(other.number)} is not a valid phone number`,
+        );
+      }
+      if (number === main || kept.some((phone) => phone.number === number)) return;
+      kept.push({ number, label: other.label ?? '' });
+    });
+    return kept.length > 0 ? kept : null;
   }
 
   /**

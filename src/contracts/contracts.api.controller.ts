@@ -1,21 +1,10 @@
-import {
-  applyDecorators,
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  Param,
-  Post,
-  Query,
-  Res,
-} from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiConflictResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiProduces,
-  ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -24,25 +13,14 @@ import { IdParamPipe } from '../common/http/id-param.pipe';
 import type { AuthenticatedUser } from '../common/http/request-context';
 import { ContractsService } from './contracts.service';
 import {
+  contractFiltersOf,
+  ContractFiltersQueryDto,
+  ContractListQueryDto,
+  contractPageQueryOf,
   ContractStatusDto,
-  MAX_PAGE_SIZE,
-  readContractFilters,
-  readContractPageQuery,
 } from './dto/contract-query';
 import { ContractDetailView, ContractPage } from './dto/contract.view';
 import { datedFileName, sendCsv } from '../common/http/csv-download';
-
-const FILTER_DOCS = [
-  { name: 'status', description: 'new, verified, activated or cancelled' },
-  { name: 'from', description: 'a day (2026-11-30, Europe/Rome) or an instant with offset' },
-  { name: 'to', description: 'a day (included) or an instant (excluded)' },
-  { name: 'campaignId', description: 'campaign id' },
-  { name: 'operatorId', description: 'operator (user) id' },
-  { name: 'q', description: 'protocol number, phone (or its first digits), or last name start' },
-];
-
-const ApiFilters = () =>
-  applyDecorators(...FILTER_DOCS.map((doc) => ApiQuery({ ...doc, required: false })));
 
 /** The backoffice's contracts (../shared/DESIGN.md): list, export, detail, status workflow. */
 @ApiTags('contracts')
@@ -53,29 +31,25 @@ export class ContractsApiController {
 
   @Get()
   @Roles('backoffice', 'coordinator', 'admin', 'operator')
-  @ApiFilters()
-  @ApiQuery({ name: 'after', required: false, description: 'cursor: `next` of the previous page' })
-  @ApiQuery({ name: 'limit', required: false, description: `1-${MAX_PAGE_SIZE}, default 50` })
   @ApiOkResponse({ description: '{items, next}: newest first; an operator sees their own' })
   list(
-    @Query() query: Record<string, unknown>,
+    @Query() query: ContractListQueryDto,
     @CurrentUser() user: AuthenticatedUser,
   ): Promise<ContractPage> {
-    return this.contracts.list(user, readContractPageQuery(query));
+    return this.contracts.list(user, contractPageQueryOf(query));
   }
 
   // Declared before :id, which would otherwise take "export.csv" for an id.
   @Get('export.csv')
   @Roles('backoffice', 'coordinator', 'admin')
-  @ApiFilters()
   @ApiProduces('text/csv')
   @ApiOkResponse({ description: 'the matching contracts as CSV (UTF-8 with BOM), newest first' })
   async export(
-    @Query() query: Record<string, unknown>,
+    @Query() query: ContractFiltersQueryDto,
     @CurrentUser() user: AuthenticatedUser,
     @Res() res: Response,
   ): Promise<void> {
-    const rows = await this.contracts.exportRows(user, readContractFilters(query));
+    const rows = await this.contracts.exportRows(user, contractFiltersOf(query));
     await sendCsv(res, datedFileName('contracts'), rows);
   }
 

@@ -1,32 +1,29 @@
-import { Body, Controller, Get, Param, Post, Query, Render, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Render, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentUser, Roles } from '../common/access/access.decorators';
-import { ValidationError } from '../common/errors/domain-errors';
 import type { ErrorResponse } from '../common/errors/error-response';
 import { datedFileName, sendCsv } from '../common/http/csv-download';
 import {
   FormPage,
   type FormPageOptions,
+  ListPage,
   type PageRedirect,
+  type RefusedInPlace,
   type Say,
   savedTo,
 } from '../common/http/form-page';
 import { IdParamPipe } from '../common/http/id-param.pipe';
-import { filledIn } from '../common/http/list-filters';
 import type { AuthenticatedUser, FlashMessage, FormState } from '../common/http/request-context';
 import { CONTRACT_STATES } from './contract.entity';
-import {
-  contractFilters,
-  contractListPage,
-  contractPage,
-  refusedContractListPage,
-} from './contracts.page';
+import { contractListPage, contractPage, refusedContractListPage } from './contracts.page';
 import { ContractsService } from './contracts.service';
 import {
+  contractFiltersOf,
+  ContractFiltersQueryDto,
+  ContractListQueryDto,
+  contractPageQueryOf,
   ContractStatusDto,
-  readContractFilters,
-  readContractPageQuery,
 } from './dto/contract-query';
 
 /** Someone else moved it first, or a stale page offered a move no longer allowed. */
@@ -67,32 +64,35 @@ export class ContractsController {
   constructor(private readonly contracts: ContractsService) {}
 
   @Get()
-  @Render('contracts/index')
+  @ListPage({ inPlace: 'refusedFilter' })
   async index(
-    @Query() raw: Record<string, unknown>,
+    @Query() query: ContractListQueryDto,
     @CurrentUser() user: AuthenticatedUser,
-    @Res({ passthrough: true }) res: Response,
-  ) {
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const [options, page] = await Promise.all([
+      this.contracts.filterOptions(),
+      this.contracts.list(user, contractPageQueryOf(query)),
+    ]);
+    res.render('contracts/index', contractListPage(req.query, options, page, user.uiLanguage));
+  }
+
+  /** A wrong filter is shown beside it (400), with the form still there to correct it. */
+  async refusedFilter(req: Request, res: Response, { refusal }: RefusedInPlace): Promise<void> {
     const options = await this.contracts.filterOptions();
-    try {
-      const query = readContractPageQuery(contractFilters(raw).query);
-      const page = await this.contracts.list(user, query);
-      return contractListPage(raw, options, page, user.uiLanguage);
-    } catch (error) {
-      if (!(error instanceof ValidationError)) throw error;
-      res.status(400);
-      return refusedContractListPage(raw, options, error);
-    }
+    const [field, message] = Object.entries(refusal.fields ?? {})[0] ?? ['form', ''];
+    res.render('contracts/index', refusedContractListPage(req.query, options, { field, message }));
   }
 
   // Declared before :id, which would otherwise take "export.csv" for an id.
   @Get('export.csv')
   async export(
-    @Query() raw: Record<string, unknown>,
+    @Query() query: ContractFiltersQueryDto,
     @CurrentUser() user: AuthenticatedUser,
     @Res() res: Response,
   ): Promise<void> {
-    const rows = await this.contracts.exportRows(user, readContractFilters(filledIn(raw)));
+    const rows = await this.contracts.exportRows(user, contractFiltersOf(query));
     await sendCsv(res, datedFileName('contracts'), rows);
   }
 

@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, QueryRunner, Repository } from 'typeorm';
-import { NotFoundError, ValidationError } from '../common/errors/domain-errors';
+import { ConflictError, NotFoundError, ValidationError } from '../common/errors/domain-errors';
 import { isUniqueViolation } from '../common/errors/unique-violation';
 import { invalidPhone, quoted, required, ruleMessage, tooLong } from '../contacts/contact-rules';
 import { HeaderError, readHeader } from '../contacts/csv/csv-header';
@@ -128,6 +128,18 @@ export class DoNotCallService {
       for (const row of rows) blocked.add(row.phone);
     }
     return blocked;
+  }
+
+  /**
+   * A number about to be called (E.164): 409 naming `field` when it is on the list, which
+   * is never called (invariant 8), whichever of the contact's numbers it is.
+   */
+  async refuseListed(phone: string, field: string, runner?: QueryRunner): Promise<void> {
+    if ((await this.isBlocked([phone], runner)).size === 0) return;
+    throw new ConflictError(
+      `${field}: ${phone} is on the do-not-call list; it may not be called`,
+      field,
+    ).say('contacts.errors.doNotCall', { phone });
   }
 
   /**

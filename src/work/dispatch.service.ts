@@ -208,12 +208,7 @@ export class DispatchService {
       if (reason === 'manual') {
         const closed = closedRefusal(campaign, now, 'contactId');
         if (closed) throw closed;
-        if ((await this.doNotCall.isBlocked([found.phone])).size > 0) {
-          throw new ConflictError(
-            `contactId: ${found.phone} is on the do-not-call list; it may not be called`,
-            'contactId',
-          );
-        }
+        await this.doNotCall.refuseListed(found.phone, 'contactId');
       }
       // SKIP LOCKED: a contact another operator is being given right now is theirs (409 at
       // once, not a wait behind their transaction); the lease's key decides the rest.

@@ -13,7 +13,7 @@ import { ConflictError, ForbiddenError, ValidationError } from '../common/errors
 import { Clock } from '../common/time/clock';
 import { toZonedLocal } from '../common/time/local-time';
 import { ContactQueue } from '../contacts/contact-queue';
-import { Contact, type LabelledPhone } from '../contacts/contact.entity';
+import { Contact } from '../contacts/contact.entity';
 import type { ContactState } from '../contacts/contact.entity';
 import { ContractWriter, type WrittenContract } from '../contracts/contract-writer';
 import { DoNotCallService } from '../do-not-call/do-not-call.service';
@@ -21,6 +21,7 @@ import { Interaction } from '../interactions/interaction.entity';
 import { OperatorActivityService } from '../monitor/operator-activity.service';
 import { OutcomeStatus } from '../outcome-statuses/outcome-status.entity';
 import { ContactLeases } from './contact-leases';
+import { dialledNumber } from './dial-check.service';
 import { OutcomeDto } from './dto/outcome.dto';
 import { LeasesService } from './leases.service';
 import { retryRule } from './retry-rule';
@@ -98,10 +99,19 @@ export class OutcomeService {
     if (corrections?.changes.phone !== undefined) {
       await this.refuseTakenPhone(em, contact.campaignId, contactId, corrections.changes.phone);
     }
-    const dialledPhone = this.dialled(dto.dialledPhone, {
-      ...contact,
-      ...(corrections?.changes ?? {}),
-    });
+    // The number dialled is one of the contact's (as corrected) and may be called.
+    const dialledPhone =
+      dto.dialledPhone === undefined
+        ? null
+        : dialledNumber(
+            this.phones,
+            dto.dialledPhone,
+            { ...contact, ...(corrections?.changes ?? {}) },
+            'dialledPhone',
+          );
+    if (dialledPhone !== null) {
+      await this.doNotCall.refuseListed(dialledPhone, 'dialledPhone', em.queryRunner);
+    }
     // The campaign's date: protocol years follow its time zone.
     const today = toZonedLocal(now, campaign.timezone).slice(0, 10);
 
@@ -263,26 +273,6 @@ export class OutcomeService {
         'contact.phones.0.number',
       );
     }
-  }
-
-  /** The number dialled, in E.164, when it is one of the contact's; 400 naming it otherwise. */
-  private dialled(
-    raw: string | undefined,
-    contact: Pick<Contact, 'phone' | 'otherPhones'>,
-  ): string | null {
-    if (raw === undefined) return null;
-    const number = this.phones.normalise(raw);
-    const numbers = [
-      contact.phone,
-      ...(contact.otherPhones ?? []).map((p: LabelledPhone) => p.number),
-    ];
-    if (!number || !numbers.includes(number)) {
-      throw new ValidationError(
-        'dialledPhone',
-        'dialledPhone must be one of the contact’s numbers',
-      );
-    }
-    return number;
   }
 
   /** The caller's lease, locked; a contact confirmed a moment ago by them is a 409. */

@@ -14,7 +14,9 @@ import { IdParamPipe } from '../common/http/id-param.pipe';
 import type { AuthenticatedUser } from '../common/http/request-context';
 import { ContactsService, type OperatorSearchRow } from '../contacts/contacts.service';
 import { type OperatorDayFigures, OperatorFigures } from '../monitor/operator-figures';
+import { DialCheckService } from './dial-check.service';
 import { DispatchService } from './dispatch.service';
+import { DialDto } from './dto/dial.dto';
 import { TakeContactDto, WorkSearchQuery } from './dto/take.dto';
 import { DraftDto, NextContactDto, OutcomeDto } from './dto/outcome.dto';
 import { LeasesService } from './leases.service';
@@ -34,6 +36,7 @@ export class WorkApiController {
     private readonly items: WorkItemService,
     private readonly contacts: ContactsService,
     private readonly figures: OperatorFigures,
+    private readonly dialCheck: DialCheckService,
   ) {}
 
   @Post('next')
@@ -123,6 +126,19 @@ export class WorkApiController {
   ): Promise<{ expiresAt: string }> {
     const lease = await this.leases.renew(user.id, contactId, dto.draft ?? null);
     return { expiresAt: lease.expiresAt.toISOString() };
+  }
+
+  @Post(':contactId/dial')
+  @HttpCode(200)
+  @ApiOkResponse({ description: '{phone}: the number in E.164, to dial now' })
+  @ApiForbiddenResponse({ description: 'contact not leased to the caller' })
+  @ApiConflictResponse({ description: 'the number is on the do-not-call list' })
+  dial(
+    @Param('contactId', new IdParamPipe()) contactId: number,
+    @Body() dto: DialDto,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<{ phone: string }> {
+    return this.dialCheck.check(user.id, contactId, dto.phone);
   }
 
   @Post(':contactId/outcome')

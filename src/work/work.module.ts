@@ -18,6 +18,7 @@ import { CallbackOpenApiController } from './callback-open.api.controller';
 import { CallbackOpenController } from './callback-open.controller';
 import { ContactLease } from './contact-lease.entity';
 import { ContactLeases } from './contact-leases';
+import { DialCheckService } from './dial-check.service';
 import { DispatchService } from './dispatch.service';
 import { LeasesService } from './leases.service';
 import { OutcomeService } from './outcome.service';
@@ -50,6 +51,7 @@ import { WorkJobs } from './work.jobs';
   ],
   providers: [
     ContactLeases,
+    DialCheckService,
     DispatchService,
     LeasesService,
     OutcomeService,

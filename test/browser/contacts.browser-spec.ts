@@ -97,7 +97,9 @@ describe('contacts in a browser', () => {
     );
     const errorRows = summary.locator('.ct-error-lines tbody tr');
     expect(await errorRows.count()).toBe(2);
-    expect(await errorRows.nth(0).innerText()).toBe('5\t«12» non è un numero di telefono valido');
+    expect(await errorRows.nth(0).innerText()).toBe(
+      '5\tphone: «12» non è un numero di telefono valido',
+    );
     expect(await errorRows.nth(1).innerText()).toBe(
       '10\tfirstName mancante; «posta@» non è un indirizzo e-mail valido',
     );

@@ -488,7 +488,7 @@ describe('Contact import (CSV, streamed)', () => {
       expect(summary.text).toContain('lista.csv');
       expect(summary.text).toContain('Importazione completata: importati 2, scartati 1.');
       expect(summary.text).toMatch(
-        /<td class="ct-num">4<\/td><td>«12» non è un numero di telefono valido<\/td>/,
+        /<td class="ct-num">4<\/td><td>phone: «12» non è un numero di telefono valido<\/td>/,
       );
       // Without its token the upload is refused (back to the page) and nothing is stored.
       await agent

@@ -10,6 +10,7 @@ import {
 import { CALLBACK_REQUEST_STATES, type CallbackRequestState } from '../callback-request.entity';
 
 export const MAX_REQUEST_LIST = 500;
+export const DEFAULT_REQUEST_LIST = 100;
 
 /** `GET /callback-slots?campaignId&date`. */
 export class CallbackSlotsQuery {
@@ -39,7 +40,7 @@ export class CallbackRequestListQuery {
   @IsQueryFlag('late')
   late?: boolean;
 
-  @ApiPropertyOptional({ description: `1-${MAX_REQUEST_LIST}, default 100` })
-  @IsQueryLimit(MAX_REQUEST_LIST)
-  limit?: number;
+  @ApiPropertyOptional({ description: `1-${MAX_REQUEST_LIST}, default ${DEFAULT_REQUEST_LIST}` })
+  @IsQueryLimit(MAX_REQUEST_LIST, DEFAULT_REQUEST_LIST)
+  limit: number = DEFAULT_REQUEST_LIST;
 }

@@ -66,6 +66,6 @@ export class CallbackListQueryDto implements CallbackListQuery {
   after?: number;
 
   @ApiPropertyOptional({ description: `1-${MAX_CALLBACK_PAGE}, default ${DEFAULT_CALLBACK_PAGE}` })
-  @IsQueryLimit(MAX_CALLBACK_PAGE)
+  @IsQueryLimit(MAX_CALLBACK_PAGE, DEFAULT_CALLBACK_PAGE)
   limit: number = DEFAULT_CALLBACK_PAGE;
 }

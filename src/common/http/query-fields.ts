@@ -33,13 +33,16 @@ export function IsQueryId(field: string): PropertyDecorator {
   );
 }
 
-/** A page size, `limit=50`, from 1 to `max`. */
-export function IsQueryLimit(max: number): PropertyDecorator {
+/** A page size, `limit=50`, from 1 to `max`; left out or empty, `fallback`. */
+export function IsQueryLimit(max: number, fallback: number): PropertyDecorator {
   const message = { message: `limit must be a whole number from 1 to ${max}` };
   return applyDecorators(
-    IsOptional(),
     Transform(({ value }: { value: unknown }) =>
-      typeof value === 'string' && /^[0-9]{1,4}$/.test(value) ? Number(value) : given(value),
+      value === undefined || value === ''
+        ? fallback
+        : typeof value === 'string' && /^[0-9]{1,4}$/.test(value)
+          ? Number(value)
+          : value,
     ),
     IsInt(message),
     Min(1, message),

@@ -1,6 +1,13 @@
 /** What is wrong with a header row; pages translate the code with the args. */
 export type HeaderProblemCode =
-  'empty' | 'headerMissing' | 'headerDuplicate' | 'headerBlank' | 'headerTooMany' | 'headerTooLong';
+  | 'empty'
+  | 'headerMissing'
+  | 'headerDuplicate'
+  | 'headerBlank'
+  | 'headerTooMany'
+  | 'headerTooLong'
+  | 'headerPhoneLabel'
+  | 'headerTooManyPhones';
 
 export class HeaderError extends Error {
   constructor(

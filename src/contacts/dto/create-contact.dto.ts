@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
@@ -11,6 +11,7 @@ import {
   MaxLength,
   MinLength,
   ValidateBy,
+  ValidateNested,
   ValidationOptions,
 } from 'class-validator';
 import { IsOmittable } from '../../common/validation/omittable';
@@ -21,7 +22,9 @@ import {
   CONTACT_LIMITS,
   EMAIL_PATTERN,
   LANGUAGE_PATTERN,
+  MAX_OTHER_PHONES,
   MAX_TAGS,
+  PHONE_LABEL_MAX,
   oneLine,
   TAG_PATTERN,
   TAG_RULE,
@@ -62,6 +65,25 @@ function IsCustomFields(options?: ValidationOptions): PropertyDecorator {
     },
     options,
   );
+}
+
+/** Another number of the contact, with what it is. */
+export class LabelledPhoneDto {
+  @ApiProperty({ example: '02 1234 5678', description: 'Normalised to E.164' })
+  @Transform(trim)
+  @IsString({ message: 'number must be text' })
+  @MinLength(1, { message: 'number is required' })
+  @MaxLength(PHONE_INPUT_MAX_LENGTH, {
+    message: `number must be at most ${PHONE_INPUT_MAX_LENGTH} characters`,
+  })
+  number!: string;
+
+  @ApiPropertyOptional({ example: 'casa', maxLength: PHONE_LABEL_MAX })
+  @IsOmittable()
+  @Transform(trim)
+  @IsString({ message: 'label must be text' })
+  @MaxLength(PHONE_LABEL_MAX, { message: `label must be at most ${PHONE_LABEL_MAX} characters` })
+  label?: string;
 }
 
 export class CreateContactDto {
@@ -153,6 +175,20 @@ export class CreateContactDto {
   @ArrayMaxSize(MAX_TAGS, { message: `tags: at most ${MAX_TAGS} tags` })
   @Matches(TAG_PATTERN, { each: true, message: `tags: each ${TAG_RULE}` })
   tags?: string[];
+
+  @ApiPropertyOptional({
+    type: [LabelledPhoneDto],
+    maxItems: MAX_OTHER_PHONES,
+    description: 'Other numbers beside phone (one equal to phone, or repeated, is kept once)',
+  })
+  @IsOmittable()
+  @IsArray({ message: 'phones must be a list of {number, label}' })
+  @ArrayMaxSize(MAX_OTHER_PHONES, {
+    message: `phones: at most ${MAX_OTHER_PHONES} numbers beside phone`,
+  })
+  @ValidateNested({ each: true })
+  @Type(() => LabelledPhoneDto)
+  phones?: LabelledPhoneDto[];
 
   @ApiPropertyOptional({ description: 'Consent to proactive calls' })
   @IsOmittable()

@@ -1,12 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsString, MaxLength } from 'class-validator';
+import { applyDecorators } from '@nestjs/common';
+import { Transform } from 'class-transformer';
+import { IsIn, IsOptional, IsString, MaxLength, ValidateBy } from 'class-validator';
 import { IsOmittable } from '../../common/validation/omittable';
 import { CAMPAIGN_DEFAULTS } from '../../campaigns/campaign-defaults';
 import { ValidationError } from '../../common/errors/domain-errors';
 import { zonedLocalToUtc } from '../../common/time/local-time';
 import { CONTRACT_STATES, type ContractState } from '../contract.entity';
 import { decodeKeysetCursor, encodeKeysetCursor } from '../../common/http/keyset-cursor';
-import { queryId, queryText } from '../../common/http/query-values';
+import {
+  IsQueryId,
+  IsQueryLimit,
+  IsQueryOneOf,
+  IsQueryText,
+  IsQueryTrimmed,
+} from '../../common/http/query-fields';
 import { addDays, isCalendarDay } from '../../common/time/calendar-day';
 
 export const DEFAULT_PAGE_SIZE = 50;
@@ -48,48 +56,73 @@ export interface ContractPageQuery extends ContractFilters {
 }
 
 /** The filters of `GET /contracts` and its CSV export; a wrong one is a 400 naming it. */
-export function readContractFilters(raw: Record<string, unknown>): ContractFilters {
-  const filters: ContractFilters = {};
-  const status = queryText(raw, 'status');
-  if (status !== undefined) {
-    if (!(CONTRACT_STATES as readonly string[]).includes(status)) {
-      throw new ValidationError('status', `status must be one of: ${CONTRACT_STATES.join(', ')}`);
-    }
-    filters.status = status as ContractState;
-  }
-  const from = queryText(raw, 'from');
-  if (from !== undefined) filters.from = instant(from, 'from', false);
-  const to = queryText(raw, 'to');
-  if (to !== undefined) filters.before = instant(to, 'to', true);
-  if (filters.from && filters.before && filters.before <= filters.from) {
-    throw new ValidationError('to', 'to must be after from');
-  }
-  const campaignId = queryText(raw, 'campaignId');
-  if (campaignId !== undefined) filters.campaignId = queryId(campaignId, 'campaignId');
-  const operatorId = queryText(raw, 'operatorId');
-  if (operatorId !== undefined) filters.operatorId = queryId(operatorId, 'operatorId');
-  const q = queryText(raw, 'q')?.trim();
-  if (q !== undefined && q !== '') {
-    if (q.length > MAX_Q) throw new ValidationError('q', `q must be at most ${MAX_Q} characters`);
-    filters.q = q;
-  }
-  return filters;
+export class ContractFiltersQueryDto {
+  @ApiPropertyOptional({ enum: CONTRACT_STATES })
+  @IsOptional()
+  @IsQueryOneOf('status', CONTRACT_STATES)
+  @IsQueryText('status')
+  status?: ContractState;
+
+  @ApiPropertyOptional({
+    description: `created from: a day (2026-11-30, in ${LIST_TIME_ZONE}) or an instant with its offset`,
+  })
+  @IsOptional()
+  @IsQueryInstant('from')
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'created before: a day (included) or an instant (excluded)' })
+  @IsOptional()
+  @IsQueryInstant('to')
+  to?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsQueryId('campaignId')
+  campaignId?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsQueryId('operatorId')
+  operatorId?: number;
+
+  @ApiPropertyOptional({
+    description: 'a protocol number, a phone (or its first digits) or the beginning of a last name',
+  })
+  @IsOptional()
+  @MaxLength(MAX_Q, { message: `q must be at most ${MAX_Q} characters` })
+  @IsQueryTrimmed('q')
+  q?: string;
 }
 
 /** The filters plus `after` (a cursor from the previous page) and `limit`. */
-export function readContractPageQuery(raw: Record<string, unknown>): ContractPageQuery {
-  const limitText = queryText(raw, 'limit');
-  let limit = DEFAULT_PAGE_SIZE;
-  if (limitText !== undefined) {
-    limit = /^[0-9]{1,4}$/.test(limitText) ? Number(limitText) : NaN;
-    if (!(limit >= 1 && limit <= MAX_PAGE_SIZE)) {
-      throw new ValidationError('limit', `limit must be a whole number from 1 to ${MAX_PAGE_SIZE}`);
-    }
+export class ContractListQueryDto extends ContractFiltersQueryDto {
+  @ApiPropertyOptional({ description: 'cursor: `next` of the previous page' })
+  @IsOptional()
+  @IsQueryTrimmed('after')
+  after?: string;
+
+  @ApiPropertyOptional({ description: `1-${MAX_PAGE_SIZE}, default ${DEFAULT_PAGE_SIZE}` })
+  @IsQueryLimit(MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE)
+  limit: number = DEFAULT_PAGE_SIZE;
+}
+
+/** The service's filters from the query: days and instants as instants, `to` after `from`. */
+export function contractFiltersOf(query: ContractFiltersQueryDto): ContractFilters {
+  const { status, campaignId, operatorId, q } = query;
+  const from = query.from === undefined ? undefined : instant(query.from, 'from');
+  const before = query.to === undefined ? undefined : instant(query.to, 'to');
+  if (from && before && before <= from) {
+    throw new ValidationError('to', 'to must be after from');
   }
+  return { status, from, before, campaignId, operatorId, q };
+}
+
+/** A page of the list: the filters, where the previous page ended, and how many. */
+export function contractPageQueryOf(query: ContractListQueryDto): ContractPageQuery {
   return {
-    ...readContractFilters(raw),
-    after: decodeContractCursor(queryText(raw, 'after')),
-    limit,
+    ...contractFiltersOf(query),
+    after: decodeContractCursor(query.after),
+    limit: query.limit,
   };
 }
 
@@ -106,31 +139,41 @@ export function decodeContractCursor(value: string | undefined): ContractCursor 
   return cursor && { createdAt: cursor.key, id: cursor.id };
 }
 
+/** A day or an instant with its offset, as `from`/`to` take it; 2026-02-30 is none. */
+function isDayOrInstant(value: string): boolean {
+  if (DAY.test(value)) return isCalendarDay(value);
+  return (
+    INSTANT.test(value) && !Number.isNaN(Date.parse(value)) && isCalendarDay(value.slice(0, 10))
+  );
+}
+
+function IsQueryInstant(field: string): PropertyDecorator {
+  return applyDecorators(
+    Transform(({ value }: { value: unknown }) => (value === '' ? undefined : value)),
+    ValidateBy({
+      name: 'isDayOrInstant',
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && isDayOrInstant(value),
+        defaultMessage: () =>
+          `${field} must be a date (2026-11-30) or a date and time with its offset (2026-11-30T09:00:00+01:00)`,
+      },
+    }),
+  );
+}
+
 /**
  * `2026-11-30` (a day in LIST_TIME_ZONE: its start, or for `to` the start of the next day,
  * so that the day is included) or an instant with its offset (`to` excluded).
  */
-function instant(value: string, field: string, endOfDay: boolean): Date {
-  if (DAY.test(value)) {
-    const start = zonedLocalToUtc(`${value}T00:00`, LIST_TIME_ZONE);
-    if (start) {
-      if (!endOfDay) return start;
-      const nextStart = zonedLocalToUtc(`${addDays(value, 1)}T00:00`, LIST_TIME_ZONE);
-      if (nextStart) return nextStart;
-    }
-  } else if (INSTANT.test(value)) {
-    const parsed = new Date(value);
-    // Date.parse rolls 2026-02-30 over to March: the text must survive the round trip.
-    if (!Number.isNaN(parsed.getTime()) && validDayOf(value)) return parsed;
-  }
-  throw new ValidationError(
-    field,
-    `${field} must be a date (2026-11-30) or a date and time with its offset (2026-11-30T09:00:00+01:00)`,
+function instant(value: string, field: 'from' | 'to'): Date {
+  if (!DAY.test(value)) return new Date(value);
+  const start = zonedLocalToUtc(
+    `${field === 'to' ? addDays(value, 1) : value}T00:00`,
+    LIST_TIME_ZONE,
   );
-}
-
-function validDayOf(value: string): boolean {
-  return isCalendarDay(value.slice(0, 10));
+  if (!start)
+    throw new ValidationError(field, `${field}: ${value} has no midnight in ${LIST_TIME_ZONE}`);
+  return start;
 }
 
 /** `POST /contracts/:id/status`: where the contract goes, and why. */
