@@ -12,7 +12,10 @@ import {
   readOperatorTimeQuery,
   readOutcomeQuery,
   readProductionQuery,
+  REPORT_VIEWS,
+  type ReportView,
 } from './dto/report-query';
+import type { ReportPageQueryDto } from './dto/report-query.dto';
 import type {
   OperatorTimeFigures,
   OperatorTimeReport,
@@ -39,9 +42,6 @@ import {
   timeBars,
 } from './report-charts';
 import { ReportDirectory } from './report-directory.service';
-
-export const REPORT_VIEWS = ['outcomes', 'time', 'production', 'callbacks'] as const;
-export type ReportView = (typeof REPORT_VIEWS)[number];
 
 const FILTER_FIELDS = ['from', 'to', 'campaignId', 'operatorId', 'team', 'groupBy'] as const;
 type FilterField = (typeof FILTER_FIELDS)[number];
@@ -83,8 +83,8 @@ export class ReportPageService {
     private readonly i18n: I18nService,
   ) {}
 
-  async page(raw: Record<string, unknown>, lang: Language): Promise<ReportPage> {
-    const query = filledIn(raw);
+  async page(asked: ReportPageQueryDto, lang: Language): Promise<ReportPage> {
+    const query = filledIn({ ...asked });
     const text = (field: string) => (typeof query[field] === 'string' ? query[field].trim() : '');
     const filters = Object.fromEntries(FILTER_FIELDS.map((f) => [f, text(f)])) as Record<
       FilterField,

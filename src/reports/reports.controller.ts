@@ -3,6 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentUser, Roles } from '../common/access/access.decorators';
 import type { AuthenticatedUser } from '../common/http/request-context';
+import { ReportPageQueryDto } from './dto/report-query.dto';
 import { ReportPageService } from './report-page.service';
 
 /** The coordinators' reports page: filters, tabs, charts, tables and CSV links. */
@@ -14,11 +15,11 @@ export class ReportsController {
 
   @Get()
   async index(
-    @Query() raw: Record<string, unknown>,
+    @Query() query: ReportPageQueryDto,
     @CurrentUser() user: AuthenticatedUser,
     @Res() res: Response,
   ): Promise<void> {
-    const { status, view } = await this.pages.page(raw, user.uiLanguage);
+    const { status, view } = await this.pages.page(query, user.uiLanguage);
     res.status(status).render('reports/index', view);
   }
 }

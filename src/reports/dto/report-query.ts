@@ -9,8 +9,17 @@ const MAX_TEAM = 60;
 export const GROUP_BYS = ['operator', 'campaign', 'status', 'day', 'hour'] as const;
 export type GroupBy = (typeof GROUP_BYS)[number];
 
+/** The tabs of the reports page. */
+export const REPORT_VIEWS = ['outcomes', 'time', 'production', 'callbacks'] as const;
+export type ReportView = (typeof REPORT_VIEWS)[number];
+
 export const FORMATS = ['json', 'csv'] as const;
 export type ReportFormat = (typeof FORMATS)[number];
+
+/** The filters a report is asked for, as the query string gives them (the API's DTO or the page's). */
+export type ReportFilterInput = Partial<
+  Record<'from' | 'to' | 'campaignId' | 'operatorId' | 'team' | 'groupBy' | 'format', unknown>
+>;
 
 /** `from` / `to` as given: real calendar days, either may be missing. */
 export interface RangeInput {
@@ -45,7 +54,7 @@ export interface ProductionQuery extends OperatorScope {
 }
 
 /** `?from&to&groupBy&campaignId&operatorId&team` of the outcomes report. */
-export function readOutcomeQuery(raw: Record<string, unknown>): OutcomeQuery {
+export function readOutcomeQuery(raw: ReportFilterInput): OutcomeQuery {
   const groupBy = queryText(raw, 'groupBy');
   return {
     ...readProductionQuery(raw),
@@ -54,7 +63,7 @@ export function readOutcomeQuery(raw: Record<string, unknown>): OutcomeQuery {
 }
 
 /** `?from&to&operatorId&team`: states are not kept per campaign, so no campaign filter. */
-export function readOperatorTimeQuery(raw: Record<string, unknown>): OperatorTimeQuery {
+export function readOperatorTimeQuery(raw: ReportFilterInput): OperatorTimeQuery {
   if (raw.campaignId !== undefined) {
     throw new ValidationError(
       'campaignId',
@@ -65,7 +74,7 @@ export function readOperatorTimeQuery(raw: Record<string, unknown>): OperatorTim
 }
 
 /** `?from&to&campaignId&operatorId&team`. */
-export function readProductionQuery(raw: Record<string, unknown>): ProductionQuery {
+export function readProductionQuery(raw: ReportFilterInput): ProductionQuery {
   const query: ProductionQuery = { range: readRange(raw), ...readScope(raw) };
   const campaignId = queryText(raw, 'campaignId');
   if (campaignId !== undefined) query.campaignId = queryId(campaignId, 'campaignId');
@@ -73,7 +82,7 @@ export function readProductionQuery(raw: Record<string, unknown>): ProductionQue
 }
 
 /** `?from&to&campaignId`: callback offers are kept per campaign, not per operator. */
-export function readCallbackQuery(raw: Record<string, unknown>): {
+export function readCallbackQuery(raw: ReportFilterInput): {
   range: RangeInput;
   campaignId?: number;
 } {
@@ -93,12 +102,12 @@ export function readCallbackQuery(raw: Record<string, unknown>): {
 }
 
 /** `?format=json|csv` (json when left out). */
-export function readFormat(raw: Record<string, unknown>): ReportFormat {
+export function readFormat(raw: ReportFilterInput): ReportFormat {
   const format = queryText(raw, 'format');
   return format === undefined ? 'json' : queryOneOf(format, 'format', FORMATS);
 }
 
-export function readRange(raw: Record<string, unknown>): RangeInput {
+export function readRange(raw: ReportFilterInput): RangeInput {
   const range: RangeInput = {};
   for (const field of ['from', 'to'] as const) {
     const value = queryText(raw, field);
@@ -141,7 +150,7 @@ export function daysOf(range: DayRange): string[] {
   return days;
 }
 
-function readScope(raw: Record<string, unknown>): OperatorScope {
+function readScope(raw: ReportFilterInput): OperatorScope {
   const scope: OperatorScope = {};
   const operatorId = queryText(raw, 'operatorId');
   if (operatorId !== undefined) scope.operatorId = queryId(operatorId, 'operatorId');
