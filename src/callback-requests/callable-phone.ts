@@ -1,6 +1,6 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { ValidationError } from '../common/errors/domain-errors';
-import type { PhoneNumbers } from '../contacts/phone-number';
+import type { PhoneNumbers } from '../common/phone/phone-number';
 
 /** Number types a call centre does not call back: paid by the caller, or no person behind them. */
 const REFUSED_TYPES = new Set([

@@ -18,7 +18,7 @@ import { AppConfigService } from '../config/app-config.service';
 import { Campaign } from '../campaigns/campaign.entity';
 import { ContactQueue } from '../contacts/contact-queue';
 import { Contact } from '../contacts/contact.entity';
-import { PhoneNumbers } from '../contacts/phone-number';
+import { PhoneNumbers } from '../common/phone/phone-number';
 import { DoNotCallService } from '../do-not-call/do-not-call.service';
 import { callablePhone } from './callable-phone';
 import { CallbackOfferService, offered, type OfferRules } from './callback-offer.service';

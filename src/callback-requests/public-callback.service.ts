@@ -12,7 +12,7 @@ import {
 import { Clock } from '../common/time/clock';
 import type { Language } from '../config/app.config';
 import { AppConfigService } from '../config/app-config.service';
-import { PHONE_INPUT_MAX_LENGTH, PhoneNumbers } from '../contacts/phone-number';
+import { PHONE_INPUT_MAX_LENGTH, PhoneNumbers } from '../common/phone/phone-number';
 import { refusedPhoneType } from './callable-phone';
 import { CallbackOfferService, type OfferedSlot, type OfferRules } from './callback-offer.service';
 import { CallbackOfferSettings } from './callback-offer-settings.entity';

@@ -22,16 +22,16 @@ import {
   MAX_STORED_ERRORS,
   PendingBatch,
 } from './contact-row-reader';
-import { HeaderError, readHeader } from './csv/csv-header';
-import { CsvFileError, CsvReader } from './csv/csv-reader';
-import { ImportRefusedError } from './csv/import-refused.error';
+import { HeaderError, readHeader } from '../common/csv/csv-header';
+import { CsvFileError, CsvReader } from '../common/csv/csv-reader';
+import { ImportRefusedError } from '../common/csv/import-refused.error';
 import {
   ImportFailure,
   ImportSummary,
   StoredLineError,
   toImportSummary,
 } from './dto/import-summary.view';
-import { PhoneNumbers } from './phone-number';
+import { PhoneNumbers } from '../common/phone/phone-number';
 import { insertIgnore, isMysqlSource, valuePlaceholders } from '../common/database/sql-dialect';
 import { retriedTransaction } from '../common/database/retried-transaction';
 

@@ -1,7 +1,7 @@
 import { CONTACT_LIMITS, REQUIRED_COLUMNS, ruleMessage, STANDARD_COLUMNS } from './contact-rules';
 import { ContactRowReader, PendingBatch } from './contact-row-reader';
-import { readHeader } from './csv/csv-header';
-import { PhoneNumbers } from './phone-number';
+import { readHeader } from '../common/csv/csv-header';
+import { PhoneNumbers } from '../common/phone/phone-number';
 
 const phones = new PhoneNumbers('IT');
 

@@ -4,26 +4,22 @@ import {
   CONTACT_LIMITS,
   consentOf,
   EMAIL_PATTERN,
-  extraValues,
   invalid,
   invalidEmail,
   invalidLanguage,
-  invalidPhone,
   LANGUAGE_PATTERN,
   MAX_TAGS,
-  oneLine,
-  required,
   type RuleBreak,
   splitTags,
   type StandardColumn,
   TAG_PATTERN,
-  tooLong,
   tooManyTags,
 } from './contact-rules';
+import { extraValues, invalidPhone, oneLine, required, tooLong } from '../common/csv/field-problem';
 import { type LabelledPhone, PREFERRED_CHANNELS, tagsColumn } from './contact.entity';
-import type { ColumnMap } from './csv/csv-header';
+import type { ColumnMap } from '../common/csv/csv-header';
 import { type OtherPhoneColumn, takeOtherPhoneColumns } from './other-phone-columns';
-import type { PhoneNumbers } from './phone-number';
+import type { PhoneNumbers } from '../common/phone/phone-number';
 
 /** Error lines kept for the summary (all are counted). */
 export const MAX_STORED_ERRORS = 1000;

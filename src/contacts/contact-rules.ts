@@ -1,3 +1,10 @@
+import {
+  type BasicRule,
+  basicProblemMessage,
+  type FieldProblem,
+  shown,
+} from '../common/csv/field-problem';
+
 /**
  * What a contact may hold, shared by the add-one form/API (through the DTO) and the CSV
  * import (checked row by row here, without class-validator, for speed). The limits match
@@ -97,55 +104,17 @@ export function finishedTags(tags: string[]): string[] | null {
 
 export const CUSTOM_FIELD_KEY_PATTERN = /^[^\s][^\r\n]*$/;
 
-/** Why a value was refused: the rule's name (pages translate it) and what it needs to say so. */
-export interface RuleBreak {
-  field: string;
-  rule:
-    | 'required'
-    | 'tooLong'
-    | 'invalidPhone'
-    | 'invalidEmail'
-    | 'invalidLanguage'
-    | 'extraValues'
-    | 'invalidCallReason'
-    | 'invalidChannel'
-    | 'invalidConsent'
-    | 'invalidTag'
-    | 'tooManyTags';
-  max?: number;
-  count?: number;
-  /** The refused value as shown back: one line, at most 40 characters. */
-  value?: string;
-}
-
-/** Line breaks (and the spaces around them) inside a one-line value become one space. */
-export function oneLine(value: string): string {
-  return value.replace(/\s*[\r\n]+\s*/g, ' ');
-}
-
-/** A value as an error shows it back: on one line, cut at 40 characters. */
-export function shown(value: string): string {
-  const flat = value.replace(/[\r\n\t]+/g, ' ');
-  return flat.length > 40 ? `${flat.slice(0, 37)}...` : flat;
-}
-
-/** A value shown back in an error message, in double quotes. */
-export function quoted(value: string): string {
-  return `"${shown(value)}"`;
-}
-
-export function tooLong(field: string, max: number): RuleBreak {
-  return { field, rule: 'tooLong', max };
-}
-
-export function required(field: string): RuleBreak {
-  return { field, rule: 'required' };
-}
-
-/** `field`: the column of the number (`phone`, or another one such as `phone:casa`). */
-export function invalidPhone(value: string, field = 'phone'): RuleBreak {
-  return { field, rule: 'invalidPhone', value: shown(value) };
-}
+/** Why a contact's value was refused: the basic rules of any import and the contacts' own. */
+export type RuleBreak = FieldProblem<
+  | BasicRule
+  | 'invalidEmail'
+  | 'invalidLanguage'
+  | 'invalidCallReason'
+  | 'invalidChannel'
+  | 'invalidConsent'
+  | 'invalidTag'
+  | 'tooManyTags'
+>;
 
 export function invalidEmail(value: string): RuleBreak {
   return { field: 'email', rule: 'invalidEmail', value: shown(value) };
@@ -167,20 +136,15 @@ export function tooManyTags(count: number): RuleBreak {
   return { field: 'tags', rule: 'tooManyTags', count, max: MAX_TAGS };
 }
 
-export function extraValues(count: number, columns: number): RuleBreak {
-  return { field: 'row', rule: 'extraValues', count, max: columns };
-}
-
 /** The English message of a broken rule (the API's words; pages translate the rule). */
 export function ruleMessage(problem: RuleBreak): string {
   const value = `"${problem.value ?? ''}"`;
   switch (problem.rule) {
     case 'required':
-      return `${problem.field} is required`;
     case 'tooLong':
-      return `${problem.field} must be at most ${problem.max ?? 0} characters`;
     case 'invalidPhone':
-      return `${problem.field} ${value} is not a valid phone number`;
+    case 'extraValues':
+      return basicProblemMessage({ ...problem, rule: problem.rule });
     case 'invalidEmail':
       return `email ${value} is not a valid e-mail address`;
     case 'invalidLanguage':
@@ -195,7 +159,5 @@ export function ruleMessage(problem: RuleBreak): string {
       return `tags: ${value} ${TAG_RULE}`;
     case 'tooManyTags':
       return `tags: at most ${problem.max ?? 0} tags (found ${problem.count ?? 0})`;
-    case 'extraValues':
-      return `the row has ${problem.count ?? 0} values but the header names ${problem.max ?? 0} columns`;
   }
 }

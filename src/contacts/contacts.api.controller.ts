@@ -12,24 +12,18 @@ import {
 } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { CurrentUser, Roles } from '../common/access/access.decorators';
-import { ValidationError } from '../common/errors/domain-errors';
+import { givenOnce } from '../common/http/query-values';
 import { IdParamPipe } from '../common/http/id-param.pipe';
 import type { AuthenticatedUser } from '../common/http/request-context';
 import { ContactImportService } from './contact-import.service';
 import { ContactsService } from './contacts.service';
-import { csvUpload } from './csv/csv-upload';
+import { csvUpload } from '../common/csv/csv-upload';
 import { ContactPage } from './dto/contact-page';
 import { ContactSearchRow, ContactView } from './dto/contact.view';
 import { CreateContactDto } from './dto/create-contact.dto';
 import { ImportSummary } from './dto/import-summary.view';
 
 /** A query parameter given once as text (a repeated one arrives as an array). */
-export function queryText(value: unknown, field: string): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string') throw new ValidationError(field, `${field} must be given once`);
-  return value;
-}
-
 @ApiTags('contacts')
 @ApiBearerAuth()
 @Controller('api/v1')
@@ -64,10 +58,10 @@ export class ContactsApiController {
     @Query('before') before?: unknown,
   ): Promise<ContactPage> {
     return this.contacts.page(campaignId, {
-      q: queryText(q, 'q'),
-      tag: queryText(tag, 'tag'),
-      after: queryText(after, 'after'),
-      before: queryText(before, 'before'),
+      q: givenOnce(q, 'q'),
+      tag: givenOnce(tag, 'tag'),
+      after: givenOnce(after, 'after'),
+      before: givenOnce(before, 'before'),
     });
   }
 
@@ -113,6 +107,6 @@ export class ContactsApiController {
   @Roles('admin', 'coordinator')
   @ApiQuery({ name: 'q', description: 'name or phone, across campaigns (50 at most)' })
   search(@Query('q') q: unknown): Promise<ContactSearchRow[]> {
-    return this.contacts.search(queryText(q, 'q') ?? '');
+    return this.contacts.search(givenOnce(q, 'q') ?? '');
   }
 }

@@ -15,7 +15,8 @@ import { isUniqueViolation } from '../common/errors/unique-violation';
 import { DoNotCallService } from '../do-not-call/do-not-call.service';
 import { OutcomeStatus } from '../outcome-statuses/outcome-status.entity';
 import { Contact, type LabelledPhone } from './contact.entity';
-import { quoted, STANDARD_COLUMNS, TAG_PATTERN, TAG_RULE } from './contact-rules';
+import { STANDARD_COLUMNS, TAG_PATTERN, TAG_RULE } from './contact-rules';
+import { quoted } from '../common/csv/field-problem';
 import { ContactPage, ContactPageQuery, decodeCursor, encodeCursor } from './dto/contact-page';
 import {
   ContactSearchRow,
@@ -24,7 +25,7 @@ import {
   toContactView,
 } from './dto/contact.view';
 import { CreateContactDto, type LabelledPhoneDto } from './dto/create-contact.dto';
-import { PhoneNumbers } from './phone-number';
+import { PhoneNumbers } from '../common/phone/phone-number';
 import { escapeLike, LIKE_ESCAPE } from '../common/database/sql-dialect';
 
 export const PAGE_SIZE = 50;

@@ -1,5 +1,5 @@
 import { MAX_OTHER_PHONES, OTHER_PHONE_PREFIX, PHONE_LABEL_MAX } from './contact-rules';
-import { type ColumnMap, HeaderError } from './csv/csv-header';
+import { type ColumnMap, HeaderError } from '../common/csv/csv-header';
 
 /** A column holding another number of the contact: where it is, its name and the label. */
 export interface OtherPhoneColumn {

@@ -11,7 +11,7 @@ import type { AuthenticatedUser } from '../common/http/request-context';
 import { Clock } from '../common/time/clock';
 import { toZonedLocal } from '../common/time/local-time';
 import { safeCell } from '../contacts/contacts.service';
-import { PhoneNumbers } from '../contacts/phone-number';
+import { PhoneNumbers } from '../common/phone/phone-number';
 import { Interaction } from '../interactions/interaction.entity';
 import { User } from '../users/user.entity';
 import { ContractLine } from './contract-line.entity';

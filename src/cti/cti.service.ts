@@ -9,7 +9,7 @@ import { AppConfigService } from '../config/app-config.service';
 import { Contact } from '../contacts/contact.entity';
 import { ContactsService } from '../contacts/contacts.service';
 import type { ContactView } from '../contacts/dto/contact.view';
-import { PhoneNumbers } from '../contacts/phone-number';
+import { PhoneNumbers } from '../common/phone/phone-number';
 import { User } from '../users/user.entity';
 import { LeasesService } from '../work/leases.service';
 import { OutcomeService } from '../work/outcome.service';

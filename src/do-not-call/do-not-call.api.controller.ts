@@ -23,8 +23,8 @@ import {
 import type { Request, Response } from 'express';
 import { CurrentUser, Roles } from '../common/access/access.decorators';
 import type { AuthenticatedUser } from '../common/http/request-context';
-import { queryText } from '../contacts/contacts.api.controller';
-import { csvUpload } from '../contacts/csv/csv-upload';
+import { givenOnce } from '../common/http/query-values';
+import { csvUpload } from '../common/csv/csv-upload';
 import { DoNotCallService } from './do-not-call.service';
 import {
   AddDoNotCallDto,
@@ -55,7 +55,7 @@ export class DoNotCallApiController {
   @Get()
   @ApiQuery({ name: 'q', required: false, description: 'a number or its first digits' })
   list(@Query('q') q: unknown): Promise<DoNotCallView[]> {
-    return this.doNotCall.list(queryText(q, 'q'));
+    return this.doNotCall.list(givenOnce(q, 'q'));
   }
 
   @Delete(':phone')

@@ -4,9 +4,9 @@ import type { Request, Response } from 'express';
 import { CurrentUser, Roles } from '../common/access/access.decorators';
 import { FormPage, type PageRedirect, redirectTo, savedTo } from '../common/http/form-page';
 import type { AuthenticatedUser } from '../common/http/request-context';
-import { queryText } from '../contacts/contacts.api.controller';
-import { csvUpload } from '../contacts/csv/csv-upload';
-import { ImportRefusedError } from '../contacts/csv/import-refused.error';
+import { givenOnce } from '../common/http/query-values';
+import { csvUpload } from '../common/csv/csv-upload';
+import { ImportRefusedError } from '../common/csv/import-refused.error';
 import { formatCount } from '../contacts/dto/contact-pages.view';
 import { DoNotCallService } from './do-not-call.service';
 import { AddDoNotCallDto, DoNotCallImportSummary, RemoveDoNotCallDto } from './dto/do-not-call.dto';
@@ -30,7 +30,7 @@ export class DoNotCallController {
   @Get()
   @Render('do-not-call/index')
   async index(@Query('q') q: unknown, @Req() req: Request, @CurrentUser() user: AuthenticatedUser) {
-    const text = queryText(q, 'q')?.trim() ?? '';
+    const text = givenOnce(q, 'q')?.trim() ?? '';
     const [numbers, total] = await Promise.all([
       this.doNotCall.list(text || undefined, 100),
       this.doNotCall.count(),

@@ -4,11 +4,17 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, QueryRunner, Repository } from 'typeorm';
 import { ConflictError, NotFoundError, ValidationError } from '../common/errors/domain-errors';
 import { isUniqueViolation } from '../common/errors/unique-violation';
-import { invalidPhone, quoted, required, ruleMessage, tooLong } from '../contacts/contact-rules';
-import { HeaderError, readHeader } from '../contacts/csv/csv-header';
-import { CsvFileError, CsvReader } from '../contacts/csv/csv-reader';
-import { ImportRefusedError } from '../contacts/csv/import-refused.error';
-import { PhoneNumbers } from '../contacts/phone-number';
+import {
+  basicProblemMessage,
+  invalidPhone,
+  quoted,
+  required,
+  tooLong,
+} from '../common/csv/field-problem';
+import { HeaderError, readHeader } from '../common/csv/csv-header';
+import { CsvFileError, CsvReader } from '../common/csv/csv-reader';
+import { ImportRefusedError } from '../common/csv/import-refused.error';
+import { PhoneNumbers } from '../common/phone/phone-number';
 import {
   escapeLike,
   insertIgnore,
@@ -217,7 +223,7 @@ export class DoNotCallService {
               pendingErrors.push({
                 line,
                 field: problem!.field,
-                message: ruleMessage(problem!),
+                message: basicProblemMessage(problem!),
                 problems: [problem!],
               });
           } else {

@@ -1,6 +1,6 @@
 import type { Provider } from '@nestjs/common';
 import { AppConfigService } from '../config/app-config.service';
-import { PhoneNumbers } from '../contacts/phone-number';
+import { PhoneNumbers } from '../common/phone/phone-number';
 
 /** One phone normaliser for the app, reading national numbers in DEFAULT_PHONE_COUNTRY. */
 export const phoneNumbersProvider: Provider = {

@@ -14,7 +14,7 @@ import { Clock } from '../common/time/clock';
 import { ContactImportService } from '../contacts/contact-import.service';
 import { Contact, type ContactState } from '../contacts/contact.entity';
 import { safeCell } from '../contacts/contacts.service';
-import { ImportRefusedError } from '../contacts/csv/import-refused.error';
+import { ImportRefusedError } from '../common/csv/import-refused.error';
 import type { ImportSummary } from '../contacts/dto/import-summary.view';
 import { contactRefusal, eligibilityRules } from '../eligibility/eligibility.service';
 import { FollowUpEmail } from '../follow-ups/follow-up-email.entity';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ForbiddenError, ValidationError } from '../common/errors/domain-errors';
 import { Contact } from '../contacts/contact.entity';
-import { PhoneNumbers } from '../contacts/phone-number';
+import { PhoneNumbers } from '../common/phone/phone-number';
 import { DoNotCallService } from '../do-not-call/do-not-call.service';
 import { LeasesService } from './leases.service';
 

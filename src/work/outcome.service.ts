@@ -1,5 +1,5 @@
 import { contactCorrections } from '../contacts/contact-corrections';
-import { PhoneNumbers } from '../contacts/phone-number';
+import { PhoneNumbers } from '../common/phone/phone-number';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In, Not } from 'typeorm';
 import { AppointmentBooker, type BookedAppointment } from '../appointments/appointment-booker';

@@ -4,7 +4,11 @@ const ID = /^[1-9][0-9]{0,9}$/;
 
 /** A query parameter given once as text (a repeated one arrives as an array). */
 export function queryText(raw: Record<string, unknown>, field: string): string | undefined {
-  const value = raw[field];
+  return givenOnce(raw[field], field);
+}
+
+/** A query parameter's value (`@Query('q')`) as text, refused when repeated. */
+export function givenOnce(value: unknown, field: string): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string') throw new ValidationError(field, `${field} must be given once`);
   return value;

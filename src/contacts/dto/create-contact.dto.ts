@@ -25,11 +25,11 @@ import {
   MAX_OTHER_PHONES,
   MAX_TAGS,
   PHONE_LABEL_MAX,
-  oneLine,
   TAG_PATTERN,
   TAG_RULE,
 } from '../contact-rules';
-import { PHONE_INPUT_MAX_LENGTH } from '../phone-number';
+import { oneLine } from '../../common/csv/field-problem';
+import { PHONE_INPUT_MAX_LENGTH } from '../../common/phone/phone-number';
 
 const trim = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? oneLine(value.trim()) : value;

@@ -2,8 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsString, MaxLength, MinLength } from 'class-validator';
 import { IsOmittable } from '../../common/validation/omittable';
-import type { RuleBreak } from '../../contacts/contact-rules';
-import { PHONE_INPUT_MAX_LENGTH } from '../../contacts/phone-number';
+import type { FieldProblem } from '../../common/csv/field-problem';
+import { PHONE_INPUT_MAX_LENGTH } from '../../common/phone/phone-number';
 
 const trim = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? value.trim() : value;
@@ -41,7 +41,7 @@ export interface DoNotCallImportSummary {
   skippedDuplicates: number;
   skippedDoNotCall: 0;
   errorCount: number;
-  errors: Array<{ line: number; field: string; message: string; problems?: RuleBreak[] }>;
+  errors: Array<{ line: number; field: string; message: string; problems?: FieldProblem[] }>;
   failure: { code: string; field: string; line: number; message: string; through: number } | null;
 }
 

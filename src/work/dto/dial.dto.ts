@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, MaxLength } from 'class-validator';
-import { PHONE_INPUT_MAX_LENGTH } from '../../contacts/phone-number';
+import { PHONE_INPUT_MAX_LENGTH } from '../../common/phone/phone-number';
 
 /** The number the operator is about to dial, one of the leased contact's. */
 export class DialDto {

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import busboy from 'busboy';
 import type { Request } from 'express';
-import { ValidationError } from '../../common/errors/domain-errors';
+import { ValidationError } from '../errors/domain-errors';
 
 /** A CSV file arriving in a request, read as it streams in. */
 export interface CsvUpload {

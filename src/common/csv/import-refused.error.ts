@@ -1,4 +1,4 @@
-import { ValidationError } from '../../common/errors/domain-errors';
+import { ValidationError } from '../errors/domain-errors';
 
 /**
  * A file refused or stopped part-way (400): the message names the field (`header`,
