@@ -80,7 +80,11 @@ export async function configureApp(app: NestExpressApplication): Promise<void> {
     next();
   });
 
-  const engine = createViewEngine(app.get(I18nService), config.get('PHONE_LINK_SCHEME'));
+  const engine = createViewEngine(
+    app.get(I18nService),
+    config.get('PHONE_LINK_SCHEME'),
+    config.get('TIMEZONE'),
+  );
   app.engine('hbs', engine.engine);
   app.setViewEngine('hbs');
   app.setBaseViewsDir(VIEWS_DIR);

@@ -1,8 +1,9 @@
 /**
  * The one way the pages talk to the JSON API: same-origin credentials, the session's CSRF
  * token (meta[name="csrf-token"], checked by csrf-sync on every unsafe method), a JSON or
- * multipart body, and the server's JSON errors `{statusCode, message, ...details}` (see
- * src/common/http/all-exceptions.filter.ts) turned into an ApiError.
+ * multipart body, and the server's JSON errors `{statusCode, message, ...details, said}` (see
+ * src/common/http/all-exceptions.filter.ts) turned into an ApiError: `message` is the API's
+ * English, `said` the same refusal in the signed-in user's language, each with its field.
  */
 
 /** What the API answers on a refusal; `message` names the field ("cart.0.quantity: ..."). */
@@ -19,22 +20,32 @@ export interface FieldError {
 }
 
 export class ApiError extends Error {
-  /** The server's messages, one per field refused (empty when it sent none). */
+  /** The API's messages (English), one per field refused (empty when it sent none). */
   readonly messages: string[];
+  /** What the refusal says in the user's language, each with its field. */
+  readonly said: FieldError[];
 
   constructor(
     readonly status: number,
     readonly body: ApiErrorBody,
   ) {
     const messages = messagesOf(body);
+    const said = saidOf(body);
     super(messages.join(' ') || `HTTP ${status}`);
     this.name = 'ApiError';
     this.messages = messages;
+    this.said =
+      said.length > 0 ? said : messages.map((message) => ({ field: fieldOf(message), message }));
   }
 
-  /** Each message with the field it names, for showing it beside that field. */
+  /** What to show the user: the refusal in their language, one text per field. */
+  get texts(): string[] {
+    return this.said.map((item) => item.message);
+  }
+
+  /** Each text with the field it is about, for showing it beside that field. */
   get fieldErrors(): FieldError[] {
-    return this.messages.map((message) => ({ field: fieldOf(message), message }));
+    return this.said;
   }
 }
 
@@ -71,6 +82,18 @@ export function messagesOf(body: unknown): string[] {
   const { message } = body;
   const list: unknown[] = Array.isArray(message) ? message : [message];
   return list.map((item) => (typeof item === 'string' ? item : JSON.stringify(item)));
+}
+
+/** The refusal in the user's language: `said: [{field, text}]` (a browser session's answer). */
+export function saidOf(body: unknown): FieldError[] {
+  if (!isRecord(body) || !Array.isArray(body.said)) return [];
+  return body.said
+    .filter(isRecord)
+    .flatMap((item) =>
+      typeof item.text === 'string'
+        ? [{ field: typeof item.field === 'string' ? item.field : '', message: item.text }]
+        : [],
+    );
 }
 
 /** The field an API message starts with: "callback.at: ..." or "answers.5 must be ...". */

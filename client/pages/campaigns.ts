@@ -151,7 +151,7 @@ function start(): void {
           showPreview(row, texts.failed, true);
           return;
         }
-        const message = error.messages
+        const message = error.texts
           .join('; ')
           .replace(/^body: (the script does not compile: )?/, '');
         row.classList.add('has-preview-error');

@@ -3,6 +3,7 @@
  * the API and polls the import's progress; without this script the form posts to a page
  * that shows the summary.
  */
+import { formatNumber } from '../../src/common/format/locale-format';
 import { ApiError, request } from '../common/api-client';
 import { find, maybeById } from '../common/dom';
 
@@ -49,7 +50,7 @@ function start(): void {
     for (const name of ['processed', 'imported', 'skipped'] as const) {
       const cell = progress.querySelector(`[data-count="${name}"]`);
       const count = counts[name];
-      if (cell && typeof count === 'number') cell.textContent = count.toLocaleString(lang);
+      if (cell && typeof count === 'number') cell.textContent = formatNumber(count, lang ?? 'it');
     }
     const percent = finished
       ? 100
@@ -153,7 +154,7 @@ function start(): void {
         finished = true;
         fail(
           error instanceof ApiError
-            ? error.messages.join('; ')
+            ? error.texts.join('; ')
             : error instanceof Error
               ? error.message
               : String(error),

@@ -47,7 +47,7 @@ function start(): void {
       },
       (error: unknown) => {
         if (mine !== ticket) return;
-        showError(error instanceof ApiError ? error.messages.join('; ') : '—');
+        showError(error instanceof ApiError ? error.texts.join('; ') : '—');
       },
     );
   }

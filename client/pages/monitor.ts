@@ -4,6 +4,7 @@
  * that changed); times in state count up here every second, from the server's clock.
  * Filters reconnect the stream.
  */
+import { formatPercent } from '../../src/common/format/locale-format';
 import { byId, element, findAll, maybeById } from '../common/dom';
 
 type OutcomeType = 'R' | 'N' | 'C' | 'T';
@@ -218,10 +219,7 @@ function start(): void {
         box.appendChild(element('dd', null, value));
         facts.appendChild(box);
       };
-      fact(
-        t('conversion'),
-        c.conversionRate === null ? '–' : `${Math.round(c.conversionRate * 1000) / 10}%`,
-      );
+      fact(t('conversion'), formatPercent(c.conversionRate, lang));
       fact(t('left'), c.contactsLeft);
       fact(t('due'), c.callbacksDue);
       fact(t('overdue'), c.callbacksOverdue, c.callbacksOverdue > 0 ? 'mon-fact-bad' : null);

@@ -77,7 +77,7 @@ function start(): void {
     // The server's words; else the browser's (a network failure); else the page's own.
     const words =
       error instanceof ApiError
-        ? error.messages.join(' ')
+        ? error.texts.join(' ')
         : error instanceof Error
           ? error.message
           : '';

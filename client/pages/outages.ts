@@ -10,7 +10,13 @@ const POLL_MS = 3000;
 
 interface OutageProgress {
   state: string;
-  byStatus: { code: string; label: string; color: string; contacts: number }[];
+  byStatus: {
+    code: string;
+    label: string;
+    labelEn?: string | null;
+    color: string;
+    contacts: number;
+  }[];
   [count: string]: unknown;
 }
 
@@ -64,7 +70,8 @@ function progressPoll(): void {
         code.textContent = s.code;
         outcome.appendChild(dot);
         outcome.appendChild(code);
-        outcome.appendChild(document.createTextNode(` ${s.label}`));
+        const label = box?.dataset.lang === 'en' && s.labelEn ? s.labelEn : s.label;
+        outcome.appendChild(document.createTextNode(` ${label}`));
         const count = document.createElement('span');
         count.setAttribute('data-status-count', '');
         count.textContent = String(s.contacts);

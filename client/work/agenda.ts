@@ -199,7 +199,7 @@ export function createWorkAgenda(box: HTMLElement, options: AgendaOptions): Work
         grid.removeAttribute('aria-busy');
         const message =
           error instanceof ApiError
-            ? error.messages.join(' ')
+            ? error.texts.join(' ')
             : error instanceof Error
               ? error.message
               : '';

@@ -5,6 +5,7 @@
  * half up to the cent per line, the cart's totals add the lines. The server recomputes
  * every amount from its own price snapshots; cart-figures.spec.ts pins these to it.
  */
+import { formatCents } from '../../src/common/format/locale-format';
 
 /** "19.90" → 1990; "19.9" → 1990 (what follows a third decimal is ignored). */
 export function cents(decimal: string): number {
@@ -42,16 +43,7 @@ export function cartFigures(lines: readonly Figures[]): Figures {
   return { net, vat, total: net + vat };
 }
 
-/**
- * Cents as euros in the page's language, as the server writes them (formatMoney in
- * src/work/work.page.ts): "1.234,50 €" in Italian, "€1,234.50" in English.
- */
+/** Cents as euros in the page's language, as the server writes them (locale-format.ts). */
 export function formatMoney(amountCents: number, lang: string): string {
-  const sign = amountCents < 0 ? '-' : '';
-  const abs = Math.abs(amountCents);
-  const whole = String(Math.floor(abs / 100));
-  const digits = String(abs % 100).padStart(2, '0');
-  return lang === 'en'
-    ? `${sign}€${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${digits}`
-    : `${sign}${whole.replace(/\B(?=(\d{3})+(?!\d))/g, '.')},${digits}\u00a0€`;
+  return formatCents(amountCents, lang);
 }

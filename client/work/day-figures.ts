@@ -5,7 +5,8 @@
  */
 import { getJson } from '../common/api-client';
 import { maybeById } from '../common/dom';
-import { cents, formatMoney } from './cart-figures';
+import { formatCents, formatNumber } from '../../src/common/format/locale-format';
+import { cents } from './cart-figures';
 
 interface DayFigures {
   calls: number;
@@ -35,14 +36,14 @@ export function startDayFigures(): void {
   const refresh = (): void => {
     void getJson<DayFigures>('/api/v1/work/stats').then(
       (figures) => {
-        const count = new Intl.NumberFormat(lang === 'en' ? 'en-GB' : 'it-IT');
-        set('calls', count.format(figures.calls));
+        const count = (value: number) => formatNumber(value, lang);
+        set('calls', count(figures.calls));
         for (const type of ['R', 'N', 'C', 'T'] as const) {
-          set(type, count.format(figures.outcomes[type]));
+          set(type, count(figures.outcomes[type]));
         }
-        set('sales', count.format(figures.sales.count));
-        set('total', formatMoney(cents(figures.sales.total), lang));
-        set('appointments', count.format(figures.appointments));
+        set('sales', count(figures.sales.count));
+        set('total', formatCents(cents(figures.sales.total), lang));
+        set('appointments', count(figures.appointments));
         set('paused', clock(figures.pausedSeconds));
         box.hidden = false;
       },

@@ -24,7 +24,7 @@ export async function takeContact(contactId: number, reason: TakeReason): Promis
 }
 
 export function failureText(error: unknown): string {
-  return error instanceof ApiError ? error.messages.join(' ') : String(error);
+  return error instanceof ApiError ? error.texts.join(' ') : String(error);
 }
 
 export function startFindContact(): void {

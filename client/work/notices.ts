@@ -6,6 +6,7 @@
  * here). With no contact on screen a callback opens from the banner; with one, it waits its
  * turn: a due private callback is the operator's next contact anyway.
  */
+import { formatDate, formatDateTime, formatTime } from '../../src/common/format/locale-format';
 import { ApiError, getJson, request } from '../common/api-client';
 import { byId, maybeById, tryStorage } from '../common/dom';
 
@@ -27,7 +28,7 @@ export function startNotices(): void {
   const sound = maybeById('work-notice-sound', HTMLInputElement);
   const strings = box.dataset;
   const text = (key: string): string => strings[key] ?? '';
-  const lang = strings.lang === 'en' ? 'en-GB' : 'it-IT';
+  const lang = strings.lang === 'en' ? 'en' : 'it';
   let seen = new Set<number>();
   let first = true;
   let audio: AudioContext | null = null;
@@ -39,16 +40,9 @@ export function startNotices(): void {
   }
 
   function when(item: Notice): string {
-    const at = new Date(item.dueAt);
-    const day = new Intl.DateTimeFormat('en-CA', { timeZone: item.campaign.timezone });
-    const sameDay = day.format(at) === day.format(new Date());
-    return new Intl.DateTimeFormat(lang, {
-      timeZone: item.campaign.timezone,
-      hour: '2-digit',
-      minute: '2-digit',
-      day: sameDay ? undefined : '2-digit',
-      month: sameDay ? undefined : '2-digit',
-    }).format(at);
+    const zone = item.campaign.timezone;
+    const sameDay = formatDate(item.dueAt, lang, zone) === formatDate(new Date(), lang, zone);
+    return sameDay ? formatTime(item.dueAt, lang, zone) : formatDateTime(item.dueAt, lang, zone);
   }
 
   function relative(item: Notice): string {
@@ -115,7 +109,7 @@ export function startNotices(): void {
         problem.setAttribute('role', 'alert');
         problem.textContent =
           error instanceof ApiError
-            ? error.messages.join(' ') || text('failed') || String(error.status)
+            ? error.texts.join(' ') || text('failed') || String(error.status)
             : error instanceof Error
               ? error.message
               : String(error);

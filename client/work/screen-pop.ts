@@ -100,7 +100,7 @@ export function startScreenPop(): void {
         (error: unknown) => {
           line.textContent =
             error instanceof ApiError
-              ? `${text('failed')} ${error.messages.join(' ')}`
+              ? `${text('failed')} ${error.texts.join(' ')}`
               : `${text('failed')} ${String(error)}`;
         },
       );

@@ -10,6 +10,7 @@ import { ApiError, request } from '../common/api-client';
 import { byId, find, findAll, maybeById, targetOf, tryStorage } from '../common/dom';
 import { createWorkAgenda, type WorkAgenda } from './agenda';
 import { createWorkCart, type CartLine, type WorkCart } from './cart';
+import { formatDateTime } from '../../src/common/format/locale-format';
 import { cents, formatMoney } from './cart-figures';
 import { toZonedLocal, zonedLocalToUtc } from './zoned-time';
 
@@ -95,8 +96,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 export function startWorkstation(): void {
   const strings = byId('work-strings').dataset;
   const text = (key: string): string => strings[key] ?? '';
-  const lang = strings.lang === 'en' ? 'en-GB' : 'it-IT';
-  const moneyLang = strings.lang === 'en' ? 'en' : 'it';
+  const lang = strings.lang === 'en' ? 'en' : 'it';
   const nextButton = byId('work-next', HTMLButtonElement);
   const campaignSelect = maybeById('work-campaign', HTMLSelectElement);
   const message = byId('work-message');
@@ -119,10 +119,10 @@ export function startWorkstation(): void {
     return request<T>(API + path, { method, json, keepalive });
   }
 
-  /** The refusal as one text, one message a line; the page's own words when it has none. */
+  /** The refusal in the operator's language, one text a line; the page's words when it has none. */
   function errorMessage(error: unknown): string {
     if (!(error instanceof ApiError)) return '';
-    return error.messages.join('\n') || text('generic');
+    return error.texts.join('\n') || text('generic');
   }
 
   function showMessage(value: string): void {
@@ -196,12 +196,6 @@ export function startWorkstation(): void {
     }
   }
 
-  /** The field an API message starts with: "callback.at: ..." or "answers.5 must be ...". */
-  function fieldOf(message: string): string {
-    const match = /^([A-Za-z_][\w]*(?:\.[\w]+)*)(?::|\s)/.exec(message);
-    return match?.[1] ?? '';
-  }
-
   function slotVisible(slot: HTMLElement): boolean {
     const panel = slot.closest<HTMLElement>('[data-panel]');
     return !panel || !panel.hidden;
@@ -225,10 +219,14 @@ export function startWorkstation(): void {
 
   function showError(error: unknown): void {
     const all = errorMessage(error);
-    const texts = error instanceof ApiError ? all.split('\n') : [text('network')];
+    const texts =
+      error instanceof ApiError
+        ? error.fieldErrors.length > 0
+          ? error.fieldErrors
+          : [{ field: '', message: all }]
+        : [{ field: '', message: text('network') }];
     let focused = false;
-    for (const line of texts) {
-      const field = fieldOf(line);
+    for (const { field, message: line } of texts) {
       const slot = slotFor(field);
       if (!slot) continue;
       slot.textContent = slot.hidden ? line : `${slot.textContent ?? ''} ${line}`;
@@ -245,7 +243,8 @@ export function startWorkstation(): void {
         else slot.scrollIntoView({ block: 'center' });
       }
     }
-    if (error instanceof ApiError && error.status === 403 && /not leased|expired/.test(all)) {
+    const english = error instanceof ApiError ? error.messages.join(' ') : '';
+    if (error instanceof ApiError && error.status === 403 && /not leased|expired/.test(english)) {
       leaseLost();
     }
     if (agenda) agenda.failed(error, all);
@@ -287,7 +286,7 @@ export function startWorkstation(): void {
   const stopButton = byId('work-stop', HTMLButtonElement);
   const dialog = byId('work-stop-dialog', HTMLDialogElement);
   const draftState = byId('work-draft-state');
-  const money = (amountCents: number) => formatMoney(amountCents, moneyLang);
+  const money = (amountCents: number) => formatMoney(amountCents, lang);
   const cartBox = maybeById('work-cart-box');
   const cart: WorkCart | null = cartBox
     ? createWorkCart(cartBox, {
@@ -342,15 +341,7 @@ export function startWorkstation(): void {
   // ---- times in the campaign's zone ------------------------------------------------------
 
   function formatWhen(iso: string): string {
-    return new Intl.DateTimeFormat(lang, {
-      weekday: 'short',
-      day: '2-digit',
-      month: '2-digit',
-      year: 'numeric',
-      hour: '2-digit',
-      minute: '2-digit',
-      timeZone: zone,
-    }).format(new Date(iso));
+    return formatDateTime(iso, lang, zone);
   }
 
   /** A local time as the API wants it; a value that is no time is sent as typed (the server names it). */

@@ -5,7 +5,8 @@ import { Agent } from '../agents/agent.entity';
 import { CampaignAgent } from '../campaigns/campaign-agent.entity';
 import type { Campaign } from '../campaigns/campaign.entity';
 import { forShare, forUpdate } from '../common/database/row-lock';
-import { ConflictError, ValidationError } from '../common/errors/domain-errors';
+import { ConflictError, inEachLanguage, ValidationError } from '../common/errors/domain-errors';
+import { formatDateTime } from '../common/format/locale-format';
 import { instantInZone, toZonedLocal } from '../common/time/local-time';
 import { AgendaService, slotRulesOf } from './agenda.service';
 import { Appointment } from './appointment.entity';
@@ -221,7 +222,10 @@ export class AppointmentBooker {
           : `${field}: ${agent.name} already has an appointment at ${taken}${travel}; send acknowledgeOverlap: true to book it anyway`,
         field,
         { nearestFreeSlots: nearest },
-      );
+      ).say(policy === 'reject' ? 'agenda.errors.agentBusy' : 'agenda.errors.agentBusyWarn', {
+        agent: agent.name,
+        when: inEachLanguage((lang) => formatDateTime(overlapping.startsAt, lang, rules.zone)),
+      });
     }
     return { agent, startsAt, endsAt, overlaps: overlapping !== null };
   }

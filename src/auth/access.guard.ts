@@ -27,7 +27,7 @@ export class AccessGuard implements CanActivate {
     if (roles && !roles.includes(req.user.role)) {
       throw new ForbiddenError(
         `role "${req.user.role}" may not do this; needs ${roles.join(' or ')}`,
-      );
+      ).say('errors.403.action');
     }
     return true;
   }

@@ -1,4 +1,4 @@
-import { describeCallingHours } from '../campaigns/calling-hours';
+import { callingHoursSaid } from '../campaigns/calling-hours';
 import type { ErrorResponse } from '../common/errors/error-response';
 import type { Say } from '../common/http/form-page';
 import { cellKey, cellOf, type OfferFormValues } from './callback-offer-form';
@@ -71,7 +71,8 @@ export function callbackOfferPage(
     campaign,
     canEdit,
     action: `/campaigns/${campaign.id}/callback-offer`,
-    callingHours: describeCallingHours(campaign),
+    // Said in the page's language by the view ({{said callingHours}}).
+    callingHours: callingHoursSaid(campaign),
     // The link of the page as saved, not as typed.
     publicUrl: offer.publicPage
       ? `${origin}/callback/${encodeURIComponent(campaign.code)}`

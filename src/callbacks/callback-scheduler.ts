@@ -1,8 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Campaign } from '../campaigns/campaign.entity';
-import { describeCallingHours, isWithinCallingHours } from '../campaigns/calling-hours';
-import { ValidationError } from '../common/errors/domain-errors';
+import {
+  callingHoursSaid,
+  describeCallingHours,
+  isWithinCallingHours,
+} from '../campaigns/calling-hours';
+import { inEachLanguage, ValidationError } from '../common/errors/domain-errors';
+import { formatDateTime } from '../common/format/locale-format';
 import { instantInZone, toZonedLocal } from '../common/time/local-time';
 import type { CallbackVisibility, OutcomeStatus } from '../outcome-statuses/outcome-status.entity';
 import { CallbackBook } from './callback-book';
@@ -68,7 +73,7 @@ function agreedTime(request: AgreedCallback | undefined, campaign: Campaign, now
     throw new ValidationError(
       'callback',
       'callback: a callback (type R) needs {at}, the agreed date and time',
-    );
+    ).say('work.errors.callbackRequired');
   }
   // Without an offset the time is the campaign's wall clock, never the server's zone.
   const at = instantInZone(request.at, campaign.timezone);
@@ -76,19 +81,29 @@ function agreedTime(request: AgreedCallback | undefined, campaign: Campaign, now
     throw new ValidationError(
       'callback.at',
       `callback.at: ${request.at.slice(0, 16).replace('T', ' ')} does not exist in ${campaign.timezone} (the clocks go forward that night); choose another time`,
-    );
+    ).say('work.errors.callbackSkipped', {
+      at: request.at.slice(0, 16).replace('T', ' '),
+      zone: campaign.timezone,
+    });
   }
   if (at === null) {
-    throw new ValidationError('callback.at', 'callback.at is not a date and time');
+    throw new ValidationError('callback.at', 'callback.at is not a date and time').say(
+      'work.errors.callbackNotATime',
+    );
   }
   if (at.getTime() <= now.getTime()) {
-    throw new ValidationError('callback.at', 'callback.at must be in the future');
+    throw new ValidationError('callback.at', 'callback.at must be in the future').say(
+      'work.errors.callbackPast',
+    );
   }
   if (!isWithinCallingHours(campaign, at)) {
     throw new ValidationError(
       'callback.at',
       `callback.at: ${toZonedLocal(at, campaign.timezone).replace('T', ' ')} is outside the calling hours ${describeCallingHours(campaign)}`,
-    );
+    ).say('work.errors.callbackOutsideHours', {
+      at: inEachLanguage((lang) => formatDateTime(at, lang, campaign.timezone)),
+      window: callingHoursSaid(campaign),
+    });
   }
   return at;
 }

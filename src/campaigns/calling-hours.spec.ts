@@ -1,4 +1,9 @@
-import { describeCallingHours, isWithinCallingHours, nextCallingMoment } from './calling-hours';
+import {
+  callingHoursSaid,
+  describeCallingHours,
+  isWithinCallingHours,
+  nextCallingMoment,
+} from './calling-hours';
 
 const rome = {
   timezone: 'Europe/Rome',
@@ -27,6 +32,24 @@ describe('calling hours', () => {
         callingHours: { days: [1, 3, 6, 7], start: '10:00', end: '12:00' },
       }),
     ).toBe('Mon, Wed, Sat-Sun 10:00-12:00 (Europe/Rome)');
+  });
+
+  it('names the window in Italian, and in both languages for a refusal', () => {
+    expect(describeCallingHours(rome, 'it')).toBe('Lun-Ven 09:00-20:00 (Europe/Rome)');
+    const monSat = {
+      ...rome,
+      callingHours: { days: [1, 2, 3, 4, 5, 6], start: '09:00', end: '20:00' },
+    };
+    expect(callingHoursSaid(monSat)).toEqual({
+      it: 'Lun-Sab 09:00-20:00 (Europe/Rome)',
+      en: 'Mon-Sat 09:00-20:00 (Europe/Rome)',
+    });
+    expect(
+      describeCallingHours(
+        { ...rome, callingHours: { days: [], start: '09:00', end: '20:00' } },
+        'it',
+      ),
+    ).toBe('nessun giorno 09:00-20:00 (Europe/Rome)');
   });
 
   it('finds the next moment inside the hours, across a weekend and a clock change', () => {

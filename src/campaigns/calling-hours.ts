@@ -1,7 +1,13 @@
+import type { InLanguages } from '../common/errors/domain-errors';
 import { toZonedLocal, zonedLocalToUtc } from '../common/time/local-time';
 import type { CallingHours } from './campaign.entity';
 
-const DAY_NAMES = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+/** Weekdays as a window names them, Monday first. */
+const DAY_NAMES: Record<'it' | 'en', readonly string[]> = {
+  en: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'],
+  it: ['Lun', 'Mar', 'Mer', 'Gio', 'Ven', 'Sab', 'Dom'],
+};
+const NO_DAYS = { en: 'no days', it: 'nessun giorno' };
 
 export interface CallingWindow {
   timezone: string;
@@ -22,19 +28,28 @@ export function isWithinCallingHours(campaign: CallingWindow, at: Date): boolean
   return days.includes(isoDay(local)) && time >= start && time < end;
 }
 
-/** "Mon-Fri 09:00-20:00 (Europe/Rome)": how errors name the window. */
-export function describeCallingHours(campaign: CallingWindow): string {
+/**
+ * "Mon-Fri 09:00-20:00 (Europe/Rome)", "Lun-Ven 09:00-20:00 (Europe/Rome)": how pages and
+ * errors name the window (English unless a language is given: the API's messages).
+ */
+export function describeCallingHours(campaign: CallingWindow, lang: 'it' | 'en' = 'en'): string {
   const { days, start, end } = campaign.callingHours;
+  const names = DAY_NAMES[lang];
   const sorted = [...days].sort((a, b) => a - b);
   const groups: string[] = [];
   for (let i = 0; i < sorted.length; i++) {
     let j = i;
     while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
-    const from = DAY_NAMES[sorted[i]! - 1]!;
-    groups.push(j > i ? `${from}-${DAY_NAMES[sorted[j]! - 1]!}` : from);
+    const from = names[sorted[i]! - 1]!;
+    groups.push(j > i ? `${from}-${names[sorted[j]! - 1]!}` : from);
     i = j;
   }
-  return `${groups.join(', ') || 'no days'} ${start}-${end} (${campaign.timezone})`;
+  return `${groups.join(', ') || NO_DAYS[lang]} ${start}-${end} (${campaign.timezone})`;
+}
+
+/** The window in each language, for a refusal its reader sees in theirs. */
+export function callingHoursSaid(campaign: CallingWindow): InLanguages {
+  return { it: describeCallingHours(campaign, 'it'), en: describeCallingHours(campaign, 'en') };
 }
 
 /**

@@ -64,7 +64,9 @@ export function contactCorrections(
     if (value === '') value = null;
     if (value === null && (field === 'firstName' || field === 'lastName')) {
       if (field === 'firstName') {
-        throw new ValidationError('contact.firstName', 'contact.firstName must not be empty');
+        throw new ValidationError('contact.firstName', 'contact.firstName must not be empty').say(
+          'work.errors.firstNameEmpty',
+        );
       }
       value = '';
     }
@@ -78,7 +80,10 @@ export function contactCorrections(
   }
   if (edits.phones !== undefined) {
     if (edits.phones.length === 0) {
-      throw new ValidationError('contact.phones', 'contact.phones must keep at least one number');
+      throw new ValidationError(
+        'contact.phones',
+        'contact.phones must keep at least one number',
+      ).say('work.errors.phonesEmpty');
     }
     const seen = new Set<string>();
     const phones = edits.phones.map((phone, index) => {
@@ -87,13 +92,13 @@ export function contactCorrections(
         throw new ValidationError(
           `contact.phones.${index}.number`,
           `contact.phones.${index}.number: "${phone.number.slice(0, 40)}" is not a phone number`,
-        );
+        ).say('work.errors.phoneInvalid', { number: phone.number.slice(0, 40) });
       }
       if (seen.has(number)) {
         throw new ValidationError(
           `contact.phones.${index}.number`,
           `contact.phones.${index}.number: ${number} is already in the list`,
-        );
+        ).say('work.errors.phoneRepeated', { number });
       }
       seen.add(number);
       return { number, label: phone.label.trim() };

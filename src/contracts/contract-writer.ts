@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import { CampaignProduct } from '../campaigns/campaign-product.entity';
 import { fromCents, normalizeDecimal, toCents, vatCents } from '../common/decimal-string';
-import { ValidationError } from '../common/errors/domain-errors';
+import { inEachLanguage, ValidationError } from '../common/errors/domain-errors';
+import { formatMoney } from '../common/format/locale-format';
 import { isUniqueViolation } from '../common/errors/unique-violation';
 import { Clock } from '../common/time/clock';
 import { AppConfigService } from '../config/app-config.service';
@@ -60,7 +61,9 @@ export class ContractWriter {
   ): Promise<WrittenContract> {
     const cart = input.cart ?? [];
     if (cart.length === 0) {
-      throw new ValidationError('cart', 'cart: a close (type C) needs at least one product');
+      throw new ValidationError('cart', 'cart: a close (type C) needs at least one product').say(
+        'work.errors.cartEmpty',
+      );
     }
     const products = await this.products(em, input.contact.campaignId, cart);
     const lines = cart.map((line, i) => {
@@ -72,7 +75,11 @@ export class ContractWriter {
         throw new ValidationError(
           `cart.${i}.quantity`,
           `cart.${i}.quantity: ${line.quantity} x ${unitPrice} comes to more than a contract can hold (${fromCents(MAX_AMOUNT_CENTS)})`,
-        );
+        ).say('work.errors.cartLineTooBig', {
+          quantity: line.quantity,
+          price: inEachLanguage((lang) => formatMoney(unitPrice, lang)),
+          max: inEachLanguage((lang) => formatMoney(fromCents(MAX_AMOUNT_CENTS), lang)),
+        });
       }
       return {
         product,
@@ -89,7 +96,9 @@ export class ContractWriter {
       throw new ValidationError(
         'cart',
         `cart: the total comes to more than a contract can hold (${fromCents(MAX_AMOUNT_CENTS)})`,
-      );
+      ).say('work.errors.cartTooBig', {
+        max: inEachLanguage((lang) => formatMoney(fromCents(MAX_AMOUNT_CENTS), lang)),
+      });
     }
     const { contact } = input;
     const now = this.clock.now();
@@ -169,14 +178,20 @@ export class ContractWriter {
     try {
       asked = normalizeDecimal(line.unitPrice);
     } catch {
-      throw new ValidationError(field, `${field} must be an amount such as "19.90"`);
+      throw new ValidationError(field, `${field} must be an amount such as "19.90"`).say(
+        'work.errors.priceFormat',
+      );
     }
     if (toCents(asked) === toCents(product.unitPrice)) return product.unitPrice;
     if (!status.allowPriceOverride) {
       throw new ValidationError(
         field,
         `${field}: status ${status.code} does not allow changing the price of ${product.code} (${product.unitPrice})`,
-      );
+      ).say('work.errors.priceFixed', {
+        status: status.code,
+        product: product.code,
+        price: inEachLanguage((lang) => formatMoney(product.unitPrice, lang)),
+      });
     }
     return asked;
   }
@@ -199,20 +214,25 @@ export class ContractWriter {
       const field = `cart.${i}.productId`;
       const product = byId.get(line.productId);
       if (!product)
-        throw new ValidationError(field, `${field}: product ${line.productId} does not exist`);
+        throw new ValidationError(field, `${field}: product ${line.productId} does not exist`).say(
+          'work.errors.productMissing',
+        );
       if (!product.active)
-        throw new ValidationError(field, `${field}: product ${product.code} is not on sale`);
+        throw new ValidationError(field, `${field}: product ${product.code} is not on sale`).say(
+          'work.errors.productOff',
+          { product: product.name },
+        );
       if (!inCampaign.has(product.id)) {
         throw new ValidationError(
           field,
           `${field}: product ${product.code} is not offered in this campaign`,
-        );
+        ).say('work.errors.productNotOffered', { product: product.name });
       }
       if (seen.has(product.id)) {
         throw new ValidationError(
           field,
           `${field}: product ${product.code} is already in the cart; change its quantity`,
-        );
+        ).say('work.errors.productTwice', { product: product.name });
       }
       seen.add(product.id);
     });

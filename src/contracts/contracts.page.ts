@@ -1,7 +1,6 @@
-import { formatDecimal } from '../common/decimal-string';
+import { formatDateTime, formatMoney, formatRate } from '../common/format/locale-format';
 import { filledIn, markSelected, queryString } from '../common/http/list-filters';
 import type { FormState } from '../common/http/request-context';
-import { toZonedLocal } from '../common/time/local-time';
 import type { Role } from '../common/access/role';
 import { CONTRACT_STATES, CONTRACT_TRANSITIONS, type ContractState } from './contract.entity';
 import { LIST_TIME_ZONE } from './dto/contract-query';
@@ -19,12 +18,6 @@ const MAX_TRAIL = 50;
 /** The first page in the trail of visited pages (it has no cursor). */
 const FIRST_PAGE = '~';
 const CURSOR_TEXT = /^[A-Za-z0-9_-]{1,200}$/;
-
-/** "2026-11-30T11:05" → "30/11/2026 11:05" (both languages write days first). */
-function wallClock(iso: string, zone: string): string {
-  const local = toZonedLocal(new Date(iso), zone);
-  return `${local.slice(8, 10)}/${local.slice(5, 7)}/${local.slice(0, 4)} ${local.slice(11, 16)}`;
-}
 
 function duration(seconds: number): string {
   const minutes = Math.floor(seconds / 60);
@@ -117,9 +110,9 @@ export function contractListPage<T extends ContractListItem>(
       const zone = (item.campaign && zones.get(item.campaign.id)) ?? LIST_TIME_ZONE;
       return {
         ...item,
-        dateText: wallClock(item.createdAt, zone),
+        dateText: formatDateTime(item.createdAt, lang, zone),
         zone: zone === LIST_TIME_ZONE ? null : zone,
-        totalText: formatDecimal(item.total, lang),
+        totalText: formatMoney(item.total, lang),
       };
     }),
     paged: next !== null || previous !== null,
@@ -135,7 +128,9 @@ export function contractPage(
   user: { role: Role; uiLanguage: string },
   form: FormState | undefined,
 ) {
-  const money = (value: string) => formatDecimal(value, user.uiLanguage);
+  const lang = user.uiLanguage;
+  const money = (value: string) => formatMoney(value, lang);
+  const wallClock = (iso: string, zone: string) => formatDateTime(iso, lang, zone);
   const allowed: readonly ContractState[] = CONTRACT_TRANSITIONS[contract.status];
   return {
     title: 'contracts.show.title',
@@ -151,7 +146,7 @@ export function contractPage(
       lines: contract.lines.map((line) => ({
         ...line,
         unitPriceText: money(line.unitPrice),
-        vatRateText: money(line.vatRate),
+        vatRateText: formatRate(line.vatRate, lang),
         netText: money(line.net),
         vatText: money(line.vat),
         totalText: money(line.total),

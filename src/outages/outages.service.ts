@@ -67,6 +67,8 @@ export interface StatusCount {
   statusId: number;
   code: string;
   label: string;
+  /** The English label, where the status has one (English pages show it). */
+  labelEn: string | null;
   type: OutcomeType;
   color: string;
   contacts: number;
@@ -285,6 +287,7 @@ export class OutagesService {
           statusId: status.id,
           code: status.code,
           label: status.label,
+          labelEn: status.labelEn,
           type: status.type,
           color: status.color,
           contacts: 0,
@@ -348,6 +351,7 @@ export class OutagesService {
         statusId: status.id,
         code: status.code,
         label: status.label,
+        labelEn: status.labelEn,
         type: status.type,
         color: status.color,
         contacts: 0,

@@ -44,14 +44,17 @@ export function settleTypeSettings(
   asked: AskedTypeSettings,
 ): StatusTypeSettings {
   const type = asked.type ?? current?.type;
-  if (!type) throw new ValidationError('type', 'type is required');
+  if (!type)
+    throw new ValidationError('type', 'type is required').say('statuses.errors.typeRequired');
   const kept = <K extends keyof StatusTypeSettings>(key: K): StatusTypeSettings[K] | null => {
     const value = asked[key];
     if (value !== undefined) return value;
     return current ? current[key] : null;
   };
   const refuse = (field: keyof StatusTypeSettings, allowed: string): never => {
-    throw new ValidationError(field, `${field} is only allowed for ${allowed}`);
+    throw new ValidationError(field, `${field} is only allowed for ${allowed}`).say(
+      `statuses.errors.onlyFor.${field}`,
+    );
   };
 
   let callbackVisibility: CallbackVisibility | null = null;
@@ -73,13 +76,13 @@ export function settleTypeSettings(
       throw new ValidationError(
         'maxAttempts',
         'maxAttempts is required with retryAfterMinutes (a retry rule needs both)',
-      );
+      ).say('statuses.errors.retryNeedsBoth');
     }
     if (maxAttempts !== null && retryAfterMinutes === null) {
       throw new ValidationError(
         'retryAfterMinutes',
         'retryAfterMinutes is required with maxAttempts (a retry rule needs both)',
-      );
+      ).say('statuses.errors.retryNeedsBoth');
     }
     doNotCall = kept('doNotCall') ?? false;
     if (doNotCall && retryAfterMinutes !== null) {
@@ -87,7 +90,7 @@ export function settleTypeSettings(
       throw new ValidationError(
         field,
         `${field}: a do-not-call status cannot also have a retry rule (it would call the contact again)`,
-      );
+      ).say('statuses.errors.doNotCallRetry');
     }
   } else {
     if (asked.retryAfterMinutes != null) refuse('retryAfterMinutes', 'type N (negative) statuses');
@@ -107,10 +110,12 @@ export function settleTypeSettings(
       throw new ValidationError(
         'quickOrder',
         'quickOrder (1-9, the hotkey) is required for a quick status',
-      );
+      ).say('statuses.errors.quickOrderRequired');
     }
   } else if (asked.quickOrder != null) {
-    throw new ValidationError('quickOrder', 'quickOrder is only allowed when quick is true');
+    throw new ValidationError('quickOrder', 'quickOrder is only allowed when quick is true').say(
+      'statuses.errors.quickOrderWithoutQuick',
+    );
   }
 
   return {

@@ -1,3 +1,4 @@
+import { formatDay, formatPercent } from '../common/format/locale-format';
 import { COLOR_PATTERN, readableTextColor } from '../outcome-statuses/tile-color';
 import type {
   OperatorTimeReport,
@@ -53,25 +54,8 @@ export function formatDuration(seconds: number): string {
   return `${h}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}`;
 }
 
-export function formatPercent(rate: number | null, lang: string): string {
-  if (rate === null) return '—';
-  return new Intl.NumberFormat(lang === 'en' ? 'en-GB' : 'it-IT', {
-    style: 'percent',
-    minimumFractionDigits: 1,
-    maximumFractionDigits: 1,
-  }).format(rate);
-}
-
-/** "lun 30/11/2026" (it), "Mon 30/11/2026" (en): a calendar day, no zone involved. */
-export function formatDay(day: string, lang: string): string {
-  return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'it-IT', {
-    weekday: 'short',
-    day: '2-digit',
-    month: '2-digit',
-    year: 'numeric',
-    timeZone: 'UTC',
-  }).format(new Date(`${day}T00:00:00Z`));
-}
+/** Percentages and calendar days as every page writes them. */
+export { formatDay, formatPercent };
 
 /** A status colour fit for a style attribute (they are validated on the way in; still). */
 export function safeColor(color: string): string {

@@ -46,7 +46,9 @@ export class UsersService {
     await this.refuseTakenExtension(this.dataSource.manager, user.extension, null);
     const campaignIds = dto.campaignIds ?? [];
     if (campaignIds.length > 0 && dto.role !== 'operator') {
-      throw new ValidationError('campaignIds', 'campaignIds: only operators work campaigns');
+      throw new ValidationError('campaignIds', 'campaignIds: only operators work campaigns').say(
+        'users.errors.campaignsForOperators',
+      );
     }
     try {
       // The unique indexes on username and extension decide between two admins at once;
@@ -59,9 +61,15 @@ export class UsersService {
     } catch (error) {
       if (isUniqueViolation(error)) {
         if (user.extension && String(error).includes('extension')) {
-          throw new ConflictError(`extension ${user.extension} is already taken`, 'extension');
+          throw new ConflictError(`extension ${user.extension} is already taken`, 'extension').say(
+            'users.errors.extensionTaken',
+            { extension: user.extension },
+          );
         }
-        throw new ConflictError(`username "${dto.username}" is already taken`, 'username');
+        throw new ConflictError(`username "${dto.username}" is already taken`, 'username').say(
+          'users.errors.usernameTaken',
+          { username: dto.username },
+        );
       }
       throw error;
     }
@@ -79,7 +87,7 @@ export class UsersService {
       throw new ConflictError(
         `extension ${extension} is already taken by ${holder.username}`,
         'extension',
-      );
+      ).say('users.errors.extensionTakenBy', { extension, username: holder.username });
     }
   }
 
@@ -113,7 +121,9 @@ export class UsersService {
       // null (allowed by @IsOptional) means "unchanged" for fields that cannot be empty.
       if (dto.role != null && dto.role !== 'admin' && user.role === 'admin') {
         if (id === actorId)
-          throw new ValidationError('role', 'role: you cannot remove your own admin role');
+          throw new ValidationError('role', 'role: you cannot remove your own admin role').say(
+            'users.errors.ownAdminRole',
+          );
         this.refuseLastAdmin(activeAdmins, id, 'role');
       }
       if (dto.displayName != null) user.displayName = dto.displayName;
@@ -139,7 +149,9 @@ export class UsersService {
       const { user, activeAdmins } = await this.lockForChange(em, id);
       if (!active) {
         if (id === actorId)
-          throw new ValidationError('active', 'active: you cannot disable yourself');
+          throw new ValidationError('active', 'active: you cannot disable yourself').say(
+            'users.errors.disableSelf',
+          );
         if (user.role === 'admin') this.refuseLastAdmin(activeAdmins, id, 'active');
         await this.signOutEverywhere(em, id);
       }
@@ -219,7 +231,9 @@ export class UsersService {
 
   private refuseLastAdmin(activeAdmins: User[], id: number, field: string): void {
     if (activeAdmins.filter((a) => a.id !== id).length === 0) {
-      throw new ConflictError(`${field}: this is the last active admin`, field);
+      throw new ConflictError(`${field}: this is the last active admin`, field).say(
+        'users.errors.lastAdmin',
+      );
     }
   }
 

@@ -2,7 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import { CallbackBook } from '../callbacks/callback-book';
 import { Callback } from '../callbacks/callback.entity';
-import { describeCallingHours, isWithinCallingHours } from '../campaigns/calling-hours';
+import {
+  callingHoursSaid,
+  describeCallingHours,
+  isWithinCallingHours,
+} from '../campaigns/calling-hours';
 import { CampaignOperator } from '../campaigns/campaign-operator.entity';
 import { Campaign } from '../campaigns/campaign.entity';
 import {
@@ -197,7 +201,9 @@ export class DispatchService {
         .getRepository(CampaignOperator)
         .existsBy({ campaignId: found.campaignId, userId });
       if (!assigned) {
-        throw new ForbiddenError(`contactId: contact ${contactId} is not in one of your campaigns`);
+        throw new ForbiddenError(
+          `contactId: contact ${contactId} is not in one of your campaigns`,
+        ).say('work.errors.notYourCampaign');
       }
       if (held) {
         if (held.contactId === contactId) return held;
@@ -269,7 +275,9 @@ export class DispatchService {
     if (campaignId !== undefined) query.where('c.id = :campaignId', { campaignId });
     const campaigns = await query.getMany();
     if (campaignId !== undefined && campaigns.length === 0) {
-      throw new ForbiddenError(`campaignId: you are not assigned to campaign ${campaignId}`);
+      throw new ForbiddenError(`campaignId: you are not assigned to campaign ${campaignId}`).say(
+        'work.errors.notAssigned',
+      );
     }
     const now = this.clock.now();
     if (campaignId !== undefined) {
@@ -472,7 +480,10 @@ function closedRefusal(campaign: Campaign, now: Date, field: string): Validation
   return new ValidationError(
     field,
     `campaign ${campaign.code} is outside its calling hours: ${window}`,
-  ).say('callbacks.errors.outsideHours', { campaign: campaign.name, window });
+  ).say('callbacks.errors.outsideHours', {
+    campaign: campaign.name,
+    window: callingHoursSaid(campaign),
+  });
 }
 
 /** 409 for a contact someone else is working: who, the operator is not told. */
@@ -480,7 +491,7 @@ function takenElsewhere(contactId: number): ConflictError {
   return new ConflictError(
     `contactId: contact ${contactId} is being worked by another operator`,
     'contactId',
-  );
+  ).say('work.errors.takenElsewhere');
 }
 
 /** An operator sees their own callbacks and public ones, never another's private ones. */

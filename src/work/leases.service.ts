@@ -67,7 +67,9 @@ export class LeasesService {
       return this.contactLeases.renew(em, lease, this.expiryFrom(now), draft);
     });
     if (!renewed) {
-      throw new ForbiddenError(`contactId: the lease on contact ${contactId} has expired`);
+      throw new ForbiddenError(`contactId: the lease on contact ${contactId} has expired`).say(
+        'work.errors.leaseExpired',
+      );
     }
     return renewed;
   }
@@ -121,7 +123,9 @@ export class LeasesService {
       .getRepository(ContactLease)
       .findOne({ where: { contactId }, ...forUpdate(em) });
     if (!lease || lease.userId !== userId) {
-      throw new ForbiddenError(`contactId: contact ${contactId} is not leased to you`);
+      throw new ForbiddenError(`contactId: contact ${contactId} is not leased to you`).say(
+        'work.errors.notLeased',
+      );
     }
     return lease;
   }
@@ -144,7 +148,9 @@ export class LeasesService {
     if (isMysqlSource(em.connection)) query.setLock('pessimistic_write');
     const lease = await query.getOne();
     if (!lease?.contact || lease.userId !== userId) {
-      throw new ForbiddenError(`contactId: contact ${contactId} is not leased to you`);
+      throw new ForbiddenError(`contactId: contact ${contactId} is not leased to you`).say(
+        'work.errors.notLeased',
+      );
     }
     return lease as ContactLease & { contact: Contact };
   }

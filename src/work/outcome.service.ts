@@ -271,7 +271,7 @@ export class OutcomeService {
       throw new ConflictError(
         `contact.phones.0.number: ${phone} is already contact ${other.id} of this campaign`,
         'contact.phones.0.number',
-      );
+      ).say('work.errors.phoneTaken', { phone });
     }
   }
 
@@ -290,7 +290,7 @@ export class OutcomeService {
           `contactId: the outcome of contact ${contactId} was already confirmed (interaction ${recent.id})`,
           'contactId',
           { interactionId: recent.id },
-        );
+        ).say('work.errors.alreadyConfirmed');
       }
       throw error;
     }
@@ -313,7 +313,7 @@ export class OutcomeService {
       throw new ValidationError(
         'statusId',
         `statusId: status ${statusId} is not an outcome of this campaign`,
-      );
+      ).say('work.errors.statusNotAllowed');
     }
     return status;
   }
@@ -342,17 +342,29 @@ export class OutcomeService {
         throw new ValidationError(
           field,
           `${field}: there is no question with id ${key} in this campaign`,
-        );
+        ).say('work.errors.noQuestion');
       if (value === null || value === undefined || value === '') continue;
-      if (typeof value !== 'string') throw new ValidationError(field, `${field} must be text`);
+      if (typeof value !== 'string') {
+        throw new ValidationError(field, `${field} must be text`).say('work.errors.answerText');
+      }
       const text = value.trim();
-      if (text.length > MAX_ANSWER)
-        throw new ValidationError(field, `${field} must be at most ${MAX_ANSWER} characters`);
+      if (text.length > MAX_ANSWER) {
+        throw new ValidationError(field, `${field} must be at most ${MAX_ANSWER} characters`).say(
+          'work.errors.answerTooLong',
+          { max: MAX_ANSWER },
+        );
+      }
       if (step.kind === 'consent' && text !== 'yes' && text !== 'no') {
-        throw new ValidationError(field, `${field} must be "yes" or "no"`);
+        throw new ValidationError(field, `${field} must be "yes" or "no"`).say(
+          'work.errors.answerYesNo',
+        );
       }
       if (step.kind === 'question' && step.choices?.length && !step.choices.includes(text)) {
-        throw new ValidationError(field, `${field} must be one of: ${step.choices.join(', ')}`);
+        const choices = step.choices.join(', ');
+        throw new ValidationError(field, `${field} must be one of: ${choices}`).say(
+          'work.errors.answerChoice',
+          { choices },
+        );
       }
       if (text !== '' && (reached || step.kind !== 'consent')) answers[key] = text;
     }
@@ -361,7 +373,7 @@ export class OutcomeService {
         throw new ValidationError(
           `answers.${step.id}`,
           `answers.${step.id}: "${step.title}" needs an answer`,
-        );
+        ).say('work.errors.answerRequired', { title: step.title });
       }
     }
     return Object.keys(answers).length > 0 ? answers : null;

@@ -1,3 +1,4 @@
+import { formatMoney, formatRate } from '../common/format/locale-format';
 import { formatZonedDateTime } from '../common/time/local-time';
 import { MAX_QUANTITY } from './dto/outcome.dto';
 import type { OperatorCampaignView } from '../campaigns/operator-campaigns';
@@ -145,7 +146,7 @@ function cardView(item: WorkItem, lang: string) {
     products: item.products.map((product) => ({
       ...product,
       price: formatMoney(product.unitPrice, lang),
-      vatPercent: percent(product.vatRate, lang),
+      vatPercent: formatRate(product.vatRate, lang),
     })),
     maxQuantity: MAX_QUANTITY,
     agents: item.agents,
@@ -172,19 +173,5 @@ function statusView(status: WorkStatusView, label: string) {
   };
 }
 
-/** A DECIMAL rate as a percentage without trailing zeros: "22.00" → "22%", "5.50" → "5,5%". */
-function percent(rate: string, lang: string): string {
-  const [whole = '0', fraction = ''] = rate.split('.');
-  const digits = fraction.replace(/0+$/, '');
-  return `${whole}${digits ? (lang === 'en' ? '.' : ',') + digits : ''}%`;
-}
-
-/** A DECIMAL string as euros, without going through a float for the digits. */
-export function formatMoney(decimal: string, lang: string): string {
-  const [whole = '0', cents = ''] = decimal.split('.');
-  const digits = cents.padEnd(2, '0').slice(0, 2);
-  // As Intl.NumberFormat writes euros, so that the page's script totals look the same.
-  return lang === 'en'
-    ? `€${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${digits}`
-    : `${whole.replace(/\B(?=(\d{3})+(?!\d))/g, '.')},${digits}\u00a0€`;
-}
+/** Money as every page writes it (the cart's script uses the same, cart-figures.spec.ts). */
+export { formatMoney };

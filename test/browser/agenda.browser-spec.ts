@@ -320,7 +320,7 @@ describe('the agenda of an appointment on the operator workstation', () => {
     const conflict = work.locator('#appointment-slots');
     await conflict.waitFor({ state: 'visible' });
     expect(await work.locator('#agenda-conflict-message').innerText()).toBe(
-      'appointment: Marco Bianchi already has an appointment at 2026-12-01 10:00',
+      'Marco Bianchi ha già un appuntamento mar 01/12/2026, 10:00: scegli uno degli slot liberi più vicini.',
     );
     // The agenda is read again: the slot is taken; the nearest free ones are offered.
     await work

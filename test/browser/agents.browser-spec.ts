@@ -100,7 +100,7 @@ describe('agents and their weeks in a browser', () => {
     await page.waitForLoadState('load');
     expect(await textOf(page.locator('.flash-success'))).toBe('Assenza aggiunta.');
     expect(await textOf(page.locator('.absence').first())).toContain(
-      '10/08/26, 09:00 → 21/08/26, 18:00',
+      'lun 10/08/2026, 09:00 → ven 21/08/2026, 18:00',
     );
     const [absence] = await repository(AgentAbsence).find();
     expect(absence?.startsAt.toISOString()).toBe('2026-08-10T07:00:00.000Z');

@@ -147,7 +147,7 @@ describe('contracts in a browser: the close on the workstation, then the backoff
     await screenshot(page, 'contracts-list');
     await page.getByRole('link', { name: protocol }).click();
     await page.locator('#protocol-number', { hasText: protocol }).waitFor();
-    expect(await page.locator('#contract-total').innerText()).toBe('€ 96,14');
+    expect(await page.locator('#contract-total').innerText()).toBe('96,14\u00a0€');
     expect(await page.locator('#contract-lines tbody tr').count()).toBe(2);
     expect(await page.locator('#contract-lines tbody tr').nth(1).innerText()).toContain('39,00 *');
     expect(await page.getByRole('button', { name: 'Stampa' }).isVisible()).toBe(true);

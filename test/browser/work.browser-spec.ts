@@ -304,7 +304,7 @@ describe('the operator workstation in a browser', () => {
     await page.keyboard.press('Control+Enter');
     const error = page.locator('[data-error-for="callback.at"]');
     await error.waitFor({ state: 'visible' });
-    expect(await error.innerText()).toBe('callback.at must be in the future');
+    expect(await error.innerText()).toBe('La richiamata deve essere nel futuro.');
     expect(await page.locator('#callback-at').getAttribute('aria-invalid')).toBe('true');
     expect(await page.locator('#callback-notes').inputValue()).toBe('Chiedere del marito');
     await expectFocus('callback-at');

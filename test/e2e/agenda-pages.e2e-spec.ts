@@ -305,7 +305,7 @@ describe('Agenda pages (coordinators and backoffice)', () => {
       expect(page).toContain('3 appointments in the period');
       expect(card(page, a1.id)).toMatch(/ag-state-booked">Booked</);
       const detail = decoded((await agent.get(`/agenda/${a1.id}`).expect(200)).text);
-      expect(detail).toContain('Tue, 01/12/2026, 09:00–10:00');
+      expect(detail).toContain('Tue 01/12/2026, 09:00–10:00');
       expect(detail).toContain('Move the appointment');
     });
 

@@ -245,7 +245,7 @@ describe('Agent pages (admin)', () => {
     );
     const shown = await browser.get(page).expect(200);
     expect(shown.text).toContain('Assenza aggiunta.');
-    expect(shown.text).toContain('10/08/26, 09:00 → 21/08/26, 18:00');
+    expect(shown.text).toContain('lun 10/08/2026, 09:00 → ven 21/08/2026, 18:00');
     expect(shown.text).toContain('Ferie');
 
     const [first] = stored;

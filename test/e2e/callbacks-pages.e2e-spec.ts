@@ -394,7 +394,7 @@ describe('Callback pages and opening a callback', () => {
       const agent = await signedInAgent(app, english);
       const page = await agent.get('/callbacks').expect(200);
       expect(page.text).toContain('<h1>My callbacks</h1>');
-      expect(page.text).toContain('<span class="cb-due">Mon, 30/11/2026, 10:55</span>');
+      expect(page.text).toContain('<span class="cb-due">Mon 30/11/2026, 10:55</span>');
       expect(page.text).toContain('No overdue callbacks.');
       await db.getRepository(Campaign).update(campaign.id, {
         callingHours: { days: [1, 2, 3, 4, 5], start: '09:00', end: '11:00' },
@@ -445,7 +445,7 @@ describe('Callback pages and opening a callback', () => {
       });
       await post(agent, `/callbacks/${other.id}/open`);
       expect((await agent.get('/callbacks').expect(200)).text).toContain(
-        'La campagna Fibra Nord è fuori orario di chiamata: Sat-Sun 10:00-12:00 (Europe/Rome).',
+        'La campagna Fibra Nord è fuori orario di chiamata: Sab-Dom 10:00-12:00 (Europe/Rome).',
       );
       expect(await lease(other.contactId)).toBeNull();
       expect(await lease(theirs.contactId)).toBeNull();

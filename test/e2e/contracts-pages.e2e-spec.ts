@@ -127,13 +127,13 @@ describe('Contract pages (backoffice list, contract page, status actions, export
       );
       expect(page.text).toContain(`<a class="ctr-protocol" href="/contracts/${first.id}">`);
       // 10:00 UTC is 11:00 in Rome (the campaign's zone, the default one: not repeated).
-      expect(page.text).toContain('30/11/2026 11:00');
+      expect(page.text).toContain('lun 30/11/2026, 11:00');
       expect(page.text).toContain('<span class="ctr-status ctr-status-new">Nuovo</span>');
       expect(page.text).toContain('Energia casa');
       expect(page.text).toContain('Anna Operatrice');
       expect(page.text).toContain('Rossi Mario');
       // 2 x 19.90 + 49.00 = 88.80 net, 19.54 VAT
-      expect(page.text).toContain('€ 108,34');
+      expect(page.text).toContain('108,34\u00a0€');
       expect(page.text).toContain('href="/contracts/export.csv"');
     });
 
@@ -279,9 +279,9 @@ describe('Contract pages (backoffice list, contract page, status actions, export
       expect(page.text).toContain('Cliente interessato anche al mobile');
       expect(page.text).toContain('<code>FIBRA</code>');
       expect(page.text).toContain('Fibra casa');
-      expect(page.text).toContain('€ 39,80'); // 2 x 19.90
-      expect(page.text).toContain('22,00');
-      expect(page.text).toContain('<td class="ctr-num" id="contract-total">€ 108,34</td>');
+      expect(page.text).toContain('39,80\u00a0€'); // 2 x 19.90
+      expect(page.text).toContain('<td class="ctr-num">22\u00a0%</td>');
+      expect(page.text).toContain('<td class="ctr-num" id="contract-total">108,34\u00a0€</td>');
       expect(page.text).toContain('data-print');
       expect(page.text).toContain('/assets/css/contracts.css');
       // Only the moves allowed from "new".

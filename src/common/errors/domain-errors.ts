@@ -5,15 +5,43 @@
 export type DomainErrorKind =
   'validation' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'too_many_requests';
 
+/** A word said differently in each language (the weekday names of a calling window). */
+export interface InLanguages {
+  it: string;
+  en: string;
+}
+
+/** A text written by `write` in each language (a time, an amount, a window). */
+export function inEachLanguage(write: (lang: 'it' | 'en') => string): InLanguages {
+  return { it: write('it'), en: write('en') };
+}
+
+/** The arguments of an i18n key: texts, numbers, or a text given in each language. */
+export type SayArgs = Record<string, string | number | InLanguages>;
+
+/** The arguments as said in `lang` (English for a language without its own words). */
+export function argsIn(
+  args: SayArgs | undefined,
+  lang: string,
+): Record<string, string | number> | undefined {
+  if (!args) return undefined;
+  return Object.fromEntries(
+    Object.entries(args).map(([name, value]) => [
+      name,
+      typeof value === 'object' ? (lang === 'it' ? value.it : value.en) : value,
+    ]),
+  );
+}
+
 export abstract class DomainError extends Error {
   abstract readonly kind: DomainErrorKind;
   /** Extra JSON fields for API clients (e.g. the nearest free slots on a 409). */
   readonly details?: Record<string, unknown>;
   /** How pages say it, in the user's language (the API keeps the English message). */
-  userMessage?: { key: string; args?: Record<string, string | number> };
+  userMessage?: { key: string; args?: SayArgs };
 
-  /** Attaches the i18n key that pages show instead of the English message. */
-  say(key: string, args?: Record<string, string | number>): this {
+  /** Attaches the i18n key that pages and browsers show instead of the English message. */
+  say(key: string, args?: SayArgs): this {
     this.userMessage = { key, args };
     return this;
   }

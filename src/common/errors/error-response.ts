@@ -1,6 +1,6 @@
 import { MAX_JSON_DEPTH } from '../http/json-depth';
 import { HttpException, HttpStatus } from '@nestjs/common';
-import { DomainError, DomainErrorKind } from './domain-errors';
+import { DomainError, DomainErrorKind, type SayArgs } from './domain-errors';
 
 export interface ErrorResponse {
   statusCode: number;
@@ -13,7 +13,7 @@ export interface ErrorResponse {
   details?: Record<string, unknown>;
   retryAfterSeconds?: number;
   /** The i18n key pages show instead of `message`, when the error has one. */
-  userMessage?: { key: string; args?: Record<string, string | number> };
+  userMessage?: { key: string; args?: SayArgs };
 }
 
 /** Thrown by the global ValidationPipe: one message per offending field. */

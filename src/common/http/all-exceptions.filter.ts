@@ -3,7 +3,9 @@ import type { Request, Response } from 'express';
 import { I18nService } from 'nestjs-i18n';
 import type { Language } from '../../config/app.config';
 import { AppConfigService } from '../../config/app-config.service';
+import { argsIn } from '../errors/domain-errors';
 import { ErrorResponse, toErrorResponse } from '../errors/error-response';
+import { saidInLanguage } from '../errors/said';
 import { setLayoutLocals } from '../views/view-locals';
 import { type FormPageContext, pathWithParams, refusedForm, type Say } from './form-page';
 import { type FormState, isApiRequest, pathOf } from './request-context';
@@ -43,7 +45,13 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
     if (this.wantsJson(req)) {
       const { statusCode, message, details } = error;
-      res.status(statusCode).json({ statusCode, message, ...details });
+      // A signed-in browser also gets the refusal in its user's language; a token's answer
+      // stays as integrations know it.
+      const said =
+        req.user?.via === 'session'
+          ? { said: saidInLanguage(error, this.sayIn(req.user.uiLanguage)) }
+          : {};
+      res.status(statusCode).json({ statusCode, message, ...details, ...said });
       return;
     }
     this.respondToBrowser(req, res, error);
@@ -88,6 +96,14 @@ export class AllExceptionsFilter implements ExceptionFilter {
     return req.user?.uiLanguage ?? req.session?.lang ?? this.config.get('DEFAULT_LANGUAGE');
   }
 
+  /** Says an i18n key in `lang`; undefined when there are no words for it. */
+  private sayIn(lang: Language): Say {
+    return (key, args) => {
+      const said = String(this.i18n.t(key, { lang, args: argsIn(args, lang) }));
+      return said === key ? undefined : said;
+    };
+  }
+
   /**
    * A refused form: the flash and the errors beside the fields (in the user's language),
    * then back to the form with what was typed; a form page whose input is too big for the
@@ -95,11 +111,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
    */
   private async backToForm(req: Request, res: Response, error: ErrorResponse): Promise<void> {
     const page = req.formPage;
-    const lang = this.languageOf(req);
-    const say: Say = (key, args) => {
-      const said = String(this.i18n.t(key, { lang, args }));
-      return said === key ? undefined : said;
-    };
+    const say = this.sayIn(this.languageOf(req));
     const { flash, errors } = refusedForm(error, page, say);
     // A form page that shows no error beside a field keeps nothing of the input either.
     const kept = !page?.fields || Object.keys(errors).length > 0;

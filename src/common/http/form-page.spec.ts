@@ -1,3 +1,4 @@
+import { argsIn } from '../errors/domain-errors';
 import type { ErrorResponse } from '../errors/error-response';
 import { pathWithParams, refusedForm, type Say } from './form-page';
 
@@ -8,7 +9,7 @@ const WORDS: Record<string, string> = {
   'campaigns.errors.outcomeCount': 'Serve un esito (ora {count}).',
 };
 const say: Say = (key, args) =>
-  WORDS[key]?.replace(/\{(\w+)\}/g, (_, name: string) => String(args?.[name] ?? ''));
+  WORDS[key]?.replace(/\{(\w+)\}/g, (_, name: string) => String(argsIn(args, 'it')?.[name] ?? ''));
 
 const refusal = (overrides: Partial<ErrorResponse>): ErrorResponse => ({
   statusCode: 400,
@@ -54,7 +55,7 @@ describe('refusedForm', () => {
     expect(elsewhere.flash).toEqual([{ type: 'error', text: 'callbacks.errors.notWaiting' }]);
   });
 
-  it('a domain error’s own words go beside its field when the page says so, else in the flash', () => {
+  it('a domain error’s own words go beside its field, and in the flash unless the page says so', () => {
     const error = refusal({
       fields: { steps: 'steps: exactly one outcome step' },
       userMessage: { key: 'campaigns.errors.outcomeCount', args: { count: 0 } },
@@ -63,9 +64,10 @@ describe('refusedForm', () => {
       errors: { steps: 'Serve un esito (ora 0).' },
       flash: [{ type: 'error', text: 'errors.form' }],
     });
-    expect(refusedForm(error, {}, say).flash).toEqual([
-      { type: 'error', text: 'campaigns.errors.outcomeCount', args: { count: 0 } },
-    ]);
+    expect(refusedForm(error, {}, say)).toEqual({
+      errors: { steps: 'Serve un esito (ora 0).' },
+      flash: [{ type: 'error', text: 'campaigns.errors.outcomeCount', args: { count: 0 } }],
+    });
   });
 
   it('a refusal without fields is said literally, one flash per message', () => {

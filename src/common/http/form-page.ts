@@ -13,6 +13,7 @@ import {
 import { ModuleRef, Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { map, Observable } from 'rxjs';
+import type { SayArgs } from '../errors/domain-errors';
 import type { ErrorResponse } from '../errors/error-response';
 import type { FlashMessage, FormState } from './request-context';
 
@@ -42,8 +43,8 @@ export interface FormPageOptions {
     Record<number, string | ((refusal: ErrorResponse, say: Say) => FlashMessage)>
   >;
   /**
-   * A domain error's own words (see DomainError.say) are said beside its field, the flash
-   * pointing there. Default: in the flash, the field keeping the server's message.
+   * A domain error's own words (see DomainError.say), said beside its field, are not said
+   * again in the flash: it points there. Default: said in both.
    */
   ownWordsBesideField?: boolean;
   /** What is kept of the input to show again. Default: the body (secrets left out). */
@@ -196,12 +197,12 @@ export function pathWithParams(
 }
 
 /** Says an i18n key in the user's language; undefined when there are no words for it. */
-export type Say = (key: string, args?: Record<string, string | number>) => string | undefined;
+export type Say = (key: string, args?: SayArgs) => string | undefined;
 
 /**
  * A refused form as the next page shows it: the flash, and the errors beside the fields in
- * the user's language (the broken rule's words, else the page's words for the field, else
- * the server's message). Without a form page: every field, and the service's own words
+ * the user's language (the error's own words, else the broken rule's, else the page's
+ * words for the field, else the server's message). Without a form page: every field, and the service's own words
  * for the refusal in the flash.
  */
 export function refusedForm(
@@ -227,7 +228,8 @@ export function refusedForm(
     if (!rule || (rule === 'required' && page?.fields?.[field])) return undefined;
     return say(`validation.${rule}`);
   };
-  const own = page?.ownWordsBesideField ? refusal.userMessage : undefined;
+  // A domain error's own words beside its field: never the English message on a page.
+  const own = refusal.userMessage;
   const errors = Object.fromEntries(
     shown.map(([field, message]) => {
       const fieldKey = page?.fields?.[field];
@@ -240,7 +242,9 @@ export function refusedForm(
     }),
   );
   const besideFields = shown.length > 0;
-  if (own && besideFields) return { flash: [{ type: 'error', text: 'errors.form' }], errors };
+  if (own && besideFields && page?.ownWordsBesideField) {
+    return { flash: [{ type: 'error', text: 'errors.form' }], errors };
+  }
   return { flash: refusalFlash(refusal, besideFields), errors };
 }
 

@@ -1,5 +1,6 @@
 import type { Language } from '../../config/app.config';
 import type { Role } from '../access/role';
+import type { SayArgs } from '../errors/domain-errors';
 
 /** Who is making the request, as the guards and controllers see it. */
 export interface AuthenticatedUser {
@@ -20,7 +21,7 @@ export interface FlashMessage {
   /** An i18n key, or a literal text when `literal` is set. */
   text: string;
   literal?: boolean;
-  args?: Record<string, string | number>;
+  args?: SayArgs;
 }
 
 /** What a failed form submission leaves for the page it is redirected back to. */

@@ -1,3 +1,5 @@
+import { formatDateTime } from '../format/locale-format';
+
 /** "2026-03-01T09:30": what an `<input type="datetime-local">` sends. */
 const LOCAL_PATTERN = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/;
 /** An ISO 8601 date and time without Z or an offset: "2026-03-01T09:30", seconds optional. */
@@ -82,27 +84,11 @@ export function instantInZone(text: string, zone: string): Date | 'skipped' | nu
   return Number.isNaN(instant.getTime()) ? null : instant;
 }
 
-/** One formatter per (language, zone), as above. */
-const readableFormatters = new Map<string, Intl.DateTimeFormat>();
-
 /**
- * "lun 30/11/2026, 11:05" (it) or "Mon, 30/11/2026, 11:05" (en): a time agreed with a
- * customer, written on the wall clock of `zone`, where the customer lives.
+ * "lun 30/11/2026, 11:05" (it) or "Mon 30/11/2026, 11:05" (en): a time agreed with a
+ * customer, written on the wall clock of `zone`, where the customer lives (the one date and
+ * time format, common/format/locale-format.ts).
  */
 export function formatZonedDateTime(instant: Date, zone: string, lang: string): string {
-  const key = `${lang}|${zone}`;
-  let formatter = readableFormatters.get(key);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'it-IT', {
-      weekday: 'short',
-      day: '2-digit',
-      month: '2-digit',
-      year: 'numeric',
-      hour: '2-digit',
-      minute: '2-digit',
-      timeZone: zone,
-    });
-    readableFormatters.set(key, formatter);
-  }
-  return formatter.format(instant);
+  return formatDateTime(instant, lang, zone);
 }

@@ -1,3 +1,4 @@
+import { formatNumber } from '../../common/format/locale-format';
 import type { ContactImport } from '../contact-import.entity';
 import {
   ImportFailure,
@@ -9,7 +10,7 @@ import {
 
 /** A count written the way the page's language writes numbers (40.000 / 40,000). */
 export function formatCount(value: number, lang: string): string {
-  return new Intl.NumberFormat(lang === 'en' ? 'en-GB' : 'it-IT').format(value);
+  return formatNumber(value, lang);
 }
 
 type SummaryCounts = Pick<
