@@ -176,8 +176,25 @@ function start(): void {
         if (r.count / total >= 0.2) part.textContent = r.code;
         strip.appendChild(part);
       }
+      // The bar has room for codes only: each status is said whole beneath it, wrapping.
+      strip.setAttribute('aria-hidden', 'true');
     }
     tile.appendChild(strip);
+    if (total > 0) {
+      const legend = element('ul', 'mon-legend');
+      legend.setAttribute('aria-label', t('last-hour'));
+      for (const r of data.recent) {
+        const item = element('li', 'mon-legend-item');
+        const swatch = element('span', 'mon-legend-swatch');
+        swatch.style.background = r.color;
+        item.appendChild(swatch);
+        item.appendChild(element('b', 'mon-legend-code', r.code));
+        item.appendChild(element('span', 'mon-legend-label', label(r)));
+        item.appendChild(element('span', 'mon-legend-count', `× ${r.count}`));
+        legend.appendChild(item);
+      }
+      tile.appendChild(legend);
+    }
 
     if (data.attention.length) {
       const alert = element('p', 'mon-alert');

@@ -102,12 +102,39 @@ export class OperatorActivityService {
         recent: row.recent,
       },
     );
+    await this.readyAgain(em, row, at, true);
   }
 
-  /** A contact given back without an outcome (discard, expiry): its time still counts. */
-  async recordRelease(em: EntityManager, lease: ContactLease, at: Date): Promise<void> {
+  /**
+   * A contact given back without an outcome: its time still counts. `byOperator`: they
+   * discarded it (they are at their page); otherwise it expired.
+   */
+  async recordRelease(
+    em: EntityManager,
+    lease: ContactLease,
+    at: Date,
+    byOperator = false,
+  ): Promise<void> {
     const ended = leaseCountedUntil(lease, at);
     await this.addSeconds(em, lease.userId, 'on_contact', 0, lease.startedAt, ended);
+    await this.readyAgain(em, await this.lockedRow(em, lease.userId, at), ended, byOperator);
+  }
+
+  /**
+   * A call ended at `at`: a ready operator is ready again from then, so the time ready on
+   * their bar and the wall counts from the end of their last call, not from the morning.
+   * The ready seconds so far are counted as any change of state counts them. An expired
+   * lease (`byOperator` false) does not bring back an operator whose page went quiet.
+   */
+  private async readyAgain(
+    em: EntityManager,
+    row: OperatorState,
+    at: Date,
+    byOperator: boolean,
+  ): Promise<void> {
+    if (row.state !== 'ready') return;
+    if (byOperator) await this.enter(em, row, 'ready', null, at);
+    else if (isPresent(row, at)) await this.enter(em, row, 'ready', null, at, false);
   }
 
   /** Ready or paused, as the operator says on their page; a pause needs a reason. */
@@ -220,7 +247,7 @@ export class OperatorActivityService {
 
   /**
    * Ends the current state (its seconds counted up to when the page was last seen, if it
-   * went quiet) and starts `state` now.
+   * went quiet) and starts `state` now; `seen` false leaves when the page was last seen.
    */
   private async enter(
     em: EntityManager,
@@ -228,6 +255,7 @@ export class OperatorActivityService {
     state: StoredOperatorState,
     pauseReasonId: number | null,
     at: Date,
+    seen = true,
   ): Promise<void> {
     // On a whole second, as the database keeps it (MySQL would round, MariaDB truncate), and
     // never before the current state began (another instance's clock may be a little behind).
@@ -239,7 +267,7 @@ export class OperatorActivityService {
     row.state = state;
     row.pauseReasonId = pauseReasonId;
     row.since = now;
-    row.seenAt = state === 'logged_out' ? row.seenAt : now;
+    row.seenAt = state === 'logged_out' || !seen ? row.seenAt : now;
     // UPDATE, not save(): see recordOutcome.
     await em.update(
       OperatorState,

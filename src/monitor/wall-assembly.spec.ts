@@ -118,6 +118,27 @@ describe('assembleWall', () => {
     });
   });
 
+  it('counts a ready operator from the end of their last call, which restarts their state', () => {
+    // Bruno's call ended 3 minutes ago: the outcome made him ready again from then.
+    const ended = minutesAgo(3);
+    const bruno = { ...rows().states[1]!, since: ended, lastStatusId: 11, lastOutcomeAt: ended };
+    const ready = assembleWall(rows({ leases: [], states: [bruno] }), now, settings);
+    expect(ready.operators[1]).toMatchObject({ state: 'ready', since: ended.toISOString() });
+    // On the next call the tile counts from the lease, and back from its end after.
+    const onCall = assembleWall(
+      rows({
+        leases: [{ contactId: 501, userId: 2, campaignId: 100, startedAt: minutesAgo(1) }],
+        states: [bruno],
+      }),
+      now,
+      settings,
+    );
+    expect(onCall.operators[1]).toMatchObject({
+      state: 'on_contact',
+      since: minutesAgo(1).toISOString(),
+    });
+  });
+
   it("sums each campaign's day, keeps a paused campaign only with outcomes today, lists teams", () => {
     const wall = assembleWall(rows(), now, settings);
     expect(wall.campaigns).toEqual([

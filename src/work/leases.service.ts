@@ -162,7 +162,7 @@ export class LeasesService {
       await this.callbacks.giveBack(em, lease.callbackId, this.clock.now());
     }
     await this.contactLeases.end(em, lease.contactId);
-    await this.activity.recordRelease(em, lease, this.clock.now());
+    await this.activity.recordRelease(em, lease, this.clock.now(), reason === 'discarded');
     await this.audit.record(em, {
       userId: lease.userId,
       action: `lease.${reason}`,

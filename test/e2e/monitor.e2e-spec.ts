@@ -4,6 +4,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { Campaign } from '../../src/campaigns/campaign.entity';
 import { Clock } from '../../src/common/time/clock';
+import { OperatorStateDay } from '../../src/monitor/operator-state-day.entity';
 import { OperatorState } from '../../src/monitor/operator-state.entity';
 import { PauseReason } from '../../src/monitor/pause-reason.entity';
 import type { WallMessage } from '../../src/monitor/wall-hub.service';
@@ -11,6 +12,7 @@ import type { CampaignSummary, WallTile } from '../../src/monitor/wall-assembly'
 import { WallService } from '../../src/monitor/wall.service';
 import { OutcomeStatus } from '../../src/outcome-statuses/outcome-status.entity';
 import { User } from '../../src/users/user.entity';
+import { LeasesService } from '../../src/work/leases.service';
 import { createCallback } from '../factories/callback.factory';
 import { createCampaign, createProduct, createStatus } from '../factories/catalogue.factory';
 import { createContact } from '../factories/contact.factory';
@@ -364,6 +366,60 @@ describe('The coordinators wall (/api/v1/monitor)', () => {
     expect(tileOf(tiles, anna)).toMatchObject({ state: 'logged_out', since: seenAt.toISOString() });
     const row = await db.getRepository(OperatorState).findOneByOrFail({ userId: anna.id });
     expect(row.state).toBe('paused');
+  });
+
+  it('the time ready restarts when a call ends (outcome, discard, expiry), on the wall and the own bar', async () => {
+    const at = (seconds: number) => new Date(TUESDAY.getTime() + seconds * 1000).toISOString();
+    const readySince = async (since: string) => {
+      const tiles = await wallWhen(
+        (t) => tileOf(t, anna)?.state === 'ready' && tileOf(t, anna).since === since,
+      );
+      expect(tileOf(tiles, anna)).toMatchObject({ state: 'ready', since });
+      expect((await presence(anna)).body).toMatchObject({ state: 'ready', since });
+    };
+    const take = async () => {
+      await createContact(app, campaign.id);
+      const taken = await http()
+        .post('/api/v1/work/next')
+        .set(as(anna.token))
+        .send({ campaignId: campaign.id })
+        .expect(200);
+      return (taken.body as { contact: { id: number } }).contact.id;
+    };
+    await presence(anna);
+    await readySince(at(0));
+
+    clock.advance(60_000);
+    let contactId = await take();
+    clock.advance(90_000);
+    await http()
+      .post(`/api/v1/work/${contactId}/outcome`)
+      .set(as(anna.token))
+      .send({ statusId: statuses.no.id })
+      .expect(201);
+    await readySince(at(150));
+
+    clock.advance(60_000);
+    contactId = await take();
+    clock.advance(30_000);
+    await http().post(`/api/v1/work/${contactId}/discard`).set(as(anna.token)).expect(204);
+    await readySince(at(240));
+
+    // A lease left to expire while the page stays open: ready again from when it ran out.
+    contactId = await take();
+    for (let minute = 0; minute < 6; minute += 2) {
+      clock.advance(2 * 60_000);
+      await presence(anna);
+    }
+    expect(await app.get(LeasesService).releaseExpired()).toBe(1);
+    await readySince(at(240 + 5 * 60));
+
+    // The seconds per state add up as before: ready all along, the calls inside it.
+    const days = await db.getRepository(OperatorStateDay).findBy({ userId: anna.id });
+    const seconds = (state: string) =>
+      days.filter((d) => d.state === state).reduce((sum, d) => sum + d.seconds, 0);
+    expect(seconds('ready')).toBe(240 + 5 * 60);
+    expect(seconds('on_contact')).toBe(90 + 30 + 5 * 60);
   });
 
   it('signing in on the login page makes an operator ready, signing out logged out', async () => {
