@@ -168,7 +168,7 @@ describe('Outcome status pages (admin)', () => {
     );
     const again = await browser.get('/outcome-statuses/new').expect(200);
     expect(again.text).toMatch(
-      /id="callbackVisibility-error">callbackVisibility is only allowed for type R/,
+      /id="callbackVisibility-error">La visibilità vale solo per gli esiti di tipo R \(richiamata\)\.</,
     );
     expect(await statuses().count()).toBe(0);
   });
