@@ -14,8 +14,6 @@ export interface OfferFormValues {
   daysAhead: string;
   defaultCapacity: string;
   publicPage: boolean;
-  wrapUpSeconds: string;
-  wrapUpStatusId: string;
   /** By cell key (`1-9`: Monday, the slots starting 09:xx); an empty cell is left out. */
   capacity: Record<string, string>;
 }
@@ -38,9 +36,6 @@ function integer(value: string): unknown {
   return /^-?[0-9]{1,9}$/.test(value) ? Number(value) : value;
 }
 
-/** Empty means "none" (null); anything else goes to the validation as a number if it is one. */
-const nullable = (value: string): unknown => (value === '' ? null : integer(value));
-
 export function formValuesFromBody(body: Body): OfferFormValues {
   const cells = body.capacity;
   const capacity: Record<string, string> = {};
@@ -55,8 +50,6 @@ export function formValuesFromBody(body: Body): OfferFormValues {
     daysAhead: text(body.daysAhead),
     defaultCapacity: text(body.defaultCapacity),
     publicPage: ['on', 'true', '1'].includes(text(body.publicPage)),
-    wrapUpSeconds: text(body.wrapUpSeconds),
-    wrapUpStatusId: text(body.wrapUpStatusId),
     capacity,
   };
 }
@@ -68,8 +61,6 @@ export function formValuesFromOffer(offer: CallbackOfferView): OfferFormValues {
     daysAhead: String(offer.daysAhead),
     defaultCapacity: String(offer.defaultCapacity),
     publicPage: offer.publicPage,
-    wrapUpSeconds: offer.wrapUpSeconds === null ? '' : String(offer.wrapUpSeconds),
-    wrapUpStatusId: offer.wrapUpStatusId === null ? '' : String(offer.wrapUpStatusId),
     capacity: Object.fromEntries(
       offer.capacities.map((c) => [cellKey(c.day, c.hour), String(c.capacity)]),
     ),
@@ -99,8 +90,6 @@ export function offerInputFromForm(values: OfferFormValues): { input: Body; cell
       daysAhead: integer(values.daysAhead),
       defaultCapacity: integer(values.defaultCapacity),
       publicPage: values.publicPage,
-      wrapUpSeconds: nullable(values.wrapUpSeconds),
-      wrapUpStatusId: nullable(values.wrapUpStatusId),
       capacities,
     },
     cells,

@@ -1,10 +1,9 @@
 import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import { Campaign } from '../campaigns/campaign.entity';
-import { OutcomeStatus } from '../outcome-statuses/outcome-status.entity';
 
 /**
- * How a campaign offers callbacks to callers (IVR, queue, web site) and wraps up telephony
- * calls. A campaign without a row offers nothing: no capacity, no promise.
+ * How a campaign offers callbacks to callers (IVR, queue, web site). A campaign without a
+ * row offers nothing: no capacity, no promise.
  */
 @Entity('callback_offer_settings')
 export class CallbackOfferSettings {
@@ -37,21 +36,6 @@ export class CallbackOfferSettings {
   /** Whether the public booking page of the campaign is open. */
   @Column({ name: 'public_page', type: 'boolean', default: false })
   publicPage!: boolean;
-
-  /** Seconds after a telephony call ends before the wrap-up status is applied; null: never. */
-  @Column({ name: 'wrap_up_seconds', type: 'integer', nullable: true })
-  wrapUpSeconds!: number | null;
-
-  /** The status applied when the operator has not confirmed one in the wrap-up time (type N). */
-  @Column({ name: 'wrap_up_status_id', type: 'integer', nullable: true })
-  wrapUpStatusId!: number | null;
-
-  @ManyToOne(() => OutcomeStatus, { onDelete: 'SET NULL' })
-  @JoinColumn({
-    name: 'wrap_up_status_id',
-    foreignKeyConstraintName: 'FK_callback_offer_settings_status',
-  })
-  wrapUpStatus?: OutcomeStatus;
 
   @UpdateDateColumn({ name: 'updated_at', type: 'datetime' })
   updatedAt!: Date;

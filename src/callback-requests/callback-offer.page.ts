@@ -11,8 +11,6 @@ const FIELD_KEYS: Record<string, string> = {
   daysAhead: 'callbackOffer.errors.daysAhead',
   defaultCapacity: 'callbackOffer.errors.capacity',
   publicPage: 'callbackOffer.errors.publicPage',
-  wrapUpSeconds: 'callbackOffer.errors.wrapUpSeconds',
-  wrapUpStatusId: 'callbackOffer.errors.wrapUpStatusId',
   capacity: 'callbackOffer.errors.capacity',
 };
 
@@ -65,7 +63,6 @@ export function callbackOfferPage(
   refused: RefusedOffer = { errors: {}, cellErrors: [] },
 ) {
   const { campaign, offer } = editor;
-  const statusId = values.wrapUpStatusId;
   return {
     title: 'callbackOffer.title',
     campaign,
@@ -94,10 +91,6 @@ export function callbackOfferPage(
           invalid: refused.errors[`capacity.${key}`] !== undefined,
         };
       }),
-    })),
-    wrapUpStatuses: editor.wrapUpStatuses.map((s) => ({
-      ...s,
-      selected: String(s.id) === statusId,
     })),
   };
 }

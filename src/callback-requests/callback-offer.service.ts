@@ -1,14 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { describeCallingHours } from '../campaigns/calling-hours';
-import { CampaignStatus } from '../campaigns/campaign-status.entity';
 import { Campaign } from '../campaigns/campaign.entity';
 import { addToCounter } from '../common/database/sql-dialect';
 import { NotFoundError, ValidationError } from '../common/errors/domain-errors';
 import { addDays, daysBetween, isCalendarDay } from '../common/time/calendar-day';
 import { Clock } from '../common/time/clock';
 import { toZonedLocal } from '../common/time/local-time';
-import { OutcomeStatus } from '../outcome-statuses/outcome-status.entity';
 import { CallbackCapacity } from './callback-capacity.entity';
 import { CallbackOfferSettings } from './callback-offer-settings.entity';
 import {
@@ -44,8 +42,6 @@ export interface CallbackOfferEditor {
   days: number[];
   hours: number[];
   offer: CallbackOfferView;
-  /** The campaign's type N statuses, not archived: what a wrap-up may confirm. */
-  wrapUpStatuses: Array<{ id: number; code: string; label: string }>;
 }
 
 /** A campaign with the rules its slots are cut by. */
@@ -71,19 +67,9 @@ export class CallbackOfferService {
     return this.view(campaignId);
   }
 
-  /** The settings page: the offer, the campaign's calling hours and the statuses wrap-up may apply. */
+  /** The settings page: the offer and the campaign's calling hours. */
   async editor(campaignId: number): Promise<CallbackOfferEditor> {
     const campaign = await this.campaign(this.dataSource.manager, campaignId, 'id');
-    const statuses = await this.dataSource
-      .getRepository(OutcomeStatus)
-      .createQueryBuilder('s')
-      .innerJoin(CampaignStatus, 'cs', 'cs.statusId = s.id AND cs.campaignId = :campaignId', {
-        campaignId,
-      })
-      .where('s.type = :type', { type: 'N' })
-      .andWhere('s.archivedAt IS NULL')
-      .orderBy('s.code', 'ASC')
-      .getMany();
     return {
       campaign: {
         id: campaign.id,
@@ -96,7 +82,6 @@ export class CallbackOfferService {
       days: [...campaign.callingHours.days].sort((a, b) => a - b),
       hours: hoursOpen(campaign.callingHours),
       offer: await this.view(campaignId),
-      wrapUpStatuses: statuses.map((s) => ({ id: s.id, code: s.code, label: s.label })),
     };
   }
 
@@ -107,8 +92,6 @@ export class CallbackOfferService {
       const repo = em.getRepository(CallbackOfferSettings);
       const current =
         (await repo.findOneBy({ campaignId })) ?? repo.create({ campaignId, ...DEFAULTS });
-      if (dto.wrapUpStatusId != null)
-        await this.checkWrapUpStatus(em, campaignId, dto.wrapUpStatusId);
       const seen = new Set<string>();
       const open = hoursOpen(campaign.callingHours);
       for (const [i, c] of (dto.capacities ?? []).entries()) {
@@ -299,24 +282,6 @@ export class CallbackOfferService {
     return campaign;
   }
 
-  /** The wrap-up status must be a type N outcome of the campaign: it needs nothing more. */
-  private async checkWrapUpStatus(
-    em: EntityManager,
-    campaignId: number,
-    statusId: number,
-  ): Promise<void> {
-    const status = await em.getRepository(OutcomeStatus).findOneBy({ id: statusId });
-    const linked =
-      status !== null &&
-      (await em.getRepository(CampaignStatus).existsBy({ campaignId, statusId: In([statusId]) }));
-    if (!status || !linked || status.archivedAt !== null || status.type !== 'N') {
-      throw new ValidationError(
-        'wrapUpStatusId',
-        `wrapUpStatusId: status ${statusId} is not a negative (type N) outcome of this campaign`,
-      ).say('callbackOffer.errors.wrapUpStatusId');
-    }
-  }
-
   private async view(campaignId: number): Promise<CallbackOfferView> {
     const settings = await this.dataSource
       .getRepository(CallbackOfferSettings)
@@ -332,8 +297,6 @@ export class CallbackOfferService {
       defaultCapacity: s.defaultCapacity,
       daysAhead: s.daysAhead,
       publicPage: s.publicPage,
-      wrapUpSeconds: s.wrapUpSeconds,
-      wrapUpStatusId: s.wrapUpStatusId,
       capacities: capacities.map(({ day, hour, capacity }) => ({ day, hour, capacity })),
     };
   }
@@ -345,8 +308,6 @@ const DEFAULTS = {
   defaultCapacity: 0,
   daysAhead: 7,
   publicPage: false,
-  wrapUpSeconds: null,
-  wrapUpStatusId: null,
 };
 
 const FIELDS = [
@@ -355,8 +316,6 @@ const FIELDS = [
   'defaultCapacity',
   'daysAhead',
   'publicPage',
-  'wrapUpSeconds',
-  'wrapUpStatusId',
 ] as const;
 
 export function offered(slot: Slot & { remaining: number }): OfferedSlot {

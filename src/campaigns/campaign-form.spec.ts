@@ -52,6 +52,16 @@ describe('campaign form', () => {
     });
   });
 
+  it('reads an empty wrap-up field as none (null) and a number as a number', () => {
+    expect(campaignInputFromForm({ wrapUpSeconds: ' ', wrapUpStatusId: '7' })).toMatchObject({
+      wrapUpSeconds: null,
+      wrapUpStatusId: 7,
+    });
+    expect(campaignInputFromForm({ wrapUpSeconds: '30s' })).toMatchObject({
+      wrapUpSeconds: '30s',
+    });
+  });
+
   it('keeps unknown fields for the validation to refuse, and sends no days as none', () => {
     const input = campaignInputFromForm({ hacker: '1' });
     expect(input.hacker).toBe('1');

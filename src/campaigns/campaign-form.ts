@@ -29,6 +29,9 @@ export interface CampaignFormModel {
   travelBufferMinutes: string;
   overlapPolicy: string;
   privateCallbackGraceMinutes: string;
+  /** The wrap-up: '' for none. */
+  wrapUpSeconds: string;
+  wrapUpStatusId: string;
   statusIds: number[];
   productIds: number[];
   agentIds: number[];
@@ -122,6 +125,12 @@ export function campaignInputFromForm(body: Body): Body {
   };
   for (const key of ['appointmentMinutes', 'travelBufferMinutes', 'privateCallbackGraceMinutes'])
     if (key in input) input[key] = integer(input[key]);
+  // An empty wrap-up field is no wrap-up (null), as the API says it.
+  for (const key of ['wrapUpSeconds', 'wrapUpStatusId']) {
+    if (!(key in input)) continue;
+    const value = input[key];
+    input[key] = typeof value === 'string' && value.trim() === '' ? null : integer(value);
+  }
   input.callingHours = isObject(callingHours)
     ? { days: idsOf(callingHours.days), start: callingHours.start, end: callingHours.end }
     : (callingHours ?? { days: [] });
@@ -142,6 +151,8 @@ export function formModelFromValues(values: Body): CampaignFormModel {
     travelBufferMinutes: text(values.travelBufferMinutes),
     overlapPolicy: text(values.overlapPolicy),
     privateCallbackGraceMinutes: text(values.privateCallbackGraceMinutes),
+    wrapUpSeconds: text(values.wrapUpSeconds),
+    wrapUpStatusId: text(values.wrapUpStatusId),
     statusIds: numericIds(values.statusIds),
     productIds: numericIds(values.productIds),
     agentIds: numericIds(values.agentIds),
@@ -162,6 +173,8 @@ export function formModelFromCampaign(campaign: CampaignView): CampaignFormModel
     travelBufferMinutes: String(campaign.travelBufferMinutes),
     overlapPolicy: campaign.overlapPolicy,
     privateCallbackGraceMinutes: String(campaign.privateCallbackGraceMinutes),
+    wrapUpSeconds: campaign.wrapUpSeconds === null ? '' : String(campaign.wrapUpSeconds),
+    wrapUpStatusId: campaign.wrapUpStatusId === null ? '' : String(campaign.wrapUpStatusId),
     statusIds: campaign.statusIds,
     productIds: campaign.productIds,
     agentIds: campaign.agentIds,
@@ -190,6 +203,8 @@ export function newFormModel(): CampaignFormModel {
     travelBufferMinutes: String(CAMPAIGN_DEFAULTS.travelBufferMinutes),
     overlapPolicy: CAMPAIGN_DEFAULTS.overlapPolicy,
     privateCallbackGraceMinutes: String(CAMPAIGN_DEFAULTS.privateCallbackGraceMinutes),
+    wrapUpSeconds: '',
+    wrapUpStatusId: '',
     statusIds: [],
     productIds: [],
     agentIds: [],

@@ -3,10 +3,13 @@ import {
   CreateDateColumn,
   Entity,
   Index,
+  JoinColumn,
+  ManyToOne,
   OneToMany,
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
+import { OutcomeStatus } from '../outcome-statuses/outcome-status.entity';
 import { CampaignStep } from './campaign-step.entity';
 
 export const OVERLAP_POLICIES = ['reject', 'warn', 'allow'] as const;
@@ -75,6 +78,24 @@ export class Campaign {
   /** Proactive-call rules checked at dispatch (null: none, the campaign calls everyone). */
   @Column({ type: 'simple-json', nullable: true })
   eligibility!: EligibilityRules | null;
+
+  /**
+   * Seconds after a call ends (the PBX's call.ended or the operator's "fine chiamata") before
+   * the wrap-up status is confirmed for an operator who has not confirmed one; null: never.
+   */
+  @Column({ name: 'wrap_up_seconds', type: 'integer', nullable: true })
+  wrapUpSeconds!: number | null;
+
+  /** The status the wrap-up confirms: one of the campaign's that needs no answer or sub-form. */
+  @Column({ name: 'wrap_up_status_id', type: 'integer', nullable: true })
+  wrapUpStatusId!: number | null;
+
+  @ManyToOne(() => OutcomeStatus, { onDelete: 'SET NULL' })
+  @JoinColumn({
+    name: 'wrap_up_status_id',
+    foreignKeyConstraintName: 'FK_campaigns_wrap_up_status',
+  })
+  wrapUpStatus?: OutcomeStatus;
 
   @OneToMany(() => CampaignStep, (step) => step.campaign)
   steps?: CampaignStep[];

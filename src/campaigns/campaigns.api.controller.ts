@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
@@ -11,7 +11,11 @@ import { CurrentUser, Roles } from '../common/access/access.decorators';
 import { IdParamPipe } from '../common/http/id-param.pipe';
 import type { AuthenticatedUser } from '../common/http/request-context';
 import { CampaignsService } from './campaigns.service';
-import { CampaignInputDto, CampaignOperatorsDto } from './dto/campaign-input.dto';
+import {
+  CampaignInputDto,
+  CampaignOperatorsDto,
+  CampaignWrapUpDto,
+} from './dto/campaign-input.dto';
 import { CampaignView } from './dto/campaign.view';
 import { ScriptPreviewDto, ScriptPreviewView } from './dto/script-preview.dto';
 
@@ -61,6 +65,19 @@ export class CampaignsApiController {
     @Body() dto: CampaignInputDto,
   ): Promise<CampaignView> {
     return this.campaigns.replace(id, dto);
+  }
+
+  @Patch(':id')
+  @Roles('admin')
+  @ApiOkResponse({ description: 'the campaign with its wrap-up changed (absent fields kept)' })
+  @ApiBadRequestResponse({
+    description: 'wrapUpStatusId not the campaign’s, or needing answers or a sub-form',
+  })
+  changeWrapUp(
+    @Param('id', new IdParamPipe()) id: number,
+    @Body() dto: CampaignWrapUpDto,
+  ): Promise<CampaignView> {
+    return this.campaigns.changeWrapUp(id, dto);
   }
 
   @Put(':id/operators')

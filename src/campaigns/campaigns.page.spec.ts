@@ -58,4 +58,39 @@ describe('campaignFormPage', () => {
     expect(view.rows[2]!.preview).toBeUndefined();
     expect(view.hasOutcome).toBe(true);
   });
+
+  it('offers as wrap-up the negative statuses, those reaching no one first, and keeps the chosen one', () => {
+    const status = (id: number, type: string, customerReached: boolean, archived = false) => ({
+      id,
+      code: `S${id}`,
+      label: `Stato ${id}`,
+      labelEn: null,
+      type,
+      color: '#888888',
+      quick: false,
+      quickOrder: null,
+      archived,
+      customerReached,
+    });
+    const all: CampaignOptions = {
+      ...options,
+      statuses: [
+        status(1, 'N', true),
+        status(2, 'N', false),
+        status(3, 'R', true),
+        status(4, 'N', false, true),
+      ],
+    };
+    const none = campaignFormPage(newFormModel(), all, preview);
+    expect(none.wrapUpStatuses.map((s) => [s.id, s.selected])).toEqual([
+      [2, false],
+      [1, false],
+    ]);
+    const chosen = campaignFormPage({ ...newFormModel(), wrapUpStatusId: '3' }, all, preview);
+    expect(chosen.wrapUpStatuses.map((s) => [s.id, s.selected])).toEqual([
+      [2, false],
+      [1, false],
+      [3, true],
+    ]);
+  });
 });

@@ -36,6 +36,19 @@ function previewOf(kind: string, body: string, preview: ScriptPreview): RowView[
   }
 }
 
+/**
+ * What the wrap-up may confirm: the negative statuses (the others need a callback, a cart or
+ * an appointment), those reaching no one first (required steps do not apply to them), plus
+ * whatever the form already names, so that a refusal shows what was chosen.
+ */
+function wrapUpChoices(model: CampaignFormModel, options: CampaignOptions) {
+  const chosen = Number(model.wrapUpStatusId);
+  return options.statuses
+    .filter((s) => (s.type === 'N' && !s.archived) || s.id === chosen)
+    .sort((a, b) => Number(a.customerReached) - Number(b.customerReached))
+    .map((s) => ({ ...s, selected: s.id === chosen }));
+}
+
 export function campaignListPage(campaigns: unknown[]) {
   return { title: 'campaigns.title', campaigns };
 }
@@ -50,9 +63,15 @@ export function campaignPage(
 ) {
   const linked = <T extends { id: number }>(rows: T[], ids: number[]) =>
     rows.filter((row) => ids.includes(row.id));
+  const wrapUpStatus = options.statuses.find((s) => s.id === campaign.wrapUpStatusId) ?? null;
   return {
     title: 'campaigns.show.title',
     campaign,
+    // The status a wrap-up confirms, and after how long (null: no wrap-up).
+    wrapUp:
+      campaign.wrapUpSeconds !== null && wrapUpStatus
+        ? { seconds: campaign.wrapUpSeconds, status: wrapUpStatus }
+        : null,
     contactCount,
     canEdit,
     statuses: linked(options.statuses, campaign.statusIds),
@@ -107,6 +126,7 @@ export function campaignFormPage(
     options,
     rows,
     hasOutcome: model.steps.some((step) => step.kind === 'outcome'),
+    wrapUpStatuses: wrapUpChoices(model, options),
     timeZones: timeZoneChoices(),
     weekDays: WEEK_DAYS,
     stepKinds: STEP_KINDS,

@@ -7,6 +7,7 @@ import { forUpdate } from '../common/database/row-lock';
 import { ConflictError, NotFoundError, ValidationError } from '../common/errors/domain-errors';
 import { isUniqueViolation } from '../common/errors/unique-violation';
 import { Contact } from '../contacts/contact.entity';
+import { needsNothing, outcomeNeeds } from '../outcome-statuses/outcome-needs';
 import { OutcomeStatus } from '../outcome-statuses/outcome-status.entity';
 import { Product } from '../products/product.entity';
 import { User } from '../users/user.entity';
@@ -21,7 +22,7 @@ import {
   type CampaignState,
   type OverlapPolicy,
 } from './campaign.entity';
-import type { CampaignInputDto } from './dto/campaign-input.dto';
+import type { CampaignInputDto, CampaignWrapUpDto } from './dto/campaign-input.dto';
 import {
   type CampaignLinks,
   type CampaignOptions,
@@ -59,7 +60,14 @@ interface NormalisedCampaign extends CampaignLinks {
   travelBufferMinutes: number;
   overlapPolicy: OverlapPolicy;
   privateCallbackGraceMinutes: number;
+  wrapUp: WrapUp;
   steps: NormalisedStep[];
+}
+
+/** The campaign's wrap-up: both set, or neither. */
+interface WrapUp {
+  seconds: number | null;
+  statusId: number | null;
 }
 
 const idList = (ids: number[]): string => ids.join(', ');
@@ -93,6 +101,7 @@ export class CampaignsService {
       // lost a lock conflict on it instead tries again and meets the duplicate (409).
       id = await retriedTransaction(this.dataSource, async (em) => {
         await this.checkReferences(em, campaign);
+        await this.checkWrapUp(em, campaign.wrapUp, campaign.statusIds, campaign.steps);
         const saved = await em.save(
           em.create(Campaign, { ...this.settingsOf(campaign), state: 'active' }),
         );
@@ -115,6 +124,7 @@ export class CampaignsService {
         const current = await em.findOne(Campaign, { where: { id }, ...forUpdate(em) });
         if (!current) throw new NotFoundError('campaign', id);
         await this.checkReferences(em, campaign);
+        await this.checkWrapUp(em, campaign.wrapUp, campaign.statusIds, campaign.steps);
         await em.delete(CampaignStep, { campaignId: id });
         await em.delete(CampaignStatus, { campaignId: id });
         await em.delete(CampaignProduct, { campaignId: id });
@@ -138,6 +148,76 @@ export class CampaignsService {
       if (!(await this.campaigns.existsBy({ id }))) throw new NotFoundError('campaign', id);
     }
     return this.get(id);
+  }
+
+  /**
+   * `PATCH /campaigns/:id`: the wrap-up changed alone (absent fields keep their value),
+   * checked against the campaign's statuses and workflow as a whole save would be.
+   * Lock: the campaign's row, as a replace takes it.
+   */
+  async changeWrapUp(id: number, dto: CampaignWrapUpDto): Promise<CampaignView> {
+    await this.dataSource.transaction(async (em) => {
+      const current = await em.findOne(Campaign, { where: { id }, ...forUpdate(em) });
+      if (!current) throw new NotFoundError('campaign', id);
+      const wrapUp = wholeWrapUp({
+        wrapUpSeconds: dto.wrapUpSeconds === undefined ? current.wrapUpSeconds : dto.wrapUpSeconds,
+        wrapUpStatusId:
+          dto.wrapUpStatusId === undefined ? current.wrapUpStatusId : dto.wrapUpStatusId,
+      });
+      const [links, steps] = await Promise.all([
+        em.findBy(CampaignStatus, { campaignId: id }),
+        em.findBy(CampaignStep, { campaignId: id }),
+      ]);
+      await this.checkWrapUp(
+        em,
+        wrapUp,
+        links.map((l) => l.statusId),
+        steps,
+      );
+      current.wrapUpSeconds = wrapUp.seconds;
+      current.wrapUpStatusId = wrapUp.statusId;
+      await em.save(Campaign, current);
+    });
+    return this.get(id);
+  }
+
+  /**
+   * A wrap-up confirms its status by itself: the status must be one of the campaign's, not
+   * archived, and need nothing the operator would have to fill in (no answer to a required
+   * step, no callback, cart or appointment: outcome-needs.ts, the outcome's own rule).
+   * Lock: the status row, so an admin changing its type or "customer reached" meanwhile
+   * (outcome-statuses.service.ts) waits and then sees this campaign's wrap-up.
+   */
+  private async checkWrapUp(
+    em: EntityManager,
+    wrapUp: WrapUp,
+    statusIds: number[],
+    steps: Array<Pick<NormalisedStep, 'kind' | 'title' | 'required'>>,
+  ): Promise<void> {
+    if (wrapUp.statusId === null) return;
+    const statusId = wrapUp.statusId;
+    const status = statusIds.includes(statusId)
+      ? await em.findOne(OutcomeStatus, { where: { id: statusId }, ...forUpdate(em) })
+      : null;
+    if (!status || status.archivedAt !== null) {
+      throw new ValidationError(
+        'wrapUpStatusId',
+        `wrapUpStatusId: status ${statusId} is not one of this campaign’s statuses`,
+      ).say('campaigns.errors.wrapUpNotLinked');
+    }
+    const needs = outcomeNeeds(status, steps);
+    if (needsNothing(needs)) return;
+    if (needs.form !== null) {
+      throw new ValidationError(
+        'wrapUpStatusId',
+        `wrapUpStatusId: ${status.code} (type ${status.type}) needs a ${needs.form}, which a wrap-up cannot fill in; choose a type N status`,
+      ).say('campaigns.errors.wrapUpSubForm', { code: status.code, type: status.type });
+    }
+    const titles = needs.answers.map((step) => `"${step.title}"`).join(', ');
+    throw new ValidationError(
+      'wrapUpStatusId',
+      `wrapUpStatusId: ${status.code} reaches the customer, so it needs answers to the required steps ${titles}, which a wrap-up cannot give; choose a status that reaches no one, or make the steps optional`,
+    ).say('campaigns.errors.wrapUpAnswers', { code: status.code, steps: titles });
   }
 
   async list(): Promise<CampaignView[]> {
@@ -240,6 +320,7 @@ export class CampaignsService {
         quick: s.quick,
         quickOrder: s.quickOrder,
         archived: s.archivedAt !== null,
+        customerReached: s.customerReached,
       })),
       products: products.map((p) => ({ id: p.id, code: p.code, name: p.name, active: p.active })),
       agents: agents.map((a) => ({ id: a.id, name: a.name, zones: a.zones, active: a.active })),
@@ -296,6 +377,8 @@ export class CampaignsService {
       travelBufferMinutes: campaign.travelBufferMinutes,
       overlapPolicy: campaign.overlapPolicy,
       privateCallbackGraceMinutes: campaign.privateCallbackGraceMinutes,
+      wrapUpSeconds: campaign.wrapUp.seconds,
+      wrapUpStatusId: campaign.wrapUp.statusId,
     };
   }
 
@@ -397,6 +480,7 @@ export class CampaignsService {
       overlapPolicy: input.overlapPolicy ?? CAMPAIGN_DEFAULTS.overlapPolicy,
       privateCallbackGraceMinutes:
         input.privateCallbackGraceMinutes ?? CAMPAIGN_DEFAULTS.privateCallbackGraceMinutes,
+      wrapUp: wholeWrapUp(input),
       steps,
       statusIds: input.statusIds,
       productIds: input.productIds ?? [],
@@ -564,6 +648,28 @@ export class CampaignsService {
     for (const row of operators) of(row.campaignId).operatorIds.push(row.userId);
     return result;
   }
+}
+
+/** Seconds and status together or neither: one without the other is a 400 naming the missing one. */
+function wholeWrapUp(input: {
+  wrapUpSeconds?: number | null;
+  wrapUpStatusId?: number | null;
+}): WrapUp {
+  const seconds = input.wrapUpSeconds ?? null;
+  const statusId = input.wrapUpStatusId ?? null;
+  if (seconds !== null && statusId === null) {
+    throw new ValidationError(
+      'wrapUpStatusId',
+      'wrapUpStatusId: a wrap-up needs the status it confirms (or no wrapUpSeconds)',
+    ).say('campaigns.errors.wrapUpStatusMissing');
+  }
+  if (statusId !== null && seconds === null) {
+    throw new ValidationError(
+      'wrapUpSeconds',
+      'wrapUpSeconds: a wrap-up needs its seconds (or no wrapUpStatusId)',
+    ).say('campaigns.errors.wrapUpSecondsMissing');
+  }
+  return { seconds, statusId };
 }
 
 function emptyLinks(): CampaignLinks {

@@ -196,7 +196,7 @@ export class EnvironmentVariables {
    */
   @Matches(/^[a-z0-9-]*(?:\s*,\s*[a-z0-9-]+)*$/, {
     message:
-      'JOBS_DISABLED must be job names separated by commas, e.g. cti-wrap-up,auth-housekeeping, or all',
+      'JOBS_DISABLED must be job names separated by commas, e.g. wrap-up,auth-housekeeping, or all',
   })
   JOBS_DISABLED = '';
 

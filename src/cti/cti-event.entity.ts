@@ -14,16 +14,12 @@ import { User } from '../users/user.entity';
 export const CTI_EVENT_TYPES = ['call.ringing', 'call.answered', 'call.ended'] as const;
 export type CtiEventType = (typeof CTI_EVENT_TYPES)[number];
 
-/** pending: the wrap-up status is to be applied at wrap_up_at; then applied, skipped or failed. */
-export type WrapUpState = 'pending' | 'applied' | 'skipped' | 'failed';
-
 /**
  * A telephony event for an operator, kept in the database: every app instance streams the
- * new ones to the operators watching it, and the wrap-up job finds the ended calls.
+ * new ones to the operators watching it (a call ended starts the lease's wrap-up).
  */
 @Entity('cti_events')
 @Index('IDX_cti_events_operator', ['operatorId', 'id'])
-@Index('IDX_cti_events_wrap_up', ['wrapUpState', 'wrapUpAt'])
 export class CtiEvent {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id!: number;
@@ -59,12 +55,6 @@ export class CtiEvent {
   @ManyToOne(() => Campaign, { onDelete: 'SET NULL' })
   @JoinColumn({ name: 'campaign_id', foreignKeyConstraintName: 'FK_cti_events_campaign' })
   campaign?: Campaign;
-
-  @Column({ name: 'wrap_up_at', type: 'datetime', nullable: true })
-  wrapUpAt!: Date | null;
-
-  @Column({ name: 'wrap_up_state', type: 'varchar', length: 10, nullable: true })
-  wrapUpState!: WrapUpState | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'datetime' })
   createdAt!: Date;

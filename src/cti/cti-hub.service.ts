@@ -60,7 +60,8 @@ export class CtiHub {
 
   /**
    * An operator's stream: `event: pop` for each call ringing or answered on their extension,
-   * each with its event id. A page that reconnects sends the last id it got (Last-Event-ID):
+   * `event: wrapup` for a call ended that started their contact's wrap-up (its seconds
+   * left), each with its event id. A page that reconnects sends the last id it got (Last-Event-ID):
    * the pops it missed meanwhile, of the last REPLAY_MS, come first.
    */
   stream(operatorId: number, lastEventId: number | null = null): Observable<MessageEvent> {
@@ -84,9 +85,12 @@ export class CtiHub {
       ).pipe(
         // The shared stream may bring again what the replay sent.
         distinct((pop) => pop.id),
+        // A call ended is streamed only when it started a wrap-up (`event: wrapup`).
+        filter((pop) => pop.type !== 'call.ended' || pop.wrapUp !== null),
         map((pop): MessageEvent => {
           last = Math.max(last, pop.id);
-          return { type: 'pop', id: String(pop.id), data: pop };
+          const type = pop.type === 'call.ended' ? 'wrapup' : 'pop';
+          return { type, id: String(pop.id), data: pop };
         }),
       );
       return merge(pops, interval(KEEPALIVE_MS).pipe(map(ping))).pipe(startWith(ping()));

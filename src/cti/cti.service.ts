@@ -1,9 +1,9 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { DataSource, In, LessThanOrEqual, MoreThan, MoreThanOrEqual } from 'typeorm';
-import { CallbackOfferSettings } from '../callback-requests/callback-offer-settings.entity';
+import { Injectable } from '@nestjs/common';
+import { DataSource, In, IsNull, MoreThan, MoreThanOrEqual, Not } from 'typeorm';
 import { CampaignOperator } from '../campaigns/campaign-operator.entity';
 import { Campaign } from '../campaigns/campaign.entity';
 import { ForbiddenError, NotFoundError, ValidationError } from '../common/errors/domain-errors';
+import { forUpdate } from '../common/database/row-lock';
 import { Clock } from '../common/time/clock';
 import { AppConfigService } from '../config/app-config.service';
 import { Contact } from '../contacts/contact.entity';
@@ -11,15 +11,16 @@ import { ContactsService } from '../contacts/contacts.service';
 import type { ContactView } from '../contacts/dto/contact.view';
 import { PhoneNumbers } from '../common/phone/phone-number';
 import { User } from '../users/user.entity';
+import { ContactLease } from '../work/contact-lease.entity';
 import { LeasesService } from '../work/leases.service';
-import { OutcomeService } from '../work/outcome.service';
+import { WrapUpService } from '../work/wrap-up.service';
 import { CtiEvent, type CtiEventType } from './cti-event.entity';
 import type { CtiContactDto, CtiEventDto } from './dto/cti-event.dto';
 
 /** Events that pop the caller on the operator's page (call.ended only starts the wrap-up). */
 export const POPPING: readonly CtiEventType[] = ['call.ringing', 'call.answered'];
-/** Wrap-ups one job run applies at most. */
-const WRAP_UP_BATCH = 100;
+/** What the operator's page is told: the pops, and the ends that started a wrap-up. */
+const STREAMED: readonly CtiEventType[] = [...POPPING, 'call.ended'];
 
 /** What the operator's page shows when their phone rings: the caller's card, or a new-contact form. */
 export interface ScreenPop {
@@ -38,6 +39,8 @@ export interface ScreenPop {
     state: string;
     url: string;
   } | null;
+  /** A call.ended that started the wrap-up of the leased contact: its countdown, if still on. */
+  wrapUp: { contactId: number; secondsLeft: number } | null;
 }
 
 /**
@@ -47,14 +50,12 @@ export interface ScreenPop {
  */
 @Injectable()
 export class CtiService {
-  private readonly logger = new Logger(CtiService.name);
-
   constructor(
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly phones: PhoneNumbers,
     private readonly leases: LeasesService,
-    private readonly outcomes: OutcomeService,
+    private readonly wrapUps: WrapUpService,
     private readonly contacts: ContactsService,
     private readonly config: AppConfigService,
   ) {}
@@ -70,32 +71,27 @@ export class CtiService {
     const now = this.clock.now();
     const lease = await this.leases.current(operator.id);
     const contact = await this.match(operator.id, phone, lease?.contactId ?? null);
-    let wrapUpAt: Date | null = null;
-    // The wrap-up starts when the call of the contact on the operator's screen ends.
-    if (dto.type === 'call.ended' && contact && lease?.contactId === contact.id) {
-      const settings = await this.dataSource
-        .getRepository(CallbackOfferSettings)
-        .findOneBy({ campaignId: contact.campaignId });
-      if (settings?.wrapUpSeconds && settings.wrapUpStatusId) {
-        wrapUpAt = new Date(now.getTime() + settings.wrapUpSeconds * 1000);
+    const id = await this.dataSource.transaction(async (em) => {
+      // The wrap-up starts when the call of the contact on the operator's screen ends; the
+      // deadline is on the lease before the event is (the stream reads it with the event).
+      if (dto.type === 'call.ended' && contact && lease?.contactId === contact.id) {
+        const locked = await em
+          .getRepository(ContactLease)
+          .findOne({ where: { contactId: contact.id }, ...forUpdate(em) });
+        if (locked?.userId === operator.id) await this.wrapUps.startWithin(em, locked, now);
       }
-    }
-    const inserted = await this.dataSource.getRepository(CtiEvent).insert({
-      operatorId: operator.id,
-      type: dto.type,
-      callId: dto.callId,
-      phone,
-      contactId: contact?.id ?? null,
-      campaignId: contact?.campaignId ?? null,
-      wrapUpAt,
-      wrapUpState: wrapUpAt ? 'pending' : null,
-      createdAt: now,
+      const inserted = await em.getRepository(CtiEvent).insert({
+        operatorId: operator.id,
+        type: dto.type,
+        callId: dto.callId,
+        phone,
+        contactId: contact?.id ?? null,
+        campaignId: contact?.campaignId ?? null,
+        createdAt: now,
+      });
+      return Number(inserted.identifiers[0]!.id);
     });
-    return {
-      id: Number(inserted.identifiers[0]!.id),
-      operatorId: operator.id,
-      contactId: contact?.id ?? null,
-    };
+    return { id, operatorId: operator.id, contactId: contact?.id ?? null };
   }
 
   /**
@@ -109,7 +105,7 @@ export class CtiService {
     const events = await this.dataSource.getRepository(CtiEvent).find({
       where: {
         id: MoreThan(afterId),
-        type: In([...POPPING]),
+        type: In([...STREAMED]),
         ...(only ? { operatorId: only.operatorId, createdAt: MoreThanOrEqual(only.since) } : {}),
       },
       relations: { contact: true, campaign: true },
@@ -117,6 +113,7 @@ export class CtiService {
       take: 200,
     });
     const scheme = this.config.get('PHONE_LINK_SCHEME');
+    const wrapUps = await this.wrapUpsOf(events.filter((e) => e.type === 'call.ended'));
     return events.map((event) => ({
       id: event.id,
       operatorId: event.operatorId,
@@ -135,7 +132,30 @@ export class CtiService {
               url: `/contacts/${event.contact.id}`,
             }
           : null,
+      wrapUp: wrapUps.get(event.id) ?? null,
     }));
+  }
+
+  /** The countdowns the ended calls started: those whose lease still waits for its deadline. */
+  private async wrapUpsOf(
+    ended: CtiEvent[],
+  ): Promise<Map<number, { contactId: number; secondsLeft: number }>> {
+    const found = new Map<number, { contactId: number; secondsLeft: number }>();
+    const contactIds = ended.flatMap((e) => (e.contactId === null ? [] : [e.contactId]));
+    if (contactIds.length === 0) return found;
+    const leases = await this.dataSource
+      .getRepository(ContactLease)
+      .findBy({ contactId: In(contactIds), wrapUpAt: Not(IsNull()) });
+    const now = this.clock.now().getTime();
+    for (const event of ended) {
+      const lease = leases.find(
+        (l) => l.contactId === event.contactId && l.userId === event.operatorId,
+      );
+      if (!lease?.wrapUpAt || lease.startedAt > event.createdAt) continue;
+      const secondsLeft = Math.max(0, Math.ceil((lease.wrapUpAt.getTime() - now) / 1000));
+      found.set(event.id, { contactId: lease.contactId, secondsLeft });
+    }
+    return found;
   }
 
   async lastEventId(): Promise<number> {
@@ -154,51 +174,6 @@ export class CtiService {
       throw new ForbiddenError(`campaignId: you are not assigned to campaign ${dto.campaignId}`);
     }
     return this.contacts.create(dto.campaignId, dto);
-  }
-
-  /**
-   * Calls ended whose wrap-up time has passed while the operator still has that contact
-   * open: the campaign's wrap-up status is confirmed for them. Each event is claimed by a
-   * guarded UPDATE (pending → skipped), so one instance alone applies it. Returns how many.
-   */
-  async applyWrapUps(): Promise<number> {
-    const now = this.clock.now();
-    const due = await this.dataSource.getRepository(CtiEvent).find({
-      where: { wrapUpState: 'pending', wrapUpAt: LessThanOrEqual(now) },
-      order: { wrapUpAt: 'ASC', id: 'ASC' },
-      take: WRAP_UP_BATCH,
-    });
-    let applied = 0;
-    for (const event of due) {
-      const claimed = await this.dataSource
-        .getRepository(CtiEvent)
-        .update({ id: event.id, wrapUpState: 'pending' }, { wrapUpState: 'skipped' });
-      if (!claimed.affected || event.contactId === null) continue;
-      const lease = await this.leases.current(event.operatorId);
-      // Confirmed (or put back) by the operator meanwhile: nothing to do.
-      if (!lease || lease.contactId !== event.contactId || lease.startedAt > event.createdAt)
-        continue;
-      const settings = await this.dataSource
-        .getRepository(CallbackOfferSettings)
-        .findOneBy({ campaignId: lease.campaignId });
-      if (!settings?.wrapUpStatusId) continue;
-      try {
-        await this.outcomes.confirm(event.operatorId, event.contactId, {
-          statusId: settings.wrapUpStatusId,
-          notes: `Esito automatico dopo ${settings.wrapUpSeconds ?? 0} s di post-chiamata`,
-        });
-        await this.dataSource
-          .getRepository(CtiEvent)
-          .update({ id: event.id }, { wrapUpState: 'applied' });
-        applied++;
-      } catch (error) {
-        this.logger.warn({ err: error, eventId: event.id }, 'wrap-up status not applied');
-        await this.dataSource
-          .getRepository(CtiEvent)
-          .update({ id: event.id }, { wrapUpState: 'failed' });
-      }
-    }
-    return applied;
   }
 
   private async operator(dto: CtiEventDto): Promise<User> {

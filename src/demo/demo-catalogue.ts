@@ -105,13 +105,17 @@ const STATUSES: Array<Partial<OutcomeStatus>> = [
   },
 ];
 
-/** What a telephony call's wrap-up confirms when the operator chose nothing (type N). */
+/**
+ * What the demo campaign's wrap-up confirms when the operator chose nothing: a negative that
+ * reached no one, so that the campaign's required consent step does not apply.
+ */
 const WRAP_UP_STATUS: Partial<OutcomeStatus> = {
-  code: 'GESTITA',
-  label: 'Chiamata gestita',
-  labelEn: 'Call handled',
+  code: 'NONCONCL',
+  label: 'Non conclusa (post-chiamata)',
+  labelEn: 'Not concluded (wrap-up)',
   type: 'N',
   color: '#607D8B',
+  customerReached: false,
 };
 
 const STATUS_DEFAULTS: Partial<OutcomeStatus> = {
@@ -190,7 +194,8 @@ const PLACES: Array<[string, string, string, string]> = [
 
 /**
  * The demo campaign's callback offer: 30-minute slots for 4 callers each, fewer at lunch,
- * none on Saturday afternoon; the public page open; a telephony call wrapped up after 60 s.
+ * none on Saturday afternoon; the public page open; and the campaign's calls wrapped up 60 s
+ * after they end.
  * Added once, also to a demo seeded before the offer existed.
  */
 export async function seedDemoCallbackOffer(em: EntityManager): Promise<void> {
@@ -211,9 +216,8 @@ export async function seedDemoCallbackOffer(em: EntityManager): Promise<void> {
     defaultCapacity: 4,
     daysAhead: 7,
     publicPage: true,
-    wrapUpSeconds: 60,
-    wrapUpStatusId: status.id,
   });
+  await em.update(Campaign, { id: campaign.id }, { wrapUpSeconds: 60, wrapUpStatusId: status.id });
   const lunch = [1, 2, 3, 4, 5].map((day) => ({ day, hour: 13, capacity: 2 }));
   const saturday = [14, 15, 16, 17, 18, 19].map((hour) => ({ day: 6, hour, capacity: 0 }));
   await em.insert(

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull, Not, Repository } from 'typeorm';
 import { CampaignStatus } from '../campaigns/campaign-status.entity';
+import { CampaignStep } from '../campaigns/campaign-step.entity';
+import { Campaign } from '../campaigns/campaign.entity';
 import { forUpdate } from '../common/database/row-lock';
 import { ConflictError, NotFoundError, ValidationError } from '../common/errors/domain-errors';
 import { isUniqueViolation } from '../common/errors/unique-violation';
@@ -10,6 +12,7 @@ import { CreateOutcomeStatusDto } from './dto/create-outcome-status.dto';
 import { toOutcomeStatusView, OutcomeStatusView } from './dto/outcome-status.view';
 import { UpdateOutcomeStatusDto } from './dto/update-outcome-status.dto';
 import { isForeignKeyViolation } from './foreign-key-violation';
+import { needsNothing, outcomeNeeds } from './outcome-needs';
 import { OutcomeStatus, type OutcomeType } from './outcome-status.entity';
 import { settleTypeSettings } from './outcome-status.rules';
 
@@ -72,7 +75,9 @@ export class OutcomeStatusesService {
       this.dataSource.transaction(async (em) => {
         // Row lock: two admins editing one status must not mix the type rules of both.
         const status = await this.find(em, id, true);
-        Object.assign(status, settleTypeSettings(status, dto));
+        const settled = settleTypeSettings(status, dto);
+        await this.keepWrapUpsPossible(em, status, settled);
+        Object.assign(status, settled);
         status.allowPriceOverride = priceOverride(
           status.type,
           status.allowPriceOverride,
@@ -134,6 +139,7 @@ export class OutcomeStatusesService {
       // Row lock: archiving twice at once keeps the first archivedAt.
       const status = await this.find(em, id, true);
       // Whole seconds: DATETIME keeps no fraction, so what we answer is what is stored.
+      if (archived && status.archivedAt === null) await this.refuseArchivingWrapUp(em, status);
       if (archived && status.archivedAt === null)
         status.archivedAt = new Date(Math.floor(Date.now() / 1000) * 1000);
       if (!archived) status.archivedAt = null;
@@ -142,6 +148,41 @@ export class OutcomeStatusesService {
       return em.save(status);
     });
     return toOutcomeStatusView(saved);
+  }
+
+  /**
+   * A campaign's wrap-up confirms its status by itself: a change that would make it need
+   * an answer or a sub-form there (a new type, or "customer reached" with required steps)
+   * is a 400 naming the field and the campaigns. Lock: this status's row (held by the
+   * caller), which a campaign saving it as its wrap-up also takes.
+   */
+  private async keepWrapUpsPossible(
+    em: EntityManager,
+    status: OutcomeStatus,
+    settled: Pick<OutcomeStatus, 'type' | 'customerReached'>,
+  ): Promise<void> {
+    if (settled.type === status.type && settled.customerReached === status.customerReached) return;
+    const campaigns = await em.findBy(Campaign, { wrapUpStatusId: status.id });
+    for (const campaign of campaigns) {
+      const steps = await em.findBy(CampaignStep, { campaignId: campaign.id });
+      if (needsNothing(outcomeNeeds(settled, steps))) continue;
+      const field = settled.type !== status.type ? 'type' : 'customerReached';
+      throw new ValidationError(
+        field,
+        `${field}: ${status.code} is the wrap-up status of campaign ${campaign.code}, which confirms it by itself; with this change it would need ${settled.type !== 'N' ? `a type ${settled.type} form` : 'answers to required steps'}. Choose another wrap-up status for the campaign first`,
+      ).say('statuses.errors.wrapUpInUse', { code: status.code, campaign: campaign.code });
+    }
+  }
+
+  /** An archived status is offered nowhere: a campaign's wrap-up cannot confirm it (409). */
+  private async refuseArchivingWrapUp(em: EntityManager, status: OutcomeStatus): Promise<void> {
+    const campaign = await em.findOneBy(Campaign, { wrapUpStatusId: status.id });
+    if (campaign) {
+      throw new ConflictError(
+        `outcome status "${status.code}" is the wrap-up status of campaign ${campaign.code}: choose another wrap-up status for the campaign before archiving it`,
+        'wrapUpStatusId',
+      ).say('statuses.errors.wrapUpArchive', { code: status.code, campaign: campaign.code });
+    }
   }
 
   /**

@@ -43,6 +43,14 @@ export class ContactLease {
   @Column({ name: 'expires_at', type: 'datetime' })
   expiresAt!: Date;
 
+  /**
+   * When the campaign's wrap-up status is confirmed for the operator, if they have not
+   * confirmed one by then: set when the call ends, gone with the lease.
+   */
+  @Index('IDX_contact_leases_wrap_up')
+  @Column({ name: 'wrap_up_at', type: 'datetime', nullable: true })
+  wrapUpAt!: Date | null;
+
   /** JSON as the page sent it (it is checked on confirm, not here). */
   @Column({ type: 'text', nullable: true })
   draft!: string | null;

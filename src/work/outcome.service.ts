@@ -19,6 +19,7 @@ import { ContractWriter, type WrittenContract } from '../contracts/contract-writ
 import { DoNotCallService } from '../do-not-call/do-not-call.service';
 import { Interaction } from '../interactions/interaction.entity';
 import { OperatorActivityService } from '../monitor/operator-activity.service';
+import { ANSWERED_STEP_KINDS, stepsNeedingAnswers } from '../outcome-statuses/outcome-needs';
 import { OutcomeStatus } from '../outcome-statuses/outcome-status.entity';
 import { ContactLeases } from './contact-leases';
 import { dialledNumber } from './dial-check.service';
@@ -79,7 +80,8 @@ export class OutcomeService {
     });
   }
 
-  private async write(
+  /** The outcome in the caller's transaction (the wrap-up's, which has locked the lease first). */
+  async write(
     em: EntityManager,
     userId: number,
     contactId: number,
@@ -90,7 +92,7 @@ export class OutcomeService {
     const contact = lease.contact;
     const campaign = await em.getRepository(Campaign).findOneByOrFail({ id: contact.campaignId });
     const status = await this.allowedStatus(em, campaign.id, dto.statusId);
-    const answers = await this.checkAnswers(em, campaign.id, dto.answers, status.customerReached);
+    const answers = await this.checkAnswers(em, campaign.id, dto.answers, status);
     const notes = dto.notes?.trim() || null;
     // What the operator corrected in the call, and the number dialled (invariant 13).
     const corrections = dto.contact
@@ -276,7 +278,7 @@ export class OutcomeService {
   }
 
   /** The caller's lease, locked; a contact confirmed a moment ago by them is a 409. */
-  private async lockLease(em: EntityManager, userId: number, contactId: number, now: Date) {
+  async lockLease(em: EntityManager, userId: number, contactId: number, now: Date) {
     try {
       return await this.leases.lockOwnWithContact(em, userId, contactId);
     } catch (error) {
@@ -320,18 +322,19 @@ export class OutcomeService {
 
   /**
    * Answers keyed by the campaign's question and consent steps. Required ones must be there
-   * only when the customer was reached (invariant 12); a call that reached no one keeps no
-   * consent answer, so nothing the operator could not have asked is stored.
+   * only when the customer was reached (invariant 12, outcome-needs.ts); a call that reached
+   * no one keeps no consent answer, so nothing the operator could not have asked is stored.
    */
   private async checkAnswers(
     em: EntityManager,
     campaignId: number,
     raw: Record<string, unknown> | undefined,
-    reached: boolean,
+    status: Pick<OutcomeStatus, 'customerReached'>,
   ): Promise<Record<string, string> | null> {
+    const reached = status.customerReached;
     const steps = await em.getRepository(CampaignStep).findBy({
       campaignId,
-      kind: In(['question', 'consent']),
+      kind: In([...ANSWERED_STEP_KINDS]),
     });
     const byId = new Map(steps.map((s) => [String(s.id), s]));
     const answers: Record<string, string> = {};
@@ -368,8 +371,8 @@ export class OutcomeService {
       }
       if (text !== '' && (reached || step.kind !== 'consent')) answers[key] = text;
     }
-    for (const step of reached ? steps : []) {
-      if (step.required && answers[String(step.id)] === undefined) {
+    for (const step of stepsNeedingAnswers(status, steps)) {
+      if (answers[String(step.id)] === undefined) {
         throw new ValidationError(
           `answers.${step.id}`,
           `answers.${step.id}: "${step.title}" needs an answer`,

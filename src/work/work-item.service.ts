@@ -15,6 +15,7 @@ import {
   ScriptRenderer,
   ScriptSyntaxError,
 } from '../campaigns/script-renderer';
+import { Clock } from '../common/time/clock';
 import { AppConfigService } from '../config/app-config.service';
 import { ContactCardService, type ContactDetailView } from '../contact-card/contact-card.service';
 import { OutcomeStatus } from '../outcome-statuses/outcome-status.entity';
@@ -87,6 +88,11 @@ export interface WorkItem {
   draft: Record<string, unknown> | null;
   /** The campaign's proactive-call rules as a checklist for this contact (null: none). */
   eligibility: ChecklistItem[] | null;
+  /**
+   * The campaign's wrap-up (null: none): how long after the call ends its status is
+   * confirmed, and, once the call has ended, the seconds left.
+   */
+  wrapUp: { seconds: number; statusId: number; secondsLeft: number | null } | null;
 }
 
 @Injectable()
@@ -98,6 +104,7 @@ export class WorkItemService {
     private readonly cards: ContactCardService,
     private readonly config: AppConfigService,
     private readonly eligibility: EligibilityService,
+    private readonly clock: Clock,
   ) {}
 
   /** The campaigns the operator works, each open or closed now (the workstation's chooser). */
@@ -223,6 +230,20 @@ export class WorkItemService {
         .map((a) => ({ id: a.id, name: a.name, zones: a.zones })),
       draft: parseDraft(lease.draft),
       eligibility: await this.eligibility.checklist(campaign, contact, user),
+      wrapUp:
+        campaign.wrapUpSeconds && campaign.wrapUpStatusId !== null
+          ? {
+              seconds: campaign.wrapUpSeconds,
+              statusId: campaign.wrapUpStatusId,
+              secondsLeft:
+                lease.wrapUpAt === null
+                  ? null
+                  : Math.max(
+                      0,
+                      Math.ceil((lease.wrapUpAt.getTime() - this.clock.now().getTime()) / 1000),
+                    ),
+            }
+          : null,
     };
   }
 }

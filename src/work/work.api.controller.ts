@@ -22,6 +22,7 @@ import { DraftDto, NextContactDto, OutcomeDto } from './dto/outcome.dto';
 import { LeasesService } from './leases.service';
 import { OutcomeResult, OutcomeService } from './outcome.service';
 import { WorkItem, WorkItemService } from './work-item.service';
+import { WrapUpService } from './wrap-up.service';
 
 /** The operator's work: next contact, lease, outcome, discard (../shared/DESIGN.md). */
 @ApiTags('work')
@@ -36,6 +37,7 @@ export class WorkApiController {
     private readonly items: WorkItemService,
     private readonly contacts: ContactsService,
     private readonly figures: OperatorFigures,
+    private readonly wrapUps: WrapUpService,
     private readonly dialCheck: DialCheckService,
   ) {}
 
@@ -151,6 +153,19 @@ export class WorkApiController {
     @CurrentUser() user: AuthenticatedUser,
   ): Promise<OutcomeResult> {
     return this.outcomes.confirm(user.id, contactId, dto);
+  }
+
+  /** "Fine chiamata": the campaign's wrap-up starts counting (idempotent: the first end counts). */
+  @Post(':contactId/call-ended')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'the wrap-up deadline is set, if the campaign has one' })
+  @ApiForbiddenResponse({ description: 'contact not leased to the caller' })
+  @ApiConflictResponse({ description: 'the outcome was already confirmed' })
+  async callEnded(
+    @Param('contactId', new IdParamPipe()) contactId: number,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<void> {
+    await this.wrapUps.callEnded(user.id, contactId);
   }
 
   @Post(':contactId/discard')

@@ -26,6 +26,7 @@ import { WorkApiController } from './work.api.controller';
 import { WorkController } from './work.controller';
 import { WorkItemService } from './work-item.service';
 import { WorkJobs } from './work.jobs';
+import { WrapUpService } from './wrap-up.service';
 
 /** The operator workstation: dispatch, leases, the outcome and what it writes. */
 @Module({
@@ -57,7 +58,15 @@ import { WorkJobs } from './work.jobs';
     OutcomeService,
     WorkItemService,
     WorkJobs,
+    WrapUpService,
   ],
-  exports: [ContactLeases, DispatchService, LeasesService, OutcomeService, WorkItemService],
+  exports: [
+    ContactLeases,
+    DispatchService,
+    LeasesService,
+    OutcomeService,
+    WorkItemService,
+    WrapUpService,
+  ],
 })
 export class WorkModule {}

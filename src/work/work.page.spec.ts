@@ -81,6 +81,7 @@ function item(overrides: Partial<WorkItem> = {}): WorkItem {
     agents: [],
     draft: null,
     eligibility: null,
+    wrapUp: null,
     ...overrides,
   };
 }
@@ -125,6 +126,15 @@ describe('workPageView', () => {
       { number: '+393331112233', label: 'cellulare' },
     ]);
     expect(view.draftJson).toBe('{}');
+    expect(view.wrapUp).toBeNull();
+  });
+
+  it('the wrap-up: its seconds and status, and the seconds left once the call has ended', () => {
+    const wrapUp = { seconds: 30, statusId: 2, secondsLeft: 12 };
+    expect(workPageView([], item({ wrapUp }), 'it').item!.wrapUp).toMatchObject({
+      ...wrapUp,
+      status: { id: 2, code: 'S2', label: 'Stato 2', color: '#1E88E5' },
+    });
   });
 });
 

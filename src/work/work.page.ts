@@ -155,6 +155,10 @@ function cardView(item: WorkItem, lang: string) {
     warnOverlap: item.campaign.overlapPolicy === 'warn',
     draftJson: JSON.stringify(item.draft ?? {}),
     eligibility: item.eligibility,
+    // "Fine chiamata" and its countdown; the status it confirms is one of the card's.
+    wrapUp: item.wrapUp
+      ? { ...item.wrapUp, status: statuses.find((s) => s.id === item.wrapUp?.statusId) ?? null }
+      : null,
   };
 }
 

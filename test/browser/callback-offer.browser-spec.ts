@@ -51,8 +51,6 @@ describe('callback offer settings, in a browser', () => {
       publicPage: true,
       defaultCapacity: 4,
       daysAhead: 3,
-      wrapUpSeconds: 60,
-      wrapUpStatusId: status.id,
     });
     const noon = () =>
       page.locator('[data-day="2026-11-30"] label.cbp-slot', { hasText: '12:00–12:30' });

@@ -39,8 +39,6 @@ describe('Callback offer page', () => {
       daysAhead: '5',
       defaultCapacity: '3',
       publicPage: 'on',
-      wrapUpSeconds: '60',
-      wrapUpStatusId: String(noAnswer.id),
       'capacity[1-12]': '0',
       'capacity[2-9]': '5',
       'capacity[3-10]': '',
@@ -76,10 +74,9 @@ describe('Callback offer page', () => {
     for (const outside of ['capacity-1-8', 'capacity-1-18', 'capacity-6-9']) {
       expect(html).not.toContain(`id="${outside}"`);
     }
-    // Wrap-up: the campaign's type N statuses only.
-    expect(html).toContain('NORISP');
-    expect(html).not.toMatch(/<option[^>]*>RICH/);
-    expect(html).not.toContain('ALTRO');
+    // The wrap-up is the campaign workflow's (test/e2e/wrap-up.e2e-spec.ts), not the offer's.
+    expect(html).not.toContain('name="wrapUpSeconds"');
+    expect(html).not.toContain('name="wrapUpStatusId"');
     expect(html).not.toContain('id="public-link"');
 
     const saved = await post(admin, good(), 303);
@@ -94,30 +91,26 @@ describe('Callback offer page', () => {
       daysAhead: 5,
       defaultCapacity: 3,
       publicPage: true,
-      wrapUpSeconds: 60,
-      wrapUpStatusId: noAnswer.id,
       capacities: [
         { day: 1, hour: 12, capacity: 0 },
         { day: 2, hour: 9, capacity: 5 },
       ],
     });
 
-    // Emptied cells take the default again; no wrap-up, public page off.
+    expect(await offer()).not.toHaveProperty('wrapUpSeconds');
+
+    // Emptied cells take the default again; public page off.
     await post(
       admin,
       good({
         'capacity[1-12]': '',
         'capacity[2-9]': '',
         publicPage: '',
-        wrapUpSeconds: '',
-        wrapUpStatusId: '',
       }),
       303,
     );
     expect(await offer()).toMatchObject({
       publicPage: false,
-      wrapUpSeconds: null,
-      wrapUpStatusId: null,
       capacities: [],
     });
   });
@@ -129,11 +122,6 @@ describe('Callback offer page', () => {
       [{ 'capacity[1-10]': '-2' }, 'capacity', 'Mon 10:00: A whole number from 0 to 1000.'],
       [{ leadMinutes: '1441' }, 'leadMinutes', 'A whole number of minutes from 0 to 1440'],
       [{ slotMinutes: 'abc' }, 'slotMinutes', 'A whole number of minutes from 5 to 240.'],
-      [
-        { wrapUpStatusId: String(callBack.id) },
-        'wrapUpStatusId',
-        'Choose a type N status of this campaign.',
-      ],
       // Not a cell of the page (Sunday is closed, 20:00 is after hours): sent by hand.
       [{ 'capacity[7-9]': '2' }, 'capacity', 'Sun 09:00: Outside the campaign’s calling hours.'],
       [{ 'capacity[2-20]': '2' }, 'capacity', 'Tue 20:00: Outside the campaign’s calling hours.'],
@@ -148,7 +136,7 @@ describe('Callback offer page', () => {
       const [name, value] = Object.entries(change)[0]!;
       if (!name.startsWith('capacity[')) {
         expect(res.text).toMatch(new RegExp(`id="${name}"[^>]*aria-invalid="true"`));
-        if (name !== 'wrapUpStatusId') expect(res.text).toContain(`value="${value}"`);
+        expect(res.text).toContain(`value="${value}"`);
       }
     }
     expect(await offer()).toEqual(before);
@@ -163,6 +151,13 @@ describe('Callback offer page', () => {
     expect((api.body as { message: string }).message).toMatch(
       /^capacities\.0: day 7 hour 9 is outside the calling hours/,
     );
+    // The wrap-up moved to the campaign (PATCH /campaigns/:id): the offer refuses it by name.
+    const moved = await request(app.getHttpServer())
+      .put(`/api/v1/campaigns/${campaign.id}/callback-offer`)
+      .set('Authorization', `Bearer ${token}`)
+      .send({ wrapUpSeconds: 60, wrapUpStatusId: noAnswer.id })
+      .expect(400);
+    expect(JSON.stringify(moved.body)).toContain('wrapUpSeconds');
   });
 
   it('lets a coordinator read it, not change it; an operator may not open it', async () => {

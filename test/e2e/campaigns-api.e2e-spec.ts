@@ -161,6 +161,9 @@ describe('Campaigns API', () => {
         productIds: [ids.product],
         agentIds: [ids.agent],
         operatorIds: [...ids.operators].sort((a, b) => a - b),
+        // No wrap-up unless given (test/e2e/wrap-up.e2e-spec.ts).
+        wrapUpSeconds: null,
+        wrapUpStatusId: null,
         createdAt: expect.any(String),
         updatedAt: expect.any(String),
       });

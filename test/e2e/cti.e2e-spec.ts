@@ -10,10 +10,10 @@ import { Clock } from '../../src/common/time/clock';
 import { CtiEvent } from '../../src/cti/cti-event.entity';
 import { CtiHub } from '../../src/cti/cti-hub.service';
 import type { ScreenPop } from '../../src/cti/cti.service';
-import { CtiService } from '../../src/cti/cti.service';
 import { Interaction } from '../../src/interactions/interaction.entity';
 import type { OutcomeStatus } from '../../src/outcome-statuses/outcome-status.entity';
 import { ContactLease } from '../../src/work/contact-lease.entity';
+import { WrapUpService } from '../../src/work/wrap-up.service';
 import { createCampaign, createStatus } from '../factories/catalogue.factory';
 import { createContact } from '../factories/contact.factory';
 import { createUser, tokenFor } from '../factories/user.factory';
@@ -280,7 +280,7 @@ describe('Telephony integration (CTI)', () => {
   describe('wrap-up after the call ends', () => {
     beforeEach(async () => {
       await http()
-        .put(`/api/v1/campaigns/${campaign.id}/callback-offer`)
+        .patch(`/api/v1/campaigns/${campaign.id}`)
         .set(as(admin))
         .send({ wrapUpSeconds: 30, wrapUpStatusId: wrapUp.id })
         .expect(200);
@@ -303,19 +303,34 @@ describe('Telephony integration (CTI)', () => {
         phone: '3331234567',
         callId: 'c1',
       }).expect(202);
-      const cti = app.get(CtiService);
+      const lease = await db.getRepository(ContactLease).findOneByOrFail({ contactId });
+      expect(lease.wrapUpAt).toEqual(new Date(MONDAY.getTime() + 30_000));
+      const wrapUps = app.get(WrapUpService);
       clock.set(new Date(MONDAY.getTime() + 29_000));
-      expect(await cti.applyWrapUps()).toBe(0);
+      expect(await wrapUps.applyDue()).toBe(0);
       clock.set(new Date(MONDAY.getTime() + 30_000));
-      expect(await cti.applyWrapUps()).toBe(1);
-      expect(await cti.applyWrapUps()).toBe(0);
+      expect(await wrapUps.applyDue()).toBe(1);
+      expect(await wrapUps.applyDue()).toBe(0);
       const interaction = await db.getRepository(Interaction).findOneByOrFail({ contactId });
-      expect(interaction).toMatchObject({ statusId: wrapUp.id, operatorId: operator.id });
+      expect(interaction).toMatchObject({
+        statusId: wrapUp.id,
+        operatorId: operator.id,
+        notes: 'Esito automatico dopo 30 s di post-chiamata',
+      });
       expect(await db.getRepository(ContactLease).countBy({ contactId })).toBe(0);
     });
 
-    it('leaves alone an operator who confirmed in time, and refuses a wrap-up status that is not type N', async () => {
+    it('leaves alone an operator who confirmed in time, and a call ended on another number', async () => {
       const contactId = await take();
+      await event({
+        type: 'call.ended',
+        extension: '201',
+        phone: '3339999999',
+        callId: 'other',
+      }).expect(202);
+      expect(
+        (await db.getRepository(ContactLease).findOneByOrFail({ contactId })).wrapUpAt,
+      ).toBeNull();
       await event({
         type: 'call.ended',
         extension: '201',
@@ -328,19 +343,33 @@ describe('Telephony integration (CTI)', () => {
         .send({ statusId: wrapUp.id, notes: 'mine' })
         .expect(201);
       clock.set(new Date(MONDAY.getTime() + 60_000));
-      expect(await app.get(CtiService).applyWrapUps()).toBe(0);
-      expect(await db.getRepository(Interaction).countBy({ contactId })).toBe(1);
-      expect((await db.getRepository(CtiEvent).findOneByOrFail({ callId: 'c2' })).wrapUpState).toBe(
-        'skipped',
-      );
+      expect(await app.get(WrapUpService).applyDue()).toBe(0);
+      const interactions = await db.getRepository(Interaction).findBy({ contactId });
+      expect(interactions.map((i) => i.notes)).toEqual(['mine']);
+    });
 
-      const callback = await createStatus(app, { type: 'R', code: 'RR' });
-      const refused = await http()
-        .put(`/api/v1/campaigns/${campaign.id}/callback-offer`)
-        .set(as(admin))
-        .send({ wrapUpStatusId: callback.id })
-        .expect(400);
-      expect(message(refused.body)).toMatch(/^wrapUpStatusId/);
+    it('tells the operator’s page the countdown the call’s end started (event: wrapup)', async () => {
+      const contactId = await take();
+      const told = firstValueFrom(
+        app
+          .get(CtiHub)
+          .stream(operator.id)
+          .pipe(
+            filter((m: MessageEvent) => m.type === 'wrapup'),
+            timeout(5000),
+          ),
+      ).then((m) => m.data as ScreenPop);
+      const popped = nextPop(operator.id, 1500).catch(() => null);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await event({
+        type: 'call.ended',
+        extension: '201',
+        phone: '3331234567',
+        callId: 'c3',
+      }).expect(202);
+      expect((await told).wrapUp).toEqual({ contactId, secondsLeft: 30 });
+      // An end pops nothing.
+      expect(await popped).toBeNull();
     });
   });
 });

@@ -40,7 +40,13 @@ describe('Demo data', () => {
     const notReached = await dataSource
       .getRepository(OutcomeStatus)
       .findBy({ customerReached: false });
-    expect(notReached.map((s) => s.code).sort()).toEqual(['NO_RISP', 'OCCUPATO', 'SEGRETERIA']);
+    // NONCONCL is what the campaign's wrap-up confirms: its required consent must not apply.
+    expect(notReached.map((s) => s.code).sort()).toEqual([
+      'NONCONCL',
+      'NO_RISP',
+      'OCCUPATO',
+      'SEGRETERIA',
+    ]);
     const steps = await dataSource.getRepository(CampaignStep).find({ order: { position: 'ASC' } });
     expect(steps.filter((s) => s.kind === 'outcome')).toHaveLength(1);
     const types = new Set(
@@ -64,12 +70,13 @@ describe('Demo data', () => {
       slotMinutes: 30,
       defaultCapacity: 4,
       publicPage: true,
-      wrapUpSeconds: 60,
     });
+    // The campaign's calls are wrapped up after 60 s with a status its workflow allows.
+    expect(campaign.wrapUpSeconds).toBe(60);
     const wrapUp = await dataSource
       .getRepository(OutcomeStatus)
-      .findOneByOrFail({ id: offer.wrapUpStatusId ?? 0 });
-    expect(wrapUp.type).toBe('N');
+      .findOneByOrFail({ id: campaign.wrapUpStatusId ?? 0 });
+    expect(wrapUp).toMatchObject({ type: 'N', customerReached: false });
     await request(app.getHttpServer()).get('/callback/FIBRA2026').expect(200);
     const extensions = (await dataSource.getRepository(User).findBy({ role: 'operator' }))
       .map((u) => u.extension)

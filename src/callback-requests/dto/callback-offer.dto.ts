@@ -1,15 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsBoolean,
-  IsInt,
-  IsOptional,
-  Max,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsInt, Max, Min, ValidateNested } from 'class-validator';
 import { IsOmittable } from '../../common/validation/omittable';
 
 export class SlotCapacityDto {
@@ -67,19 +58,6 @@ export class CallbackOfferDto {
   @IsBoolean({ message: 'publicPage must be true or false' })
   publicPage?: boolean;
 
-  @ApiPropertyOptional({ nullable: true, minimum: 5, maximum: 3600 })
-  @IsOptional()
-  @IsInt({ message: 'wrapUpSeconds must be a whole number of seconds from 5 to 3600, or null' })
-  @Min(5, { message: 'wrapUpSeconds must be a whole number of seconds from 5 to 3600, or null' })
-  @Max(3600, { message: 'wrapUpSeconds must be a whole number of seconds from 5 to 3600, or null' })
-  wrapUpSeconds?: number | null;
-
-  @ApiPropertyOptional({ nullable: true, description: 'a type N status of the campaign' })
-  @IsOptional()
-  @IsInt({ message: 'wrapUpStatusId must be the id of an outcome status, or null' })
-  @Min(1, { message: 'wrapUpStatusId must be the id of an outcome status, or null' })
-  wrapUpStatusId?: number | null;
-
   @ApiPropertyOptional({
     type: [SlotCapacityDto],
     description: 'replaces every weekday-and-hour capacity of the campaign',
@@ -99,7 +77,5 @@ export interface CallbackOfferView {
   defaultCapacity: number;
   daysAhead: number;
   publicPage: boolean;
-  wrapUpSeconds: number | null;
-  wrapUpStatusId: number | null;
   capacities: Array<{ day: number; hour: number; capacity: number }>;
 }

@@ -9,6 +9,7 @@ import {
   IsIn,
   IsInt,
   IsObject,
+  IsOptional,
   IsString,
   Matches,
   Max,
@@ -34,6 +35,10 @@ export const MAX_STEPS = 50;
 export const MAX_STEP_BODY = 20_000;
 export const MAX_CHOICES = 50;
 const MAX_LINKS = 500;
+export const WRAP_UP_SECONDS = { min: 5, max: 3600 } as const;
+const WRAP_UP_SECONDS_MESSAGE = `wrapUpSeconds must be a whole number of seconds from ${WRAP_UP_SECONDS.min} to ${WRAP_UP_SECONDS.max}, or null`;
+const WRAP_UP_STATUS_MESSAGE =
+  'wrapUpStatusId must be the id of one of the campaign’s statuses, or null';
 
 const trim = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? value.trim() : value;
@@ -223,6 +228,47 @@ export class CampaignInputDto {
   @Min(0, { message: 'privateCallbackGraceMinutes must be between 0 and 1440' })
   @Max(1440, { message: 'privateCallbackGraceMinutes must be between 0 and 1440' })
   privateCallbackGraceMinutes?: number;
+
+  @ApiPropertyOptional({
+    nullable: true,
+    minimum: WRAP_UP_SECONDS.min,
+    maximum: WRAP_UP_SECONDS.max,
+    description: 'seconds after a call ends before wrapUpStatusId is confirmed; null: no wrap-up',
+  })
+  @IsOptional()
+  @IsInt({ message: WRAP_UP_SECONDS_MESSAGE })
+  @Min(WRAP_UP_SECONDS.min, { message: WRAP_UP_SECONDS_MESSAGE })
+  @Max(WRAP_UP_SECONDS.max, { message: WRAP_UP_SECONDS_MESSAGE })
+  wrapUpSeconds?: number | null;
+
+  @ApiPropertyOptional({
+    nullable: true,
+    description: 'one of statusIds that needs no answer and no callback, cart or appointment',
+  })
+  @IsOptional()
+  @IsInt({ message: WRAP_UP_STATUS_MESSAGE })
+  @Min(1, { message: WRAP_UP_STATUS_MESSAGE })
+  wrapUpStatusId?: number | null;
+}
+
+/** `PATCH /api/v1/campaigns/:id`: the wrap-up alone; absent fields keep their value, null clears. */
+export class CampaignWrapUpDto {
+  @ApiPropertyOptional({
+    nullable: true,
+    minimum: WRAP_UP_SECONDS.min,
+    maximum: WRAP_UP_SECONDS.max,
+  })
+  @IsOptional()
+  @IsInt({ message: WRAP_UP_SECONDS_MESSAGE })
+  @Min(WRAP_UP_SECONDS.min, { message: WRAP_UP_SECONDS_MESSAGE })
+  @Max(WRAP_UP_SECONDS.max, { message: WRAP_UP_SECONDS_MESSAGE })
+  wrapUpSeconds?: number | null;
+
+  @ApiPropertyOptional({ nullable: true })
+  @IsOptional()
+  @IsInt({ message: WRAP_UP_STATUS_MESSAGE })
+  @Min(1, { message: WRAP_UP_STATUS_MESSAGE })
+  wrapUpStatusId?: number | null;
 }
 
 /** `PUT /api/v1/campaigns/:id/operators`: who works the campaign (admins and coordinators). */

@@ -24,6 +24,9 @@ export interface CampaignView {
   travelBufferMinutes: number;
   overlapPolicy: OverlapPolicy;
   privateCallbackGraceMinutes: number;
+  /** Seconds after a call ends before wrapUpStatusId is confirmed (null: no wrap-up). */
+  wrapUpSeconds: number | null;
+  wrapUpStatusId: number | null;
   state: CampaignState;
   steps: CampaignStepView[];
   statusIds: number[];
@@ -69,6 +72,8 @@ export function toCampaignView(
     travelBufferMinutes: campaign.travelBufferMinutes,
     overlapPolicy: campaign.overlapPolicy,
     privateCallbackGraceMinutes: campaign.privateCallbackGraceMinutes,
+    wrapUpSeconds: campaign.wrapUpSeconds,
+    wrapUpStatusId: campaign.wrapUpStatusId,
     state: campaign.state,
     steps: [...steps].sort((a, b) => a.position - b.position).map(toStepView),
     statusIds: [...links.statusIds].sort((a, b) => a - b),
@@ -102,6 +107,8 @@ export interface StatusOption {
   quick: boolean;
   quickOrder: number | null;
   archived: boolean;
+  /** False for a status that reaches no one (no answer, busy): required steps do not apply. */
+  customerReached: boolean;
 }
 export interface ProductOption {
   id: number;

@@ -36,7 +36,7 @@ describe('JobRunner', () => {
     await jobs.run('lease-expiry', slow);
     // Another job is not held up by it.
     const other = jest.fn().mockResolvedValue(0);
-    await jobs.run('cti-wrap-up', other);
+    await jobs.run('wrap-up', other);
     finish();
     await first;
     expect(slow).toHaveBeenCalledTimes(1);
@@ -59,10 +59,10 @@ describe('JobRunner', () => {
 
   it('does not run a job JOBS_DISABLED names, or any with "all"', async () => {
     const work = jest.fn().mockResolvedValue(0);
-    await runner('cti-wrap-up, auth-housekeeping').run('cti-wrap-up', work);
+    await runner('wrap-up, auth-housekeeping').run('wrap-up', work);
     await runner('all').run('lease-expiry', work);
     expect(work).not.toHaveBeenCalled();
-    await runner('cti-wrap-up').run('lease-expiry', work);
+    await runner('wrap-up').run('lease-expiry', work);
     expect(work).toHaveBeenCalledTimes(1);
     expect([...disabledJobs(' a ,b,')]).toEqual(['a', 'b']);
   });
