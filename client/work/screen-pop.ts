@@ -110,4 +110,9 @@ export function startScreenPop(): void {
   source.addEventListener('pop', (event) => {
     show(JSON.parse((event as MessageEvent<string>).data) as Pop);
   });
+  // A call ended that started the wrap-up: the workstation counts down (wrap-up.ts).
+  source.addEventListener('wrapup', (event) => {
+    const detail: unknown = JSON.parse((event as MessageEvent<string>).data);
+    document.dispatchEvent(new CustomEvent('esito:wrap-up', { detail }));
+  });
 }

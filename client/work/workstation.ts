@@ -12,6 +12,7 @@ import { createWorkAgenda, type WorkAgenda } from './agenda';
 import { createWorkCart, type CartLine, type WorkCart } from './cart';
 import { formatDateTime } from '../../src/common/format/locale-format';
 import { cents, formatMoney } from './cart-figures';
+import { startWrapUp } from './wrap-up';
 import { toZonedLocal, zonedLocalToUtc } from './zoned-time';
 
 const API = '/api/v1/work';
@@ -626,10 +627,12 @@ export function startWorkstation(): void {
     cardActive = false;
     window.clearTimeout(draftTimer);
     window.clearInterval(heartbeat);
+    wrapUp?.stop();
   }
 
   function leaseLost(): void {
-    if (!cardActive) return;
+    // Past the wrap-up's deadline the lease ends by its outcome: the countdown says so.
+    if (!cardActive || wrapUp?.due()) return;
     stopWorking();
     setDraftState('idle');
     confirmButton.disabled = true;
@@ -819,6 +822,20 @@ export function startWorkstation(): void {
         quick(button);
       }
     }
+  });
+
+  // ---- "Fine chiamata": the wrap-up's countdown ----------------------------------------------
+
+  const wrapUp = startWrapUp(maybeById('work-wrap-up'), {
+    contactId,
+    flushDraft: () => saveDraft(),
+    applied: (status) => {
+      stopWorking();
+      showResult({ status });
+      document.dispatchEvent(new Event('esito:work-changed'));
+    },
+    elsewhere: () => window.location.replace('/work'),
+    say: showMessage,
   });
 
   // ---- start ---------------------------------------------------------------------------------
