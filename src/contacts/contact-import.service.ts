@@ -10,20 +10,16 @@ import { ConflictError, NotFoundError, ValidationError } from '../common/errors/
 import { isUniqueViolation } from '../common/errors/unique-violation';
 import { DoNotCallService } from '../do-not-call/do-not-call.service';
 import { ContactImport } from './contact-import.entity';
-import {
-  CONTACT_LIMITS,
-  REQUIRED_COLUMNS,
-  STANDARD_COLUMNS,
-  StandardColumn,
-} from './contact-rules';
+import { REQUIRED_COLUMNS, StandardColumn } from './contact-rules';
 import {
   ContactRowReader,
   type ContactRowDefaults,
   MAX_STORED_ERRORS,
   PendingBatch,
 } from './contact-row-reader';
-import { HeaderError, readHeader } from '../common/csv/csv-header';
-import { CsvFileError, CsvReader } from '../common/csv/csv-reader';
+import { HeaderError } from '../common/csv/csv-header';
+import { readContactHeader } from './contact-header';
+import { type CsvEncoding, CsvFileError, CsvReader } from '../common/csv/csv-reader';
 import { ImportRefusedError } from '../common/csv/import-refused.error';
 import {
   ImportFailure,
@@ -49,6 +45,8 @@ const INSERT_COLUMNS = [
   'language',
   'city',
   'province',
+  'address',
+  'postal_code',
   'fields',
   'call_reason',
   'preferred_channel',
@@ -71,6 +69,8 @@ export interface ImportOptions {
   requiredColumns?: readonly StandardColumn[];
   /** Values for rows that leave them empty (an outage list: its call reason and tag). */
   defaults?: ContactRowDefaults;
+  /** The encoding the upload declared; found from the bytes when not. */
+  encoding?: CsvEncoding;
 }
 
 /** The counts of an import so far: only lines whose batch was committed are counted. */
@@ -209,7 +209,7 @@ export class ContactImportService {
     source: Readable,
     options: ImportOptions,
   ): Promise<void> {
-    const reader = new CsvReader();
+    const reader = new CsvReader(options.encoding);
     let rows: ContactRowReader | null = null;
     let batch = new PendingBatch();
     // One batch is written while the next is read: the database and the parser overlap.
@@ -228,12 +228,7 @@ export class ContactImportService {
         for (const { line, values } of records) {
           if (rows === null) {
             rows = new ContactRowReader(
-              readHeader(values, {
-                known: STANDARD_COLUMNS,
-                required: options.requiredColumns ?? REQUIRED_COLUMNS,
-                maxCustom: CONTACT_LIMITS.customFields,
-                maxCustomKey: CONTACT_LIMITS.customFieldKey,
-              }),
+              readContactHeader(values, options.requiredColumns ?? REQUIRED_COLUMNS),
               record.campaignId,
               this.phones,
               options.requiredColumns ?? REQUIRED_COLUMNS,

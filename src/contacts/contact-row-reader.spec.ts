@@ -1,18 +1,12 @@
-import { CONTACT_LIMITS, REQUIRED_COLUMNS, ruleMessage, STANDARD_COLUMNS } from './contact-rules';
+import { REQUIRED_COLUMNS, ruleMessage } from './contact-rules';
 import { ContactRowReader, PendingBatch } from './contact-row-reader';
-import { readHeader } from '../common/csv/csv-header';
+import { readContactHeader } from './contact-header';
 import { PhoneNumbers } from '../common/phone/phone-number';
 
 const phones = new PhoneNumbers('IT');
 
 function reader(header: string[], defaults = {}, required = REQUIRED_COLUMNS): ContactRowReader {
-  const columns = readHeader(header, {
-    known: STANDARD_COLUMNS,
-    required,
-    maxCustom: CONTACT_LIMITS.customFields,
-    maxCustomKey: CONTACT_LIMITS.customFieldKey,
-  });
-  return new ContactRowReader(columns, 7, phones, required, defaults);
+  return new ContactRowReader(readContactHeader(header, required), 7, phones, required, defaults);
 }
 
 describe('ContactRowReader', () => {
@@ -37,7 +31,7 @@ describe('ContactRowReader', () => {
     expect(batch).toMatchObject({ records: 1, lastLine: 2, errorCount: 0, errors: [] });
     expect(batch.phones).toEqual(['+393331234567']);
     const [row] = batch.rows;
-    expect(row!.slice(0, 9)).toEqual([
+    expect(row!.slice(0, 11)).toEqual([
       7,
       'Anna',
       'Rossi',
@@ -46,10 +40,12 @@ describe('ContactRowReader', () => {
       'it',
       null,
       'MI',
+      null,
+      null,
       JSON.stringify({ contract: 'C-1' }),
     ]);
     // call reason, channel, consent
-    expect(row!.slice(9, 12)).toEqual([null, null, 1]);
+    expect(row!.slice(11, 14)).toEqual([null, null, 1]);
   });
 
   it('names every problem of a bad row with its line, and writes nothing of it', () => {
@@ -76,9 +72,9 @@ describe('ContactRowReader', () => {
     });
     const batch = new PendingBatch();
     rows.add(2, ['Anna', 'Rossi', '3331234567', 'vip'], batch);
-    expect(batch.rows[0]![9]).toBe('outage');
-    expect(batch.rows[0]![12]).toContain('outage');
-    expect(batch.rows[0]![12]).toContain('vip');
+    expect(batch.rows[0]![11]).toBe('outage');
+    expect(batch.rows[0]![14]).toContain('outage');
+    expect(batch.rows[0]![14]).toContain('vip');
   });
 
   it('keeps the phone:<label> columns as labelled numbers beside the main one', () => {
@@ -95,13 +91,13 @@ describe('ContactRowReader', () => {
     // The same number twice (and the main one again) is kept once.
     rows.add(3, ['Bruno', 'Verdi', '3471112233', '+39 347 111 2233', '0212345678'], batch);
     expect(batch.errors).toEqual([]);
-    const others = batch.rows.map((row) => row[13]);
+    const others = batch.rows.map((row) => row[15]);
     expect(others).toEqual([
       JSON.stringify([{ number: '+390212345678', label: 'casa' }]),
       JSON.stringify([{ number: '+390212345678', label: 'ufficio' }]),
     ]);
     // Only the other columns are custom fields.
-    expect(batch.rows[0]![8]).toBe(JSON.stringify({ note: 'n' }));
+    expect(batch.rows[0]![10]).toBe(JSON.stringify({ note: 'n' }));
   });
 
   it('refuses a row whose other number is not one, naming its column', () => {

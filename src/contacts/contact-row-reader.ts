@@ -7,8 +7,11 @@ import {
   invalid,
   invalidEmail,
   invalidLanguage,
+  invalidPostalCode,
   LANGUAGE_PATTERN,
   MAX_TAGS,
+  POSTAL_CODE_PATTERN,
+  postalCodeOf,
   type RuleBreak,
   splitTags,
   type StandardColumn,
@@ -17,8 +20,8 @@ import {
 } from './contact-rules';
 import { extraValues, invalidPhone, oneLine, required, tooLong } from '../common/csv/field-problem';
 import { type LabelledPhone, PREFERRED_CHANNELS, tagsColumn } from './contact.entity';
-import type { ColumnMap } from '../common/csv/csv-header';
-import { type OtherPhoneColumn, takeOtherPhoneColumns } from './other-phone-columns';
+import type { ContactColumns } from './contact-header';
+import type { OtherPhoneColumn } from './other-phone-columns';
 import type { PhoneNumbers } from '../common/phone/phone-number';
 
 /** Error lines kept for the summary (all are counted). */
@@ -55,17 +58,15 @@ export class ContactRowReader {
   private readonly width: number;
 
   constructor(
-    columns: ColumnMap<StandardColumn>,
+    { columns, phones: otherPhones }: ContactColumns,
     private readonly campaignId: number,
     private readonly phones: PhoneNumbers,
     private readonly required: readonly StandardColumn[],
     private readonly defaults: ContactRowDefaults,
   ) {
-    // The `phone:<label>` columns are other numbers, not custom fields (a HeaderError if bad).
-    const taken = takeOtherPhoneColumns(columns);
-    this.at = taken.columns.index;
-    this.custom = taken.columns.custom;
-    this.otherPhones = taken.phones;
+    this.at = columns.index;
+    this.custom = columns.custom;
+    this.otherPhones = otherPhones;
     this.width = columns.width;
   }
 
@@ -134,6 +135,12 @@ export class ContactRowReader {
     const province = text(values, this.at.province).toUpperCase();
     if (province.length > CONTACT_LIMITS.province)
       (problems ??= []).push(tooLong('province', CONTACT_LIMITS.province));
+    const address = text(values, this.at.address);
+    if (address.length > CONTACT_LIMITS.address)
+      (problems ??= []).push(tooLong('address', CONTACT_LIMITS.address));
+    const postalCode = postalCodeOf(text(values, this.at.postalCode));
+    if (postalCode !== '' && !POSTAL_CODE_PATTERN.test(postalCode))
+      (problems ??= []).push(invalidPostalCode(postalCode));
     const callReason = text(values, this.at.callReason).toLowerCase() || this.defaults.callReason;
     if (callReason !== undefined && !CALL_REASON_PATTERN.test(callReason))
       (problems ??= []).push(invalid('callReason', 'invalidCallReason', callReason));
@@ -180,6 +187,8 @@ export class ContactRowReader {
       language === '' ? null : language,
       city === '' ? null : city,
       province === '' ? null : province,
+      address === '' ? null : address,
+      postalCode === '' ? null : postalCode,
       fields,
       callReason ?? null,
       channel === '' ? null : channel,

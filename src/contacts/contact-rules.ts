@@ -16,6 +16,8 @@ export const CONTACT_LIMITS = {
   email: 254,
   city: 100,
   province: 8,
+  address: 200,
+  postalCode: 10,
   /** Extra columns of an imported list kept as custom fields. */
   customFields: 50,
   customFieldKey: 64,
@@ -31,6 +33,8 @@ export const STANDARD_COLUMNS = [
   'language',
   'city',
   'province',
+  'address',
+  'postalCode',
   'callReason',
   'preferredChannel',
   'consent',
@@ -49,6 +53,18 @@ export const MAX_OTHER_PHONES = 4;
 export const PHONE_LABEL_MAX = 30;
 
 /** Deliberately simple: something@something.tld without spaces (the dialer does not mail). */
+/** A postcode: 20121, 00184, SW1A 1AA. */
+export const POSTAL_CODE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9 -]{1,8}[A-Za-z0-9]$/;
+
+/**
+ * A postcode as a list writes it: an Italian CAP saved by Excel as a number loses its
+ * leading zeros (00184 → 184), so 3 or 4 digits alone are given them back.
+ */
+export function postalCodeOf(value: string): string {
+  const code = value.trim().toUpperCase();
+  return /^[0-9]{3,4}$/.test(code) ? code.padStart(5, '0') : code;
+}
+
 export const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export const LANGUAGE_PATTERN = /^[a-z]{2}$/;
 /** A contact's call reason (e.g. "voicemail", "access-help"): it picks the follow-up e-mail. */
@@ -108,6 +124,7 @@ export const CUSTOM_FIELD_KEY_PATTERN = /^[^\s][^\r\n]*$/;
 export type RuleBreak = FieldProblem<
   | BasicRule
   | 'invalidEmail'
+  | 'invalidPostalCode'
   | 'invalidLanguage'
   | 'invalidCallReason'
   | 'invalidChannel'
@@ -118,6 +135,10 @@ export type RuleBreak = FieldProblem<
 
 export function invalidEmail(value: string): RuleBreak {
   return { field: 'email', rule: 'invalidEmail', value: shown(value) };
+}
+
+export function invalidPostalCode(value: string): RuleBreak {
+  return { field: 'postalCode', rule: 'invalidPostalCode', value: shown(value) };
 }
 
 export function invalidLanguage(value: string): RuleBreak {
@@ -147,6 +168,8 @@ export function ruleMessage(problem: RuleBreak): string {
       return basicProblemMessage({ ...problem, rule: problem.rule });
     case 'invalidEmail':
       return `email ${value} is not a valid e-mail address`;
+    case 'invalidPostalCode':
+      return `postalCode ${value} must be a postcode such as 20121`;
     case 'invalidLanguage':
       return `language ${value} must be a two-letter code such as "it"`;
     case 'invalidCallReason':

@@ -90,6 +90,7 @@ export class ContactsApiController {
         key,
         userId: user.id,
         fileName: upload.fileName,
+        encoding: upload.encoding,
       });
     } finally {
       upload.drain();

@@ -68,6 +68,7 @@ export class ContactsController {
       summary = await this.imports.importContacts(campaignId, upload.stream, {
         userId: user.id,
         fileName: upload.fileName,
+        encoding: upload.encoding,
       });
     } catch (error) {
       // A broken file has its summary stored too: show it like any other.

@@ -329,6 +329,8 @@ export class ContactsService {
             c.language ?? '',
             safeCell(c.city ?? ''),
             safeCell(c.province ?? ''),
+            safeCell(c.address ?? ''),
+            safeCell(c.postalCode ?? ''),
             c.callReason ?? '',
             c.preferredChannel ?? '',
             c.consent === null ? '' : c.consent ? 'yes' : 'no',

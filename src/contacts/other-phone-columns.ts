@@ -27,12 +27,12 @@ export function takeOtherPhoneColumns<K extends string>(
     if (label === '' || label.length > PHONE_LABEL_MAX) {
       throw new HeaderError(
         'headerPhoneLabel',
-        `column ${column.index + 1} "${column.key}": another number's column is named ` +
+        `column ${column.index + 1} "${column.name}": another number's column is named ` +
           `${OTHER_PHONE_PREFIX}<label>, the label 1-${PHONE_LABEL_MAX} characters, e.g. ${OTHER_PHONE_PREFIX}casa`,
-        { column: column.index + 1, name: column.key, max: PHONE_LABEL_MAX },
+        { column: column.index + 1, name: column.name, max: PHONE_LABEL_MAX },
       );
     }
-    phones.push({ index: column.index, name: column.key, label });
+    phones.push({ index: column.index, name: column.name, label });
   }
   if (phones.length > MAX_OTHER_PHONES) {
     throw new HeaderError(

@@ -79,7 +79,9 @@ export class DoNotCallApiController {
   ): Promise<DoNotCallImportSummary> {
     const upload = await csvUpload(req);
     try {
-      return publicImportSummary(await this.doNotCall.importNumbers(upload.stream, user.id));
+      return publicImportSummary(
+        await this.doNotCall.importNumbers(upload.stream, user.id, upload.encoding),
+      );
     } finally {
       upload.drain();
     }

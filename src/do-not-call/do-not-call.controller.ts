@@ -77,7 +77,7 @@ export class DoNotCallController {
     const upload = await csvUpload(req);
     let summary: DoNotCallImportSummary;
     try {
-      summary = await this.doNotCall.importNumbers(upload.stream, user.id);
+      summary = await this.doNotCall.importNumbers(upload.stream, user.id, upload.encoding);
     } catch (error) {
       if (!(error instanceof ImportRefusedError)) throw error;
       summary = error.summary as DoNotCallImportSummary;

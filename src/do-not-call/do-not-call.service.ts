@@ -11,8 +11,8 @@ import {
   required,
   tooLong,
 } from '../common/csv/field-problem';
-import { HeaderError, readHeader } from '../common/csv/csv-header';
-import { CsvFileError, CsvReader } from '../common/csv/csv-reader';
+import { HeaderError, headerName, readHeader } from '../common/csv/csv-header';
+import { type CsvEncoding, CsvFileError, CsvReader } from '../common/csv/csv-reader';
 import { ImportRefusedError } from '../common/csv/import-refused.error';
 import { PhoneNumbers } from '../common/phone/phone-number';
 import {
@@ -42,6 +42,20 @@ function toView(entry: DoNotCallNumber): DoNotCallView {
     createdAt: entry.createdAt.toISOString(),
   };
 }
+
+/** The Italian (and other English) names of the list's two columns. */
+const DO_NOT_CALL_HEADER_ALIASES: ReadonlyMap<string, string> = new Map(
+  [
+    ['telefono', 'phone'],
+    ['tel', 'phone'],
+    ['numero', 'phone'],
+    ['cellulare', 'phone'],
+    ['phonenumber', 'phone'],
+    ['motivo', 'reason'],
+    ['note', 'reason'],
+    ['causale', 'reason'],
+  ].map(([alias, column]) => [headerName(alias!), column!] as [string, string]),
+);
 
 /**
  * The global do-not-call list, by phone number (E.164). Imports skip these numbers and
@@ -153,7 +167,11 @@ export class DoNotCallService {
    * Numbers already listed are skipped; a broken file stops at its line, keeping the
    * batches already written (the summary says which lines).
    */
-  async importNumbers(source: Readable, userId: number | null): Promise<DoNotCallImportSummary> {
+  async importNumbers(
+    source: Readable,
+    userId: number | null,
+    encoding?: CsvEncoding,
+  ): Promise<DoNotCallImportSummary> {
     const summary: DoNotCallImportSummary = {
       importId: null,
       processed: 0,
@@ -166,7 +184,7 @@ export class DoNotCallService {
       failure: null,
     };
     let through = 1;
-    const reader = new CsvReader();
+    const reader = new CsvReader(encoding);
     let columns: { phone: number; reason: number } | null = null;
     let pending: { params: Array<string | number | null>; lines: number; errors: number } = {
       params: [],
@@ -198,6 +216,7 @@ export class DoNotCallService {
               required: ['phone'] as const,
               maxCustom: 0,
               maxCustomKey: 0,
+              aliases: DO_NOT_CALL_HEADER_ALIASES,
             });
             columns = header.index;
             through = line;

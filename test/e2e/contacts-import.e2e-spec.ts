@@ -246,7 +246,7 @@ describe('Contact import (CSV, streamed)', () => {
 
     it('a header without the required columns (nothing imported)', async () => {
       const body = await refused(
-        'nome,cognome,telefono\nMaria,Rossi,3331234567\n',
+        'codice,data,importo\nA-1,2026-12-01,10\n',
         /^header: missing required columns: firstName, lastName, phone/,
       );
       expect(body.failure).toMatchObject({ code: 'headerMissing', field: 'header' });
@@ -255,17 +255,17 @@ describe('Contact import (CSV, streamed)', () => {
       expect(await contacts().count()).toBe(0);
     });
 
-    it('a file that is not UTF-8: the line of the first bad byte, nothing imported', async () => {
-      const latin1 = Buffer.concat([
+    it('a UTF-8 file broken after its accents: the line of the first bad byte, nothing imported', async () => {
+      const broken = Buffer.concat([
         Buffer.from(
-          'firstName,lastName,phone,city\nMaria,Rossi,3331234567,Milano\nLuca,Bianchi,3331234568,Forl',
+          'firstName,lastName,phone,city\nMaria,Rossi,3331234567,Forlì\nLuca,Bianchi,3331234568,Forl',
         ),
-        Buffer.from([0xec]), // ì in Latin-1
+        Buffer.from([0xec]), // ì in Windows-1252, after a UTF-8 ì on line 2
         Buffer.from('\n'),
       ]);
       const body = await refused(
-        latin1,
-        /^encoding: line 3 is not valid UTF-8; .*nothing was imported$/,
+        broken,
+        /^encoding: line 3 is not valid UTF-8 though the lines before it are; .*nothing was imported$/,
       );
       expect(body).toMatchObject({
         imported: 0,
@@ -278,9 +278,54 @@ describe('Contact import (CSV, streamed)', () => {
       );
     });
 
+    it('an Italian Excel file: ";", Windows-1252, Italian headers, local numbers', async () => {
+      const excel = Buffer.concat([
+        Buffer.from(
+          [
+            'Nome;Cognome;Telefono;Cellulare;Email;Indirizzo;CAP;Città;Provincia;Note',
+            "Nicolò;D'Angelo;06 1234567;333 123 4567;nico@example.it;Via Tiburtina 1;184;Roma;RM;richiamare dopo le 18",
+            'Zoë;Cantù;+39 02 1234567;;;Corso Como 2;20154;Milano;mi;',
+            'Anna;Verdi;;;;;;;;solo cellulare mancante',
+          ].join('\r\n') + '\r\n',
+          'latin1',
+        ),
+      ]);
+      const body = (await importCsv(excel).expect(200)).body;
+      expect(body).toMatchObject({ imported: 2, errorCount: 1 });
+      expect(body.errors).toEqual([{ line: 4, field: 'phone', message: 'phone is required' }]);
+      const saved = await contacts().find({ order: { id: 'ASC' } });
+      expect(
+        saved.map((c) => [
+          c.firstName,
+          c.lastName,
+          c.phone,
+          c.address,
+          c.postalCode,
+          c.city,
+          c.province,
+        ]),
+      ).toEqual([
+        ['Nicolò', "D'Angelo", '+39061234567', 'Via Tiburtina 1', '00184', 'Roma', 'RM'],
+        ['Zoë', 'Cantù', '+39021234567', 'Corso Como 2', '20154', 'Milano', 'MI'],
+      ]);
+      expect(saved[0]!.otherPhones).toEqual([{ number: '+393331234567', label: 'cellulare' }]);
+      expect(saved[0]!.fields).toEqual({ Note: 'richiamare dopo le 18' });
+      // Declared by the upload, the encoding is not guessed.
+      await contacts().clear();
+      const declared = await http()
+        .post(`/api/v1/campaigns/${campaign.id}/contacts/import`)
+        .set('Authorization', `Bearer ${token}`)
+        .set('Content-Type', 'text/csv; charset=windows-1252')
+        .send(excel)
+        .expect(200);
+      expect(declared.body.imported).toBe(2);
+      expect((await contacts().findOneByOrFail({ lastName: 'Cantù' })).firstName).toBe('Zoë');
+    });
+
     it('a bad byte deep in a big file: the batches before it stay and the summary says so', async () => {
-      // 30,000 rows (about 1.7 MB) arrive in many chunks: some batches are written before the bad byte.
-      const good = csv([HEADER, ...rows(0, 30_000)]);
+      // 30,000 rows (about 1.7 MB) arrive in many chunks: some batches are written before the
+      // bad byte. A UTF-8 accent in the first row says the file is UTF-8, so the byte is an error.
+      const good = csv([HEADER, ['Nicolò', ...rows(0, 1)[0]!.slice(1)], ...rows(1, 29_999)]);
       const file = Buffer.concat([
         Buffer.from(good),
         Buffer.from([0x80]),
@@ -293,7 +338,7 @@ describe('Contact import (CSV, streamed)', () => {
       expect(processed).toBe(imported);
       expect(failure).toMatchObject({ code: 'encoding', line: 30_002, through: imported + 1 });
       expect(response.body.message).toBe(
-        `encoding: line 30002 is not valid UTF-8; save the file as "CSV UTF-8" and import it again; lines 2-${imported + 1} were imported, nothing after line ${imported + 1}`,
+        `encoding: line 30002 is not valid UTF-8 though the lines before it are; save the file as "CSV UTF-8" and import it again; lines 2-${imported + 1} were imported, nothing after line ${imported + 1}`,
       );
       expect(await contacts().count()).toBe(imported);
     });
@@ -327,8 +372,9 @@ describe('Contact import (CSV, streamed)', () => {
       const started = Date.now();
       const response = await importCsv(garbage).expect(400);
       expect(Date.now() - started).toBeLessThan(5000);
+      // Read as UTF-8 or, from its first stray byte, as Windows-1252: either way no CSV.
       expect(response.body.message).toMatch(
-        /^encoding: line \d+ is not valid UTF-8|^encoding: the file is UTF-16/,
+        /^encoding: line \d+ is not valid UTF-8|^encoding: the file is UTF-16|^header: |^file: line \d+: /,
       );
       expect(response.body.imported).toBe(0);
       // ASCII garbage with no line breaks is valid UTF-8 but no CSV.
@@ -346,14 +392,14 @@ describe('Contact import (CSV, streamed)', () => {
       expect(json.body.message).toMatch(
         /^body: send the CSV file as the body \(Content-Type: text\/csv\)/,
       );
-      const latin = await http()
+      const japanese = await http()
         .post(`/api/v1/campaigns/${campaign.id}/contacts/import`)
         .set('Authorization', `Bearer ${token}`)
-        .set('Content-Type', 'text/csv; charset=iso-8859-1')
+        .set('Content-Type', 'text/csv; charset=shift_jis')
         .send('firstName,lastName,phone\n')
         .expect(400);
-      expect(latin.body.message).toBe(
-        'encoding: the file must be UTF-8, not iso-8859-1; save it as "CSV UTF-8"',
+      expect(japanese.body.message).toBe(
+        "encoding: the file must be UTF-8 or Windows-1252 (Excel's CSV), not shift_jis",
       );
     });
   });
@@ -505,7 +551,7 @@ describe('Contact import (CSV, streamed)', () => {
       const action = /id="import-form"[^>]*?action="([^"]+)"/s.exec(page.text)![1]!;
       const posted = await agent
         .post(action)
-        .attach('file', Buffer.from('nome,telefono\n'), 'vecchia.csv')
+        .attach('file', Buffer.from('codice,data\n'), 'vecchia.csv')
         .expect(303);
       const summary = await agent.get(posted.headers.location as string).expect(200);
       expect(summary.text).toContain('File rifiutato');
@@ -563,6 +609,8 @@ describe('Contact import (CSV, streamed)', () => {
         // custom fields in the order first met (Bianchi comes first)
         [
           ...HEADER,
+          'address',
+          'postalCode',
           'callReason',
           'preferredChannel',
           'consent',
@@ -587,6 +635,8 @@ describe('Contact import (CSV, streamed)', () => {
           '',
           '',
           '',
+          '',
+          '',
           'due\nrighe',
           '',
           'new',
@@ -603,6 +653,8 @@ describe('Contact import (CSV, streamed)', () => {
           '',
           'Milano',
           'MI',
+          '',
+          '',
           '',
           '',
           '',

@@ -168,23 +168,24 @@ describe('Do-not-call list', () => {
         .post('/api/v1/do-not-call/import')
         .set(auth())
         .set('Content-Type', 'text/csv')
-        .send('numero\n3331234567\n')
+        .send('codice\n3331234567\n')
         .expect(400);
       expect(noPhone.body.message).toMatch(/^header: missing required column: phone/);
       expect(noPhone.body).toMatchObject({ imported: 0, failure: { code: 'headerMissing' } });
-      const latin1 = await http()
+      // UTF-8 ("perché" on line 2), then a Windows-1252 byte on line 3: a broken file.
+      const mixed = await http()
         .post('/api/v1/do-not-call/import')
         .set(auth())
         .set('Content-Type', 'text/csv')
         .send(
           Buffer.concat([
-            Buffer.from('phone,reason\n3331234567,perch'),
+            Buffer.from('phone,reason\n3331234567,perché\n3331234568,perch'),
             Buffer.from([0xe9]),
             Buffer.from('\n'),
           ]),
         )
         .expect(400);
-      expect(latin1.body.message).toMatch(/^encoding: line 2 is not valid UTF-8/);
+      expect(mixed.body.message).toMatch(/^encoding: line 3 is not valid UTF-8/);
       const empty = await http()
         .post('/api/v1/do-not-call/import')
         .set(auth())
@@ -193,6 +194,20 @@ describe('Do-not-call list', () => {
         .expect(400);
       expect(empty.body.message).toMatch(/^header: the file is empty/);
       expect(await numbers().count()).toBe(0);
+    });
+
+    it('imports a list saved by Excel in Windows-1252, with ";" and its accents', async () => {
+      const excel = Buffer.from('Telefono;Motivo\r\n333 123 4567;chiesto perché\r\n', 'latin1');
+      const answer = await http()
+        .post('/api/v1/do-not-call/import')
+        .set(auth())
+        .set('Content-Type', 'text/csv')
+        .send(excel)
+        .expect(200);
+      expect(answer.body).toMatchObject({ imported: 1 });
+      expect((await numbers().find()).map((n) => [n.phone, n.reason])).toEqual([
+        ['+393331234567', 'chiesto perché'],
+      ]);
     });
 
     it('isBlocked() tells which numbers are listed, in chunks', async () => {

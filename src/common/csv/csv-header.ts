@@ -3,6 +3,7 @@ export type HeaderProblemCode =
   | 'empty'
   | 'headerMissing'
   | 'headerDuplicate'
+  | 'headerSameField'
   | 'headerBlank'
   | 'headerTooMany'
   | 'headerTooLong'
@@ -19,10 +20,19 @@ export class HeaderError extends Error {
   }
 }
 
+/** A column kept beside the known ones: what it becomes (`key`) and its name in the file. */
+export interface OtherColumn {
+  index: number;
+  /** A custom field's name, or the target an alias gave it (`phone:cellulare`). */
+  key: string;
+  /** As the file's header writes it. */
+  name: string;
+}
+
 /** Where each known column is (-1 when absent) and which other columns are kept, by name. */
 export interface ColumnMap<K extends string> {
   index: Record<K, number>;
-  custom: Array<{ index: number; key: string }>;
+  custom: OtherColumn[];
   /** Columns the header names; values beyond them must be empty. */
   width: number;
 }
@@ -33,12 +43,30 @@ export interface HeaderRules<K extends string> {
   /** How many other columns may be kept as custom fields (0: other columns are ignored). */
   maxCustom: number;
   maxCustomKey: number;
+  /**
+   * Other names of columns, by their `headerName` form (`cognome` → `lastName`, `cellulare`
+   * → `phone:cellulare`): a known column, or another target kept as a custom column.
+   */
+  aliases?: ReadonlyMap<string, string>;
 }
 
 /**
- * Reads the header row: known columns by their JSON names (any letter case), the required
- * ones present, no name twice; other columns become custom fields (or are ignored).
- * Trailing unnamed columns, as spreadsheets leave them, are ignored.
+ * A header name as aliases are looked up: lower case, without accents, spaces, dots,
+ * dashes or underscores (`Città` → `citta`, `E-mail` → `email`, `C.A.P.` → `cap`).
+ */
+export function headerName(name: string): string {
+  return name
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[\s._-]+/g, '');
+}
+
+/**
+ * Reads the header row: known columns by their JSON names or an alias (any letter case,
+ * accents, spaces), the required ones present, no column twice; other columns become
+ * custom fields (or are ignored). Trailing unnamed columns, as spreadsheets leave them,
+ * are ignored.
  */
 export function readHeader<K extends string>(
   values: string[],
@@ -52,23 +80,34 @@ export function readHeader<K extends string>(
       'the first line must name the columns, e.g. firstName,lastName,phone',
     );
   }
-  const byLowerName = new Map(rules.known.map((name) => [name.toLowerCase(), name]));
+  const targets = new Map<string, string>(rules.aliases ?? []);
+  for (const name of rules.known) targets.set(headerName(name), name);
+  const known = new Set<string>(rules.known);
   const index = Object.fromEntries(rules.known.map((name) => [name, -1])) as Record<K, number>;
-  const custom: Array<{ index: number; key: string }> = [];
-  const seen = new Set<string>();
+  const custom: OtherColumn[] = [];
+  /** What each target was named in the file, to say which two columns clash. */
+  const seen = new Map<string, string>();
   names.forEach((name, i) => {
     if (name === '') {
       throw new HeaderError('headerBlank', `column ${i + 1} has no name`, { column: i + 1 });
     }
-    const lower = name.toLowerCase();
-    if (seen.has(lower)) {
+    const target = targets.get(headerName(name)) ?? name;
+    const clash = seen.get(target.toLowerCase());
+    if (clash === name) {
       throw new HeaderError('headerDuplicate', `column "${name.slice(0, 64)}" appears twice`, {
         name: name.slice(0, 64),
       });
     }
-    seen.add(lower);
-    const known = byLowerName.get(lower);
-    if (known !== undefined) index[known] = i;
+    if (clash !== undefined) {
+      const [first, second] = [clash.slice(0, 64), name.slice(0, 64)];
+      throw new HeaderError(
+        'headerSameField',
+        `columns "${first}" and "${second}" are both ${target}`,
+        { first, second, field: target },
+      );
+    }
+    seen.set(target.toLowerCase(), name);
+    if (known.has(target)) index[target as K] = i;
     else if (rules.maxCustom > 0) {
       if (name.length > rules.maxCustomKey) {
         throw new HeaderError(
@@ -77,7 +116,7 @@ export function readHeader<K extends string>(
           { column: i + 1, max: rules.maxCustomKey },
         );
       }
-      custom.push({ index: i, key: name });
+      custom.push({ index: i, key: target, name });
     }
   });
   const missing = rules.required.filter((name) => index[name] === -1);

@@ -56,19 +56,61 @@ describe('CsvReader', () => {
     ]);
   });
 
-  it('names the line of the first byte that is not UTF-8', async () => {
-    const latin1 = Buffer.concat([
-      Buffer.from('a,b\n1,2\n3,'),
+  it("reads a Windows-1252 file (Excel's Italian CSV) with its accents", async () => {
+    // One byte per accented letter; the euro sign is 0x80 in Windows-1252 (not in Latin-1).
+    const excel = Buffer.concat([
+      Buffer.from('Nome;Città;Importo\r\nLuca;Forlì;10\r\nZoë;Cantù;', 'latin1'),
+      Buffer.from([0x80]),
+      Buffer.from(' 5\r\n', 'latin1'),
+    ]);
+    const whole = new CsvReader();
+    const rows: string[][] = [];
+    for await (const records of whole.records(Readable.from([excel])))
+      for (const r of records) rows.push(r.values);
+    expect(rows).toEqual([
+      ['Nome', 'Città', 'Importo'],
+      ['Luca', 'Forlì', '10'],
+      ['Zoë', 'Cantù', '€ 5'],
+    ]);
+    expect([whole.encoding, whole.delimiter]).toEqual(['windows-1252', ';']);
+    // Cut anywhere, in bytes: the same records.
+    for (let cut = 1; cut < excel.length; cut += 7) {
+      const parts = [excel.subarray(0, cut), excel.subarray(cut)];
+      expect(await read(parts)).toEqual(rows.map((values, i) => [[1, 2, 3][i]!, ...values]));
+    }
+  });
+
+  it('refuses a byte that is not UTF-8 after UTF-8 accents, naming its line', async () => {
+    const broken = Buffer.concat([
+      Buffer.from('a,b\n1,Forlì\n3,'),
       Buffer.from([0xe0]),
       Buffer.from('\n'),
     ]);
-    const error = await failure([latin1]);
+    const error = await failure([broken]);
     expect(error.code).toBe('encoding');
     expect(error.line).toBe(3);
-    expect(error.message).toMatch(/^line 3 is not valid UTF-8/);
-    // Cut at the end of the file: an unfinished character.
-    expect((await failure([Buffer.from([0x61, 0x0a, 0xc3])])).line).toBe(2);
+    expect(error.message).toMatch(/^line 3 is not valid UTF-8 though the lines before it are/);
+    // Cut at the end of the file: an unfinished character after UTF-8 text.
+    expect((await failure([Buffer.from('è\n'), Buffer.from([0x61, 0x0a, 0xc3])])).line).toBe(3);
     expect((await failure([Buffer.from([0xff, 0xfe, 0x61, 0x00])])).code).toBe('utf16');
+  });
+
+  it('a declared encoding is kept: UTF-8 never turns into Windows-1252', async () => {
+    const latin = Buffer.concat([Buffer.from('a,b\n1,'), Buffer.from([0xe0]), Buffer.from('\n')]);
+    const reader = new CsvReader('utf-8');
+    await expect(
+      (async () => {
+        for await (const records of reader.records(Readable.from([latin]))) void records;
+      })(),
+    ).rejects.toMatchObject({ code: 'encoding', line: 2 });
+    const declared = new CsvReader('windows-1252');
+    const rows: string[][] = [];
+    for await (const records of declared.records(Readable.from([latin])))
+      for (const r of records) rows.push(r.values);
+    expect(rows).toEqual([
+      ['a', 'b'],
+      ['1', 'à'],
+    ]);
   });
 
   it('says which line a broken quote is on', async () => {

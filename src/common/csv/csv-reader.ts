@@ -1,6 +1,7 @@
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
+import iconv from 'iconv-lite';
 import { countLineFeeds, firstInvalidUtf8, incompleteTailStart } from './utf8';
 
 /** Why a whole file was refused or stopped: the pages translate the code. */
@@ -65,13 +66,27 @@ export const MAX_RECORD_BYTES = 64 * 1024;
 const SNIFF_BYTES = 64 * 1024;
 const DELIMITERS = [',', ';', '\t', '|'] as const;
 
+/** The encodings a file may come in: UTF-8 (with or without BOM) or Excel's Windows-1252. */
+export type CsvEncoding = 'utf-8' | 'windows-1252';
+
 /**
  * Reads a CSV file as it streams in, chunk by chunk, without ever holding the whole file:
- * checks it is UTF-8, picks the delimiter from the header line (`,` or `;` as Italian
+ * finds its encoding, picks the delimiter from the header line (`,` or `;` as Italian
  * spreadsheets write, tab or `|`), and yields the records of each chunk with their line.
  * A broken file ends the iteration with a CsvFileError naming the line.
+ *
+ * Encoding: a file is read as UTF-8 until a byte says otherwise. When the first byte that
+ * is not UTF-8 comes before any non-ASCII character, the file is Windows-1252 (what Excel
+ * writes as "CSV (separated by semicolons)" in Italy; ISO-8859-1 is a subset of it): every
+ * byte read so far was ASCII, the same in both, so the rest is simply decoded as such. A
+ * byte that is not UTF-8 after valid UTF-8 accents is a broken file, refused at its line.
  */
 export class CsvReader {
+  /** The file's encoding as read so far (final once the reading ends). */
+  encoding: CsvEncoding;
+  /** Whether a non-ASCII character was read as UTF-8 (then the file cannot be Windows-1252). */
+  private sawUtf8Text = false;
+
   /** Line feeds in the bytes checked so far, to say on which line an invalid byte is. */
   private lineFeeds = 0;
   private parser: ChunkParser | null = null;
@@ -86,6 +101,13 @@ export class CsvReader {
   /** The delimiter chosen from the header line. */
   delimiter = ',';
 
+  /** `encoding`: what the upload declared (a charset), else found from the bytes. */
+  constructor(encoding?: CsvEncoding) {
+    this.encoding = encoding ?? 'utf-8';
+    // A declared UTF-8 stays UTF-8: a byte that is not is an error, not another encoding.
+    this.sawUtf8Text = encoding === 'utf-8';
+  }
+
   async *records(source: Readable): AsyncGenerator<CsvRecord[]> {
     // The source is left undestroyed when we stop early, so an HTTP request can still be
     // drained and answered (destroying it would reset the client's connection).
@@ -96,10 +118,15 @@ export class CsvReader {
         const chunk = typeof raw === 'string' ? Buffer.from(raw) : (raw as Buffer);
         if (chunk.length === 0) continue;
         let data = tail.length > 0 ? Buffer.concat([tail, chunk]) : chunk;
-        const cut = incompleteTailStart(data);
-        tail = Buffer.from(data.subarray(cut));
-        data = data.subarray(0, cut);
-        this.checkUtf8(data);
+        if (this.encoding === 'utf-8') {
+          const cut = incompleteTailStart(data);
+          tail = Buffer.from(data.subarray(cut));
+          data = this.checkUtf8(data.subarray(0, cut));
+        } else {
+          tail = Buffer.alloc(0);
+          this.checkNotUtf16(data);
+          data = this.fromWindows1252(data);
+        }
         const records = this.feed(data, false);
         if (records.length > 0) yield records;
       }
@@ -111,36 +138,59 @@ export class CsvReader {
         `line ${this.lastEndLine + 1}: the upload was interrupted before the end of the file`,
       );
     }
-    if (tail.length > 0) this.checkUtf8(tail, true);
-    const last = this.feed(Buffer.alloc(0), true);
+    const rest = tail.length > 0 ? this.checkUtf8(tail, true) : Buffer.alloc(0);
+    const last = this.feed(rest, true);
     if (last.length > 0) yield last;
   }
 
-  private checkUtf8(data: Buffer, atEnd = false): void {
-    if (data.length === 0) return;
+  /** UTF-16 (a spreadsheet's "Unicode text") is refused by its byte order mark. */
+  private checkNotUtf16(data: Buffer): void {
     if (!this.sawBytes && data.length >= 2) {
       const [a, b] = [data[0], data[1]];
       if ((a === 0xff && b === 0xfe) || (a === 0xfe && b === 0xff)) {
         throw new CsvFileError(
           'utf16',
           1,
-          'the file is UTF-16 (a spreadsheet\'s "Unicode text"), not UTF-8; save it as "CSV UTF-8"',
+          'the file is UTF-16 (a spreadsheet\'s "Unicode text"); save it as "CSV UTF-8" or "CSV (separated by semicolons)"',
         );
       }
     }
     this.sawBytes = true;
+  }
+
+  /**
+   * The bytes to parse: `data` when it is UTF-8; decoded as Windows-1252 from the first
+   * byte that is not, when nothing before it was anything but ASCII (see the class).
+   * `atEnd`: `data` is an incomplete UTF-8 sequence at the end of the file.
+   */
+  private checkUtf8(data: Buffer, atEnd = false): Buffer {
+    if (data.length === 0) return data;
+    this.checkNotUtf16(data);
     if (!atEnd && isUtf8(data)) {
       this.lineFeeds += countLineFeeds(data);
-      return;
+      if (!this.sawUtf8Text && !isAscii(data)) this.sawUtf8Text = true;
+      return data;
     }
     const bad = atEnd ? 0 : firstInvalidUtf8(data);
-    if (bad === -1) return;
+    if (bad === -1) return data;
+    if (!this.sawUtf8Text && isAscii(data.subarray(0, bad))) {
+      this.encoding = 'windows-1252';
+      return this.fromWindows1252(data);
+    }
     const line = this.lineFeeds + countLineFeeds(data, bad) + 1;
     throw new CsvFileError(
       'encoding',
       line,
-      `line ${line} is not valid UTF-8; save the file as "CSV UTF-8" and import it again`,
+      `line ${line} is not valid UTF-8 though the lines before it are; save the file as "CSV UTF-8" and import it again`,
     );
+  }
+
+  /**
+   * Windows-1252 bytes as the UTF-8 the parser reads (one byte is one character). Not
+   * TextDecoder: Node's reads this label as Latin-1, losing €, “ ” and – (0x80-0x9F).
+   */
+  private fromWindows1252(data: Buffer): Buffer {
+    return isAscii(data) ? data : Buffer.from(iconv.decode(data, 'win1252'), 'utf8');
   }
 
   /** Parses validated bytes (holding them back until the header line shows the delimiter). */

@@ -2,11 +2,16 @@ import type { Readable } from 'node:stream';
 import busboy from 'busboy';
 import type { Request } from 'express';
 import { ValidationError } from '../errors/domain-errors';
+import type { CsvEncoding } from './csv-reader';
 
 /** A CSV file arriving in a request, read as it streams in. */
 export interface CsvUpload {
   stream: Readable;
   fileName: string | null;
+  /** The encoding the upload declared (`Content-Type: text/csv; charset=...`); else found. */
+  encoding?: CsvEncoding;
+  /** A multipart form's text fields sent before the file (the import's options). */
+  fields: Record<string, string>;
   /** Discards what the import did not read, so the request ends and the answer reaches the client. */
   drain(): void;
 }
@@ -19,11 +24,25 @@ const RAW_TYPES = new Set([
   'application/vnd.ms-excel',
   'application/octet-stream',
 ]);
-const UTF8_CHARSETS = new Set(['utf-8', 'utf8', 'us-ascii']);
+/** A form field beside the file (an import's column mapping is the largest). */
+const MAX_FIELD_BYTES = 32 * 1024;
+
+/** Charsets an upload may declare, by the encoding the reader reads them in. */
+const CHARSETS: Record<string, CsvEncoding> = {
+  'utf-8': 'utf-8',
+  utf8: 'utf-8',
+  'us-ascii': 'utf-8',
+  'windows-1252': 'windows-1252',
+  cp1252: 'windows-1252',
+  'iso-8859-1': 'windows-1252',
+  'iso-8859-15': 'windows-1252',
+  latin1: 'windows-1252',
+};
 
 /**
- * The CSV file of a request: its body (`text/csv`) or the `file` field of a multipart form.
- * Nothing is buffered: the import reads the stream at its own pace.
+ * The CSV file of a request: its body (`text/csv`) or the `file` field of a multipart form
+ * (with the form's text fields sent before it). Nothing is buffered: the import reads the
+ * stream at its own pace.
  */
 export function csvUpload(req: Request): Promise<CsvUpload> {
   const header = req.headers['content-type'] ?? '';
@@ -34,13 +53,20 @@ export function csvUpload(req: Request): Promise<CsvUpload> {
       .find((p) => p.startsWith('charset='))
       ?.slice(8)
       .replace(/"/g, '');
-    if (charset && !UTF8_CHARSETS.has(charset)) {
+    const encoding = charset === undefined ? undefined : CHARSETS[charset];
+    if (charset !== undefined && encoding === undefined) {
       throw new ValidationError(
         'encoding',
-        `the file must be UTF-8, not ${charset.slice(0, 40)}; save it as "CSV UTF-8"`,
+        `the file must be UTF-8 or Windows-1252 (Excel's CSV), not ${charset.slice(0, 40)}`,
       );
     }
-    return Promise.resolve({ stream: req, fileName: null, drain: () => req.resume() });
+    return Promise.resolve({
+      stream: req,
+      fileName: null,
+      encoding,
+      fields: {},
+      drain: () => req.resume(),
+    });
   }
   throw new ValidationError(
     'body',
@@ -54,13 +80,25 @@ function multipartFile(req: Request): Promise<CsvUpload> {
     try {
       parser = busboy({
         headers: req.headers,
-        limits: { files: 1, fields: 20, fieldSize: 4096, parts: 25 },
+        limits: { files: 1, fields: 20, fieldSize: MAX_FIELD_BYTES, parts: 25 },
       });
     } catch {
       reject(new ValidationError('body', 'malformed multipart form (no boundary)'));
       return;
     }
     let settled = false;
+    const fields: Record<string, string> = {};
+    parser.on('field', (name, value, info) => {
+      if (settled) return;
+      if (info.valueTruncated) {
+        settled = true;
+        req.unpipe(parser);
+        req.resume();
+        reject(new ValidationError(name, `${name} must be at most ${MAX_FIELD_BYTES} bytes`));
+        return;
+      }
+      fields[name] = value;
+    });
     parser.on('file', (name, stream, info) => {
       if (settled || name !== 'file') {
         stream.resume();
@@ -83,6 +121,7 @@ function multipartFile(req: Request): Promise<CsvUpload> {
       resolve({
         stream,
         fileName: info.filename.slice(0, 255),
+        fields,
         drain: () => {
           stream.resume();
           req.resume();
