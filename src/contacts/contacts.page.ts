@@ -1,7 +1,8 @@
 import type { ImportSummary } from './dto/import-summary.view';
 import type { ContactPage } from './dto/contact-page';
 import type { CampaignContactsQuery } from './dto/contact-list.query';
-import { displayCounts, formatCount } from './dto/contact-pages.view';
+import { formatNumber } from '../common/format/locale-format';
+import { displayCounts } from './dto/contact-pages.view';
 
 /** A campaign's contacts page: the list with its search and pager, the recent imports. */
 export function campaignContactsPage(
@@ -16,7 +17,7 @@ export function campaignContactsPage(
     title: 'contacts.campaign.title',
     campaign,
     page,
-    totalText: formatCount(total, lang),
+    totalText: formatNumber(total, lang),
     q: query.q ?? '',
     tag: query.tag ?? '',
     recentImports: recentImports.map((summary) => ({

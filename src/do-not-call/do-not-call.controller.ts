@@ -7,7 +7,7 @@ import type { AuthenticatedUser } from '../common/http/request-context';
 import { givenOnce } from '../common/http/query-values';
 import { csvUpload } from '../common/csv/csv-upload';
 import { ImportRefusedError } from '../common/csv/import-refused.error';
-import { formatCount } from '../contacts/dto/contact-pages.view';
+import { formatNumber } from '../common/format/locale-format';
 import { DoNotCallService } from './do-not-call.service';
 import { AddDoNotCallDto, DoNotCallImportSummary, RemoveDoNotCallDto } from './dto/do-not-call.dto';
 
@@ -40,7 +40,7 @@ export class DoNotCallController {
     return {
       title: 'doNotCall.title',
       numbers,
-      totalText: formatCount(total, user.uiLanguage),
+      totalText: formatNumber(total, user.uiLanguage),
       q: text,
       lastImport,
     };

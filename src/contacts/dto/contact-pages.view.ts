@@ -8,11 +8,6 @@ import {
   toLineError,
 } from './import-summary.view';
 
-/** A count written the way the page's language writes numbers (40.000 / 40,000). */
-export function formatCount(value: number, lang: string): string {
-  return formatNumber(value, lang);
-}
-
 type SummaryCounts = Pick<
   ImportSummary,
   'processed' | 'imported' | 'skipped' | 'skippedDuplicates' | 'skippedDoNotCall' | 'errorCount'
@@ -28,7 +23,7 @@ export function displayCounts(summary: SummaryCounts, lang: string): Record<stri
     'skippedDoNotCall',
     'errorCount',
   ];
-  return Object.fromEntries(keys.map((key) => [key, formatCount(summary[key], lang)]));
+  return Object.fromEntries(keys.map((key) => [key, formatNumber(summary[key], lang)]));
 }
 
 /** What the import summary page shows: counts, translated error lines and the failure. */
@@ -54,7 +49,7 @@ export function importPageView(record: ContactImport, lang: string): ImportPageV
   const moreErrors = Math.max(0, summary.errorCount - errors.length);
   return {
     summary,
-    display: { ...displayCounts(summary, lang), moreErrors: formatCount(moreErrors, lang) },
+    display: { ...displayCounts(summary, lang), moreErrors: formatNumber(moreErrors, lang) },
     showTotals: !(failure && summary.processed === 0),
     running: summary.state === 'running',
     errorLines: errors.map((error) => ({
