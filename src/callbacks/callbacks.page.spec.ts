@@ -26,7 +26,12 @@ function card(id: number, dueAt: string, overrides: Partial<CallbackCard> = {}):
     ...overrides,
   };
 }
-const open = { id: 7, open: true, paused: false, callingHours: '09:00-20:00' };
+const open = {
+  id: 7,
+  open: true,
+  paused: false,
+  callingHours: { it: 'Lun-Ven 09:00-20:00', en: 'Mon-Fri 09:00-20:00' },
+};
 
 describe('deskPage', () => {
   it('sorts the operator’s callbacks by urgency and says why one cannot be opened yet', () => {
@@ -62,6 +67,25 @@ describe('deskPage', () => {
     );
     expect(view.holding).toBe(true);
     expect(view.sections[1]!.items[0]!.blocked).toEqual({ key: 'callbacks.card.notAssigned' });
+  });
+
+  it('a closed campaign says its calling hours in the page’s language', () => {
+    const closed = { ...open, open: false };
+    const desk = { mine: [card(1, '2026-03-02T09:00:00Z')], pool: [], holding: false };
+    for (const [lang, window] of [
+      ['it', 'Lun-Ven 09:00-20:00'],
+      ['en', 'Mon-Fri 09:00-20:00'],
+    ]) {
+      const view = deskPage(
+        { ...desk, campaigns: [closed as never] },
+        { id: 1, uiLanguage: lang! },
+        NOW,
+      );
+      expect(view.sections[1]!.items[0]!.blocked).toEqual({
+        key: 'callbacks.card.closed',
+        args: { window },
+      });
+    }
   });
 });
 

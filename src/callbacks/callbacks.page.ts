@@ -59,7 +59,10 @@ function operatorCard(
   if (!campaign) blocked = { key: 'callbacks.card.notAssigned' };
   else if (campaign.paused) blocked = { key: 'callbacks.card.paused' };
   else if (!campaign.open) {
-    blocked = { key: 'callbacks.card.closed', args: { window: campaign.callingHours } };
+    blocked = {
+      key: 'callbacks.card.closed',
+      args: { window: campaign.callingHours[lang === 'en' ? 'en' : 'it'] },
+    };
   } else if (!own && Date.parse(item.dueAt) > now.getTime()) {
     blocked = { key: 'callbacks.card.notDueYet' };
   }

@@ -1,5 +1,6 @@
 import { EntityManager, In } from 'typeorm';
-import { describeCallingHours, isWithinCallingHours } from './calling-hours';
+import type { InLanguages } from '../common/errors/domain-errors';
+import { callingHoursSaid, isWithinCallingHours } from './calling-hours';
 import { CampaignOperator } from './campaign-operator.entity';
 import { Campaign } from './campaign.entity';
 
@@ -11,8 +12,8 @@ export interface OperatorCampaignView {
   /** Active and inside its calling hours at `now`. */
   open: boolean;
   paused: boolean;
-  /** "Mon-Fri 09:00-20:00 (Europe/Rome)". */
-  callingHours: string;
+  /** "Lun-Ven 09:00-20:00 (Europe/Rome)" / "Mon-Fri ...": the page picks its language. */
+  callingHours: InLanguages;
 }
 
 /** The campaigns the operator is assigned to, by name (the workstation's chooser). */
@@ -33,6 +34,6 @@ export async function loadOperatorCampaigns(
     name: campaign.name,
     open: campaign.state === 'active' && isWithinCallingHours(campaign, now),
     paused: campaign.state === 'paused',
-    callingHours: describeCallingHours(campaign),
+    callingHours: callingHoursSaid(campaign),
   }));
 }
