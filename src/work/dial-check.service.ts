@@ -16,7 +16,9 @@ export function dialledNumber(
   const number = phones.normalise(raw);
   const numbers = [contact.phone, ...(contact.otherPhones ?? []).map((p) => p.number)];
   if (!number || !numbers.includes(number)) {
-    throw new ValidationError(field, `${field} must be one of the contact’s numbers`);
+    throw new ValidationError(field, `${field} must be one of the contact’s numbers`).say(
+      'work.errors.dialledPhone',
+    );
   }
   return number;
 }
@@ -37,7 +39,9 @@ export class DialCheckService {
   async check(userId: number, contactId: number, raw: string): Promise<{ phone: string }> {
     const lease = await this.leases.current(userId);
     if (!lease || lease.contactId !== contactId) {
-      throw new ForbiddenError(`contactId: contact ${contactId} is not leased to you`);
+      throw new ForbiddenError(`contactId: contact ${contactId} is not leased to you`).say(
+        'work.errors.notLeased',
+      );
     }
     const contact = await this.dataSource.getRepository(Contact).findOneByOrFail({ id: contactId });
     const phone = dialledNumber(this.phones, raw, contact, 'phone');

@@ -112,6 +112,33 @@ describe('the user’s language', () => {
       });
     });
 
+    it('the dial check says its refusals in Italian too', async () => {
+      const operator = await createUser(app, { role: 'operator', uiLanguage: 'it' });
+      const { campaignId } = await world([operator]);
+      const { agent, token, contactId } = await holding(operator, campaignId);
+
+      const notTheirs = await agent
+        .post(`/api/v1/work/${contactId}/dial`)
+        .set('X-CSRF-Token', token)
+        .send({ phone: '+390299999999' })
+        .expect(400);
+      expect(notTheirs.body.said).toEqual([
+        { field: 'phone', text: 'Il numero chiamato deve essere uno dei numeri del contatto.' },
+      ]);
+      const other = await createContact(app, campaignId);
+      const notLeased = await agent
+        .post(`/api/v1/work/${other.id}/dial`)
+        .set('X-CSRF-Token', token)
+        .send({ phone: other.phone })
+        .expect(403);
+      expect(notLeased.body.said).toEqual([
+        {
+          field: 'contactId',
+          text: 'Questo contatto non è più assegnato a te: ricarica la pagina.',
+        },
+      ]);
+    });
+
     it('says it in English to an English operator', async () => {
       const operator = await createUser(app, { role: 'operator', uiLanguage: 'en' });
       const { campaignId, statusId, stepId } = await world([operator]);
