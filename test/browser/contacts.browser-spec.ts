@@ -140,7 +140,7 @@ describe('contacts in a browser', () => {
     await page.setInputFiles('#import-file', {
       name: 'vecchio.csv',
       mimeType: 'text/csv',
-      buffer: Buffer.from('nome;telefono\nMaria;333\n'),
+      buffer: Buffer.from('codice;data\nA-1;2026-12-01\n'),
     });
     await page.getByRole('button', { name: 'Importa' }).click();
     const refused = page.locator('#import-result .ct-failure');

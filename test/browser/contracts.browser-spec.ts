@@ -101,8 +101,8 @@ describe('contracts in a browser: the close on the workstation, then the backoff
     const lines = work.locator('#work-cart tbody tr');
     expect(await lines.count()).toBe(2);
     // Per line: 2 x 19.90 = 39.80 + VAT 22% 8.76 = 48.56; 49.00 + 10.78 = 59.78.
-    expect(await lines.nth(0).innerText()).toMatch(/22% · 8,76\s€\s+48,56\s€/);
-    expect(await lines.nth(1).innerText()).toMatch(/22% · 10,78\s€\s+59,78\s€/);
+    expect(await lines.nth(0).innerText()).toMatch(/22\s% · 8,76\s€\s+48,56\s€/);
+    expect(await lines.nth(1).innerText()).toMatch(/22\s% · 10,78\s€\s+59,78\s€/);
     await work.locator('#cart-total', { hasText: '108,34' }).waitFor();
     // This status allows changing a price: the modem agreed at 39.00, marked as changed.
     await work.getByLabel('Prezzo di MOD · Modem Wi-Fi').fill('39,00');
@@ -149,7 +149,9 @@ describe('contracts in a browser: the close on the workstation, then the backoff
     await page.locator('#protocol-number', { hasText: protocol }).waitFor();
     expect(await page.locator('#contract-total').innerText()).toBe('96,14\u00a0€');
     expect(await page.locator('#contract-lines tbody tr').count()).toBe(2);
-    expect(await page.locator('#contract-lines tbody tr').nth(1).innerText()).toContain('39,00 *');
+    expect(await page.locator('#contract-lines tbody tr').nth(1).innerText()).toContain(
+      '39,00\u00a0€ *',
+    );
     expect(await page.getByRole('button', { name: 'Stampa' }).isVisible()).toBe(true);
     await screenshot(page, 'contracts-contract-page');
 

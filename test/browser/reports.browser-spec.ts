@@ -255,7 +255,7 @@ describe('reports in a browser: a coordinator reads the morning', () => {
     await page.getByRole('link', { name: 'Produzione' }).click();
     await page.locator('#production-bars').waitFor();
     expect(await page.locator('#production-table tbody tr').first().innerText()).toMatch(
-      /Anna Rossi\s+Nord\s+3\s+0\s+1\s+4\s+8\s+37,5%/,
+      /Anna Rossi\s+Nord\s+3\s+0\s+1\s+4\s+8\s+37,5\s%/,
     );
     await screenshot(page, 'reports-production');
 

@@ -311,7 +311,7 @@ describe('Contact import (CSV, streamed)', () => {
       expect(saved[0]!.otherPhones).toEqual([{ number: '+393331234567', label: 'cellulare' }]);
       expect(saved[0]!.fields).toEqual({ Note: 'richiamare dopo le 18' });
       // Declared by the upload, the encoding is not guessed.
-      await contacts().clear();
+      await contacts().createQueryBuilder().delete().execute();
       const declared = await http()
         .post(`/api/v1/campaigns/${campaign.id}/contacts/import`)
         .set('Authorization', `Bearer ${token}`)

@@ -112,10 +112,12 @@ describe("Consent step purpose in the workflow editor; a status's follow-up temp
 
     const html = (await admin.get(`/outcome-statuses/${noAnswer.id}/edit`).expect(200)).text;
     expect(html).toMatch(
-      new RegExp(`href="/follow-ups/templates/${any.id}/edit">any reason · it</a>`),
+      new RegExp(`href="/follow-ups/templates/${any.id}/edit">any reason · Italian</a>`),
     );
     expect(html).toMatch(
-      new RegExp(`href="/follow-ups/templates/${voicemail.id}/edit"><code>voicemail</code> · en`),
+      new RegExp(
+        `href="/follow-ups/templates/${voicemail.id}/edit"><code>voicemail</code> · English`,
+      ),
     );
     expect(html).not.toContain(`/follow-ups/templates/${elsewhere.id}/edit`);
     expect(html).toContain(`href="/follow-ups/templates/new?statusId=${noAnswer.id}"`);

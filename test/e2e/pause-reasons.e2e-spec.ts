@@ -364,7 +364,9 @@ describe('Pause reasons (admin): API and pages', () => {
       );
       const duplicate = (await browser.get('/pause-reasons/new').expect(200)).text;
       expect(duplicate).toContain('Il codice pausa è già usato da un altro motivo di pausa.');
-      expect(duplicate).toMatch(/id="code-error">code &quot;pausa&quot; is already a pause reason/);
+      expect(duplicate).toMatch(
+        /id="code-error">Il codice pausa è già usato da un altro motivo di pausa\./,
+      );
       expect(duplicate).toContain('value="Doppia"');
     });
 

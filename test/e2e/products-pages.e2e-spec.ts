@@ -102,7 +102,9 @@ describe('Product pages (admin)', () => {
     );
     const duplicate = await browser.get('/products/new').expect(200);
     expect(duplicate.text).toContain('Il codice DUP è già usato da un altro prodotto.');
-    expect(duplicate.text).toMatch(/id="code-error">code &quot;DUP&quot; is already used/);
+    expect(duplicate.text).toMatch(
+      /id="code-error">Il codice DUP è già usato da un altro prodotto\./,
+    );
   });
 
   it('edits a product; an unticked box deactivates it; activate and deactivate buttons', async () => {

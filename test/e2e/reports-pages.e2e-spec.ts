@@ -182,7 +182,7 @@ describe('Reports page (filters, tabs, bar charts, tables, CSV links, refusals)'
 
     const production = await browser.get('/reports?view=production').expect(200);
     expect(barTexts(production.text)).toEqual(['Anna Rossi 3 Altri esiti 3']);
-    expect(production.text).toMatch(/<td class="num">0,0%<\/td>/);
+    expect(production.text).toMatch(/<td class="num">0,0\u00a0%<\/td>/);
     expect(exportLink(production.text)).toBe(
       '/api/v1/reports/production?from=2026-11-30&to=2026-11-30&format=csv',
     );
