@@ -1,7 +1,15 @@
-import { type ColumnMap, HeaderError, headerName, readHeader } from '../common/csv/csv-header';
+import {
+  type ColumnMap,
+  HeaderError,
+  headerName,
+  IGNORED,
+  readHeader,
+} from '../common/csv/csv-header';
+import type { MappedColumn } from './contact-import-mapping.entity';
 import {
   CONTACT_LIMITS,
   OTHER_PHONE_PREFIX,
+  PHONE_LABEL_MAX,
   STANDARD_COLUMNS,
   type StandardColumn,
 } from './contact-rules';
@@ -63,6 +71,62 @@ export const CONTACT_HEADER_ALIASES: ReadonlyMap<string, string> = new Map(
   ),
 );
 
+/** A mapping's `to` as the header reader takes it (`custom:Note` → the custom field Note). */
+function headerTarget(to: string): string {
+  if (to === IGNORE) return IGNORED;
+  return to.startsWith(CUSTOM_PREFIX) ? to.slice(CUSTOM_PREFIX.length) : to;
+}
+
+export const IGNORE = 'ignore';
+export const CUSTOM_PREFIX = 'custom:';
+
+/**
+ * Why a mapping's `to` cannot be: undefined when it is a contact field, `phone:<label>`
+ * (1-30 characters), `custom:<name>` (1-64, not a contact field's name) or `ignore`.
+ */
+export function mappingTargetProblem(to: string): string | undefined {
+  if (to === IGNORE || (STANDARD_COLUMNS as readonly string[]).includes(to)) return undefined;
+  if (to.startsWith(OTHER_PHONE_PREFIX)) {
+    const label = to.slice(OTHER_PHONE_PREFIX.length).trim();
+    return label !== '' && label.length <= PHONE_LABEL_MAX
+      ? undefined
+      : `another number is ${OTHER_PHONE_PREFIX}<label>, the label 1-${PHONE_LABEL_MAX} characters`;
+  }
+  if (to.startsWith(CUSTOM_PREFIX)) {
+    const name = to.slice(CUSTOM_PREFIX.length).trim();
+    if (name === '' || name.length > CONTACT_LIMITS.customFieldKey) {
+      return `a custom field is ${CUSTOM_PREFIX}<name>, the name 1-${CONTACT_LIMITS.customFieldKey} characters`;
+    }
+    const known = STANDARD_COLUMNS.find((column) => headerName(column) === headerName(name));
+    return known ? `${name} is a contact field: map the column to ${known}` : undefined;
+  }
+  return `must be a contact field (${STANDARD_COLUMNS.join(', ')}), ${OTHER_PHONE_PREFIX}<label>, ${CUSTOM_PREFIX}<name> or ${IGNORE}`;
+}
+
+/**
+ * What each column of a header would become: as the campaign's saved mapping says (by the
+ * header's name), else by its name or alias, else a custom field.
+ */
+export function proposedMapping(
+  headers: readonly string[],
+  saved: readonly MappedColumn[] = [],
+): MappedColumn[] {
+  const chosen = new Map(saved.map((column) => [headerName(column.header), column.to]));
+  const known = new Map(STANDARD_COLUMNS.map((column) => [headerName(column), column]));
+  return headers.map((raw) => {
+    const header = raw.trim();
+    const name = headerName(header);
+    const to =
+      chosen.get(name) ??
+      known.get(name) ??
+      CONTACT_HEADER_ALIASES.get(name) ??
+      (header.toLowerCase().startsWith(OTHER_PHONE_PREFIX)
+        ? `${OTHER_PHONE_PREFIX}${header.slice(OTHER_PHONE_PREFIX.length).trim()}`
+        : `${CUSTOM_PREFIX}${header}`);
+    return { header, to };
+  });
+}
+
 /** Where a contacts file keeps each field, and its other numbers. */
 export interface ContactColumns {
   columns: ColumnMap<StandardColumn>;
@@ -77,14 +141,17 @@ export interface ContactColumns {
 export function readContactHeader(
   values: string[],
   required: readonly StandardColumn[],
+  mapping: readonly MappedColumn[] = [],
 ): ContactColumns {
+  const aliases = new Map(CONTACT_HEADER_ALIASES);
+  for (const { header, to } of mapping) aliases.set(headerName(header), headerTarget(to));
   const read = readHeader(values, {
     known: STANDARD_COLUMNS,
     // Checked below, once a mobile may have become the main phone.
     required: [],
     maxCustom: CONTACT_LIMITS.customFields,
     maxCustomKey: CONTACT_LIMITS.customFieldKey,
-    aliases: CONTACT_HEADER_ALIASES,
+    aliases,
   });
   const { columns, phones } = takeOtherPhoneColumns(read);
   if (columns.index.phone === -1 && phones.length > 0) {

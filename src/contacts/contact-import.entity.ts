@@ -48,6 +48,10 @@ export class ContactImport {
   @Column({ type: 'integer', default: 0 })
   imported!: number;
 
+  /** Contacts already in the campaign (same phone) whose data the file updated. */
+  @Column({ type: 'integer', default: 0 })
+  updated!: number;
+
   @Column({ type: 'integer', default: 0 })
   skipped!: number;
 

@@ -2,13 +2,11 @@ import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Injectable, Logger } from '@nestjs/common';
-import { format as formatSql } from 'mysql2';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
 import { Campaign } from '../campaigns/campaign.entity';
 import { ConflictError, NotFoundError, ValidationError } from '../common/errors/domain-errors';
 import { isUniqueViolation } from '../common/errors/unique-violation';
-import { DoNotCallService } from '../do-not-call/do-not-call.service';
 import { ContactImport } from './contact-import.entity';
 import { REQUIRED_COLUMNS, StandardColumn } from './contact-rules';
 import {
@@ -19,6 +17,11 @@ import {
 } from './contact-row-reader';
 import { HeaderError } from '../common/csv/csv-header';
 import { readContactHeader } from './contact-header';
+import type { MappedColumn } from './contact-import-mapping.entity';
+import type { ContactImportQueryDto, OnDuplicate } from './dto/import-options.dto';
+import type { CsvUpload } from '../common/csv/csv-upload';
+import { type ImportPreview, ImportMappings } from './import-mappings';
+import { ContactBatchWriter, type PreparedInsert } from './contact-batch-writer';
 import { type CsvEncoding, CsvFileError, CsvReader } from '../common/csv/csv-reader';
 import { ImportRefusedError } from '../common/csv/import-refused.error';
 import {
@@ -28,35 +31,12 @@ import {
   toImportSummary,
 } from './dto/import-summary.view';
 import { PhoneNumbers } from '../common/phone/phone-number';
-import { insertIgnore, isMysqlSource, valuePlaceholders } from '../common/database/sql-dialect';
-import { retriedTransaction } from '../common/database/retried-transaction';
 
 /** Rows per multi-row INSERT: big enough to amortise the round trip, small enough to stay flat. */
 export const IMPORT_BATCH_ROWS = 2000;
 /** ...within what the errors column holds (TEXT: 64 KB on MySQL), leaving room for the failure. */
 const MAX_ERRORS_BYTES = 60_000;
 const IMPORT_KEY_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
-const INSERT_COLUMNS = [
-  'campaign_id',
-  'first_name',
-  'last_name',
-  'phone',
-  'email',
-  'language',
-  'city',
-  'province',
-  'address',
-  'postal_code',
-  'fields',
-  'call_reason',
-  'preferred_channel',
-  'consent',
-  'tags',
-  'other_phones',
-] as const;
-const WIDTH = INSERT_COLUMNS.length;
-const PHONE = INSERT_COLUMNS.indexOf('phone');
-const LOCK_RETRIES = 6;
 /** Rows read between two chances for the database's answers to be handled. */
 const YIELD_EVERY_ROWS = 250;
 
@@ -71,12 +51,19 @@ export interface ImportOptions {
   defaults?: ContactRowDefaults;
   /** The encoding the upload declared; found from the bytes when not. */
   encoding?: CsvEncoding;
+  /** What the columns become (a coordinator's choice, or the campaign's saved mapping). */
+  mapping?: MappedColumn[];
+  /** A phone already in the campaign: skip the line (default) or update that contact. */
+  onDuplicate?: OnDuplicate;
+  /** Once the file is imported, `mapping` becomes the campaign's saved one. */
+  saveMapping?: boolean;
 }
 
 /** The counts of an import so far: only lines whose batch was committed are counted. */
 class ImportTally {
   processed = 0;
   imported = 0;
+  updated = 0;
   skippedDuplicates = 0;
   skippedDoNotCall = 0;
   errorCount = 0;
@@ -86,31 +73,62 @@ class ImportTally {
   lastLine = 1;
 }
 
-/** A batch ready to write: its INSERT (null when nothing is left to insert) and counts. */
-interface PreparedInsert {
-  rowCount: number;
-  blockedCount: number;
-  sql: string | null;
-  params: Array<string | number | null>;
-}
-
 /**
- * The CSV import of a campaign's contacts. The file streams through the CSV reader and is
- * written in multi-row INSERTs that skip phones already in the campaign (the unique index
- * on (campaign_id, phone) decides, also between two imports running at once), while the
- * next batch is being read. Memory holds two batches whatever the size of the file.
+ * The CSV import of a campaign's contacts. The file streams through the CSV reader, its
+ * header read by name, alias or the coordinator's mapping, and each batch is written by
+ * ContactBatchWriter while the next one is read. Memory holds two batches whatever the
+ * size of the file.
  */
 @Injectable()
 export class ContactImportService {
   private readonly logger = new Logger(ContactImportService.name);
 
   constructor(
-    private readonly dataSource: DataSource,
     @InjectRepository(ContactImport) private readonly imports: Repository<ContactImport>,
     @InjectRepository(Campaign) private readonly campaigns: Repository<Campaign>,
-    private readonly doNotCall: DoNotCallService,
     private readonly phones: PhoneNumbers,
+    private readonly mappings: ImportMappings,
+    private readonly writer: ContactBatchWriter,
   ) {}
+
+  /**
+   * An uploaded file with its choices (the query's, or the form's fields sent before the
+   * file): imports it, and lets the rest of the request go whatever happens.
+   */
+  async importUpload(
+    campaignId: number,
+    upload: CsvUpload,
+    query: ContactImportQueryDto,
+    userId: number,
+  ): Promise<ImportSummary> {
+    try {
+      const { key, ...choices } = await this.mappings.choices(campaignId, query, upload.fields);
+      return await this.importContacts(campaignId, upload.stream, {
+        ...choices,
+        key,
+        userId,
+        fileName: upload.fileName,
+        encoding: upload.encoding,
+      });
+    } finally {
+      upload.drain();
+    }
+  }
+
+  /** A file's first lines and what each column would become (400 for a file that is none). */
+  async preview(campaignId: number, upload: CsvUpload): Promise<ImportPreview> {
+    try {
+      if (!(await this.campaigns.existsBy({ id: campaignId }))) {
+        throw new NotFoundError('campaign', campaignId);
+      }
+      return await this.mappings.preview(campaignId, upload.stream, upload.encoding);
+    } catch (error) {
+      if (error instanceof CsvFileError) throw new ValidationError(error.field, error.message);
+      throw error;
+    } finally {
+      upload.drain();
+    }
+  }
 
   /**
    * Imports `source` into the campaign. A broken file throws ImportRefusedError (400) whose
@@ -139,6 +157,9 @@ export class ContactImportService {
       throw new ImportRefusedError(failure.field, failure.message, toImportSummary(record));
     }
     await this.finish(record, tally, null);
+    if (options.saveMapping && options.mapping && options.mapping.length > 0) {
+      await this.mappings.save(campaignId, options.mapping, options.userId);
+    }
     return toImportSummary(record);
   }
 
@@ -214,8 +235,9 @@ export class ContactImportService {
     let batch = new PendingBatch();
     // One batch is written while the next is read: the database and the parser overlap.
     const inFlight: { write: Promise<void> | null } = { write: null };
+    const update = options.onDuplicate === 'update';
     const commit = async (full: PendingBatch): Promise<void> => {
-      const prepared = this.prepare(full);
+      const prepared = this.writer.prepare(full, update);
       prepared.catch(() => undefined);
       if (inFlight.write) await inFlight.write;
       const write = prepared.then((statement) => this.commit(record, tally, full, statement));
@@ -228,7 +250,11 @@ export class ContactImportService {
         for (const { line, values } of records) {
           if (rows === null) {
             rows = new ContactRowReader(
-              readContactHeader(values, options.requiredColumns ?? REQUIRED_COLUMNS),
+              readContactHeader(
+                values,
+                options.requiredColumns ?? REQUIRED_COLUMNS,
+                options.mapping,
+              ),
               record.campaignId,
               this.phones,
               options.requiredColumns ?? REQUIRED_COLUMNS,
@@ -264,29 +290,6 @@ export class ContactImportService {
   }
 
   /**
-   * Readies a batch while the previous one is written: asks which phones are on the
-   * do-not-call list (on another connection), drops them and builds the INSERT.
-   */
-  private async prepare(batch: PendingBatch): Promise<PreparedInsert> {
-    let rows = batch.rows;
-    const blocked = rows.length > 0 ? await this.doNotCall.isBlocked(batch.phones) : new Set();
-    if (blocked.size > 0) rows = rows.filter((row) => !blocked.has(row[PHONE]));
-    const rowCount = rows.length;
-    const blockedCount = batch.rows.length - rowCount;
-    if (rowCount === 0) return { rowCount, blockedCount, sql: null, params: [] };
-    // MySQL: the statement is escaped here, off the path between two INSERTs, with one
-    // placeholder for all the rows (as mysql2 would, just before sending); SQLite binds.
-    return isMysqlSource(this.dataSource)
-      ? { rowCount, blockedCount, sql: formatSql(`${this.insertSql}?`, [rows]), params: [] }
-      : {
-          rowCount,
-          blockedCount,
-          sql: `${this.insertSql}${valuePlaceholders(rowCount, WIDTH)}`,
-          params: rows.flat(),
-        };
-  }
-
-  /**
    * Writes one batch and its progress in one transaction: the counts the page polls are
    * always those of committed rows.
    */
@@ -297,17 +300,21 @@ export class ContactImportService {
     statement: PreparedInsert,
   ): Promise<void> {
     const { rowCount, blockedCount } = statement;
-    const written = await this.writeBatch(statement, (inserted) => {
+    // Update mode: every row not new updated a contact; else every row not new was skipped.
+    const updatedOf = (inserted: number) => (statement.phones ? rowCount - inserted : 0);
+    const written = await this.writer.write(statement, (inserted) => {
       const counts = countsOf({
         processed: tally.processed + batch.records,
         imported: tally.imported + inserted,
-        skippedDuplicates: tally.skippedDuplicates + rowCount - inserted,
+        updated: tally.updated + updatedOf(inserted),
+        skippedDuplicates: tally.skippedDuplicates + rowCount - inserted - updatedOf(inserted),
         skippedDoNotCall: tally.skippedDoNotCall + blockedCount,
         errorCount: tally.errorCount + batch.errorCount,
       });
       return [
         counts.processed,
         counts.imported,
+        counts.updated,
         counts.skipped,
         counts.skippedDuplicates,
         counts.skippedDoNotCall,
@@ -317,7 +324,8 @@ export class ContactImportService {
     });
     tally.processed += batch.records;
     tally.imported += written;
-    tally.skippedDuplicates += rowCount - written;
+    tally.updated += updatedOf(written);
+    tally.skippedDuplicates += rowCount - written - updatedOf(written);
     tally.skippedDoNotCall += blockedCount;
     tally.errorCount += batch.errorCount;
     for (const error of batch.errors) {
@@ -328,55 +336,6 @@ export class ContactImportService {
       tally.errorBytes += size;
     }
     tally.lastLine = batch.lastLine;
-  }
-
-  /**
-   * INSERT IGNORE of the rows, then the progress UPDATE, committed together. Two imports of
-   * overlapping files can deadlock on the unique index: the transaction was rolled back
-   * whole, so it is simply tried again.
-   */
-  private async writeBatch(
-    statement: PreparedInsert,
-    progress: (inserted: number) => number[],
-  ): Promise<number> {
-    return retriedTransaction(
-      this.dataSource,
-      async (em) => {
-        let inserted = 0;
-        if (statement.sql !== null) {
-          const result = (await em.queryRunner!.query(statement.sql, statement.params, true)) as {
-            affected?: number;
-          };
-          inserted = result.affected ?? 0;
-        }
-        await em.query(this.progressSql, progress(inserted));
-        return inserted;
-      },
-      { attempts: LOCK_RETRIES, pauseMs: 40 },
-    );
-  }
-
-  private get insertSql(): string {
-    const driver = this.dataSource.driver;
-    return (
-      `${insertIgnore(this.dataSource)} ${driver.escape('contacts')} ` +
-      `(${INSERT_COLUMNS.map((c) => driver.escape(c)).join(',')}) VALUES `
-    );
-  }
-
-  private get progressSql(): string {
-    const q = (name: string) => this.dataSource.driver.escape(name);
-    const set = [
-      'processed',
-      'imported',
-      'skipped',
-      'skipped_duplicates',
-      'skipped_do_not_call',
-      'error_count',
-    ]
-      .map((column) => `${q(column)} = ?`)
-      .join(', ');
-    return `UPDATE ${q('contact_imports')} SET ${set} WHERE ${q('id')} = ?`;
   }
 
   private failureOf(error: unknown, tally: ImportTally): ImportFailure {
@@ -434,12 +393,13 @@ export class ContactImportService {
 function countsOf(
   tally: Pick<
     ImportTally,
-    'processed' | 'imported' | 'skippedDuplicates' | 'skippedDoNotCall' | 'errorCount'
+    'processed' | 'imported' | 'updated' | 'skippedDuplicates' | 'skippedDoNotCall' | 'errorCount'
   >,
 ) {
   return {
     processed: tally.processed,
     imported: tally.imported,
+    updated: tally.updated,
     skipped: tally.skippedDuplicates + tally.skippedDoNotCall + tally.errorCount,
     skippedDuplicates: tally.skippedDuplicates,
     skippedDoNotCall: tally.skippedDoNotCall,

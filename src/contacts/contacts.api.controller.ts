@@ -7,6 +7,7 @@ import {
   ApiConsumes,
   ApiCreatedResponse,
   ApiOkResponse,
+  ApiNotFoundResponse,
   ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
@@ -16,6 +17,8 @@ import { givenOnce } from '../common/http/query-values';
 import { IdParamPipe } from '../common/http/id-param.pipe';
 import type { AuthenticatedUser } from '../common/http/request-context';
 import { ContactImportService } from './contact-import.service';
+import { ContactImportQueryDto } from './dto/import-options.dto';
+import { type ImportPreview, PREVIEW_BYTES } from './import-mappings';
 import { ContactsService } from './contacts.service';
 import { csvUpload } from '../common/csv/csv-upload';
 import { ContactPage } from './dto/contact-page';
@@ -71,30 +74,41 @@ export class ContactsApiController {
   @ApiConsumes('text/csv', 'multipart/form-data')
   @ApiBody({
     description:
-      'The CSV file as the body, or as the "file" field of a multipart form. Header row: ' +
-      'firstName,lastName,phone[,email,language,city,province][,any custom column]',
+      'The CSV file as the body, or as the "file" field of a multipart form whose fields ' +
+      '(before the file) may say key, mapping (JSON {columns: [{header, to}]}), onDuplicate ' +
+      'and saveMapping. Header row in Italian or English (Nome;Cognome;Telefono;Cellulare...) ' +
+      'or firstName,lastName,phone[,email,...][,phone:<label>][,any custom column]',
     schema: { type: 'string', format: 'binary' },
   })
-  @ApiQuery({ name: 'key', required: false, description: 'progress key to poll' })
-  @ApiOkResponse({ description: '{imported, skipped, errors: [{line, message}], ...}' })
+  @ApiOkResponse({ description: '{imported, updated, skipped, errors: [{line, message}], ...}' })
   @ApiBadRequestResponse({ description: 'a broken file; the body carries the summary' })
+  @ApiNotFoundResponse({ description: 'no such campaign, or no such mapping of it' })
   async import(
     @Param('id', new IdParamPipe()) campaignId: number,
-    @Query('key') key: unknown,
+    @Query() query: ContactImportQueryDto,
     @Req() req: Request,
     @CurrentUser() user: AuthenticatedUser,
   ): Promise<ImportSummary> {
-    const upload = await csvUpload(req);
-    try {
-      return await this.imports.importContacts(campaignId, upload.stream, {
-        key,
-        userId: user.id,
-        fileName: upload.fileName,
-        encoding: upload.encoding,
-      });
-    } finally {
-      upload.drain();
-    }
+    return this.imports.importUpload(campaignId, await csvUpload(req), query, user.id);
+  }
+
+  @Post('campaigns/:id/contacts/import/preview')
+  @Roles('admin', 'coordinator')
+  @HttpCode(200)
+  @ApiConsumes('text/csv', 'multipart/form-data')
+  @ApiBody({
+    description: `The file's first ${PREVIEW_BYTES / 1024} KB (more is not read)`,
+    schema: { type: 'string', format: 'binary' },
+  })
+  @ApiOkResponse({
+    description:
+      '{encoding, delimiter, mappingId, columns: [{index, header, to, samples}], rows}: what each column would become',
+  })
+  async preview(
+    @Param('id', new IdParamPipe()) campaignId: number,
+    @Req() req: Request,
+  ): Promise<ImportPreview> {
+    return this.imports.preview(campaignId, await csvUpload(req));
   }
 
   @Get('contact-imports/:key')

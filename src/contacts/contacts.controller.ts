@@ -62,20 +62,13 @@ export class ContactsController {
     @Res() res: Response,
     @CurrentUser() user: AuthenticatedUser,
   ): Promise<void> {
-    const upload = await csvUpload(req);
     let summary: ImportSummary;
     try {
-      summary = await this.imports.importContacts(campaignId, upload.stream, {
-        userId: user.id,
-        fileName: upload.fileName,
-        encoding: upload.encoding,
-      });
+      summary = await this.imports.importUpload(campaignId, await csvUpload(req), {}, user.id);
     } catch (error) {
       // A broken file has its summary stored too: show it like any other.
       if (!(error instanceof ImportRefusedError)) throw error;
       summary = error.summary as ImportSummary;
-    } finally {
-      upload.drain();
     }
     res.redirect(303, `/campaigns/${campaignId}/contacts/imports/${summary.key}`);
   }

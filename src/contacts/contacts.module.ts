@@ -6,18 +6,28 @@ import { DoNotCallModule } from '../do-not-call/do-not-call.module';
 import { OutcomeStatus } from '../outcome-statuses/outcome-status.entity';
 import { Contact } from './contact.entity';
 import { ContactImport } from './contact-import.entity';
+import { ContactBatchWriter } from './contact-batch-writer';
 import { ContactImportService } from './contact-import.service';
+import { ContactImportMapping } from './contact-import-mapping.entity';
+import { ImportMappings } from './import-mappings';
 import { ContactsApiController } from './contacts.api.controller';
 import { ContactsController } from './contacts.controller';
 import { ContactsService } from './contacts.service';
 
 @Module({
   imports: [
-    TypeOrmModule.forFeature([Contact, ContactImport, Campaign, CampaignOperator, OutcomeStatus]),
+    TypeOrmModule.forFeature([
+      Contact,
+      ContactImport,
+      ContactImportMapping,
+      Campaign,
+      CampaignOperator,
+      OutcomeStatus,
+    ]),
     DoNotCallModule,
   ],
   controllers: [ContactsController, ContactsApiController],
-  providers: [ContactsService, ContactImportService],
+  providers: [ContactsService, ContactImportService, ContactBatchWriter, ImportMappings],
   exports: [ContactsService, ContactImportService],
 })
 export class ContactsModule {}

@@ -45,10 +45,14 @@ export interface HeaderRules<K extends string> {
   maxCustomKey: number;
   /**
    * Other names of columns, by their `headerName` form (`cognome` → `lastName`, `cellulare`
-   * → `phone:cellulare`): a known column, or another target kept as a custom column.
+   * → `phone:cellulare`): a known column, another target kept as a custom column, or
+   * IGNORED (the column is read as if it were not there).
    */
   aliases?: ReadonlyMap<string, string>;
 }
+
+/** The target of a column that is not imported. */
+export const IGNORED = '';
 
 /**
  * A header name as aliases are looked up: lower case, without accents, spaces, dots,
@@ -80,8 +84,8 @@ export function readHeader<K extends string>(
       'the first line must name the columns, e.g. firstName,lastName,phone',
     );
   }
-  const targets = new Map<string, string>(rules.aliases ?? []);
-  for (const name of rules.known) targets.set(headerName(name), name);
+  const targets = new Map<string, string>(rules.known.map((name) => [headerName(name), name]));
+  for (const [alias, target] of rules.aliases ?? []) targets.set(alias, target);
   const known = new Set<string>(rules.known);
   const index = Object.fromEntries(rules.known.map((name) => [name, -1])) as Record<K, number>;
   const custom: OtherColumn[] = [];
@@ -92,6 +96,7 @@ export function readHeader<K extends string>(
       throw new HeaderError('headerBlank', `column ${i + 1} has no name`, { column: i + 1 });
     }
     const target = targets.get(headerName(name)) ?? name;
+    if (target === IGNORED) return;
     const clash = seen.get(target.toLowerCase());
     if (clash === name) {
       throw new HeaderError('headerDuplicate', `column "${name.slice(0, 64)}" appears twice`, {

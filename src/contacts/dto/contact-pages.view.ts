@@ -10,7 +10,13 @@ import {
 
 type SummaryCounts = Pick<
   ImportSummary,
-  'processed' | 'imported' | 'skipped' | 'skippedDuplicates' | 'skippedDoNotCall' | 'errorCount'
+  | 'processed'
+  | 'imported'
+  | 'updated'
+  | 'skipped'
+  | 'skippedDuplicates'
+  | 'skippedDoNotCall'
+  | 'errorCount'
 >;
 
 /** The counts of an import, written for the page. */
@@ -18,6 +24,7 @@ export function displayCounts(summary: SummaryCounts, lang: string): Record<stri
   const keys: Array<keyof SummaryCounts> = [
     'processed',
     'imported',
+    'updated',
     'skipped',
     'skippedDuplicates',
     'skippedDoNotCall',

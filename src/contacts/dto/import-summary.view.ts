@@ -41,8 +41,8 @@ export interface ImportFailure {
 export type StoredImportEntry = StoredLineError | (ImportFailure & { failure: true });
 
 /**
- * An import as the API and the page see it: every data line read is either imported or
- * skipped (`skipped` = duplicates + do-not-call numbers + lines with errors).
+ * An import as the API and the page see it: every data line read is either imported,
+ * updated or skipped (`skipped` = duplicates + do-not-call numbers + lines with errors).
  */
 export interface ImportSummary {
   importId: number;
@@ -52,6 +52,8 @@ export interface ImportSummary {
   state: ImportState;
   processed: number;
   imported: number;
+  /** Contacts already in the campaign (same phone) updated from the file (onDuplicate=update). */
+  updated: number;
   skipped: number;
   skippedDuplicates: number;
   skippedDoNotCall: number;
@@ -99,6 +101,7 @@ export function toImportSummary(record: ContactImport): ImportSummary {
     state: record.state,
     processed: record.processed,
     imported: record.imported,
+    updated: record.updated,
     skipped: record.skipped,
     skippedDuplicates: record.skippedDuplicates,
     skippedDoNotCall: record.skippedDoNotCall,

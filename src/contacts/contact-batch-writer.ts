@@ -1,0 +1,209 @@
+import { Injectable } from '@nestjs/common';
+import { format as formatSql } from 'mysql2';
+import { DataSource, EntityManager } from 'typeorm';
+import { retriedTransaction } from '../common/database/retried-transaction';
+import {
+  insertIgnore,
+  isMysqlSource,
+  listPlaceholders,
+  valuePlaceholders,
+} from '../common/database/sql-dialect';
+import { DoNotCallService } from '../do-not-call/do-not-call.service';
+import type { PendingBatch } from './contact-row-reader';
+
+/** The contacts' columns an import writes, in the order of ContactRowReader's rows. */
+const INSERT_COLUMNS = [
+  'campaign_id',
+  'first_name',
+  'last_name',
+  'phone',
+  'email',
+  'language',
+  'city',
+  'province',
+  'address',
+  'postal_code',
+  'fields',
+  'call_reason',
+  'preferred_channel',
+  'consent',
+  'tags',
+  'other_phones',
+] as const;
+const WIDTH = INSERT_COLUMNS.length;
+/** What an update-mode import changes of a contact already in the campaign. */
+const UPDATED_COLUMNS = [
+  'first_name',
+  'last_name',
+  'email',
+  'language',
+  'city',
+  'province',
+  'address',
+  'postal_code',
+  'fields',
+  'consent',
+  'other_phones',
+] as const;
+/** Never empty in a row: taken as they are. */
+const REQUIRED_UPDATES: readonly string[] = ['first_name', 'last_name'];
+const PHONE = INSERT_COLUMNS.indexOf('phone');
+const LOCK_RETRIES = 6;
+
+/** A batch ready to write: its INSERT (null when nothing is left to insert) and counts. */
+export interface PreparedInsert {
+  rowCount: number;
+  blockedCount: number;
+  sql: string | null;
+  params: Array<string | number | null>;
+  /** Update mode: the distinct phones of the rows, to count which were in the campaign. */
+  phones: string[] | null;
+  campaignId: number;
+}
+
+/**
+ * Writes an import's batches: drops the numbers on the do-not-call list, then one multi-row
+ * INSERT that skips phones already in the campaign (the unique index on (campaign_id,
+ * phone) decides, also between two imports at once) or, in update mode, updates them, with
+ * the import's progress in the same transaction.
+ */
+@Injectable()
+export class ContactBatchWriter {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly doNotCall: DoNotCallService,
+  ) {}
+
+  /**
+   * Readies a batch while the previous one is written: asks which phones are on the
+   * do-not-call list (on another connection), drops them and builds the INSERT.
+   */
+  async prepare(batch: PendingBatch, update: boolean): Promise<PreparedInsert> {
+    let rows = batch.rows;
+    const blocked = rows.length > 0 ? await this.doNotCall.isBlocked(batch.phones) : new Set();
+    if (blocked.size > 0) rows = rows.filter((row) => !blocked.has(row[PHONE]));
+    const rowCount = rows.length;
+    const blockedCount = batch.rows.length - rowCount;
+    if (rowCount === 0) {
+      return { rowCount, blockedCount, sql: null, params: [], phones: null, campaignId: 0 };
+    }
+    const campaignId = rows[0]![0] as number;
+    const phones = update ? [...new Set(rows.map((row) => row[PHONE] as string))] : null;
+    const [head, tail] = update ? [this.upsertHead, this.upsertTail] : [this.insertSql, ''];
+    // MySQL: the statement is escaped here, off the path between two INSERTs, with one
+    // placeholder for all the rows (as mysql2 would, just before sending); SQLite binds.
+    return isMysqlSource(this.dataSource)
+      ? {
+          rowCount,
+          blockedCount,
+          sql: formatSql(`${head}?${tail}`, [rows]),
+          params: [],
+          phones,
+          campaignId,
+        }
+      : {
+          rowCount,
+          blockedCount,
+          sql: `${head}${valuePlaceholders(rowCount, WIDTH)}${tail}`,
+          params: rows.flat(),
+          phones,
+          campaignId,
+        };
+  }
+
+  /**
+   * INSERT IGNORE of the rows, then the progress UPDATE, committed together. Two imports of
+   * overlapping files can deadlock on the unique index: the transaction was rolled back
+   * whole, so it is simply tried again.
+   */
+  async write(
+    statement: PreparedInsert,
+    progress: (inserted: number) => number[],
+  ): Promise<number> {
+    return retriedTransaction(
+      this.dataSource,
+      async (em) => {
+        let inserted = 0;
+        if (statement.sql !== null && statement.phones) {
+          // Which phones are new is asked first: the upsert's own count mixes the two.
+          inserted = statement.phones.length - (await this.existing(em, statement));
+          await em.queryRunner!.query(statement.sql, statement.params);
+        } else if (statement.sql !== null) {
+          const result = (await em.queryRunner!.query(statement.sql, statement.params, true)) as {
+            affected?: number;
+          };
+          inserted = result.affected ?? 0;
+        }
+        await em.query(this.progressSql, progress(inserted));
+        return inserted;
+      },
+      { attempts: LOCK_RETRIES, pauseMs: 40 },
+    );
+  }
+
+  /** How many of the batch's phones the campaign has already (locked until the commit). */
+  private async existing(em: EntityManager, statement: PreparedInsert): Promise<number> {
+    const phones = statement.phones!;
+    const campaignId = statement.campaignId;
+    const rows = await em.query<Array<{ n: number | string }>>(
+      `SELECT COUNT(*) AS n FROM ${this.q('contacts')} WHERE ${this.q('campaign_id')} = ? ` +
+        `AND ${this.q('phone')} IN (${listPlaceholders(phones.length)})` +
+        (isMysqlSource(this.dataSource) ? ' FOR UPDATE' : ''),
+      [campaignId, ...phones],
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  private q(name: string): string {
+    return this.dataSource.driver.escape(name);
+  }
+
+  /**
+   * The upsert of update mode: a contact whose phone is in the campaign gets the file's
+   * data (names, e-mail, address, numbers, custom fields, consent); a value the file leaves
+   * empty keeps the contact's. Its place in the queue, tags and history stay.
+   */
+  private get upsertHead(): string {
+    return (
+      `INSERT INTO ${this.q('contacts')} ` +
+      `(${INSERT_COLUMNS.map((c) => this.q(c)).join(',')}) VALUES `
+    );
+  }
+
+  private get upsertTail(): string {
+    const mysql = isMysqlSource(this.dataSource);
+    const incoming = (c: string) => (mysql ? `VALUES(${this.q(c)})` : `excluded.${this.q(c)}`);
+    const set = UPDATED_COLUMNS.map((c) =>
+      REQUIRED_UPDATES.includes(c)
+        ? `${this.q(c)} = ${incoming(c)}`
+        : `${this.q(c)} = COALESCE(${incoming(c)}, ${this.q(c)})`,
+    ).join(', ');
+    return mysql
+      ? ` ON DUPLICATE KEY UPDATE ${set}`
+      : ` ON CONFLICT(${this.q('campaign_id')}, ${this.q('phone')}) DO UPDATE SET ${set}`;
+  }
+
+  private get insertSql(): string {
+    const driver = this.dataSource.driver;
+    return (
+      `${insertIgnore(this.dataSource)} ${driver.escape('contacts')} ` +
+      `(${INSERT_COLUMNS.map((c) => driver.escape(c)).join(',')}) VALUES `
+    );
+  }
+
+  private get progressSql(): string {
+    const q = (name: string) => this.dataSource.driver.escape(name);
+    const set = [
+      'processed',
+      'imported',
+      'updated',
+      'skipped',
+      'skipped_duplicates',
+      'skipped_do_not_call',
+      'error_count',
+    ]
+      .map((column) => `${q(column)} = ?`)
+      .join(', ');
+    return `UPDATE ${q('contact_imports')} SET ${set} WHERE ${q('id')} = ?`;
+  }
+}
