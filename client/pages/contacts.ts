@@ -6,6 +6,7 @@
 import { formatNumber } from '../../src/common/format/locale-format';
 import { ApiError, request } from '../common/api-client';
 import { find, maybeById } from '../common/dom';
+import { startMapping } from '../contacts/import-mapping';
 
 const POLL_MS = 500;
 
@@ -45,6 +46,7 @@ function start(): void {
   const result = find(document, '#import-result');
   const failure = find(document, '#import-error');
   const lang = document.documentElement.lang || undefined;
+  const mapping = startMapping(form);
 
   function show(counts: ImportCounts, total: number, finished: boolean): void {
     for (const name of ['processed', 'imported', 'skipped'] as const) {
@@ -124,7 +126,14 @@ function start(): void {
     }
     window.setTimeout(poll, POLL_MS);
 
+    // The options first: the server reads the form's fields that come before the file.
     const body = new FormData();
+    const chosen = mapping();
+    if (chosen) body.append('mapping', JSON.stringify({ columns: chosen }));
+    for (const name of ['onDuplicate', 'saveMapping']) {
+      const box = form.querySelector<HTMLInputElement>(`input[name="${name}"]`);
+      if (box?.checked) body.append(name, box.value);
+    }
     body.append('file', file, file.name);
     request<ImportCounts>(`${form.dataset.api ?? ''}?key=${encodeURIComponent(key)}`, {
       method: 'POST',

@@ -1,4 +1,6 @@
 import type { Page } from 'playwright-core';
+import { DataSource } from 'typeorm';
+import { Contact } from '../../src/contacts/contact.entity';
 import { createCampaign, createStatus } from '../factories/catalogue.factory';
 import { createContact, csv, mobile } from '../factories/contact.factory';
 import { createUser } from '../factories/user.factory';
@@ -169,6 +171,70 @@ describe('contacts in a browser', () => {
     await screenshot(page, 'contacts-refused-and-form-error');
     expect(await page.locator('#phone-error').isVisible()).toBe(true);
     expect(await page.getByLabel('Cognome', { exact: true }).inputValue()).toBe('Bianchi');
+  });
+
+  it('imports an Italian Excel file with its columns mapped, and keeps the mapping for the next file', async () => {
+    const campaign = await createCampaign(harness.app);
+    const existing = await createContact(harness.app, campaign.id, {
+      firstName: 'Vecchio',
+      lastName: 'Nome',
+      phone: '+393331234568',
+    });
+    // Excel's "CSV (separated by semicolons)": Windows-1252, Italian headers, a client's own.
+    const excel = Buffer.from(
+      [
+        'Nome;Cognome;Recapito;Cellulare;Città;CAP;Cod. cliente',
+        'Nicolò;Forlì;333 1234567;347 7654321;Forlì;47121;C-1',
+        'Zoë;Cantù;333 1234568;;Cantù;22063;C-2',
+      ].join('\r\n') + '\r\n',
+      'latin1',
+    );
+    await page.goto(`/campaigns/${campaign.id}/contacts`);
+    await page.setInputFiles('#import-file', {
+      name: 'lista-cliente.csv',
+      mimeType: 'text/csv',
+      buffer: excel,
+    });
+    const mapping = page.locator('#import-mapping');
+    await mapping.waitFor({ state: 'visible' });
+    expect(await mapping.locator('[data-detected]').innerText()).toContain('WINDOWS-1252');
+    const select = (header: string) => mapping.getByLabel(header, { exact: true });
+    expect(await select('Nome').inputValue()).toBe('firstName');
+    expect(await select('Cellulare').inputValue()).toBe('phone:cellulare');
+    expect(await select('Recapito').inputValue()).toBe('custom:Recapito');
+    await select('Recapito').selectOption('phone');
+    await select('Cod. cliente').selectOption('ignore');
+    await page
+      .getByLabel('Aggiorna i contatti già presenti (stesso telefono) invece di saltarli')
+      .check();
+    await screenshot(page, 'contacts-import-mapping');
+    await page.getByRole('button', { name: 'Importa' }).click();
+    await page.locator('#import-result .ct-total-ok').first().waitFor({ state: 'visible' });
+    await screenshot(page, 'contacts-import-mapped-done');
+
+    const contacts = await harness.app
+      .get(DataSource)
+      .getRepository(Contact)
+      .find({ where: { campaignId: campaign.id }, order: { id: 'ASC' } });
+    expect(contacts.map((c) => [c.firstName, c.lastName, c.phone, c.postalCode, c.fields])).toEqual(
+      [
+        ['Zoë', 'Cantù', '+393331234568', '22063', null],
+        ['Nicolò', 'Forlì', '+393331234567', '47121', null],
+      ],
+    );
+    expect(contacts[0]!.id).toBe(existing.id);
+    expect(contacts[1]!.otherPhones).toEqual([{ number: '+393477654321', label: 'cellulare' }]);
+
+    // The next file of this campaign starts from the columns chosen.
+    await page.reload();
+    await page.setInputFiles('#import-file', {
+      name: 'lista-cliente-2.csv',
+      mimeType: 'text/csv',
+      buffer: excel,
+    });
+    await mapping.waitFor({ state: 'visible' });
+    expect(await select('Recapito').inputValue()).toBe('phone');
+    expect(await select('Cod. cliente').inputValue()).toBe('ignore');
   });
 
   it('manages the do-not-call list', async () => {
