@@ -2,16 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { format as formatSql } from 'mysql2';
 import { DataSource, EntityManager } from 'typeorm';
 import { retriedTransaction } from '../common/database/retried-transaction';
-import {
-  insertIgnore,
-  isMysqlSource,
-  listPlaceholders,
-  valuePlaceholders,
-} from '../common/database/sql-dialect';
+import { insertIgnore, isMysqlSource, listPlaceholders } from '../common/database/sql-dialect';
 import { DoNotCallService } from '../do-not-call/do-not-call.service';
-import type { PendingBatch } from './contact-row-reader';
+import type { InsertRow, PendingBatch } from './contact-row-reader';
 
-/** The contacts' columns an import writes, in the order of ContactRowReader's rows. */
+/**
+ * The contacts' columns an import writes, in the order of ContactRowReader's rows: the
+ * campaign first and the list last (SQLite's statement writes those two inline).
+ */
 const INSERT_COLUMNS = [
   'campaign_id',
   'first_name',
@@ -29,6 +27,7 @@ const INSERT_COLUMNS = [
   'consent',
   'tags',
   'other_phones',
+  'list_id',
 ] as const;
 const WIDTH = INSERT_COLUMNS.length;
 /** What an update-mode import changes of a contact already in the campaign. */
@@ -59,6 +58,19 @@ export interface PreparedInsert {
   /** Update mode: the distinct phones of the rows, to count which were in the campaign. */
   phones: string[] | null;
   campaignId: number;
+}
+
+/** `(7,?,...,?,12),...`: each row's campaign and list inline, its other values bound. */
+function sqliteValues(rows: InsertRow[]): string {
+  const inline = (value: string | number | null | undefined): string => {
+    if (value === null || value === undefined) return 'NULL';
+    if (typeof value !== 'number' || !Number.isInteger(value)) {
+      throw new Error(`an import row's campaign or list is not an id: ${String(value)}`);
+    }
+    return String(value);
+  };
+  const bound = new Array<string>(WIDTH - 2).fill('?').join(',');
+  return rows.map((row) => `(${inline(row[0])},${bound},${inline(row[WIDTH - 1])})`).join(',');
 }
 
 /**
@@ -104,8 +116,10 @@ export class ContactBatchWriter {
       : {
           rowCount,
           blockedCount,
-          sql: `${head}${valuePlaceholders(rowCount, WIDTH)}${tail}`,
-          params: rows.flat(),
+          // SQLite binds at most 32,766 values a statement: the campaign and the list, the
+          // same integers on every row of a file, are written into it instead.
+          sql: `${head}${sqliteValues(rows)}${tail}`,
+          params: rows.flatMap((row) => row.slice(1, -1)),
           phones,
           campaignId,
         };

@@ -32,6 +32,10 @@ export class ContactImport {
   @JoinColumn({ name: 'campaign_id', foreignKeyConstraintName: 'FK_contact_imports_campaign' })
   campaign?: Campaign;
 
+  /** The list its contacts belong to. */
+  @Column({ name: 'list_id', type: 'integer', nullable: true })
+  listId!: number | null;
+
   @Column({ name: 'user_id', type: 'integer', nullable: true })
   userId!: number | null;
 

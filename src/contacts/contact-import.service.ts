@@ -8,6 +8,7 @@ import { Campaign } from '../campaigns/campaign.entity';
 import { ConflictError, NotFoundError, ValidationError } from '../common/errors/domain-errors';
 import { isUniqueViolation } from '../common/errors/unique-violation';
 import { ContactImport } from './contact-import.entity';
+import { ContactList } from './contact-list.entity';
 import { REQUIRED_COLUMNS, StandardColumn } from './contact-rules';
 import {
   ContactRowReader,
@@ -57,6 +58,8 @@ export interface ImportOptions {
   onDuplicate?: OnDuplicate;
   /** Once the file is imported, `mapping` becomes the campaign's saved one. */
   saveMapping?: boolean;
+  /** The list's name (default: the file's name, else the day of the import). */
+  listName?: string;
 }
 
 /** The counts of an import so far: only lines whose batch was committed are counted. */
@@ -203,19 +206,32 @@ export class ContactImportService {
     options: ImportOptions,
   ): Promise<ContactImport> {
     try {
-      // The unique index on import_key decides between two uploads that chose the same key.
-      return await this.imports.save(
-        this.imports.create({
-          importKey: key,
-          campaignId,
-          userId: options.userId,
-          fileName: options.fileName ?? null,
-          state: 'running',
-          errors: [],
-          failure: null,
-          finishedAt: null,
-        }),
-      );
+      // The import and its list, together; the unique index on import_key decides between
+      // two uploads that chose the same key.
+      return await this.imports.manager.transaction(async (em) => {
+        const list = await em.save(
+          em.create(ContactList, {
+            campaignId,
+            name: (options.listName ?? options.fileName ?? `Import ${key}`).slice(0, 200),
+            sourceFile: options.fileName ?? null,
+            createdBy: options.userId,
+            active: true,
+          }),
+        );
+        return em.save(
+          em.create(ContactImport, {
+            importKey: key,
+            campaignId,
+            listId: list.id,
+            userId: options.userId,
+            fileName: options.fileName ?? null,
+            state: 'running',
+            errors: [],
+            failure: null,
+            finishedAt: null,
+          }),
+        );
+      });
     } catch (error) {
       if (isUniqueViolation(error)) {
         throw new ConflictError(`key "${key}" is already used by another import`, 'key');
@@ -258,7 +274,7 @@ export class ContactImportService {
               record.campaignId,
               this.phones,
               options.requiredColumns ?? REQUIRED_COLUMNS,
-              options.defaults ?? {},
+              { ...options.defaults, listId: record.listId },
             );
             tally.lastLine = line;
             continue;

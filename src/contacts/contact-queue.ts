@@ -29,6 +29,35 @@ export class ContactQueue {
    * New contacts in their campaign's queue (a caller's request, the demo's list).
    * Lock: UQ_contacts_campaign_phone decides between two inserts of one number.
    */
+  /**
+   * A list recycled: its contacts done or final whose last outcome is one of `statusIds`
+   * (and older than `before`) go back to the queue as new attempts, never a number on the
+   * do-not-call list nor a contact with a contract that was not cancelled. How many.
+   * Lock: one conditional UPDATE; of two recycles at once each contact changes once (the
+   * second finds it no longer done or final).
+   */
+  async recycle(
+    em: EntityManager,
+    listId: number,
+    statusIds: number[],
+    now: Date,
+    before: Date | null,
+  ): Promise<number> {
+    const query = em
+      .createQueryBuilder()
+      .update(Contact)
+      .set({ state: 'retry', nextCallAt: now, attempts: 0 })
+      .where('list_id = :listId', { listId })
+      .andWhere('state IN (:...states)', { states: ['done', 'final'] })
+      .andWhere('ineligible_reason IS NULL')
+      .andWhere('last_status_id IN (:...statusIds)', { statusIds })
+      .andWhere('phone NOT IN (SELECT dnc.phone FROM do_not_call_numbers dnc)')
+      .andWhere("id NOT IN (SELECT k.contact_id FROM contracts k WHERE k.status <> 'cancelled')");
+    if (before) query.andWhere('last_outcome_at <= :before', { before });
+    const result = await query.execute();
+    return result.affected ?? 0;
+  }
+
   async enrol(
     em: EntityManager,
     contacts: QueryDeepPartialEntity<Contact> | QueryDeepPartialEntity<Contact>[],

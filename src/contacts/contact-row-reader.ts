@@ -31,6 +31,8 @@ export const MAX_STORED_ERRORS = 1000;
 export interface ContactRowDefaults {
   callReason?: string;
   tags?: string[];
+  /** The list every row of the file belongs to. */
+  listId?: number | null;
 }
 
 /** One contact's INSERT parameters, in the order of the import's INSERT_COLUMNS. */
@@ -195,6 +197,7 @@ export class ContactRowReader {
       consent === null || consent === undefined ? null : consent ? 1 : 0,
       tagsColumn.to(tags),
       otherPhones && JSON.stringify(otherPhones),
+      this.defaults.listId ?? null,
     ]);
   }
 }

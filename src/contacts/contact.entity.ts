@@ -9,6 +9,7 @@ import {
   UpdateDateColumn,
 } from 'typeorm';
 import { Campaign } from '../campaigns/campaign.entity';
+import { ContactList } from './contact-list.entity';
 
 export const CONTACT_STATES = ['new', 'in_progress', 'callback', 'retry', 'done', 'final'] as const;
 export type ContactState = (typeof CONTACT_STATES)[number];
@@ -44,6 +45,7 @@ export interface LabelledPhone {
 // completes both indexes, so each next-contact query reads one index range in order).
 @Index('IDX_contacts_queue_due', ['campaignId', 'state', 'nextCallAt'])
 @Index('IDX_contacts_queue_language', ['campaignId', 'state', 'language'])
+@Index('IDX_contacts_list_state', ['listId', 'state'])
 export class Contact {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id!: number;
@@ -54,6 +56,14 @@ export class Contact {
   @ManyToOne(() => Campaign, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'campaign_id', foreignKeyConstraintName: 'FK_contacts_campaign' })
   campaign?: Campaign;
+
+  /** The list it came with (an import, or the API's listId); null before lists existed. */
+  @Column({ name: 'list_id', type: 'integer', nullable: true })
+  listId!: number | null;
+
+  @ManyToOne(() => ContactList, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'list_id', foreignKeyConstraintName: 'FK_contacts_list' })
+  list?: ContactList;
 
   @Column({ name: 'first_name', type: 'varchar', length: 100 })
   firstName!: string;

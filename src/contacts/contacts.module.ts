@@ -8,7 +8,11 @@ import { Contact } from './contact.entity';
 import { ContactImport } from './contact-import.entity';
 import { ContactBatchWriter } from './contact-batch-writer';
 import { ContactImportService } from './contact-import.service';
+import { ContactQueueModule } from './contact-queue.module';
 import { ContactImportMapping } from './contact-import-mapping.entity';
+import { ContactList, ContactListRecycle } from './contact-list.entity';
+import { ContactListsApiController } from './contact-lists.api.controller';
+import { ContactListsService } from './contact-lists.service';
 import { ImportMappings } from './import-mappings';
 import { ContactsApiController } from './contacts.api.controller';
 import { ContactsController } from './contacts.controller';
@@ -20,14 +24,23 @@ import { ContactsService } from './contacts.service';
       Contact,
       ContactImport,
       ContactImportMapping,
+      ContactList,
+      ContactListRecycle,
       Campaign,
       CampaignOperator,
       OutcomeStatus,
     ]),
+    ContactQueueModule,
     DoNotCallModule,
   ],
-  controllers: [ContactsController, ContactsApiController],
-  providers: [ContactsService, ContactImportService, ContactBatchWriter, ImportMappings],
+  controllers: [ContactsController, ContactsApiController, ContactListsApiController],
+  providers: [
+    ContactsService,
+    ContactImportService,
+    ContactBatchWriter,
+    ContactListsService,
+    ImportMappings,
+  ],
   exports: [ContactsService, ContactImportService],
 })
 export class ContactsModule {}

@@ -14,6 +14,7 @@ import type { AuthenticatedUser } from '../common/http/request-context';
 import { isUniqueViolation } from '../common/errors/unique-violation';
 import { DoNotCallService } from '../do-not-call/do-not-call.service';
 import { OutcomeStatus } from '../outcome-statuses/outcome-status.entity';
+import { ContactList } from './contact-list.entity';
 import { Contact, type LabelledPhone } from './contact.entity';
 import { STANDARD_COLUMNS, TAG_PATTERN, TAG_RULE } from './contact-rules';
 import { quoted } from '../common/csv/field-problem';
@@ -87,12 +88,21 @@ export class ContactsService {
       );
     }
     const otherPhones = this.otherPhones(dto.phones ?? [], phone);
+    if (
+      dto.listId !== undefined &&
+      !(await this.contacts.manager
+        .getRepository(ContactList)
+        .existsBy({ id: dto.listId, campaignId }))
+    ) {
+      throw new ValidationError('listId', `listId ${dto.listId} is not a list of this campaign`);
+    }
     const fields = dto.fields && Object.keys(dto.fields).length > 0 ? trimmed(dto.fields) : null;
     try {
       // The unique index on (campaign_id, phone) decides between two people adding one number.
       const saved = await this.contacts.save(
         this.contacts.create({
           campaignId,
+          listId: dto.listId ?? null,
           firstName: dto.firstName,
           lastName: dto.lastName,
           phone,

@@ -19,7 +19,7 @@ import {
 /** Bytes of a file a preview reads: the header and the first rows, whatever their width. */
 export const PREVIEW_BYTES = 64 * 1024;
 const PREVIEW_ROWS = 5;
-const FORM_OPTIONS = ['key', 'mapping', 'onDuplicate', 'saveMapping'];
+const FORM_OPTIONS = ['key', 'mapping', 'onDuplicate', 'saveMapping', 'listName'];
 
 /** What an import is asked to do beside reading the file. */
 export interface ImportChoices {
@@ -29,6 +29,8 @@ export interface ImportChoices {
   onDuplicate: OnDuplicate;
   /** The mapping becomes the campaign's saved one once the file is imported. */
   saveMapping: boolean;
+  /** The list's name (default: the file's). */
+  listName?: string;
 }
 
 /** The first lines of a file, read as the import would, with what each column would become. */
@@ -100,6 +102,7 @@ export class ImportMappings {
     }
     return {
       key: form.key ?? query.key,
+      listName: form.listName?.trim() || query.listName,
       mapping,
       onDuplicate: form.onDuplicate ?? query.onDuplicate ?? 'skip',
       saveMapping:

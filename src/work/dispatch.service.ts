@@ -336,12 +336,16 @@ export class DispatchService {
         if (shared) return shared;
       }
     }
+    // A paused list's contacts wait (a callback agreed with the customer does not).
     const queue = (campaignId: number, state: ContactState) =>
       em
         .getRepository(Contact)
         .createQueryBuilder('c')
         .where('c.campaignId = :campaignId', { campaignId })
-        .andWhere('c.state = :state', { state });
+        .andWhere('c.state = :state', { state })
+        .andWhere(
+          'NOT EXISTS (SELECT 1 FROM contact_lists paused WHERE paused.id = c.list_id AND paused.active = 0)',
+        );
     // 3. retries whose time has come
     for (const campaign of campaigns) {
       const retry = await this.fromContacts(

@@ -5,10 +5,12 @@ import {
   IsArray,
   IsBoolean,
   IsIn,
+  IsInt,
   IsObject,
   IsString,
   Matches,
   MaxLength,
+  Min,
   MinLength,
   ValidateBy,
   ValidateNested,
@@ -189,6 +191,12 @@ export class CreateContactDto {
   @ValidateNested({ each: true })
   @Type(() => LabelledPhoneDto)
   phones?: LabelledPhoneDto[];
+
+  @ApiPropertyOptional({ description: 'a list of the campaign (GET /campaigns/:id/lists)' })
+  @IsOmittable()
+  @IsInt({ message: 'listId must be the id of a list of the campaign' })
+  @Min(1, { message: 'listId must be the id of a list of the campaign' })
+  listId?: number;
 
   @ApiPropertyOptional({ description: 'Consent to proactive calls' })
   @IsOmittable()

@@ -11,7 +11,13 @@ import {
   ValidateBy,
   ValidateNested,
 } from 'class-validator';
-import { IsQueryFlag, IsQueryId, IsQueryOneOf, IsQueryText } from '../../common/http/query-fields';
+import {
+  IsQueryFlag,
+  IsQueryId,
+  IsQueryOneOf,
+  IsQueryText,
+  IsQueryTrimmed,
+} from '../../common/http/query-fields';
 import { mappingTargetProblem } from '../contact-header';
 
 export const ON_DUPLICATE = ['skip', 'update'] as const;
@@ -78,6 +84,12 @@ export class ContactImportQueryDto {
   @ApiPropertyOptional({ description: "true: the mapping becomes the campaign's saved one" })
   @IsQueryFlag('saveMapping')
   saveMapping?: boolean;
+
+  @ApiPropertyOptional({ description: "the list's name (default: the file's name)" })
+  @IsOptional()
+  @MaxLength(200, { message: 'listName must be at most 200 characters' })
+  @IsQueryTrimmed('listName')
+  listName?: string;
 }
 
 /** The same options as a multipart form's fields (before the file): the mapping as JSON. */
@@ -97,4 +109,9 @@ export class ContactImportFieldsDto {
   @IsOptional()
   @IsIn(['true', 'false', 'on'], { message: 'saveMapping must be true or false' })
   saveMapping?: string;
+
+  @IsOptional()
+  @IsString({ message: 'listName must be text' })
+  @MaxLength(200, { message: 'listName must be at most 200 characters' })
+  listName?: string;
 }
