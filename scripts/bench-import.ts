@@ -203,6 +203,7 @@ async function main(): Promise<void> {
   const { ContactImportService, IMPORT_BATCH_ROWS } =
     await import('../src/contacts/contact-import.service');
   const { Campaign } = await import('../src/campaigns/campaign.entity');
+  const { windowsOf } = await import('../src/campaigns/calling-hours');
 
   const files: Record<Dialect, string> = {
     plain: join(tmpdir(), `esito-bench-${ROWS}.csv`),
@@ -226,7 +227,7 @@ async function main(): Promise<void> {
       code,
       name: code,
       timezone: 'Europe/Rome',
-      callingHours: { days: [1, 2, 3, 4, 5], start: '09:00', end: '20:00' },
+      callingHours: windowsOf({ days: [1, 2, 3, 4, 5], start: '09:00', end: '20:00' }),
     });
   const campaign = await campaignOf('BENCH');
   const rss = new MemorySampler();

@@ -349,6 +349,7 @@ async function main(): Promise<void> {
   const { configureApp, NEST_APP_OPTIONS } = await import('../src/app.setup');
   const { DataSource: DataSourceClass } = await import('typeorm');
   const { Campaign } = await import('../src/campaigns/campaign.entity');
+  const { windowsOf } = await import('../src/campaigns/calling-hours');
   const { CampaignStep } = await import('../src/campaigns/campaign-step.entity');
   const { CampaignStatus } = await import('../src/campaigns/campaign-status.entity');
   const { CampaignOperator } = await import('../src/campaigns/campaign-operator.entity');
@@ -439,7 +440,7 @@ async function main(): Promise<void> {
       code: `BENCH${label}`,
       name: `Bench ${label}`,
       timezone: 'Europe/Rome',
-      callingHours: { days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '24:00' },
+      callingHours: windowsOf({ days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '24:00' }),
       appointmentMinutes: 60,
     });
     await dataSource.getRepository(CampaignStep).save([

@@ -5,6 +5,8 @@ import { Agent } from '../agents/agent.entity';
 import { CampaignAgent } from '../campaigns/campaign-agent.entity';
 import { Campaign } from '../campaigns/campaign.entity';
 import { CAMPAIGN_DEFAULTS } from '../campaigns/campaign-defaults';
+import { isClosedDay } from '../campaigns/calling-hours';
+import { isPublicHoliday } from '../campaigns/holiday-calendar';
 import { CampaignAccess } from '../campaigns/campaign-access';
 import { ForbiddenError, NotFoundError, ValidationError } from '../common/errors/domain-errors';
 import type { AuthenticatedUser } from '../common/http/request-context';
@@ -74,6 +76,8 @@ export function slotRulesOf(campaign: Campaign): SlotRules {
     zone: campaign.timezone,
     slotMinutes: campaign.appointmentMinutes,
     bufferMinutes: campaign.travelBufferMinutes,
+    // The campaign's calendar closes its agents' agendas too (no visit on 8 December).
+    closed: (date) => isClosedDay(campaign, date),
   };
 }
 
@@ -321,6 +325,8 @@ function defaultRules(): SlotRules {
     zone: CAMPAIGN_DEFAULTS.timezone,
     slotMinutes: CAMPAIGN_DEFAULTS.appointmentMinutes,
     bufferMinutes: CAMPAIGN_DEFAULTS.travelBufferMinutes,
+    // No campaign: the national holidays a new campaign closes on.
+    closed: (date) => isPublicHoliday(CAMPAIGN_DEFAULTS.holidays, date),
   };
 }
 

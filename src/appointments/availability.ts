@@ -17,6 +17,11 @@ export interface SlotRules {
   slotMinutes: number;
   /** Kept free before and after every booked visit, for travelling. */
   bufferMinutes: number;
+  /**
+   * Whether the local day "YYYY-MM-DD" is closed (the campaign's holidays and closed dates):
+   * no slot that day, whatever the agents' working hours say.
+   */
+  closed?: (date: string) => boolean;
 }
 
 export type SlotState = 'free' | 'taken' | 'absent' | 'past';
@@ -97,6 +102,7 @@ export function slotGrid(
   const length = rules.slotMinutes;
   const slots: Span[] = [];
   for (const day of days) {
+    if (rules.closed?.(day.date)) continue;
     for (const window of hours) {
       if (window.day !== day.weekday) continue;
       const last = minutesOf(window.end) - length;
@@ -178,6 +184,7 @@ export function placeOnGrid(
   clock: ZoneClock,
 ): GridPlace {
   const end = start + rules.slotMinutes * MINUTE;
+  if (rules.closed?.(localDay.date)) return { kind: 'outside' };
   const windows = hours.filter((w) => w.day === localDay.weekday);
   for (const window of windows) {
     const from = clock.instant(`${localDay.date}T${window.start}`);

@@ -14,7 +14,14 @@ import {
   CallbackRequest,
   SEATED_REQUEST_STATES,
 } from './callback-request.entity';
-import { capacityKey, hoursOpen, type Slot, type SlotRules, slotsOfDay } from './callback-slots';
+import {
+  capacityKey,
+  daysOpen,
+  hoursOpen,
+  type Slot,
+  type SlotRules,
+  slotsOfDay,
+} from './callback-slots';
 import type { CallbackOfferDto, CallbackOfferView } from './dto/callback-offer.dto';
 
 /** A slot as offered: its window and the callbacks it still takes. */
@@ -37,7 +44,10 @@ export interface SlotsView {
 
 /** What the offer's settings page shows besides the offer itself. */
 export interface CallbackOfferEditor {
-  campaign: Pick<Campaign, 'id' | 'code' | 'name' | 'state' | 'timezone' | 'callingHours'>;
+  campaign: Pick<
+    Campaign,
+    'id' | 'code' | 'name' | 'state' | 'timezone' | 'callingHours' | 'holidays' | 'closedDates'
+  >;
   /** The calling days (ISO, 1 = Monday) and the hours a capacity can be set for. */
   days: number[];
   hours: number[];
@@ -78,8 +88,10 @@ export class CallbackOfferService {
         state: campaign.state,
         timezone: campaign.timezone,
         callingHours: campaign.callingHours,
+        holidays: campaign.holidays,
+        closedDates: campaign.closedDates,
       },
-      days: [...campaign.callingHours.days].sort((a, b) => a - b),
+      days: daysOpen(campaign.callingHours),
       hours: hoursOpen(campaign.callingHours),
       offer: await this.view(campaignId),
     };
@@ -103,7 +115,7 @@ export class CallbackOfferService {
           );
         }
         seen.add(key);
-        if (!campaign.callingHours.days.includes(c.day) || !open.includes(c.hour)) {
+        if (!daysOpen(campaign.callingHours).includes(c.day) || !open.includes(c.hour)) {
           throw new ValidationError(
             `capacities.${i}`,
             `capacities.${i}: day ${c.day} hour ${c.hour} is outside the calling hours, ${describeCallingHours(campaign)}`,
@@ -217,6 +229,8 @@ export class CallbackOfferService {
       settings,
       timezone: campaign.timezone,
       callingHours: campaign.callingHours,
+      holidays: campaign.holidays,
+      closedDates: campaign.closedDates,
       slotMinutes: settings.slotMinutes,
       // A paused campaign calls nobody: it promises nothing either.
       defaultCapacity: campaign.state === 'active' ? settings.defaultCapacity : 0,

@@ -262,12 +262,12 @@ export class CallbackRequestsService {
       if (!isWithinCallingHours(rules, at)) {
         throw new ValidationError(
           'slotStart',
-          `slotStart: ${local} is outside the opening hours ${describeCallingHours(rules)}`,
+          `slotStart: ${local} is outside the opening hours ${describeCallingHours(rules, 'en', at)}`,
         );
       }
       throw new ValidationError(
         'slotStart',
-        `slotStart: ${local} is not the start of a slot; slots last ${rules.slotMinutes} minutes from ${rules.callingHours.start}`,
+        `slotStart: ${local} is not the start of a slot; slots last ${rules.slotMinutes} minutes from each window's opening, ${describeCallingHours(rules)}`,
       );
     }
     const lead = rules.settings.leadMinutes;

@@ -9,6 +9,8 @@ import {
 const rules = (overrides: Partial<SlotRules> = {}): SlotRules => ({
   timezone: 'Europe/Rome',
   callingHours: { days: [1, 2, 3, 4, 5], start: '09:00', end: '11:00' },
+  holidays: null,
+  closedDates: [],
   slotMinutes: 30,
   defaultCapacity: 2,
   capacities: new Map([[capacityKey(1, 10), 5]]),

@@ -1,10 +1,9 @@
-import type { CallingHours } from '../campaigns/campaign.entity';
+import { type CallingWindow, windowsOf, windowsOn } from '../campaigns/calling-hours';
+import type { CallingHours, LegacyCallingHours } from '../campaigns/campaign.entity';
 import { toZonedLocal, zonedLocalToUtc } from '../common/time/local-time';
 
 /** What slots are cut from: a campaign's opening hours and its offer settings. */
-export interface SlotRules {
-  timezone: string;
-  callingHours: CallingHours;
+export interface SlotRules extends CallingWindow {
   slotMinutes: number;
   defaultCapacity: number;
   /** Capacity by `${isoDay}:${hour}` of the slot's local start; missing: the default. */
@@ -35,26 +34,46 @@ const clock = (minutes: number) =>
 export const capacityKey = (day: number, hour: number): string => `${day}:${hour}`;
 
 /**
- * The local hours a capacity can be set for: those overlapping the calling hours
- * (09:30-19:00 gives 9 to 18). A capacity for any other hour would never be used.
+ * The local hours a capacity can be set for: those overlapping a window of some day
+ * (09:30-13:00 and 14:00-19:00 give 9 to 18, 13 not). A capacity for any other hour would
+ * never be used.
  */
-export function hoursOpen(callingHours: CallingHours): number[] {
-  const opening = minutesOf(callingHours.start);
-  const closing = minutesOf(callingHours.end);
+export function hoursOpen(callingHours: CallingHours | LegacyCallingHours): number[] {
+  const windows = windowsOf(callingHours);
   const hours: number[] = [];
-  for (let hour = 0; hour < 24; hour++)
-    if (hour * 60 < closing && (hour + 1) * 60 > opening) hours.push(hour);
+  for (let hour = 0; hour < 24; hour++) {
+    const open = windows.some(
+      (w) => hour * 60 < minutesOf(w.end) && (hour + 1) * 60 > minutesOf(w.start),
+    );
+    if (open) hours.push(hour);
+  }
   return hours;
 }
 
+/** The weekdays with a window, Monday first. */
+export function daysOpen(callingHours: CallingHours | LegacyCallingHours): number[] {
+  return [...new Set(windowsOf(callingHours).map((w) => w.day))];
+}
+
 /**
- * The slots of one local day: from the opening time every `slotMinutes`, each wholly inside
- * the calling hours; none on a closed day. A start the spring clock change skips is no slot.
+ * The slots of one local day: from each window's opening every `slotMinutes`, each wholly
+ * inside its window; none on a day without windows, a holiday or a closed date. A start the
+ * spring clock change skips is no slot.
  */
 export function slotsOfDay(rules: SlotRules, date: string): Slot[] {
-  const { days, start, end } = rules.callingHours;
   const day = isoDay(date);
-  if (!days.includes(day)) return [];
+  const slots: Slot[] = [];
+  for (const window of windowsOn(rules, date))
+    slots.push(...slotsOfWindow(rules, date, day, window));
+  return slots;
+}
+
+function slotsOfWindow(
+  rules: SlotRules,
+  date: string,
+  day: number,
+  { start, end }: { start: string; end: string },
+): Slot[] {
   const slots: Slot[] = [];
   const closing = minutesOf(end);
   for (let at = minutesOf(start); at + rules.slotMinutes <= closing; at += rules.slotMinutes) {

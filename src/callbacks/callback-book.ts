@@ -1,5 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In, LessThanOrEqual, Not } from 'typeorm';
+import {
+  type CallingWindow,
+  isWithinCallingHours,
+  nextCallingMoment,
+} from '../campaigns/calling-hours';
+import { forUpdate } from '../common/database/row-lock';
+import { formatDateTime } from '../common/format/locale-format';
 import type { CallbackVisibility } from '../outcome-statuses/outcome-status.entity';
 import { ACTIVE_CALLBACK_STATES, Callback, type CallbackState } from './callback.entity';
 
@@ -74,6 +81,41 @@ export class CallbackBook {
         assignedAt: now,
       },
     );
+  }
+
+  /**
+   * A campaign's calendar changed (a holiday or closed date added, a window shortened): each
+   * callback still waiting at a time now closed moves to the next open moment, its owner told
+   * in its notes ("Spostata da lun 07/12/2026, 10:00: ..."), owner and visibility kept. One
+   * the calendar leaves no moment for stays where it is. Returns how many moved.
+   * Lock: the caller holds the campaign's row; the callbacks' rows are taken FOR UPDATE here.
+   */
+  async moveOffClosedTimes(
+    em: EntityManager,
+    campaignId: number,
+    calendar: CallingWindow,
+  ): Promise<number> {
+    const waiting = await em.find(Callback, {
+      where: { campaignId, state: In([...WAITING]) },
+      select: { id: true, dueAt: true, notes: true },
+      ...forUpdate(em),
+    });
+    let moved = 0;
+    for (const callback of waiting) {
+      if (isWithinCallingHours(calendar, callback.dueAt)) continue;
+      const dueAt = nextCallingMoment(calendar, callback.dueAt);
+      if (!dueAt) continue;
+      const said = `Spostata da ${formatDateTime(callback.dueAt, 'it', calendar.timezone)}: la campagna è chiusa a quell'ora (moved from ${formatDateTime(callback.dueAt, 'en', calendar.timezone)}: the campaign is closed then).`;
+      const notes = callback.notes ? `${callback.notes}\n${said}` : said;
+      // Waiting again from its new time: a callback already due waits for it too.
+      await em.update(
+        Callback,
+        { id: callback.id, state: In([...WAITING]) },
+        { dueAt, notes, state: 'scheduled' },
+      );
+      moved++;
+    }
+    return moved;
   }
 
   /**

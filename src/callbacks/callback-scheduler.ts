@@ -99,10 +99,10 @@ function agreedTime(request: AgreedCallback | undefined, campaign: Campaign, now
   if (!isWithinCallingHours(campaign, at)) {
     throw new ValidationError(
       'callback.at',
-      `callback.at: ${toZonedLocal(at, campaign.timezone).replace('T', ' ')} is outside the calling hours ${describeCallingHours(campaign)}`,
+      `callback.at: ${toZonedLocal(at, campaign.timezone).replace('T', ' ')} is outside the calling hours ${describeCallingHours(campaign, 'en', at)}`,
     ).say('work.errors.callbackOutsideHours', {
       at: inEachLanguage((lang) => formatDateTime(at, lang, campaign.timezone)),
-      window: callingHoursSaid(campaign),
+      window: callingHoursSaid(campaign, at),
     });
   }
   return at;

@@ -1,9 +1,11 @@
-import type { CallingHours, OverlapPolicy } from './campaign.entity';
+import type { DayWindow, OverlapPolicy } from './campaign.entity';
+import type { HolidayCalendar } from './holiday-calendar';
 
 /** What a campaign gets for the settings its creator leaves out. */
 export const CAMPAIGN_DEFAULTS: Readonly<{
   timezone: string;
-  callingHours: Readonly<CallingHours>;
+  callingHours: readonly Readonly<DayWindow>[];
+  holidays: HolidayCalendar;
   appointmentMinutes: number;
   travelBufferMinutes: number;
   overlapPolicy: OverlapPolicy;
@@ -11,7 +13,11 @@ export const CAMPAIGN_DEFAULTS: Readonly<{
 }> = Object.freeze({
   timezone: 'Europe/Rome',
   // Monday to Friday, 09:00-20:00 in the campaign's zone.
-  callingHours: Object.freeze({ days: [1, 2, 3, 4, 5], start: '09:00', end: '20:00' }),
+  callingHours: Object.freeze(
+    [1, 2, 3, 4, 5].map((day) => Object.freeze({ day, start: '09:00', end: '20:00' })),
+  ),
+  // Closed on the Italian public holidays (8 December, Easter Monday...).
+  holidays: 'IT',
   appointmentMinutes: 60,
   travelBufferMinutes: 0,
   overlapPolicy: 'reject',

@@ -30,7 +30,15 @@ describe('campaign form', () => {
         operatorIds: ['4', '5'],
         appointmentMinutes: '45',
         privateCallbackGraceMinutes: 'tanti',
-        callingHours: { days: '2', start: '09:00', end: '18:00', extra: 'x' },
+        week: {
+          d2: {
+            first: { start: '09:00', end: '13:00' },
+            second: { start: ' 14:00', end: '18:00' },
+          },
+          d6: { first: { start: '09:00', end: '' }, second: { start: '', end: '' } },
+        },
+        holidays: 'IT',
+        closedDates: '2026-12-07\r\n 2026-12-24, 2026-12-31\n',
         steps: [
           { kind: 'question', title: 'Q', choices: 'Sì\r\n\r\n  No  \n', required: 'on' },
           { kind: 'outcome', title: 'E', body: '   ' },
@@ -44,7 +52,13 @@ describe('campaign form', () => {
       operatorIds: [4, 5],
       appointmentMinutes: 45,
       privateCallbackGraceMinutes: 'tanti',
-      callingHours: { days: [2], start: '09:00', end: '18:00' },
+      callingHours: [
+        { day: 2, start: '09:00', end: '13:00' },
+        { day: 2, start: '14:00', end: '18:00' },
+        { day: 6, start: '09:00', end: '' },
+      ],
+      holidays: 'IT',
+      closedDates: ['2026-12-07', '2026-12-24', '2026-12-31'],
       steps: [
         { kind: 'question', title: 'Q', choices: ['Sì', 'No'], required: true },
         { kind: 'outcome', title: 'E', required: false },
@@ -62,26 +76,36 @@ describe('campaign form', () => {
     });
   });
 
-  it('keeps unknown fields for the validation to refuse, and sends no days as none', () => {
+  it('keeps unknown fields for the validation to refuse, and sends no windows as none', () => {
     const input = campaignInputFromForm({ hacker: '1' });
     expect(input.hacker).toBe('1');
-    expect(input.callingHours).toEqual({ days: [] });
+    expect(input.callingHours).toEqual([]);
+    // no calendar chosen: none
+    expect(input.holidays).toBeNull();
+    expect(input.closedDates).toEqual([]);
   });
 
   it('fills the form again from what a refused submission typed', () => {
     const model = formModelFromValues({
       code: 'X',
-      callingHours: { days: ['1', '7'], start: '08:00' },
+      week: { d1: { first: { start: '08:00' } }, d7: { second: { start: '10:00', end: '9' } } },
+      holidays: '',
+      closedDates: '2026-13-01',
       statusIds: ['2', 'x'],
       steps: { '0': { kind: 'script', title: 'S', body: 'B', choices: 'a\nb', required: 'on' } },
     });
     expect(model).toMatchObject({
       code: 'X',
-      days: [1, 7],
-      start: '08:00',
-      end: '',
+      holidays: '',
+      closedDatesText: '2026-13-01',
       statusIds: [2],
       steps: [{ kind: 'script', title: 'S', body: 'B', choicesText: 'a\nb', required: true }],
     });
+    // each typed window keeps its place in the list the rules name (callingHours.1.end)
+    expect(model.week[0]!.windows).toEqual([
+      { start: '08:00', end: '', index: 0 },
+      { start: '', end: '', index: -1 },
+    ]);
+    expect(model.week[6]!.windows[1]).toEqual({ start: '10:00', end: '9', index: 1 });
   });
 });

@@ -1,3 +1,4 @@
+import type { DayWindow } from './campaign.entity';
 import type { CampaignView } from './dto/campaign.view';
 import { CAMPAIGN_DEFAULTS } from './campaign-defaults';
 
@@ -18,13 +19,28 @@ export interface StepRow {
   consentPurpose: string;
 }
 
+/** One of a weekday's two windows as typed; `index` is its place in the input's list (-1: empty). */
+export interface WindowCell {
+  start: string;
+  end: string;
+  index: number;
+}
+
+/** A weekday's row of the hours grid: a morning and an afternoon window (a lunch break). */
+export interface WeekdayRow {
+  day: number;
+  windows: [WindowCell, WindowCell];
+}
+
 export interface CampaignFormModel {
   code: string;
   name: string;
   timezone: string;
-  days: number[];
-  start: string;
-  end: string;
+  week: WeekdayRow[];
+  /** The national calendar, '' for none. */
+  holidays: string;
+  /** The closed dates, one a line. */
+  closedDatesText: string;
   appointmentMinutes: string;
   travelBufferMinutes: string;
   overlapPolicy: string;
@@ -98,7 +114,7 @@ export function stepRows(raw: unknown): StepRow[] {
 
 /** The submitted form in the shape of CampaignInputDto (validated by the same rules as the API). */
 export function campaignInputFromForm(body: Body): Body {
-  const { callingHours, steps, ...rest } = body;
+  const { week, holidays, closedDates, steps, ...rest } = body;
   const input: Body = {
     ...rest,
     statusIds: idsOf(body.statusIds),
@@ -131,22 +147,68 @@ export function campaignInputFromForm(body: Body): Body {
     const value = input[key];
     input[key] = typeof value === 'string' && value.trim() === '' ? null : integer(value);
   }
-  input.callingHours = isObject(callingHours)
-    ? { days: idsOf(callingHours.days), start: callingHours.start, end: callingHours.end }
-    : (callingHours ?? { days: [] });
+  input.callingHours = weekFromValues(week)
+    .flatMap((row) =>
+      row.windows.map((w) => ({ day: row.day, start: w.start, end: w.end, index: w.index })),
+    )
+    .filter((w) => w.index >= 0)
+    .map(({ day, start, end }) => ({ day, start, end }));
+  input.holidays = text(holidays) === '' ? null : holidays;
+  input.closedDates = linesOf(closedDates);
   return input;
+}
+
+const SLOTS = ['first', 'second'] as const;
+
+/** "2026-12-07\n2026-12-24" or with commas: the closed dates as typed, one each. */
+function linesOf(value: unknown): string[] {
+  return text(value)
+    .split(/[\s,;]+/)
+    .map((line) => line.trim())
+    .filter(Boolean);
+}
+
+/**
+ * The hours grid as typed (`week[d1][first][start]`): seven rows, each window's place in the
+ * list sent to the rules (by day, then morning before afternoon) so a refusal lands on its cell.
+ */
+function weekFromValues(week: unknown): WeekdayRow[] {
+  const rows = isObject(week) ? week : {};
+  let index = 0;
+  return [1, 2, 3, 4, 5, 6, 7].map((day) => {
+    const row = isObject(rows[`d${day}`]) ? (rows[`d${day}`] as Body) : {};
+    const windows = SLOTS.map((slot) => {
+      const cell = isObject(row[slot]) ? row[slot] : {};
+      const start = text(cell.start).trim();
+      const end = text(cell.end).trim();
+      return { start, end, index: start || end ? index++ : -1 };
+    });
+    return { day, windows: [windows[0]!, windows[1]!] };
+  });
+}
+
+/** Stored windows as the grid shows them. */
+function weekFromWindows(windows: readonly Readonly<DayWindow>[]): WeekdayRow[] {
+  return [1, 2, 3, 4, 5, 6, 7].map((day) => {
+    const today = windows.filter((w) => w.day === day);
+    const cell = (i: number): WindowCell => ({
+      start: today[i]?.start ?? '',
+      end: today[i]?.end ?? '',
+      index: -1,
+    });
+    return { day, windows: [cell(0), cell(1)] };
+  });
 }
 
 /** What a refused submission showed, to fill the form again exactly as it was. */
 export function formModelFromValues(values: Body): CampaignFormModel {
-  const hours = isObject(values.callingHours) ? values.callingHours : {};
   return {
     code: text(values.code),
     name: text(values.name),
     timezone: text(values.timezone) || CAMPAIGN_DEFAULTS.timezone,
-    days: numericIds(hours.days),
-    start: text(hours.start),
-    end: text(hours.end),
+    week: weekFromValues(values.week),
+    holidays: text(values.holidays),
+    closedDatesText: text(values.closedDates),
     appointmentMinutes: text(values.appointmentMinutes),
     travelBufferMinutes: text(values.travelBufferMinutes),
     overlapPolicy: text(values.overlapPolicy),
@@ -166,9 +228,9 @@ export function formModelFromCampaign(campaign: CampaignView): CampaignFormModel
     code: campaign.code,
     name: campaign.name,
     timezone: campaign.timezone,
-    days: campaign.callingHours.days,
-    start: campaign.callingHours.start,
-    end: campaign.callingHours.end,
+    week: weekFromWindows(campaign.callingHours),
+    holidays: campaign.holidays ?? '',
+    closedDatesText: campaign.closedDates.join('\n'),
     appointmentMinutes: String(campaign.appointmentMinutes),
     travelBufferMinutes: String(campaign.travelBufferMinutes),
     overlapPolicy: campaign.overlapPolicy,
@@ -196,9 +258,9 @@ export function newFormModel(): CampaignFormModel {
     code: '',
     name: '',
     timezone: CAMPAIGN_DEFAULTS.timezone,
-    days: [...CAMPAIGN_DEFAULTS.callingHours.days],
-    start: CAMPAIGN_DEFAULTS.callingHours.start,
-    end: CAMPAIGN_DEFAULTS.callingHours.end,
+    week: weekFromWindows(CAMPAIGN_DEFAULTS.callingHours),
+    holidays: CAMPAIGN_DEFAULTS.holidays,
+    closedDatesText: '',
     appointmentMinutes: String(CAMPAIGN_DEFAULTS.appointmentMinutes),
     travelBufferMinutes: String(CAMPAIGN_DEFAULTS.travelBufferMinutes),
     overlapPolicy: CAMPAIGN_DEFAULTS.overlapPolicy,

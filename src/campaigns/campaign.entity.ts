@@ -11,6 +11,8 @@ import {
 } from 'typeorm';
 import { OutcomeStatus } from '../outcome-statuses/outcome-status.entity';
 import { CampaignStep } from './campaign-step.entity';
+import { windowsOf } from './calling-hours';
+import type { HolidayCalendar } from './holiday-calendar';
 
 export const OVERLAP_POLICIES = ['reject', 'warn', 'allow'] as const;
 export type OverlapPolicy = (typeof OVERLAP_POLICIES)[number];
@@ -18,8 +20,18 @@ export type OverlapPolicy = (typeof OVERLAP_POLICIES)[number];
 export const CAMPAIGN_STATES = ['active', 'paused'] as const;
 export type CampaignState = (typeof CAMPAIGN_STATES)[number];
 
-/** When contacts may be called: ISO days (1 = Monday) and local "HH:MM" in the campaign's zone. */
-export interface CallingHours {
+/** One calling window: an ISO day (1 = Monday) and local "HH:MM" in the campaign's zone. */
+export interface DayWindow {
+  day: number;
+  start: string;
+  end: string;
+}
+
+/** When contacts may be called: up to two windows a weekday (a lunch break, a short Saturday). */
+export type CallingHours = DayWindow[];
+
+/** The first shape: one window, the same every listed day (old rows, old API callers). */
+export interface LegacyCallingHours {
   days: number[];
   start: string;
   end: string;
@@ -56,8 +68,33 @@ export class Campaign {
   @Column({ type: 'varchar', length: 64 })
   timezone!: string;
 
-  @Column({ name: 'calling_hours', type: 'simple-json' })
+  // Rows written before per-weekday windows hold {days, start, end}: read as the same windows.
+  @Column({
+    name: 'calling_hours',
+    type: 'simple-json',
+    transformer: {
+      from: (stored: CallingHours | LegacyCallingHours | null) => windowsOf(stored),
+      to: (value: CallingHours | LegacyCallingHours | undefined) =>
+        value === undefined ? value : windowsOf(value),
+    },
+  })
   callingHours!: CallingHours;
+
+  /** The national calendar whose public holidays close the campaign (null: none). */
+  @Column({ type: 'varchar', length: 8, nullable: true, default: 'IT' })
+  holidays!: HolidayCalendar | null;
+
+  /** The campaign's own closed days, local "YYYY-MM-DD", sorted (a patron saint's day). */
+  @Column({
+    name: 'closed_dates',
+    type: 'simple-json',
+    nullable: true,
+    transformer: {
+      from: (stored: string[] | null) => stored ?? [],
+      to: (value: string[] | undefined) => value,
+    },
+  })
+  closedDates!: string[];
 
   @Column({ name: 'appointment_minutes', type: 'integer', default: 60 })
   appointmentMinutes!: number;

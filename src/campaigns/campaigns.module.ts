@@ -1,3 +1,4 @@
+import { CallbackBookModule } from '../callbacks/callback-book.module';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Agent } from '../agents/agent.entity';
@@ -18,6 +19,7 @@ import { CampaignsService } from './campaigns.service';
 
 @Module({
   imports: [
+    CallbackBookModule,
     TypeOrmModule.forFeature([
       Campaign,
       CampaignStep,

@@ -38,7 +38,10 @@ import {
   ScriptRenderer,
   ScriptSyntaxError,
 } from './script-renderer';
+import { CallbackBook } from '../callbacks/callback-book';
 import { CAMPAIGN_DEFAULTS } from './campaign-defaults';
+import { normaliseCallingHours, normaliseClosedDates } from './calling-hours-input';
+import type { HolidayCalendar } from './holiday-calendar';
 import { ianaTimeZone } from './time-zones';
 
 interface NormalisedStep {
@@ -56,6 +59,8 @@ interface NormalisedCampaign extends CampaignLinks {
   name: string;
   timezone: string;
   callingHours: CallingHours;
+  holidays: HolidayCalendar | null;
+  closedDates: string[];
   appointmentMinutes: number;
   travelBufferMinutes: number;
   overlapPolicy: OverlapPolicy;
@@ -84,6 +89,7 @@ export class CampaignsService {
     @InjectRepository(Product) private readonly products: Repository<Product>,
     @InjectRepository(Agent) private readonly agents: Repository<Agent>,
     @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly callbacks: CallbackBook,
   ) {}
 
   /**
@@ -132,7 +138,9 @@ export class CampaignsService {
         await em.delete(CampaignOperator, { campaignId: id });
         await this.writeWorkflowAndLinks(em, id, campaign);
         // A code taken by another campaign fails here (unique index) and rolls back the above.
-        await em.save(Campaign, Object.assign(current, this.settingsOf(campaign)));
+        const saved = await em.save(Campaign, Object.assign(current, this.settingsOf(campaign)));
+        // Callbacks promised at a time the new calendar closes move to its next open moment.
+        await this.callbacks.moveOffClosedTimes(em, id, saved);
       });
     } catch (error) {
       throw this.codeConflict(error, campaign.code);
@@ -373,6 +381,8 @@ export class CampaignsService {
       name: campaign.name,
       timezone: campaign.timezone,
       callingHours: campaign.callingHours,
+      holidays: campaign.holidays,
+      closedDates: campaign.closedDates,
       appointmentMinutes: campaign.appointmentMinutes,
       travelBufferMinutes: campaign.travelBufferMinutes,
       overlapPolicy: campaign.overlapPolicy,
@@ -459,22 +469,16 @@ export class CampaignsService {
       };
     });
 
-    const hours = input.callingHours ?? CAMPAIGN_DEFAULTS.callingHours;
-    if (hours.start >= hours.end) {
-      throw new ValidationError(
-        'callingHours.end',
-        'callingHours.end must be after callingHours.start',
-      ).say('campaigns.errors.hoursOrder');
-    }
+    const callingHours = normaliseCallingHours(
+      input.callingHours ?? [...CAMPAIGN_DEFAULTS.callingHours],
+    );
     return {
       code: input.code,
       name: input.name,
       timezone: ianaTimeZone(input.timezone) ?? CAMPAIGN_DEFAULTS.timezone,
-      callingHours: {
-        days: [...hours.days].sort((a, b) => a - b),
-        start: hours.start,
-        end: hours.end,
-      },
+      callingHours,
+      holidays: input.holidays === undefined ? CAMPAIGN_DEFAULTS.holidays : input.holidays,
+      closedDates: normaliseClosedDates(input.closedDates ?? []),
       appointmentMinutes: input.appointmentMinutes ?? CAMPAIGN_DEFAULTS.appointmentMinutes,
       travelBufferMinutes: input.travelBufferMinutes ?? CAMPAIGN_DEFAULTS.travelBufferMinutes,
       overlapPolicy: input.overlapPolicy ?? CAMPAIGN_DEFAULTS.overlapPolicy,

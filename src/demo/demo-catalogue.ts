@@ -8,6 +8,7 @@ import { CampaignProduct } from '../campaigns/campaign-product.entity';
 import { CampaignStatus } from '../campaigns/campaign-status.entity';
 import { CampaignStep } from '../campaigns/campaign-step.entity';
 import { Campaign } from '../campaigns/campaign.entity';
+import { windowsOf } from '../campaigns/calling-hours';
 import type { ContactQueue } from '../contacts/contact-queue';
 import { OutcomeStatus } from '../outcome-statuses/outcome-status.entity';
 import { Product } from '../products/product.entity';
@@ -254,7 +255,7 @@ export async function seedDemoCatalogue(
       code: 'FIBRA2026',
       name: 'Fibra casa 2026',
       timezone: 'Europe/Rome',
-      callingHours: { days: [1, 2, 3, 4, 5, 6], start: '09:00', end: '20:00' },
+      callingHours: windowsOf({ days: [1, 2, 3, 4, 5, 6], start: '09:00', end: '20:00' }),
       appointmentMinutes: 60,
       overlapPolicy: 'reject',
       privateCallbackGraceMinutes: 30,

@@ -1,4 +1,4 @@
-import type { CallingHours, EligibilityRules } from '../campaigns/campaign.entity';
+import type { EligibilityRules, LegacyCallingHours } from '../campaigns/campaign.entity';
 import type { CallbackVisibility, OutcomeType } from '../outcome-statuses/outcome-status.entity';
 
 export interface OutageStatusDefault {
@@ -76,8 +76,11 @@ export const OUTAGE_STATUSES: readonly OutageStatusDefault[] = Object.freeze([
 ]);
 export const EMAILED_STATUS_CODE = 'OUTAGE_EMAILED';
 
-/** Outages happen any day: every day 08:00-21:00 unless the coordinator says otherwise. */
-export const OUTAGE_CALLING_HOURS: Readonly<CallingHours> = Object.freeze({
+/**
+ * Outages happen any day: every day 08:00-21:00 unless the coordinator says otherwise, holidays
+ * included (an outage campaign has no holiday calendar: people are told when it happens).
+ */
+export const OUTAGE_CALLING_HOURS: Readonly<LegacyCallingHours> = Object.freeze({
   days: [1, 2, 3, 4, 5, 6, 7],
   start: '08:00',
   end: '21:00',

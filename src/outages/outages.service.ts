@@ -163,6 +163,7 @@ export class OutagesService {
         name: dto.name,
         timezone,
         callingHours: dto.callingHours ?? { ...OUTAGE_CALLING_HOURS },
+        holidays: null,
         steps: [
           { kind: 'script', title: language === 'it' ? 'Avviso' : 'Notice', body: texts.script },
           { kind: 'outcome', title: language === 'it' ? 'Esito' : 'Outcome' },

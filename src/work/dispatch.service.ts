@@ -480,13 +480,13 @@ function closedRefusal(campaign: Campaign, now: Date, field: string): Validation
     );
   }
   if (isWithinCallingHours(campaign, now)) return null;
-  const window = describeCallingHours(campaign);
+  const window = describeCallingHours(campaign, 'en', now);
   return new ValidationError(
     field,
     `campaign ${campaign.code} is outside its calling hours: ${window}`,
   ).say('callbacks.errors.outsideHours', {
     campaign: campaign.name,
-    window: callingHoursSaid(campaign),
+    window: callingHoursSaid(campaign, now),
   });
 }
 

@@ -3,6 +3,8 @@ import { retryRule } from './retry-rule';
 const rome = {
   timezone: 'Europe/Rome',
   callingHours: { days: [1, 2, 3, 4, 5], start: '09:00', end: '20:00' },
+  holidays: null,
+  closedDates: [],
 };
 // Monday 2026-11-23, 10:00 in Rome (UTC+1).
 const now = new Date('2026-11-23T09:00:00Z');

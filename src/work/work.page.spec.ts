@@ -58,11 +58,7 @@ function item(overrides: Partial<WorkItem> = {}): WorkItem {
       code: 'FIBRA',
       name: 'Fibra',
       timezone: 'Europe/Rome',
-      callingHours: {
-        days: [1],
-        start: '09:00',
-        end: '20:00',
-      },
+      callingHours: [{ day: 1, start: '09:00', end: '20:00' }],
       appointmentMinutes: 60,
       overlapPolicy: 'warn',
     },

@@ -1,3 +1,4 @@
+import { windowsOf } from '../../src/campaigns/calling-hours';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
@@ -249,12 +250,12 @@ describe('Callback pages and opening a callback', () => {
       expect(res.body.message).toBe('id: you are not assigned to campaign FIBRA');
 
       await db.getRepository(Campaign).update(campaign.id, {
-        callingHours: { days: [1, 2, 3, 4, 5], start: '09:00', end: '18:00' },
+        callingHours: windowsOf({ days: [1, 2, 3, 4, 5], start: '09:00', end: '18:00' }),
       });
       clock.set(new Date('2026-11-30T17:30:00Z')); // 18:30 in Rome
       const evening = await open(anna, cb.id).expect(400);
       expect(evening.body.message).toBe(
-        'id: campaign FIBRA is outside its calling hours: Mon-Fri 09:00-18:00 (Europe/Rome)',
+        'id: campaign FIBRA is outside its calling hours: Mon-Fri 09:00-18:00 (Europe/Rome); next open: Tue 01/12/2026, 09:00',
       );
       clock.set(new Date('2026-12-05T10:00:00Z')); // a Saturday
       await open(anna, cb.id).expect(400);
@@ -397,7 +398,7 @@ describe('Callback pages and opening a callback', () => {
       expect(page.text).toContain('<span class="cb-due">Mon 30/11/2026, 10:55</span>');
       expect(page.text).toContain('No overdue callbacks.');
       await db.getRepository(Campaign).update(campaign.id, {
-        callingHours: { days: [1, 2, 3, 4, 5], start: '09:00', end: '11:00' },
+        callingHours: windowsOf({ days: [1, 2, 3, 4, 5], start: '09:00', end: '11:00' }),
       });
       const closed = await agent.get('/callbacks').expect(200);
       expect(closed.text).toContain('Outside calling hours: Mon-Fri 09:00-11:00 (Europe/Rome).');
@@ -441,11 +442,11 @@ describe('Callback pages and opening a callback', () => {
         expect((await agent.get('/callbacks').expect(200)).text).toContain(text);
       }
       await db.getRepository(Campaign).update(campaign.id, {
-        callingHours: { days: [6, 7], start: '10:00', end: '12:00' },
+        callingHours: windowsOf({ days: [6, 7], start: '10:00', end: '12:00' }),
       });
       await post(agent, `/callbacks/${other.id}/open`);
       expect((await agent.get('/callbacks').expect(200)).text).toContain(
-        'La campagna Fibra Nord è fuori orario di chiamata: Sab-Dom 10:00-12:00 (Europe/Rome).',
+        'La campagna Fibra Nord è fuori orario di chiamata: Sab-Dom 10:00-12:00 (Europe/Rome); prossima apertura: sab 05/12/2026, 10:00.',
       );
       expect(await lease(other.contactId)).toBeNull();
       expect(await lease(theirs.contactId)).toBeNull();

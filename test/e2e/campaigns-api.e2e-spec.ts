@@ -116,7 +116,9 @@ describe('Campaigns API', () => {
         code: 'ENERGIA_2026',
         name: 'Energia casa 2026',
         timezone: 'Europe/Rome',
-        callingHours: { days: [1, 2, 3, 4, 5, 6], start: '09:00', end: '20:00' },
+        callingHours: [1, 2, 3, 4, 5, 6].map((day) => ({ day, start: '09:00', end: '20:00' })),
+        holidays: 'IT',
+        closedDates: [],
         appointmentMinutes: 45,
         travelBufferMinutes: 15,
         overlapPolicy: 'warn',
@@ -188,7 +190,9 @@ describe('Campaigns API', () => {
       expect(created.body).toMatchObject({
         code: 'ESTATE-2026',
         timezone: 'Europe/London',
-        callingHours: { days: [1, 2, 3, 4, 5], start: '09:00', end: '20:00' },
+        callingHours: [1, 2, 3, 4, 5].map((day) => ({ day, start: '09:00', end: '20:00' })),
+        holidays: 'IT',
+        closedDates: [],
         appointmentMinutes: 60,
         travelBufferMinutes: 0,
         overlapPolicy: 'reject',
@@ -206,7 +210,10 @@ describe('Campaigns API', () => {
         statusIds: [ids.statuses[0]],
       }).expect(201);
       expect(withoutZone.body.timezone).toBe('Europe/Rome');
-      expect(withoutZone.body.callingHours).toEqual({ days: [1, 7], start: '00:00', end: '24:00' });
+      expect(withoutZone.body.callingHours).toEqual([
+        { day: 1, start: '00:00', end: '24:00' },
+        { day: 7, start: '00:00', end: '24:00' },
+      ]);
     });
 
     it('answers 409 naming code for a code already taken (whatever its case)', async () => {
@@ -395,12 +402,12 @@ describe('Campaigns API', () => {
       [
         'calling hours that are not an object',
         () => valid({ callingHours: '9-18' }),
-        /^callingHours must be an object/,
+        /^callingHours must be a list of windows \[\{day, start, end\}\] \(or the old \{days, start, end\}\)$/,
       ],
       [
         'calling hours missing a field',
         () => valid({ callingHours: { days: [1], start: '09:00' } }),
-        /^callingHours\.end is required$|^end is required$/,
+        /^callingHours\.end is required$/,
       ],
       [
         'no statuses',
@@ -587,7 +594,10 @@ describe('Campaigns API', () => {
         code: 'ENERGIA_2027',
         name: 'Energia 2027',
         timezone: 'Europe/Madrid',
-        callingHours: { days: [6, 7], start: '10:00', end: '13:00' },
+        callingHours: [
+          { day: 6, start: '10:00', end: '13:00' },
+          { day: 7, start: '10:00', end: '13:00' },
+        ],
         appointmentMinutes: 90,
         overlapPolicy: 'allow',
         privateCallbackGraceMinutes: 0,

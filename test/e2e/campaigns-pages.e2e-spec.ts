@@ -56,11 +56,12 @@ describe('Campaign pages', () => {
     ['code', code],
     ['name', 'Luce & gas <2026>'],
     ['timezone', 'Europe/Rome'],
-    ['callingHours[days]', '1'],
-    ['callingHours[days]', '3'],
-    ['callingHours[days]', '5'],
-    ['callingHours[start]', '09:30'],
-    ['callingHours[end]', '19:00'],
+    ...['d1', 'd3', 'd5'].flatMap<[string, string]>((day) => [
+      [`week[${day}][first][start]`, '09:30'],
+      [`week[${day}][first][end]`, '19:00'],
+    ]),
+    ['holidays', 'IT'],
+    ['closedDates', ''],
     ['appointmentMinutes', '45'],
     ['overlapPolicy', 'warn'],
     ['privateCallbackGraceMinutes', '20'],
@@ -142,9 +143,13 @@ describe('Campaign pages', () => {
     expect(page.text).toContain('<h1>Nuova campagna');
     expect(page.text).toMatch(/<option value="Europe\/Rome" selected>Europe\/Rome<\/option>/);
     expect(page.text).toContain('<option value="America/New_York">');
-    for (const day of ['1', '2', '3', '4', '5'])
-      expect(page.text).toContain(`name="callingHours[days]" value="${day}" checked`);
-    expect(page.text).not.toContain('name="callingHours[days]" value="6" checked');
+    for (const day of ['1', '2', '3', '4', '5']) {
+      expect(page.text).toContain(`name="week[d${day}][first][start]" value="09:00"`);
+      expect(page.text).toContain(`name="week[d${day}][first][end]" value="20:00"`);
+      expect(page.text).toContain(`name="week[d${day}][second][start]" value=""`);
+    }
+    expect(page.text).toContain('name="week[d6][first][start]" value=""');
+    expect(page.text).toMatch(/<option value="IT" selected>/);
     expect(page.text).toContain('style="background-color: #F79009"');
     expect(page.text).toContain('<code>RICH</code>');
     expect(page.text).toContain('Olga Operatrice');
@@ -181,7 +186,9 @@ describe('Campaign pages', () => {
     expect(response.headers.location).toBe(`/campaigns/${campaign.id}`);
     expect(campaign).toMatchObject({
       name: 'Luce & gas <2026>',
-      callingHours: { days: [1, 3, 5], start: '09:30', end: '19:00' },
+      callingHours: [1, 3, 5].map((day) => ({ day, start: '09:30', end: '19:00' })),
+      holidays: 'IT',
+      closedDates: [],
       appointmentMinutes: 45,
       overlapPolicy: 'warn',
       privateCallbackGraceMinutes: 20,
@@ -249,9 +256,9 @@ describe('Campaign pages', () => {
     );
     expect(again.text).toContain('value="LUCE_2026"');
     expect(again.text).toContain('value="Luce &amp; gas &lt;2026&gt;"');
-    expect(again.text).toContain('name="callingHours[days]" value="3" checked');
-    expect(again.text).not.toContain('name="callingHours[days]" value="2" checked');
-    expect(again.text).toContain('name="callingHours[start]" value="09:30"');
+    expect(again.text).toContain('name="week[d3][first][start]" value="09:30"');
+    expect(again.text).toContain('name="week[d2][first][start]" value=""');
+    expect(again.text).toContain('name="week[d5][first][end]" value="19:00"');
     expect(again.text).toMatch(new RegExp(`name="statusIds" value="${statusIds[1]}" checked`));
     expect(again.text).toMatch(new RegExp(`name="operatorIds" value="${operatorId}" checked`));
     expect(again.text).toContain('<option value="warn" selected>');
@@ -335,7 +342,7 @@ describe('Campaign pages', () => {
 
   it('says a translated validation rule beside a setting', async () => {
     await submit(admin, '/campaigns/new', '/campaigns', [
-      ...settings().filter(([key]) => key !== 'callingHours[days]' && key !== 'appointmentMinutes'),
+      ...settings().filter(([key]) => !key.startsWith('week[d1]') && key !== 'appointmentMinutes'),
       ['appointmentMinutes', 'tanti'],
       ...row(0, { kind: 'outcome', title: 'Esito' }),
     ]);

@@ -1,3 +1,4 @@
+import { windowsOf } from '../../src/campaigns/calling-hours';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -250,13 +251,13 @@ describe('Work API (next contact, lease, outcome, discard)', () => {
       expect(paused.body.message).toMatch(/^campaignId: .*paused/);
       await db.getRepository(Campaign).update(campaign.id, {
         state: 'active',
-        callingHours: { days: [1, 2, 3, 4, 5], start: '09:00', end: '20:00' },
+        callingHours: windowsOf({ days: [1, 2, 3, 4, 5], start: '09:00', end: '20:00' }),
       });
       await createContact(app, campaign.id);
       clock.set(new Date('2026-11-28T10:00:00Z')); // a Saturday
       const closed = await next(operator.token).expect(400);
       expect(closed.body.message).toBe(
-        `campaignId: campaign ${campaign.code} is outside its calling hours: Mon-Fri 09:00-20:00 (Europe/Rome)`,
+        `campaignId: campaign ${campaign.code} is outside its calling hours: Mon-Fri 09:00-20:00 (Europe/Rome); next open: Mon 30/11/2026, 09:00`,
       );
       // Without a campaign: nothing open now, nothing to work.
       await next(operator.token, {}).expect(204);
@@ -468,7 +469,7 @@ describe('Work API (next contact, lease, outcome, discard)', () => {
 
     it('N with a retry rule re-queues inside the calling hours, up to the maximum attempts, then final', async () => {
       await db.getRepository(Campaign).update(campaign.id, {
-        callingHours: { days: [1, 2, 3, 4, 5], start: '09:00', end: '20:00' },
+        callingHours: windowsOf({ days: [1, 2, 3, 4, 5], start: '09:00', end: '20:00' }),
       });
       const c = await createContact(app, campaign.id);
       clock.set(new Date('2026-11-27T18:30:00Z')); // Friday 19:30 in Rome
@@ -505,7 +506,7 @@ describe('Work API (next contact, lease, outcome, discard)', () => {
 
     it('R: a callback at the agreed time with the call context; refused without one, in the past, or outside the hours', async () => {
       await db.getRepository(Campaign).update(campaign.id, {
-        callingHours: { days: [1, 2, 3, 4, 5], start: '09:00', end: '20:00' },
+        callingHours: windowsOf({ days: [1, 2, 3, 4, 5], start: '09:00', end: '20:00' }),
       });
       clock.set(new Date('2026-11-30T10:00:00Z')); // Monday 11:00 in Rome
       const c = await createContact(app, campaign.id);
@@ -524,7 +525,7 @@ describe('Work API (next contact, lease, outcome, discard)', () => {
         callback: { at: '2026-11-30T21:30:00+01:00' },
       }).expect(400);
       expect(night.body.message).toBe(
-        'callback.at: 2026-11-30 21:30 is outside the calling hours Mon-Fri 09:00-20:00 (Europe/Rome)',
+        'callback.at: 2026-11-30 21:30 is outside the calling hours Mon-Fri 09:00-20:00 (Europe/Rome); next open: Tue 01/12/2026, 09:00',
       );
       const bad = await confirm(operator.token, id, {
         statusId: statuses.callback.id,

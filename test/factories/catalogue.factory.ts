@@ -2,7 +2,12 @@ import { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Agent } from '../../src/agents/agent.entity';
 import { CampaignStep } from '../../src/campaigns/campaign-step.entity';
-import { Campaign } from '../../src/campaigns/campaign.entity';
+import {
+  type CallingHours,
+  Campaign,
+  type LegacyCallingHours,
+} from '../../src/campaigns/campaign.entity';
+import { windowsOf } from '../../src/campaigns/calling-hours';
 import { CampaignAgent } from '../../src/campaigns/campaign-agent.entity';
 import { CampaignOperator } from '../../src/campaigns/campaign-operator.entity';
 import { CampaignProduct } from '../../src/campaigns/campaign-product.entity';
@@ -101,24 +106,33 @@ export interface CampaignSetup {
   operatorIds?: number[];
 }
 
-/** A campaign with a script and an outcome step, open every day 00:00-24:00 unless told. */
+/**
+ * A campaign with a script and an outcome step, open every day 00:00-24:00, holidays
+ * included (no calendar), unless told. Calling hours in either shape.
+ */
 export async function createCampaign(
   app: INestApplication,
-  overrides: Partial<Campaign> = {},
+  overrides: Omit<Partial<Campaign>, 'callingHours'> & {
+    callingHours?: CallingHours | LegacyCallingHours;
+  } = {},
   links: CampaignSetup = {},
 ): Promise<Campaign> {
   const n = next();
   const dataSource = app.get(DataSource);
+  const { callingHours, ...rest } = overrides;
   const campaign = await dataSource.getRepository(Campaign).save({
     code: `C${n}`,
     name: `Campagna ${n}`,
     timezone: 'Europe/Rome',
-    callingHours: { days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '24:00' },
+    holidays: null,
     appointmentMinutes: 60,
     overlapPolicy: 'reject',
     privateCallbackGraceMinutes: 30,
     state: 'active',
-    ...overrides,
+    ...rest,
+    callingHours: windowsOf(
+      callingHours ?? { days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '24:00' },
+    ),
   });
   await dataSource.getRepository(CampaignStep).save([
     {

@@ -8,7 +8,6 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
-  IsObject,
   IsOptional,
   IsString,
   Matches,
@@ -17,6 +16,7 @@ import {
   Min,
   MinLength,
   ValidateBy,
+  ValidateIf,
   ValidateNested,
   type ValidationOptions,
 } from 'class-validator';
@@ -27,7 +27,14 @@ import {
   STEP_KINDS,
   type StepKind,
 } from '../campaign-step.entity';
-import { OVERLAP_POLICIES, type OverlapPolicy } from '../campaign.entity';
+import {
+  type CallingHours,
+  type LegacyCallingHours,
+  OVERLAP_POLICIES,
+  type OverlapPolicy,
+} from '../campaign.entity';
+import { callingHoursProblem, closedDatesProblem, MAX_CLOSED_DATES } from '../calling-hours-input';
+import { HOLIDAY_CALENDARS, type HolidayCalendar } from '../holiday-calendar';
 import { ianaTimeZone } from '../time-zones';
 
 export const CAMPAIGN_CODE_PATTERN = /^[A-Z0-9_-]{1,32}$/;
@@ -63,29 +70,15 @@ export function IdList(field: string): PropertyDecorator {
   };
 }
 
-export class CallingHoursDto {
-  @ApiProperty({ example: [1, 2, 3, 4, 5], description: 'ISO days, 1 = Monday … 7 = Sunday' })
-  @IsArray({ message: 'callingHours.days must be an array of days 1-7' })
-  @ArrayNotEmpty({ message: 'callingHours.days must name at least one day' })
-  @ArrayUnique({ message: 'callingHours.days must not repeat a day' })
-  @IsInt({ each: true, message: 'callingHours.days must be days 1-7 (1 = Monday)' })
-  @Min(1, { each: true, message: 'callingHours.days must be days 1-7 (1 = Monday)' })
-  @Max(7, { each: true, message: 'callingHours.days must be days 1-7 (1 = Monday)' })
-  days!: number[];
-
-  @ApiProperty({ example: '09:00' })
-  @IsString({ message: 'callingHours.start must be a time HH:MM' })
-  @Matches(/^([01]\d|2[0-3]):[0-5]\d$/, {
-    message: 'callingHours.start must be a time HH:MM between 00:00 and 23:59',
-  })
-  start!: string;
-
-  @ApiProperty({ example: '20:00', description: '"24:00" = until midnight' })
-  @IsString({ message: 'callingHours.end must be a time HH:MM' })
-  @Matches(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, {
-    message: 'callingHours.end must be a time HH:MM between 00:00 and 24:00',
-  })
-  end!: string;
+/** A value `problem` finds nothing wrong with; the message is its problem, naming the field. */
+export function Satisfies(problem: (value: unknown) => string | null): PropertyDecorator {
+  return ValidateBy({
+    name: 'satisfies',
+    validator: {
+      validate: (value) => problem(value) === null,
+      defaultMessage: (args) => problem(args?.value) ?? '',
+    },
+  });
 }
 
 export class CampaignStepDto {
@@ -160,14 +153,37 @@ export class CampaignInputDto {
   timezone?: string;
 
   @ApiPropertyOptional({
-    type: CallingHoursDto,
-    description: 'default: Monday-Friday 09:00-20:00',
+    example: [
+      { day: 1, start: '09:00', end: '13:00' },
+      { day: 1, start: '14:00', end: '18:00' },
+      { day: 6, start: '09:00', end: '12:00' },
+    ],
+    description:
+      'windows {day: 1-7 (1 = Monday), start, end}, at most two a day, not overlapping; the old {days, start, end} is read as that window every listed day. Default: Monday-Friday 09:00-20:00',
   })
   @IsOmittable()
-  @IsObject({ message: 'callingHours must be an object {days, start, end}' })
-  @ValidateNested()
-  @Type(() => CallingHoursDto)
-  callingHours?: CallingHoursDto;
+  @Satisfies(callingHoursProblem)
+  callingHours?: CallingHours | LegacyCallingHours;
+
+  @ApiPropertyOptional({
+    enum: HOLIDAY_CALENDARS,
+    nullable: true,
+    default: 'IT',
+    description: 'the national calendar whose public holidays close the campaign; null: none',
+  })
+  @ValidateIf((_object: object, value: unknown) => value !== undefined && value !== null)
+  @IsIn(HOLIDAY_CALENDARS, {
+    message: `holidays must be one of: ${HOLIDAY_CALENDARS.join(', ')} (or null)`,
+  })
+  holidays?: HolidayCalendar | null;
+
+  @ApiPropertyOptional({
+    example: ['2026-12-07'],
+    description: `the campaign's own closed days, YYYY-MM-DD, at most ${MAX_CLOSED_DATES}`,
+  })
+  @IsOmittable()
+  @Satisfies(closedDatesProblem)
+  closedDates?: string[];
 
   @ApiProperty({ type: [CampaignStepDto], description: 'in order; exactly one outcome step' })
   @IsArray({ message: 'steps must be an array of steps' })

@@ -1,5 +1,6 @@
 import type { CampaignStep, ConsentPurpose, StepKind } from '../campaign-step.entity';
 import type { CallingHours, Campaign, CampaignState, OverlapPolicy } from '../campaign.entity';
+import type { HolidayCalendar } from '../holiday-calendar';
 
 export interface CampaignStepView {
   id: number;
@@ -19,7 +20,10 @@ export interface CampaignView {
   code: string;
   name: string;
   timezone: string;
+  /** Windows {day, start, end}, sorted: the answer's shape whatever shape was sent. */
   callingHours: CallingHours;
+  holidays: HolidayCalendar | null;
+  closedDates: string[];
   appointmentMinutes: number;
   travelBufferMinutes: number;
   overlapPolicy: OverlapPolicy;
@@ -68,6 +72,8 @@ export function toCampaignView(
     name: campaign.name,
     timezone: campaign.timezone,
     callingHours: campaign.callingHours,
+    holidays: campaign.holidays,
+    closedDates: campaign.closedDates,
     appointmentMinutes: campaign.appointmentMinutes,
     travelBufferMinutes: campaign.travelBufferMinutes,
     overlapPolicy: campaign.overlapPolicy,

@@ -14,7 +14,9 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsOmittable } from '../../common/validation/omittable';
-import { CallingHoursDto, CAMPAIGN_CODE_PATTERN } from '../../campaigns/dto/campaign-input.dto';
+import type { CallingHours, LegacyCallingHours } from '../../campaigns/campaign.entity';
+import { callingHoursProblem } from '../../campaigns/calling-hours-input';
+import { CAMPAIGN_CODE_PATTERN, Satisfies } from '../../campaigns/dto/campaign-input.dto';
 import { EligibilityRulesDto } from '../../eligibility/dto/eligibility.dto';
 import { OUTAGE_LANGUAGES, type OutageLanguage } from '../outage-defaults';
 
@@ -118,11 +120,14 @@ export class OutageInputDto extends OutageContactsDto {
   @IsString({ message: 'timezone must be an IANA time zone such as Europe/Rome' })
   timezone?: string;
 
-  @ApiPropertyOptional({ type: CallingHoursDto, description: 'every day 08:00-21:00 if left out' })
+  @ApiPropertyOptional({
+    example: { days: [1, 2, 3, 4, 5, 6, 7], start: '08:00', end: '21:00' },
+    description:
+      "every day 08:00-21:00 if left out; windows [{day, start, end}] or {days, start, end}, as a campaign's",
+  })
   @IsOmittable()
-  @ValidateNested()
-  @Type(() => CallingHoursDto)
-  callingHours?: CallingHoursDto;
+  @Satisfies(callingHoursProblem)
+  callingHours?: CallingHours | LegacyCallingHours;
 
   @ApiPropertyOptional({
     type: EligibilityRulesDto,
