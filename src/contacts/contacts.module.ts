@@ -12,6 +12,7 @@ import { ContactQueueModule } from './contact-queue.module';
 import { ContactImportMapping } from './contact-import-mapping.entity';
 import { ContactList, ContactListRecycle } from './contact-list.entity';
 import { ContactListsApiController } from './contact-lists.api.controller';
+import { ContactListsController } from './contact-lists.controller';
 import { ContactListsService } from './contact-lists.service';
 import { ImportMappings } from './import-mappings';
 import { ContactsApiController } from './contacts.api.controller';
@@ -33,7 +34,12 @@ import { ContactsService } from './contacts.service';
     ContactQueueModule,
     DoNotCallModule,
   ],
-  controllers: [ContactsController, ContactsApiController, ContactListsApiController],
+  controllers: [
+    ContactsController,
+    ContactsApiController,
+    ContactListsController,
+    ContactListsApiController,
+  ],
   providers: [
     ContactsService,
     ContactImportService,

@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
+import { ContactList } from '../../src/contacts/contact-list.entity';
 import { Contact } from '../../src/contacts/contact.entity';
 import { createCampaign, createStatus } from '../factories/catalogue.factory';
 import { createContact, csv, mobile } from '../factories/contact.factory';
@@ -235,6 +236,49 @@ describe('contacts in a browser', () => {
     await mapping.waitFor({ state: 'visible' });
     expect(await select('Recapito').inputValue()).toBe('phone');
     expect(await select('Cod. cliente').inputValue()).toBe('ignore');
+  });
+
+  it('recycles a list from its page: the no-answers back in the queue', async () => {
+    const noAnswer = await createStatus(harness.app, {
+      code: 'NR',
+      label: 'Non risponde',
+      type: 'N',
+    });
+    const campaign = await createCampaign(harness.app);
+    const db = harness.app.get(DataSource);
+    const list = await db.getRepository(ContactList).save({
+      campaignId: campaign.id,
+      name: 'Clienti novembre',
+      sourceFile: 'novembre.csv',
+      createdBy: null,
+      active: true,
+    });
+    for (let i = 0; i < 3; i++) {
+      const contact = await createContact(harness.app, campaign.id, {
+        phone: mobile(900 + i),
+        state: 'done',
+        attempts: 3,
+        lastStatusId: noAnswer.id,
+        lastOutcomeAt: new Date('2026-11-01T10:00:00Z'),
+      });
+      await db
+        .getRepository(Contact)
+        .createQueryBuilder()
+        .update()
+        .set({ listId: list.id })
+        .where({ id: contact.id })
+        .execute();
+    }
+    await page.goto(`/campaigns/${campaign.id}/contacts`);
+    await page.locator('#lists-link').click();
+    await page.getByRole('link', { name: 'Clienti novembre' }).click();
+    await page.waitForURL(/\/lists\/\d+$/);
+    await page.getByLabel(/NR Non risponde/).check();
+    await page.getByRole('button', { name: 'Ricicla' }).click();
+    await page.locator('.flash', { hasText: '3 contatti rimessi in coda.' }).waitFor();
+    expect(await page.locator('#list-states [data-state="retry"]').innerText()).toBe('3');
+    await screenshot(page, 'contacts-list-recycled');
+    expect(await db.getRepository(Contact).countBy({ listId: list.id, state: 'retry' })).toBe(3);
   });
 
   it('manages the do-not-call list', async () => {

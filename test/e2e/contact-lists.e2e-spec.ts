@@ -8,6 +8,7 @@ import { Contract } from '../../src/contracts/contract.entity';
 import { createCampaign, createStatus } from '../factories/catalogue.factory';
 import { addToDoNotCall, createContact, mobile } from '../factories/contact.factory';
 import { createUser, tokenFor } from '../factories/user.factory';
+import { csrfFrom, signedInAgent } from '../support/browser-session';
 import { createTestApp, isMysqlRun, removeSqliteData, resetDatabase } from '../support/test-app';
 
 /**
@@ -306,5 +307,79 @@ describe('Contact lists', () => {
       true,
     );
     expect(await contacts().countBy({ listId: list.id, state: 'done' })).toBe(1);
+  });
+
+  describe('pages', () => {
+    it("lists a campaign's lists, shows one, pauses it and recycles it from forms", async () => {
+      const { list } = await listWith(
+        [
+          { state: 'done', lastStatusId: noAnswer },
+          { state: 'done', lastStatusId: noAnswer },
+          { state: 'done', lastStatusId: notInterested },
+        ],
+        'Clienti novembre',
+      );
+      const agent = await signedInAgent(app, await createUser(app, { role: 'coordinator' }));
+      const lists = await agent.get(`/campaigns/${campaign.id}/lists`).expect(200);
+      expect(lists.text).toContain(`<a href="/lists/${list.id}">Clienti novembre</a>`);
+      const page = await agent.get(`/lists/${list.id}`).expect(200);
+      expect(page.text).toMatch(/<code>NR<\/code> [^<]*<\/td><td class="num">2<\/td>/);
+      const csrf = csrfFrom(page.text);
+
+      const paused = await agent
+        .post(`/lists/${list.id}/active`)
+        .type('form')
+        .send({ _csrf: csrf, active: 'false' })
+        .expect(303);
+      expect(paused.headers.location).toBe(`/lists/${list.id}`);
+      expect((await agent.get(`/lists/${list.id}`).expect(200)).text).toContain(
+        'Lista «Clienti novembre» in pausa',
+      );
+      expect((await db.getRepository(ContactList).findOneByOrFail({ id: list.id })).active).toBe(
+        false,
+      );
+
+      // Nothing ticked: back to the form, said beside the statuses.
+      await agent
+        .post(`/lists/${list.id}/recycle`)
+        .type('form')
+        .send({ _csrf: csrf, olderThanHours: '' })
+        .expect(303);
+      const refused = await agent.get(`/lists/${list.id}`).expect(200);
+      expect(refused.text).toMatch(/id="statusIds-error">[^<]+</);
+      expect(await contacts().countBy({ listId: list.id, state: 'retry' })).toBe(0);
+
+      await agent
+        .post(`/lists/${list.id}/recycle`)
+        .type('form')
+        .send(`_csrf=${encodeURIComponent(csrf)}&statusIds=${noAnswer}&olderThanHours=1`)
+        .expect(303);
+      expect((await agent.get(`/lists/${list.id}`).expect(200)).text).toContain(
+        '2 contatti rimessi in coda.',
+      );
+      expect(await contacts().countBy({ listId: list.id, state: 'retry' })).toBe(2);
+
+      const csv = await agent.get(`/lists/${list.id}/outcomes.csv`).expect(200);
+      expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
+      expect(
+        csv.text
+          .replace(/^\uFEFF/, '')
+          .trim()
+          .split(/\r?\n/),
+      ).toEqual([
+        'code,label,type,contacts',
+        // A recycled contact keeps its last outcome until its next call.
+        expect.stringMatching(/^NR,[^,]*,N,2$/) as string,
+        expect.stringMatching(/^NI,[^,]*,N,1$/) as string,
+      ]);
+    });
+
+    it('an operator may not open the list pages', async () => {
+      const { list } = await listWith([{ state: 'new' }]);
+      const agent = await signedInAgent(app, await createUser(app, { role: 'operator' }));
+      await agent.get(`/campaigns/${campaign.id}/lists`).expect(403);
+      await agent.get(`/lists/${list.id}`).expect(403);
+      await agent.get(`/lists/${list.id}/outcomes.csv`).expect(403);
+    });
   });
 });
