@@ -85,9 +85,18 @@ describe('building a campaign workflow in the browser', () => {
     await page.getByLabel('Codice').fill('FIBRA_2026');
     await page.getByLabel('Nome', { exact: true }).fill('Fibra casa 2026');
     expect(await page.getByLabel('Fuso orario').inputValue()).toBe('Europe/Rome');
-    await page.getByLabel('Sab').check();
-    await page.getByLabel('Dalle').fill('09:00');
-    await page.getByLabel('Alle', { exact: true }).fill('20:30');
+    // Two windows Monday to Friday (a lunch break), Saturday morning only
+    for (const day of ['Lun', 'Mar', 'Mer', 'Gio', 'Ven']) {
+      await page.getByLabel(`${day} Mattina Dalle`, { exact: true }).fill('09:00');
+      await page.getByLabel(`${day} Mattina Alle`, { exact: true }).fill('13:00');
+      await page.getByLabel(`${day} Pomeriggio Dalle`, { exact: true }).fill('14:00');
+      await page.getByLabel(`${day} Pomeriggio Alle`, { exact: true }).fill('20:30');
+    }
+    await page.getByLabel('Sab Mattina Dalle', { exact: true }).fill('09:00');
+    await page.getByLabel('Sab Mattina Alle', { exact: true }).fill('12:00');
+    await page.getByLabel('Giorni di chiusura').fill('2026-12-07\n2026-12-24');
+    await page.locator('.cmp-week').scrollIntoViewIfNeeded();
+    await screenshot(page, 'campaigns-hours');
     for (const code of ['RICH', 'NORISP', 'VENDUTO'])
       await page.locator('label.cmp-check-row', { hasText: code }).locator('input').check();
     await page
@@ -185,11 +194,14 @@ describe('building a campaign workflow in the browser', () => {
       .get(DataSource)
       .getRepository(Campaign)
       .findOneByOrFail({ code: 'FIBRA_2026' });
-    expect(campaign.callingHours).toEqual({
-      days: [1, 2, 3, 4, 5, 6],
-      start: '09:00',
-      end: '20:30',
-    });
+    expect(campaign.callingHours).toEqual([
+      ...[1, 2, 3, 4, 5].flatMap((day) => [
+        { day, start: '09:00', end: '13:00' },
+        { day, start: '14:00', end: '20:30' },
+      ]),
+      { day: 6, start: '09:00', end: '12:00' },
+    ]);
+    expect(campaign).toMatchObject({ holidays: 'IT', closedDates: ['2026-12-07', '2026-12-24'] });
     const stored = await harness.app
       .get(DataSource)
       .getRepository(CampaignStep)
