@@ -477,6 +477,56 @@ describe('Campaign pages', () => {
     expect(form.text).toContain('Ciao {{{contact.firstName}}}</textarea>');
   });
 
+  it('takes a lunch break and closed dates from the hours grid, and puts a refused window back on its cell in Italian', async () => {
+    const week = (day: string, first: [string, string], second: [string, string]): Fields => [
+      [`week[${day}][first][start]`, first[0]],
+      [`week[${day}][first][end]`, first[1]],
+      [`week[${day}][second][start]`, second[0]],
+      [`week[${day}][second][end]`, second[1]],
+    ];
+    const base = settings().filter(([key]) => !key.startsWith('week['));
+    // Tuesday's afternoon starts before its morning ends: the second window of the list
+    await submit(admin, '/campaigns/new', '/campaigns', [
+      ...base.filter(([key]) => key !== 'closedDates'),
+      ...week('d1', ['09:00', '13:00'], ['', '']),
+      ...week('d2', ['09:00', '13:00'], ['12:30', '18:00']),
+      ['closedDates', '2026-12-07'],
+      ...row(0, { kind: 'outcome', title: 'Esito' }),
+    ]);
+    expect(await campaigns().count()).toBe(0);
+    const again = await admin.get('/campaigns/new').expect(200);
+    expect(again.text).toContain(
+      'id="callingHours.2.start-error">Le fasce di un giorno non devono sovrapporsi.',
+    );
+    expect(again.text).toMatch(
+      /name="week\[d2\]\[second\]\[start\]" value="12:30"[^>]*aria-invalid="true"/,
+    );
+    expect(again.text).toContain('2026-12-07</textarea>');
+
+    await submit(admin, '/campaigns/new', '/campaigns', [
+      ...base.filter(([key]) => key !== 'closedDates' && key !== 'holidays'),
+      ...week('d1', ['09:00', '13:00'], ['14:00', '18:00']),
+      ...week('d6', ['09:00', '12:00'], ['', '']),
+      ['holidays', ''],
+      ['closedDates', '2026-12-24\r\n2026-12-07'],
+      ...row(0, { kind: 'outcome', title: 'Esito' }),
+    ]);
+    const saved = await campaigns().findOneByOrFail({ code: 'LUCE_2026' });
+    expect(saved).toMatchObject({
+      callingHours: [
+        { day: 1, start: '09:00', end: '13:00' },
+        { day: 1, start: '14:00', end: '18:00' },
+        { day: 6, start: '09:00', end: '12:00' },
+      ],
+      holidays: null,
+      closedDates: ['2026-12-07', '2026-12-24'],
+    });
+    const edit = await admin.get(`/campaigns/${saved.id}/edit`).expect(200);
+    expect(edit.text).toContain('name="week[d1][second][start]" value="14:00"');
+    expect(edit.text).toContain('<option value="" selected>');
+    expect(edit.text).toContain('2026-12-07\n2026-12-24</textarea>');
+  });
+
   it('answers 404 pages for an unknown campaign', async () => {
     const missing = await admin.get('/campaigns/999999').expect(404);
     expect(missing.headers['content-type']).toMatch(/text\/html/);
