@@ -16,7 +16,6 @@ import {
   Min,
   MinLength,
   ValidateBy,
-  ValidateIf,
   ValidateNested,
   type ValidationOptions,
 } from 'class-validator';
@@ -171,7 +170,8 @@ export class CampaignInputDto {
     default: 'IT',
     description: 'the national calendar whose public holidays close the campaign; null: none',
   })
-  @ValidateIf((_object: object, value: unknown) => value !== undefined && value !== null)
+  // Null is a choice: no calendar, open on holidays.
+  @IsOptional()
   @IsIn(HOLIDAY_CALENDARS, {
     message: `holidays must be one of: ${HOLIDAY_CALENDARS.join(', ')} (or null)`,
   })
