@@ -40,9 +40,8 @@ describe("Consent step purpose in the workflow editor; a status's follow-up temp
         ['code', 'LUCE'],
         ['name', 'Luce'],
         ['timezone', 'Europe/Rome'],
-        ['callingHours[days]', '1'],
-        ['callingHours[start]', '09:00'],
-        ['callingHours[end]', '18:00'],
+        ['week[d1][first][start]', '09:00'],
+        ['week[d1][first][end]', '18:00'],
         ['statusIds', String(status.id)],
         ...row(0, { kind: 'consent', title: 'Registrazione', consentPurpose: purpose }),
         // A purpose sent with another kind belongs to no consent step: not stored.
