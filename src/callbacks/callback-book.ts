@@ -85,7 +85,8 @@ export class CallbackBook {
 
   /**
    * A campaign's calendar changed (a holiday or closed date added, a window shortened): each
-   * callback still waiting at a time now closed moves to the next open moment, its owner told
+   * callback still scheduled at a time now closed moves to the next open moment (one already
+   * due is offered at the next open moment anyway, and stays as it is), its owner told
    * in its notes ("Spostata da lun 07/12/2026, 10:00: ..."), owner and visibility kept. One
    * the calendar leaves no moment for stays where it is. Returns how many moved.
    * Lock: the caller holds the campaign's row; the callbacks' rows are taken FOR UPDATE here.
@@ -96,7 +97,7 @@ export class CallbackBook {
     calendar: CallingWindow,
   ): Promise<number> {
     const waiting = await em.find(Callback, {
-      where: { campaignId, state: In([...WAITING]) },
+      where: { campaignId, state: 'scheduled' },
       select: { id: true, dueAt: true, notes: true },
       ...forUpdate(em),
     });
@@ -107,12 +108,7 @@ export class CallbackBook {
       if (!dueAt) continue;
       const said = `Spostata da ${formatDateTime(callback.dueAt, 'it', calendar.timezone)}: la campagna è chiusa a quell'ora (moved from ${formatDateTime(callback.dueAt, 'en', calendar.timezone)}: the campaign is closed then).`;
       const notes = callback.notes ? `${callback.notes}\n${said}` : said;
-      // Waiting again from its new time: a callback already due waits for it too.
-      await em.update(
-        Callback,
-        { id: callback.id, state: In([...WAITING]) },
-        { dueAt, notes, state: 'scheduled' },
-      );
+      await em.update(Callback, { id: callback.id, state: 'scheduled' }, { dueAt, notes });
       moved++;
     }
     return moved;

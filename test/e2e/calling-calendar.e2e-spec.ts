@@ -350,6 +350,11 @@ describe('Calling hours per weekday, holidays and closed dates', () => {
         state: 'done',
         dueAt: new Date('2026-12-11T11:00:00+01:00'),
       });
+      // already due (a Sunday, now past): offered at the next open moment as it is
+      const due = await createCallback(app, campaign.id, {
+        state: 'due',
+        dueAt: new Date('2026-11-29T10:00:00+01:00'),
+      });
       await http()
         .put(`/api/v1/campaigns/${campaign.id}`)
         .set(as(admin))
@@ -382,6 +387,10 @@ describe('Calling hours per weekday, holidays and closed dates', () => {
       expect((await callbacks.findOneByOrFail({ id: done.id })).dueAt).toEqual(
         new Date('2026-12-11T11:00:00+01:00'),
       );
+      expect(await callbacks.findOneByOrFail({ id: due.id })).toMatchObject({
+        state: 'due',
+        dueAt: new Date('2026-11-29T10:00:00+01:00'),
+      });
     });
   });
 });
