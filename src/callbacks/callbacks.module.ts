@@ -11,6 +11,8 @@ import { CallbacksController } from './callbacks.controller';
 import { CallbacksJobs } from './callbacks.jobs';
 import { CallbacksService } from './callbacks.service';
 import { CoordinatorCallbackActions } from './coordinator-callback-actions';
+import { ClosedTimeCallbacks } from './closed-time-callbacks';
+import { CampaignsModule } from '../campaigns/campaigns.module';
 
 /** The callback engine: due, escalation and expiry jobs, lists, pages, coordinators' actions. */
 @Module({
@@ -18,6 +20,7 @@ import { CoordinatorCallbackActions } from './coordinator-callback-actions';
     TypeOrmModule.forFeature([Callback]),
     AuditModule,
     CallbackBookModule,
+    CampaignsModule,
     ContactQueueModule,
   ],
   controllers: [CallbacksApiController, CallbacksController],
@@ -27,6 +30,7 @@ import { CoordinatorCallbackActions } from './coordinator-callback-actions';
     CallbackEngine,
     CallbacksService,
     CallbacksJobs,
+    ClosedTimeCallbacks,
   ],
   exports: [CallbacksService],
 })

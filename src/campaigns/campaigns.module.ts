@@ -1,4 +1,3 @@
-import { CallbackBookModule } from '../callbacks/callback-book.module';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Agent } from '../agents/agent.entity';
@@ -14,12 +13,12 @@ import { CampaignAgent } from './campaign-agent.entity';
 import { CampaignOperator } from './campaign-operator.entity';
 import { CampaignsApiController } from './campaigns.api.controller';
 import { CampaignsController } from './campaigns.controller';
+import { CalendarChangeHooks } from './calendar-change-hooks';
 import { CampaignAccess } from './campaign-access';
 import { CampaignsService } from './campaigns.service';
 
 @Module({
   imports: [
-    CallbackBookModule,
     TypeOrmModule.forFeature([
       Campaign,
       CampaignStep,
@@ -36,7 +35,7 @@ import { CampaignsService } from './campaigns.service';
     ]),
   ],
   controllers: [CampaignsController, CampaignsApiController],
-  providers: [CampaignsService, CampaignAccess],
-  exports: [CampaignsService, CampaignAccess],
+  providers: [CampaignsService, CampaignAccess, CalendarChangeHooks],
+  exports: [CampaignsService, CampaignAccess, CalendarChangeHooks],
 })
 export class CampaignsModule {}

@@ -11,6 +11,7 @@ import { needsNothing, outcomeNeeds } from '../outcome-statuses/outcome-needs';
 import { OutcomeStatus } from '../outcome-statuses/outcome-status.entity';
 import { Product } from '../products/product.entity';
 import { User } from '../users/user.entity';
+import { CalendarChangeHooks } from './calendar-change-hooks';
 import { CampaignAgent } from './campaign-agent.entity';
 import { CampaignOperator } from './campaign-operator.entity';
 import { CampaignProduct } from './campaign-product.entity';
@@ -38,7 +39,6 @@ import {
   ScriptRenderer,
   ScriptSyntaxError,
 } from './script-renderer';
-import { CallbackBook } from '../callbacks/callback-book';
 import { CAMPAIGN_DEFAULTS } from './campaign-defaults';
 import { normaliseCallingHours, normaliseClosedDates } from './calling-hours-input';
 import type { HolidayCalendar } from './holiday-calendar';
@@ -89,7 +89,7 @@ export class CampaignsService {
     @InjectRepository(Product) private readonly products: Repository<Product>,
     @InjectRepository(Agent) private readonly agents: Repository<Agent>,
     @InjectRepository(User) private readonly users: Repository<User>,
-    private readonly callbacks: CallbackBook,
+    private readonly calendarHooks: CalendarChangeHooks,
   ) {}
 
   /**
@@ -139,8 +139,9 @@ export class CampaignsService {
         await this.writeWorkflowAndLinks(em, id, campaign);
         // A code taken by another campaign fails here (unique index) and rolls back the above.
         const saved = await em.save(Campaign, Object.assign(current, this.settingsOf(campaign)));
-        // Callbacks promised at a time the new calendar closes move to its next open moment.
-        await this.callbacks.moveOffClosedTimes(em, id, saved);
+        // Callbacks promised at a time the new calendar closes move to its next open moment
+        // (callbacks/closed-time-callbacks.ts registers for it).
+        await this.calendarHooks.runWithin(em, id, saved);
       });
     } catch (error) {
       throw this.codeConflict(error, campaign.code);
