@@ -13,8 +13,26 @@ import type { AppointmentQuery } from '../appointments.service';
 /** Longer than any date or zone; the service says what a right value looks like. */
 const MAX_QUERY_TEXT = 100;
 
+/** A range of local days as asked (`from`, `to` included); the service checks and defaults it. */
+class LocalDayRangeQueryDto {
+  @ApiPropertyOptional({ description: 'first local date YYYY-MM-DD; default today' })
+  @IsOptional()
+  @MaxLength(MAX_QUERY_TEXT, { message: `from must be at most ${MAX_QUERY_TEXT} characters` })
+  @IsQueryTrimmed('from')
+  from?: string;
+
+  @ApiPropertyOptional({
+    description:
+      "last local date, included; default from + 6 days (from + 13 for an agent's availability)",
+  })
+  @IsOptional()
+  @MaxLength(MAX_QUERY_TEXT, { message: `to must be at most ${MAX_QUERY_TEXT} characters` })
+  @IsQueryTrimmed('to')
+  to?: string;
+}
+
 /** `GET /appointments` and the agenda page: the values' shape; the range is the service's. */
-export class AppointmentListQueryDto implements AppointmentQuery {
+export class AppointmentListQueryDto extends LocalDayRangeQueryDto implements AppointmentQuery {
   @ApiPropertyOptional()
   @IsOptional()
   @IsQueryId('agentId')
@@ -36,36 +54,10 @@ export class AppointmentListQueryDto implements AppointmentQuery {
   @IsQueryOneOf('state', APPOINTMENT_STATES)
   @IsQueryText('state')
   state?: AppointmentState;
-
-  @ApiPropertyOptional({ description: 'local date YYYY-MM-DD; default today' })
-  @IsOptional()
-  @MaxLength(MAX_QUERY_TEXT, { message: `from must be at most ${MAX_QUERY_TEXT} characters` })
-  @IsQueryTrimmed('from')
-  from?: string;
-
-  @ApiPropertyOptional({ description: 'local date, included; default from + 6 days' })
-  @IsOptional()
-  @MaxLength(MAX_QUERY_TEXT, { message: `to must be at most ${MAX_QUERY_TEXT} characters` })
-  @IsQueryTrimmed('to')
-  to?: string;
 }
 
 /** `GET /agents/:id/availability` and `GET /campaigns/:id/agenda`: a range of local days. */
-export class AgendaRangeQueryDto {
-  @ApiPropertyOptional({ description: 'first local date YYYY-MM-DD; default today' })
-  @IsOptional()
-  @MaxLength(MAX_QUERY_TEXT, { message: `from must be at most ${MAX_QUERY_TEXT} characters` })
-  @IsQueryTrimmed('from')
-  from?: string;
-
-  @ApiPropertyOptional({
-    description: 'last local date, included; default from + 13 days (availability) or + 6 (agenda)',
-  })
-  @IsOptional()
-  @MaxLength(MAX_QUERY_TEXT, { message: `to must be at most ${MAX_QUERY_TEXT} characters` })
-  @IsQueryTrimmed('to')
-  to?: string;
-
+export class AgendaRangeQueryDto extends LocalDayRangeQueryDto {
   @ApiPropertyOptional({
     description:
       'availability: whose appointment length and zone apply (needed when the agent works for several)',
