@@ -1,3 +1,4 @@
+import { CampaignConfigModule } from '../campaigns/campaign-config.module';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Campaign } from '../campaigns/campaign.entity';
@@ -31,6 +32,7 @@ import { ContactsService } from './contacts.service';
       CampaignOperator,
       OutcomeStatus,
     ]),
+    CampaignConfigModule,
     ContactQueueModule,
     DoNotCallModule,
   ],

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import { CampaignConfigCache } from '../campaigns/campaign-config';
 import { Brackets, In, Repository, SelectQueryBuilder } from 'typeorm';
 import { CampaignOperator } from '../campaigns/campaign-operator.entity';
 import { Campaign } from '../campaigns/campaign.entity';
@@ -61,6 +62,7 @@ export class ContactsService {
     @InjectRepository(OutcomeStatus) private readonly statuses: Repository<OutcomeStatus>,
     private readonly doNotCall: DoNotCallService,
     private readonly phones: PhoneNumbers,
+    private readonly configs: CampaignConfigCache,
   ) {}
 
   async campaign(id: number): Promise<CampaignHeading> {
@@ -184,11 +186,16 @@ export class ContactsService {
   }
 
   private async withCampaign(contact: Contact): Promise<ContactWithCampaign> {
-    const [campaign, statuses] = await Promise.all([
-      this.campaign(contact.campaignId),
+    const [config, statuses] = await Promise.all([
+      this.configs.campaign(contact.campaignId),
       this.statusesById([contact.lastStatusId]),
     ]);
-    return { ...toContactView(contact, statuses.get(contact.lastStatusId ?? 0) ?? null), campaign };
+    if (!config) throw new NotFoundError('campaign', contact.campaignId);
+    const { id, code, name } = config.campaign;
+    return {
+      ...toContactView(contact, statuses.get(contact.lastStatusId ?? 0) ?? null),
+      campaign: { id, code, name },
+    };
   }
 
   /**
@@ -414,11 +421,11 @@ export class ContactsService {
     );
   }
 
-  private async statusesById(ids: Array<number | null>): Promise<Map<number, OutcomeStatus>> {
-    const wanted = [...new Set(ids.filter((id): id is number => id !== null))];
-    if (wanted.length === 0) return new Map();
-    const found = await this.statuses.findBy({ id: In(wanted) });
-    return new Map(found.map((s) => [s.id, s]));
+  /** Statuses are few and change rarely: every one comes from this instance's copy. */
+  private async statusesById(
+    ids: Array<number | null>,
+  ): Promise<ReadonlyMap<number, Readonly<OutcomeStatus>>> {
+    return ids.some((id) => id !== null) ? this.configs.statuses() : new Map();
   }
 }
 

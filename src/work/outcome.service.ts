@@ -1,15 +1,19 @@
 import { contactCorrections } from '../contacts/contact-corrections';
 import { PhoneNumbers } from '../common/phone/phone-number';
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager, In, Not } from 'typeorm';
+import { DataSource, EntityManager, Not } from 'typeorm';
 import { AppointmentBooker, type BookedAppointment } from '../appointments/appointment-booker';
 import { recordRequestOutcome } from '../callback-requests/request-outcome';
 import { CallbackBook } from '../callbacks/callback-book';
 import { CallbackScheduler, type ScheduledCallback } from '../callbacks/callback-scheduler';
-import { CampaignStatus } from '../campaigns/campaign-status.entity';
 import { CampaignStep } from '../campaigns/campaign-step.entity';
-import { Campaign } from '../campaigns/campaign.entity';
-import { ConflictError, ForbiddenError, ValidationError } from '../common/errors/domain-errors';
+import { type CampaignConfig, CampaignConfigCache } from '../campaigns/campaign-config';
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  ValidationError,
+} from '../common/errors/domain-errors';
 import { Clock } from '../common/time/clock';
 import { toZonedLocal } from '../common/time/local-time';
 import { ContactQueue } from '../contacts/contact-queue';
@@ -70,6 +74,7 @@ export class OutcomeService {
     private readonly activity: OperatorActivityService,
     private readonly followUps: OutcomeFollowUps,
     private readonly phones: PhoneNumbers,
+    private readonly configs: CampaignConfigCache,
   ) {}
 
   async confirm(userId: number, contactId: number, dto: OutcomeDto): Promise<OutcomeResult> {
@@ -90,9 +95,12 @@ export class OutcomeService {
     const now = this.clock.now();
     const lease = await this.lockLease(em, userId, contactId, now);
     const contact = lease.contact;
-    const campaign = await em.getRepository(Campaign).findOneByOrFail({ id: contact.campaignId });
-    const status = await this.allowedStatus(em, campaign.id, dto.statusId);
-    const answers = await this.checkAnswers(em, campaign.id, dto.answers, status);
+    // The configuration as this transaction sees it: an admin's change is never missed.
+    const config = await this.configs.campaignIn(em, contact.campaignId);
+    if (!config) throw new NotFoundError('campaign', contact.campaignId);
+    const { campaign } = config;
+    const status = allowedStatus(config, dto.statusId);
+    const answers = checkAnswers(config.steps, dto.answers, status);
     const notes = dto.notes?.trim() || null;
     // What the operator corrected in the call, and the number dialled (invariant 13).
     const corrections = dto.contact
@@ -297,88 +305,74 @@ export class OutcomeService {
       throw error;
     }
   }
+}
 
-  private async allowedStatus(
-    em: EntityManager,
-    campaignId: number,
-    statusId: number,
-  ): Promise<OutcomeStatus> {
-    const status = await em
-      .getRepository(OutcomeStatus)
-      .createQueryBuilder('s')
-      .innerJoin(CampaignStatus, 'cs', 'cs.statusId = s.id AND cs.campaignId = :campaignId', {
-        campaignId,
-      })
-      .where('s.id = :statusId', { statusId })
-      .getOne();
-    if (!status || status.archivedAt !== null) {
+/** The status chosen, if the campaign offers it and it is not archived (400 otherwise). */
+function allowedStatus(config: CampaignConfig, statusId: number): OutcomeStatus {
+  const status = config.statuses.find((s) => s.id === statusId);
+  if (!status || status.archivedAt !== null) {
+    throw new ValidationError(
+      'statusId',
+      `statusId: status ${statusId} is not an outcome of this campaign`,
+    ).say('work.errors.statusNotAllowed');
+  }
+  return status;
+}
+
+/**
+ * Answers keyed by the campaign's question and consent steps. Required ones must be there
+ * only when the customer was reached (invariant 12, outcome-needs.ts); a call that reached
+ * no one keeps no consent answer, so nothing the operator could not have asked is stored.
+ */
+function checkAnswers(
+  allSteps: readonly CampaignStep[],
+  raw: Record<string, unknown> | undefined,
+  status: Pick<OutcomeStatus, 'customerReached'>,
+): Record<string, string> | null {
+  const reached = status.customerReached;
+  const steps = allSteps.filter((s) => (ANSWERED_STEP_KINDS as readonly string[]).includes(s.kind));
+  const byId = new Map(steps.map((s) => [String(s.id), s]));
+  const answers: Record<string, string> = {};
+  for (const [key, value] of Object.entries(raw ?? {})) {
+    const field = `answers.${key}`;
+    const step = byId.get(key);
+    if (!step)
       throw new ValidationError(
-        'statusId',
-        `statusId: status ${statusId} is not an outcome of this campaign`,
-      ).say('work.errors.statusNotAllowed');
+        field,
+        `${field}: there is no question with id ${key} in this campaign`,
+      ).say('work.errors.noQuestion');
+    if (value === null || value === undefined || value === '') continue;
+    if (typeof value !== 'string') {
+      throw new ValidationError(field, `${field} must be text`).say('work.errors.answerText');
     }
-    return status;
+    const text = value.trim();
+    if (text.length > MAX_ANSWER) {
+      throw new ValidationError(field, `${field} must be at most ${MAX_ANSWER} characters`).say(
+        'work.errors.answerTooLong',
+        { max: MAX_ANSWER },
+      );
+    }
+    if (step.kind === 'consent' && text !== 'yes' && text !== 'no') {
+      throw new ValidationError(field, `${field} must be "yes" or "no"`).say(
+        'work.errors.answerYesNo',
+      );
+    }
+    if (step.kind === 'question' && step.choices?.length && !step.choices.includes(text)) {
+      const choices = step.choices.join(', ');
+      throw new ValidationError(field, `${field} must be one of: ${choices}`).say(
+        'work.errors.answerChoice',
+        { choices },
+      );
+    }
+    if (text !== '' && (reached || step.kind !== 'consent')) answers[key] = text;
   }
-
-  /**
-   * Answers keyed by the campaign's question and consent steps. Required ones must be there
-   * only when the customer was reached (invariant 12, outcome-needs.ts); a call that reached
-   * no one keeps no consent answer, so nothing the operator could not have asked is stored.
-   */
-  private async checkAnswers(
-    em: EntityManager,
-    campaignId: number,
-    raw: Record<string, unknown> | undefined,
-    status: Pick<OutcomeStatus, 'customerReached'>,
-  ): Promise<Record<string, string> | null> {
-    const reached = status.customerReached;
-    const steps = await em.getRepository(CampaignStep).findBy({
-      campaignId,
-      kind: In([...ANSWERED_STEP_KINDS]),
-    });
-    const byId = new Map(steps.map((s) => [String(s.id), s]));
-    const answers: Record<string, string> = {};
-    for (const [key, value] of Object.entries(raw ?? {})) {
-      const field = `answers.${key}`;
-      const step = byId.get(key);
-      if (!step)
-        throw new ValidationError(
-          field,
-          `${field}: there is no question with id ${key} in this campaign`,
-        ).say('work.errors.noQuestion');
-      if (value === null || value === undefined || value === '') continue;
-      if (typeof value !== 'string') {
-        throw new ValidationError(field, `${field} must be text`).say('work.errors.answerText');
-      }
-      const text = value.trim();
-      if (text.length > MAX_ANSWER) {
-        throw new ValidationError(field, `${field} must be at most ${MAX_ANSWER} characters`).say(
-          'work.errors.answerTooLong',
-          { max: MAX_ANSWER },
-        );
-      }
-      if (step.kind === 'consent' && text !== 'yes' && text !== 'no') {
-        throw new ValidationError(field, `${field} must be "yes" or "no"`).say(
-          'work.errors.answerYesNo',
-        );
-      }
-      if (step.kind === 'question' && step.choices?.length && !step.choices.includes(text)) {
-        const choices = step.choices.join(', ');
-        throw new ValidationError(field, `${field} must be one of: ${choices}`).say(
-          'work.errors.answerChoice',
-          { choices },
-        );
-      }
-      if (text !== '' && (reached || step.kind !== 'consent')) answers[key] = text;
+  for (const step of stepsNeedingAnswers(status, steps)) {
+    if (answers[String(step.id)] === undefined) {
+      throw new ValidationError(
+        `answers.${step.id}`,
+        `answers.${step.id}: "${step.title}" needs an answer`,
+      ).say('work.errors.answerRequired', { title: step.title });
     }
-    for (const step of stepsNeedingAnswers(status, steps)) {
-      if (answers[String(step.id)] === undefined) {
-        throw new ValidationError(
-          `answers.${step.id}`,
-          `answers.${step.id}: "${step.title}" needs an answer`,
-        ).say('work.errors.answerRequired', { title: step.title });
-      }
-    }
-    return Object.keys(answers).length > 0 ? answers : null;
   }
+  return Object.keys(answers).length > 0 ? answers : null;
 }

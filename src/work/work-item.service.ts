@@ -1,14 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, In } from 'typeorm';
-import { Agent } from '../agents/agent.entity';
+import { DataSource } from 'typeorm';
+import { NotFoundError } from '../common/errors/domain-errors';
 import { contactAddress } from '../appointments/appointments.service';
 import { Callback } from '../callbacks/callback.entity';
 import type { CallingHours } from '../campaigns/campaign.entity';
-import { CampaignAgent } from '../campaigns/campaign-agent.entity';
-import { CampaignProduct } from '../campaigns/campaign-product.entity';
-import { CampaignStatus } from '../campaigns/campaign-status.entity';
-import { CampaignStep, type StepKind } from '../campaigns/campaign-step.entity';
-import { Campaign } from '../campaigns/campaign.entity';
+import { CampaignConfigCache } from '../campaigns/campaign-config';
+import type { StepKind } from '../campaigns/campaign-step.entity';
 import Handlebars from 'handlebars';
 import {
   type ScriptContext,
@@ -19,7 +16,6 @@ import { Clock } from '../common/time/clock';
 import { AppConfigService } from '../config/app-config.service';
 import { ContactCardService, type ContactDetailView } from '../contact-card/contact-card.service';
 import { OutcomeStatus } from '../outcome-statuses/outcome-status.entity';
-import { Product } from '../products/product.entity';
 import { User } from '../users/user.entity';
 import type { AuthenticatedUser } from '../common/http/request-context';
 import type { ContactLease } from './contact-lease.entity';
@@ -105,6 +101,7 @@ export class WorkItemService {
     private readonly config: AppConfigService,
     private readonly eligibility: EligibilityService,
     private readonly clock: Clock,
+    private readonly configs: CampaignConfigCache,
   ) {}
 
   /** The campaigns the operator works, each open or closed now (the workstation's chooser). */
@@ -124,40 +121,22 @@ export class WorkItemService {
 
   async build(lease: ContactLease, user: AuthenticatedUser): Promise<WorkItem> {
     const em = this.dataSource.manager;
-    const [contact, campaign, steps, statusLinks, productLinks, agentLinks, callback, operator] =
-      await Promise.all([
-        this.cards.forLeaseHolder(lease.contactId, user),
-        em.getRepository(Campaign).findOneByOrFail({ id: lease.campaignId }),
-        em.getRepository(CampaignStep).find({
-          where: { campaignId: lease.campaignId },
-          order: { position: 'ASC' },
-        }),
-        em.getRepository(CampaignStatus).findBy({ campaignId: lease.campaignId }),
-        em.getRepository(CampaignProduct).findBy({ campaignId: lease.campaignId }),
-        em.getRepository(CampaignAgent).findBy({ campaignId: lease.campaignId }),
-        lease.callbackId === null
-          ? null
-          : em.getRepository(Callback).findOneBy({ id: lease.callbackId }),
-        em.getRepository(User).findOneBy({ id: user.id }),
-      ]);
-    const [statuses, products, agents, owner] = await Promise.all([
-      statusLinks.length
-        ? em.getRepository(OutcomeStatus).findBy({ id: In(statusLinks.map((l) => l.statusId)) })
-        : [],
-      productLinks.length
-        ? em
-            .getRepository(Product)
-            .findBy({ id: In(productLinks.map((l) => l.productId)), active: true })
-        : [],
-      agentLinks.length
-        ? em.getRepository(Agent).findBy({ id: In(agentLinks.map((l) => l.agentId)), active: true })
-        : [],
-      callback?.ownerId ? em.getRepository(User).findOneBy({ id: callback.ownerId }) : null,
+    const [contact, config, callback] = await Promise.all([
+      this.cards.forLeaseHolder(lease.contactId, user),
+      this.configs.campaign(lease.campaignId),
+      lease.callbackId === null
+        ? null
+        : em.getRepository(Callback).findOneBy({ id: lease.callbackId }),
     ]);
-    const context = {
-      contact,
-      operator: { name: operator?.displayName ?? user.displayName },
-    };
+    if (!config) throw new NotFoundError('campaign', lease.campaignId);
+    const { campaign, steps } = config;
+    const statuses = config.statuses.filter((s) => s.archivedAt === null);
+    const products = config.products.filter((p) => p.active);
+    const agents = config.agents.filter((a) => a.active);
+    const owner = callback?.ownerId
+      ? await em.getRepository(User).findOneBy({ id: callback.ownerId })
+      : null;
+    const context = { contact, operator: { name: user.displayName } };
     const scheme = this.config.get('PHONE_LINK_SCHEME');
     return {
       contact,
@@ -195,8 +174,7 @@ export class WorkItemService {
         required: step.required,
         consentPurpose: step.consentPurpose,
       })),
-      statuses: statuses
-        .filter((s) => s.archivedAt === null)
+      statuses: [...statuses]
         .sort(
           (a, b) =>
             Number(b.quick) - Number(a.quick) ||
@@ -216,7 +194,7 @@ export class WorkItemService {
           doNotCall: s.doNotCall,
           allowPriceOverride: s.type === 'C' && s.allowPriceOverride,
         })),
-      products: products
+      products: [...products]
         .sort((a, b) => a.code.localeCompare(b.code))
         .map((p) => ({
           id: p.id,
@@ -225,7 +203,7 @@ export class WorkItemService {
           unitPrice: p.unitPrice,
           vatRate: p.vatRate,
         })),
-      agents: agents
+      agents: [...agents]
         .sort((a, b) => a.name.localeCompare(b.name))
         .map((a) => ({ id: a.id, name: a.name, zones: a.zones })),
       draft: parseDraft(lease.draft),

@@ -4,6 +4,7 @@ import { Appointment } from '../appointments/appointment.entity';
 import { AppointmentsModule } from '../appointments/appointments.module';
 import { AuditModule } from '../audit/audit.module';
 import { CallbackBookModule } from '../callbacks/callback-book.module';
+import { CampaignConfigModule } from '../campaigns/campaign-config.module';
 import { Callback } from '../callbacks/callback.entity';
 import { ContactCardModule } from '../contact-card/contact-card.module';
 import { ContactQueueModule } from '../contacts/contact-queue.module';
@@ -35,6 +36,7 @@ import { WrapUpService } from './wrap-up.service';
     AppointmentsModule,
     AuditModule,
     CallbackBookModule,
+    CampaignConfigModule,
     ContactQueueModule,
     ContactsModule,
     ContactCardModule,
