@@ -86,23 +86,18 @@ export class OperatorActivityService {
     );
     await this.addSeconds(em, userId, 'on_contact', 0, outcome.leasedAt, at);
     const row = await this.lockedRow(em, userId, at);
-    row.lastStatusId = statusId;
-    row.lastCampaignId = campaignId;
-    row.lastOutcomeAt = at;
-    row.recent = withRecent(row.recent, statusId, at);
     // UPDATE, not save(): save() looks for the row with a plain read, which in REPEATABLE READ
     // may not see a row another transaction created after ours began, and would INSERT it again.
-    await em.update(
-      OperatorState,
-      { userId },
-      {
-        lastStatusId: row.lastStatusId,
-        lastCampaignId: row.lastCampaignId,
-        lastOutcomeAt: row.lastOutcomeAt,
-        recent: row.recent,
-      },
-    );
-    await this.readyAgain(em, row, at, true);
+    const last = {
+      lastStatusId: statusId,
+      lastCampaignId: campaignId,
+      lastOutcomeAt: at,
+      recent: withRecent(row.recent, statusId, at),
+    };
+    Object.assign(row, last);
+    // Ready again from the end of this call, in the same UPDATE as the outcome it saw.
+    if (row.state === 'ready') await this.enter(em, row, 'ready', null, at, true, last);
+    else await em.update(OperatorState, { userId }, last);
   }
 
   /**
@@ -256,6 +251,7 @@ export class OperatorActivityService {
     pauseReasonId: number | null,
     at: Date,
     seen = true,
+    alsoSet: Partial<OperatorState> = {},
   ): Promise<void> {
     // On a whole second, as the database keeps it (MySQL would round, MariaDB truncate), and
     // never before the current state began (another instance's clock may be a little behind).
@@ -272,7 +268,7 @@ export class OperatorActivityService {
     await em.update(
       OperatorState,
       { userId: row.userId },
-      { state, pauseReasonId, since: now, seenAt: row.seenAt },
+      { ...alsoSet, state, pauseReasonId, since: now, seenAt: row.seenAt },
     );
   }
 

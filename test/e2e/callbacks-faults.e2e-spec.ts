@@ -451,7 +451,9 @@ describe('Callbacks under races, faults and clock changes', () => {
         await Promise.all(instances.map((instance) => instance.close()));
       });
 
-      // About 2 minutes on 2 cores: each of the 10,000 goes through next and outcome over HTTP.
+      // About 2 minutes on 2 cores alone: each of the 10,000 goes through next and outcome
+      // over HTTP. In CI another test file runs beside it on the same two cores, which has
+      // made it last over 7 minutes: the limit only says it finished, never how fast.
       it('10,000 callbacks falling due at once, jobs and 30 operators on three instances: each worked by one operator at a time, once, none lost', async () => {
         const TOTAL = 10_000;
         const operators = await desks(30);
@@ -594,7 +596,7 @@ describe('Callbacks under races, faults and clock changes', () => {
           discarded.map((cb) => cb.contactId),
         );
         expect(await db.getRepository(Contact).countBy({ state: 'final' })).toBe(TOTAL);
-      }, 420_000);
+      }, 900_000);
 
       describe('an app process killed with SIGKILL mid-dispatch', () => {
         let child: AppProcess | undefined;

@@ -28,10 +28,10 @@ const BUDGETS = {
   card: { mysql: 8, sqlite: 8 },
   heartbeat: { mysql: 5, sqlite: 5 },
   draft: { mysql: 6, sqlite: 6 },
-  'outcome N': { mysql: 18, sqlite: 18 },
-  'outcome R': { mysql: 21, sqlite: 22 },
-  'outcome C': { mysql: 26, sqlite: 29 },
-  'outcome T': { mysql: 23, sqlite: 24 },
+  'outcome N': { mysql: 17, sqlite: 17 },
+  'outcome R': { mysql: 20, sqlite: 21 },
+  'outcome C': { mysql: 25, sqlite: 28 },
+  'outcome T': { mysql: 22, sqlite: 23 },
   'wall tick': { mysql: 9, sqlite: 9 },
 } satisfies Record<string, { mysql: number; sqlite: number }>;
 type Kind = keyof typeof BUDGETS;
