@@ -28,6 +28,7 @@ import { DatabaseModule } from './database/database.module';
 import { DemoModule } from './demo/demo.module';
 import { HealthModule } from './health/health.module';
 import { HomeModule } from './home/home.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { MonitorModule } from './monitor/monitor.module';
 import { UsersModule } from './users/users.module';
 import { JobsModule } from './common/jobs/jobs.module';
@@ -69,6 +70,7 @@ import { WorkModule } from './work/work.module';
     ReportsModule,
     HomeModule,
     HealthModule,
+    MetricsModule,
     DemoModule,
   ],
   providers: [

@@ -17,6 +17,7 @@ import { bodyParserMessage, RequestValidationException } from './common/errors/e
 import { createViewEngine, VIEWS_DIR } from './common/views/handlebars';
 import { AppConfigService } from './config/app-config.service';
 import { AppSettingsService } from './database/app-settings.service';
+import { mountMetrics } from './metrics/metrics.http';
 
 export const SESSION_COOKIE = 'esito.sid';
 
@@ -50,6 +51,8 @@ export async function configureApp(app: NestExpressApplication): Promise<void> {
   const config = app.get(AppConfigService);
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
+  // First: a scrape passes no other middleware, and every request's time is measured whole.
+  mountMetrics(app);
   const trustProxy = config.get('TRUST_PROXY');
   if (trustProxy)
     app.set('trust proxy', /^\d+$/.test(trustProxy) ? Number(trustProxy) : trustProxy);

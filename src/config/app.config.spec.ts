@@ -24,6 +24,17 @@ describe('validateEnvironment', () => {
     expect(config).not.toHaveProperty('HOME');
   });
 
+  it('leaves metrics off without METRICS_TOKEN, and refuses a short one naming it', () => {
+    expect(validateEnvironment({}).METRICS_TOKEN).toBeUndefined();
+    expect(validateEnvironment({ METRICS_TOKEN: 'a-long-enough-token-1' }).METRICS_TOKEN).toBe(
+      'a-long-enough-token-1',
+    );
+    expect(() => validateEnvironment({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN must be/);
+    expect(() => validateEnvironment({ METRICS_TOKEN: 'has spaces in the token' })).toThrow(
+      /METRICS_TOKEN/,
+    );
+  });
+
   it('treats an empty variable as not set', () => {
     expect(validateEnvironment({ DATABASE_URL: '', PORT: '' })).toMatchObject({ PORT: 3000 });
   });

@@ -200,6 +200,16 @@ export class EnvironmentVariables {
   })
   JOBS_DISABLED = '';
 
+  /**
+   * Turns GET /metrics on (Prometheus text): a scraper sends `Authorization: Bearer <token>`.
+   * Unset, /metrics does not exist (404) and nothing is measured.
+   */
+  @IsOptional()
+  @Matches(/^[\x21-\x7e]{16,200}$/, {
+    message: 'METRICS_TOKEN must be 16 to 200 printable characters without spaces',
+  })
+  METRICS_TOKEN?: string;
+
   @Transform(toBoolean)
   @IsBoolean()
   DEMO = false;

@@ -67,6 +67,29 @@ describe('JobRunner', () => {
     expect([...disabledJobs(' a ,b,')]).toEqual(['a', 'b']);
   });
 
+  it('tells its tick listeners when a run starts and how it ended, and of skipped ticks', async () => {
+    const jobs = runner();
+    const ticks: Array<{ name: string; event: string; timed: boolean }> = [];
+    const stop = jobs.onTick((tick) =>
+      ticks.push({ name: tick.name, event: tick.event, timed: tick.durationMs !== null }),
+    );
+    let finish: () => void = () => undefined;
+    const first = jobs.run('wrap-up', () => new Promise<void>((resolve) => (finish = resolve)));
+    await jobs.run('wrap-up', () => Promise.resolve());
+    finish();
+    await first;
+    await jobs.run('follow-up-sender', () => Promise.reject(new Error('SMTP down')));
+    stop();
+    await jobs.run('wrap-up', () => Promise.resolve());
+    expect(ticks).toEqual([
+      { name: 'wrap-up', event: 'started', timed: false },
+      { name: 'wrap-up', event: 'skipped', timed: false },
+      { name: 'wrap-up', event: 'done', timed: true },
+      { name: 'follow-up-sender', event: 'started', timed: false },
+      { name: 'follow-up-sender', event: 'failed', timed: true },
+    ]);
+  });
+
   it('logs a result only when it says some work was done', () => {
     expect(didWork(0)).toBe(false);
     expect(didWork(2)).toBe(true);

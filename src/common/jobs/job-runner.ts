@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 import { AppConfigService } from '../../config/app-config.service';
 
-/** What this instance knows of one scheduled job since it started (for metrics later). */
+/** What this instance knows of one scheduled job since it started. */
 export interface JobStats {
   name: string;
   /** Runs finished, failed ones included. */
@@ -14,6 +14,19 @@ export interface JobStats {
   lastStartedAt: Date | null;
   lastDurationMs: number | null;
   lastError: string | null;
+}
+
+/**
+ * A tick of a job, told twice when it runs (`started`, then `done` or `failed`) and once when
+ * it is `skipped` behind the previous run.
+ */
+export interface JobTick {
+  name: string;
+  event: 'started' | 'done' | 'failed' | 'skipped';
+  /** When the tick came. */
+  startedAt: Date;
+  /** How long the run took: only when it has ended (done or failed). */
+  durationMs: number | null;
 }
 
 export interface JobRunOptions {
@@ -52,6 +65,7 @@ export class JobRunner {
   private readonly logger = new Logger(JobRunner.name);
   private readonly jobs = new Map<string, JobStats>();
   private readonly disabled: Set<string>;
+  private readonly tickListeners = new Set<(tick: JobTick) => void>();
 
   constructor(config: AppConfigService) {
     this.disabled = disabledJobs(config.get('JOBS_DISABLED'));
@@ -70,11 +84,15 @@ export class JobRunner {
     const stats = this.statsOf(name);
     if (stats.running) {
       stats.overlapsSkipped += 1;
+      this.tell({ name, event: 'skipped', startedAt: new Date(), durationMs: null });
       return;
     }
     stats.running = true;
-    stats.lastStartedAt = new Date();
+    const startedAt = new Date();
+    stats.lastStartedAt = startedAt;
     const started = performance.now();
+    this.tell({ name, event: 'started', startedAt, durationMs: null });
+    let failed = false;
     try {
       const result = await work();
       if (options.done && didWork(result)) {
@@ -83,13 +101,32 @@ export class JobRunner {
       }
       stats.lastError = null;
     } catch (error) {
+      failed = true;
       stats.failures += 1;
       stats.lastError = error instanceof Error ? error.message : String(error);
       this.logger.error({ err: error, job: name }, `${name} failed`);
     } finally {
       stats.running = false;
       stats.runs += 1;
-      stats.lastDurationMs = Math.round((performance.now() - started) * 10) / 10;
+      const durationMs = performance.now() - started;
+      stats.lastDurationMs = Math.round(durationMs * 10) / 10;
+      this.tell({ name, event: failed ? 'failed' : 'done', startedAt, durationMs });
+    }
+  }
+
+  /** Hears every tick (metrics); returns the way to stop. */
+  onTick(listener: (tick: JobTick) => void): () => void {
+    this.tickListeners.add(listener);
+    return () => this.tickListeners.delete(listener);
+  }
+
+  private tell(tick: JobTick): void {
+    for (const listener of this.tickListeners) {
+      try {
+        listener(tick);
+      } catch (error) {
+        this.logger.error({ err: error, job: tick.name }, 'a job tick listener failed');
+      }
     }
   }
 
