@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { format as formatSql } from 'mysql2';
 import { DataSourceOptions } from 'typeorm';
 
 export interface DatabaseSettings {
@@ -25,6 +26,26 @@ export function isMysql(settings: DatabaseSettings): boolean {
   return settings.url !== undefined;
 }
 
+/**
+ * mysql2's own formatting, except that a statement without values is sent as it is: mysql2
+ * formats every statement, and with no values still scans all of it for placeholders
+ * (quoted strings character by character) to return it unchanged. An import's INSERT,
+ * escaped while the previous one is written, is some 300 KB: that scan cost it more CPU than
+ * parsing the rows' phone numbers.
+ */
+export function mysqlQueryFormat(
+  this: { config: { stringifyObjects?: boolean } },
+  sql: string,
+  values: unknown,
+  timezone?: string,
+): string {
+  if (values === undefined || values === null || (Array.isArray(values) && values.length === 0)) {
+    return sql;
+  }
+  type Format = Parameters<typeof formatSql>;
+  return formatSql(sql, values as Format[1], this.config.stringifyObjects, timezone);
+}
+
 export function buildDataSourceOptions(settings: DatabaseSettings): DataSourceOptions {
   const common = {
     migrations: [migrationsGlob()],
@@ -48,6 +69,7 @@ export function buildDataSourceOptions(settings: DatabaseSettings): DataSourceOp
       poolSize: settings.poolSize,
       // One migration per DDL statement: MySQL commits DDL at once.
       migrationsTransactionMode: 'each',
+      extra: { queryFormat: mysqlQueryFormat },
     };
   }
 
