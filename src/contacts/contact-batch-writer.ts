@@ -60,6 +60,26 @@ export interface PreparedInsert {
   campaignId: number;
 }
 
+/** Columns 0-3 (campaign, names, phone) and the last (list) are written whatever they hold. */
+const OPTIONAL_FIRST = PHONE + 1;
+const OPTIONAL_END = WIDTH - 1;
+
+/**
+ * The columns a batch writes: those its rows fill. A list without addresses, tags or other
+ * numbers leaves those columns out (they default to NULL) rather than sending eight NULLs a
+ * row for the database to parse; the rows are cut to the same columns.
+ */
+export function writtenColumns(rows: InsertRow[]): { columns: number[]; rows: InsertRow[] } {
+  const columns: number[] = [];
+  for (let c = 0; c < WIDTH; c++) {
+    if (c < OPTIONAL_FIRST || c >= OPTIONAL_END || rows.some((row) => row[c] !== null)) {
+      columns.push(c);
+    }
+  }
+  if (columns.length === WIDTH) return { columns, rows };
+  return { columns, rows: rows.map((row) => columns.map((c) => row[c]!)) };
+}
+
 /** `(7,?,...,?,12),...`: each row's campaign and list inline, its other values bound. */
 function sqliteValues(rows: InsertRow[]): string {
   const inline = (value: string | number | null | undefined): string => {
@@ -69,8 +89,9 @@ function sqliteValues(rows: InsertRow[]): string {
     }
     return String(value);
   };
-  const bound = new Array<string>(WIDTH - 2).fill('?').join(',');
-  return rows.map((row) => `(${inline(row[0])},${bound},${inline(row[WIDTH - 1])})`).join(',');
+  const width = rows[0]?.length ?? WIDTH;
+  const bound = new Array<string>(width - 2).fill('?').join(',');
+  return rows.map((row) => `(${inline(row[0])},${bound},${inline(row[width - 1])})`).join(',');
 }
 
 /**
@@ -101,7 +122,11 @@ export class ContactBatchWriter {
     }
     const campaignId = rows[0]![0] as number;
     const phones = update ? [...new Set(rows.map((row) => row[PHONE] as string))] : null;
-    const [head, tail] = update ? [this.upsertHead, this.upsertTail] : [this.insertSql, ''];
+    const written = writtenColumns(rows);
+    rows = written.rows;
+    const [head, tail] = update
+      ? [this.upsertHead(written.columns), this.upsertTail(written.columns)]
+      : [this.insertHead(written.columns), ''];
     // MySQL: the statement is escaped here, off the path between two INSERTs, with one
     // placeholder for all the rows (as mysql2 would, just before sending); SQLite binds.
     return isMysqlSource(this.dataSource)
@@ -177,32 +202,33 @@ export class ContactBatchWriter {
    * data (names, e-mail, address, numbers, custom fields, consent); a value the file leaves
    * empty keeps the contact's. Its place in the queue, tags and history stay.
    */
-  private get upsertHead(): string {
-    return (
-      `INSERT INTO ${this.q('contacts')} ` +
-      `(${INSERT_COLUMNS.map((c) => this.q(c)).join(',')}) VALUES `
-    );
+  private upsertHead(columns: number[]): string {
+    return `INSERT INTO ${this.q('contacts')} (${this.columnList(columns)}) VALUES `;
   }
 
-  private get upsertTail(): string {
+  /** A column the batch leaves out would be COALESCE(NULL, itself): it is not set at all. */
+  private upsertTail(columns: number[]): string {
     const mysql = isMysqlSource(this.dataSource);
     const incoming = (c: string) => (mysql ? `VALUES(${this.q(c)})` : `excluded.${this.q(c)}`);
-    const set = UPDATED_COLUMNS.map((c) =>
-      REQUIRED_UPDATES.includes(c)
-        ? `${this.q(c)} = ${incoming(c)}`
-        : `${this.q(c)} = COALESCE(${incoming(c)}, ${this.q(c)})`,
-    ).join(', ');
+    const written = new Set(columns.map((c) => INSERT_COLUMNS[c]));
+    const set = UPDATED_COLUMNS.filter((c) => written.has(c))
+      .map((c) =>
+        REQUIRED_UPDATES.includes(c)
+          ? `${this.q(c)} = ${incoming(c)}`
+          : `${this.q(c)} = COALESCE(${incoming(c)}, ${this.q(c)})`,
+      )
+      .join(', ');
     return mysql
       ? ` ON DUPLICATE KEY UPDATE ${set}`
       : ` ON CONFLICT(${this.q('campaign_id')}, ${this.q('phone')}) DO UPDATE SET ${set}`;
   }
 
-  private get insertSql(): string {
-    const driver = this.dataSource.driver;
-    return (
-      `${insertIgnore(this.dataSource)} ${driver.escape('contacts')} ` +
-      `(${INSERT_COLUMNS.map((c) => driver.escape(c)).join(',')}) VALUES `
-    );
+  private insertHead(columns: number[]): string {
+    return `${insertIgnore(this.dataSource)} ${this.q('contacts')} (${this.columnList(columns)}) VALUES `;
+  }
+
+  private columnList(columns: number[]): string {
+    return columns.map((c) => this.q(INSERT_COLUMNS[c]!)).join(',');
   }
 
   private get progressSql(): string {
