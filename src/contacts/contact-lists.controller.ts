@@ -1,14 +1,16 @@
-import { Readable } from 'node:stream';
-import { Controller, Get, Param, Post, Render, Res } from '@nestjs/common';
+import { Controller, Get, Param, Post, Query, Render, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentUser, Roles } from '../common/access/access.decorators';
-import { datedFileName, sendCsv } from '../common/http/csv-download';
+import { exportDialect } from '../common/csv/export-dialect';
+import { CsvDialectQueryDto } from '../common/csv/export-query';
+import { sendTable } from '../common/csv/export-table';
+import { datedName } from '../common/http/export-file-name';
 import { formText } from '../common/http/form-values';
 import { FormBody, FormPage, type PageRedirect, savedTo } from '../common/http/form-page';
 import { IdParamPipe } from '../common/http/id-param.pipe';
 import type { AuthenticatedUser, FormState } from '../common/http/request-context';
-import { listOutcomeRows, listPage, listsPage } from './contact-lists.page';
+import { listOutcomeTable, listPage, listsPage } from './contact-lists.page';
 import { ContactListsService } from './contact-lists.service';
 import { ContactsService } from './contacts.service';
 import { ContactListChangeDto, ContactListRecycleDto } from './dto/contact-list.dto';
@@ -61,9 +63,13 @@ export class ContactListsController {
   }
 
   @Get('lists/:id/outcomes.csv')
-  async outcomes(@Param('id', new IdParamPipe()) id: number, @Res() res: Response): Promise<void> {
-    const rows = listOutcomeRows(await this.lists.get(id));
-    await sendCsv(res, datedFileName(`list-${id}-outcomes`), Readable.from(rows));
+  async outcomes(
+    @Param('id', new IdParamPipe()) id: number,
+    @Query() { dialect }: CsvDialectQueryDto,
+    @Res() res: Response,
+  ): Promise<void> {
+    const table = listOutcomeTable(datedName(`list-${id}-outcomes`), await this.lists.get(id));
+    await sendTable(res, table, { format: 'csv', dialect: exportDialect(dialect) });
   }
 
   @Post('lists/:id/active')

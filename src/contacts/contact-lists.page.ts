@@ -1,3 +1,4 @@
+import type { ExportTable } from '../common/csv/export-table';
 import type { FormState } from '../common/http/request-context';
 import { formatNumber } from '../common/format/locale-format';
 import type { ContactListDetail, ContactListView } from './contact-lists.service';
@@ -58,10 +59,17 @@ export function listPage(
   };
 }
 
-/** The list's last outcomes as CSV rows: code, label, type, contacts. */
-export function listOutcomeRows(list: ContactListDetail): string[][] {
-  return [
-    ['code', 'label', 'type', 'contacts'],
-    ...list.byStatus.map((s) => [s.code, s.label, s.type, String(s.count)]),
-  ];
+/** The list's last outcomes as a CSV table: code, label, type, contacts. */
+export function listOutcomeTable(name: string, list: ContactListDetail): ExportTable {
+  return {
+    name,
+    zone: 'UTC', // counts only, no moments
+    columns: [
+      { key: 'code', kind: 'text' },
+      { key: 'label', kind: 'text' },
+      { key: 'type', kind: 'text' },
+      { key: 'contacts', kind: 'integer' },
+    ],
+    batches: [list.byStatus.map((s) => [s.code, s.label, s.type, s.count])],
+  };
 }

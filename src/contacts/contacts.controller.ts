@@ -14,7 +14,8 @@ import { importPageView } from './dto/contact-pages.view';
 import { CampaignContactsQuery, ContactSearchQuery } from './dto/contact-list.query';
 import { campaignContactsPage } from './contacts.page';
 import { FormPage, type PageRedirect, savedTo } from '../common/http/form-page';
-import { datedFileName, sendCsv } from '../common/http/csv-download';
+import { exportChoice, ExportFileQueryDto } from '../common/csv/export-query';
+import { sendTable } from '../common/csv/export-table';
 
 @ApiExcludeController()
 @Roles('admin', 'coordinator')
@@ -95,18 +96,13 @@ export class ContactsController {
     else res.render('contacts/import', view);
   }
 
-  @Get('campaigns/:id/contacts/export.csv')
+  @Get(['campaigns/:id/contacts/export.csv', 'campaigns/:id/contacts/export'])
   async export(
     @Param('id', new IdParamPipe()) campaignId: number,
+    @Query() query: ExportFileQueryDto,
     @Res() res: Response,
   ): Promise<void> {
-    const campaign = await this.contacts.campaign(campaignId);
-    const rows = await this.contacts.exportRows(campaignId);
-    await sendCsv(
-      res,
-      datedFileName(`contacts-${campaign.code.replace(/[^A-Za-z0-9_-]/g, '_')}`),
-      rows,
-    );
+    await sendTable(res, await this.contacts.exportTable(campaignId), exportChoice(query));
   }
 
   @Get('contacts')

@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { CampaignConfigCache } from '../campaigns/campaign-config';
@@ -19,6 +18,9 @@ import { ContactList } from './contact-list.entity';
 import { Contact, type LabelledPhone } from './contact.entity';
 import { STANDARD_COLUMNS, TAG_PATTERN, TAG_RULE } from './contact-rules';
 import { quoted } from '../common/csv/field-problem';
+import type { ExportColumn, Row } from '../common/csv/export-cell';
+import type { ExportTable } from '../common/csv/export-table';
+import { datedName } from '../common/http/export-file-name';
 import { ContactPage, ContactPageQuery, decodeCursor, encodeCursor } from './dto/contact-page';
 import {
   ContactSearchRow,
@@ -312,59 +314,70 @@ export class ContactsService {
   }
 
   /**
-   * The campaign's contacts as CSV rows (header first), read in keyset batches so that a
+   * The campaign's contacts as a table (CSV or XLSX), read in keyset batches so that a
    * million contacts stream out in flat memory. The columns are the import's, so an export
    * can be imported again, then the contact's state and last outcome.
    */
-  async exportRows(campaignId: number): Promise<Readable> {
-    await this.campaign(campaignId);
+  async exportTable(campaignId: number): Promise<ExportTable> {
+    const campaign = await this.campaigns.findOne({
+      where: { id: campaignId },
+      select: { id: true, code: true, timezone: true },
+    });
+    if (!campaign) throw new NotFoundError('campaign', campaignId);
     const customKeys = await this.customFieldKeys(campaignId);
     const contacts = this.contacts;
     const statusesById = (ids: Array<number | null>) => this.statusesById(ids);
-    async function* rows(): AsyncGenerator<string[]> {
-      yield [
-        ...STANDARD_COLUMNS,
-        ...customKeys,
-        'state',
-        'attempts',
-        'lastStatusCode',
-        'lastStatusLabel',
-        'lastOutcomeAt',
-      ];
+    async function* batches(): AsyncGenerator<Row[]> {
       let cursor: { lastName: string; id: number } | null = null;
       for (;;) {
         const batch = await keysetBatch(contacts, campaignId, cursor);
         if (batch.length === 0) return;
         const statuses = await statusesById(batch.map((c) => c.lastStatusId));
-        for (const c of batch) {
+        yield batch.map((c) => {
           const status = statuses.get(c.lastStatusId ?? 0);
-          yield [
-            safeCell(c.firstName),
-            safeCell(c.lastName),
+          return [
+            c.firstName,
+            c.lastName,
             c.phone,
-            safeCell(c.email ?? ''),
-            c.language ?? '',
-            safeCell(c.city ?? ''),
-            safeCell(c.province ?? ''),
-            safeCell(c.address ?? ''),
-            safeCell(c.postalCode ?? ''),
-            c.callReason ?? '',
-            c.preferredChannel ?? '',
-            c.consent === null ? '' : c.consent ? 'yes' : 'no',
+            c.email,
+            c.language,
+            c.city,
+            c.province,
+            c.address,
+            c.postalCode,
+            c.callReason,
+            c.preferredChannel,
+            c.consent,
             (c.tags ?? []).join(' '),
-            ...customKeys.map((key) => safeCell(c.fields?.[key] ?? '')),
+            ...customKeys.map((key) => c.fields?.[key] ?? ''),
             c.state,
-            String(c.attempts),
+            c.attempts,
             status?.code ?? '',
-            safeCell(status?.label ?? ''),
-            c.lastOutcomeAt?.toISOString() ?? '',
+            status?.label ?? '',
+            c.lastOutcomeAt,
           ];
-        }
+        });
         const last = batch[batch.length - 1]!;
         cursor = { lastName: last.lastName, id: last.id };
       }
     }
-    return Readable.from(rows());
+    const text = (key: string): ExportColumn => ({ key, kind: 'text' });
+    return {
+      name: datedName(`contacts-${campaign.code.replace(/[^A-Za-z0-9_-]/g, '_')}`),
+      zone: campaign.timezone,
+      columns: [
+        ...STANDARD_COLUMNS.map((key) =>
+          key === 'consent' ? { key, kind: 'flag' as const } : text(key),
+        ),
+        ...customKeys.map((key): ExportColumn => ({ key: 'custom', kind: 'text', title: key })),
+        { key: 'state', kind: 'word', words: 'contactState' },
+        { key: 'attempts', kind: 'integer' },
+        text('lastStatusCode'),
+        text('lastStatusLabel'),
+        { key: 'lastOutcomeAt', kind: 'instant' },
+      ],
+      batches: batches(),
+    };
   }
 
   /** Every custom field name used in the campaign, in the order first met. */
@@ -455,14 +468,6 @@ function keysetBatch(
     .addOrderBy('c.id', 'ASC')
     .limit(EXPORT_BATCH)
     .getMany();
-}
-
-/**
- * A spreadsheet runs a cell starting with = + - @ as a formula: such text is prefixed with
- * a quote (a phone in E.164 is left as it is: digits after + are no formula).
- */
-export function safeCell(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) && !/^\+[0-9]+$/.test(value) ? `'${value}` : value;
 }
 
 function trimmed(fields: Record<string, string>): Record<string, string> | null {

@@ -14,13 +14,14 @@ import type { AuthenticatedUser } from '../common/http/request-context';
 import { ContractsService } from './contracts.service';
 import {
   contractFiltersOf,
-  ContractFiltersQueryDto,
+  ContractExportQueryDto,
   ContractListQueryDto,
   contractPageQueryOf,
   ContractStatusDto,
 } from './dto/contract-query';
 import { ContractDetailView, ContractPage } from './dto/contract.view';
-import { datedFileName, sendCsv } from '../common/http/csv-download';
+import { exportChoice } from '../common/csv/export-query';
+import { sendTable } from '../common/csv/export-table';
 
 /** The backoffice's contracts (../shared/DESIGN.md): list, export, detail, status workflow. */
 @ApiTags('contracts')
@@ -40,17 +41,20 @@ export class ContractsApiController {
   }
 
   // Declared before :id, which would otherwise take "export.csv" for an id.
-  @Get('export.csv')
+  @Get(['export.csv', 'export'])
   @Roles('backoffice', 'coordinator', 'admin')
   @ApiProduces('text/csv')
-  @ApiOkResponse({ description: 'the matching contracts as CSV (UTF-8 with BOM), newest first' })
+  @ApiOkResponse({
+    description:
+      'the matching contracts, newest first: CSV (UTF-8 with BOM; dialect=plain|excel-it) or XLSX (format=xlsx)',
+  })
   async export(
-    @Query() query: ContractFiltersQueryDto,
+    @Query() query: ContractExportQueryDto,
     @CurrentUser() user: AuthenticatedUser,
     @Res() res: Response,
   ): Promise<void> {
-    const rows = await this.contracts.exportRows(user, contractFiltersOf(query));
-    await sendCsv(res, datedFileName('contracts'), rows);
+    const table = await this.contracts.exportTable(user, contractFiltersOf(query));
+    await sendTable(res, table, exportChoice(query));
   }
 
   @Get(':id')

@@ -3,7 +3,8 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentUser, Roles } from '../common/access/access.decorators';
 import type { ErrorResponse } from '../common/errors/error-response';
-import { datedFileName, sendCsv } from '../common/http/csv-download';
+import { exportChoice } from '../common/csv/export-query';
+import { sendTable } from '../common/csv/export-table';
 import {
   FormPage,
   type FormPageOptions,
@@ -20,7 +21,7 @@ import { contractListPage, contractPage, refusedContractListPage } from './contr
 import { ContractsService } from './contracts.service';
 import {
   contractFiltersOf,
-  ContractFiltersQueryDto,
+  ContractExportQueryDto,
   ContractListQueryDto,
   contractPageQueryOf,
   ContractStatusDto,
@@ -86,14 +87,14 @@ export class ContractsController {
   }
 
   // Declared before :id, which would otherwise take "export.csv" for an id.
-  @Get('export.csv')
+  @Get(['export.csv', 'export'])
   async export(
-    @Query() query: ContractFiltersQueryDto,
+    @Query() query: ContractExportQueryDto,
     @CurrentUser() user: AuthenticatedUser,
     @Res() res: Response,
   ): Promise<void> {
-    const rows = await this.contracts.exportRows(user, contractFiltersOf(query));
-    await sendCsv(res, datedFileName('contracts'), rows);
+    const table = await this.contracts.exportTable(user, contractFiltersOf(query));
+    await sendTable(res, table, exportChoice(query));
   }
 
   @Get(':id')

@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, DataSource, In, Repository, SelectQueryBuilder } from 'typeorm';
@@ -9,8 +8,9 @@ import { ConflictError, NotFoundError, ValidationError } from '../common/errors/
 import { contractsVisibleTo, mayViewContract } from './contract-visibility';
 import type { AuthenticatedUser } from '../common/http/request-context';
 import { Clock } from '../common/time/clock';
-import { toZonedLocal } from '../common/time/local-time';
-import { safeCell } from '../contacts/contacts.service';
+import type { ExportColumn, Row } from '../common/csv/export-cell';
+import type { ExportTable } from '../common/csv/export-table';
+import { datedName } from '../common/http/export-file-name';
 import { PhoneNumbers } from '../common/phone/phone-number';
 import { Interaction } from '../interactions/interaction.entity';
 import { User } from '../users/user.entity';
@@ -55,6 +55,23 @@ interface ListedRow {
  * new → verified → activated, or cancelled (with a reason) before it is activated.
  * Operators see only the contracts they closed; to them any other does not exist.
  */
+/** The contracts export: the plain dialect's headers are these keys, as they always were. */
+const CONTRACT_EXPORT_COLUMNS: readonly ExportColumn[] = [
+  { key: 'protocolNumber', kind: 'text' },
+  { key: 'date', kind: 'localTime' },
+  { key: 'timezone', kind: 'text' },
+  { key: 'status', kind: 'word', words: 'contractStatus' },
+  { key: 'campaignCode', kind: 'text' },
+  { key: 'campaignName', kind: 'text' },
+  { key: 'operator', kind: 'text' },
+  { key: 'firstName', kind: 'text' },
+  { key: 'lastName', kind: 'text' },
+  { key: 'phone', kind: 'text' },
+  { key: 'totalNet', kind: 'money' },
+  { key: 'totalVat', kind: 'money' },
+  { key: 'total', kind: 'money' },
+];
+
 @Injectable()
 export class ContractsService {
   constructor(
@@ -172,32 +189,16 @@ export class ContractsService {
   }
 
   /**
-   * The matching contracts as CSV rows (header first), read in keyset batches so that a
-   * million of them stream out in flat memory. Dates in the campaign's zone, money with a
-   * dot; text a spreadsheet would run as a formula is defused.
+   * The matching contracts as a table (CSV or XLSX), read in keyset batches so that a
+   * million of them stream out in flat memory. Dates in each campaign's zone.
    */
-  async exportRows(user: AuthenticatedUser, filters: ContractFilters): Promise<Readable> {
+  async exportTable(user: AuthenticatedUser, filters: ContractFilters): Promise<ExportTable> {
     // Resolved before the first byte: a bad filter is still a 400, not a cut download.
     const criteria = await this.criteria(user, filters);
     const campaignsById = (ids: number[]) => this.campaignsById(ids);
     const usersById = (ids: Array<number | null>) => this.usersById(ids);
     const batch = (cursor: ContractCursor | null) => this.batch(criteria, cursor, EXPORT_BATCH);
-    async function* rows(): AsyncGenerator<string[]> {
-      yield [
-        'protocolNumber',
-        'date',
-        'timezone',
-        'status',
-        'campaignCode',
-        'campaignName',
-        'operator',
-        'firstName',
-        'lastName',
-        'phone',
-        'totalNet',
-        'totalVat',
-        'total',
-      ];
+    async function* batches(): AsyncGenerator<Row[]> {
       let cursor: ContractCursor | null = null;
       for (;;) {
         const found = await batch(cursor);
@@ -206,29 +207,34 @@ export class ContractsService {
           campaignsById(found.map((r) => r.contract.campaignId)),
           usersById(found.map((r) => r.contract.operatorId)),
         ]);
-        for (const { contract: c } of found) {
+        yield found.map(({ contract: c }) => {
           const campaign = campaigns.get(c.campaignId);
           const zone = campaign?.timezone ?? 'UTC';
-          yield [
-            safeCell(c.protocolNumber),
-            toZonedLocal(c.createdAt, zone).replace('T', ' '),
+          return [
+            c.protocolNumber,
+            { at: c.createdAt, zone },
             zone,
             c.status,
-            safeCell(campaign?.code ?? ''),
-            safeCell(campaign?.name ?? ''),
-            safeCell(c.operatorId === null ? '' : (users.get(c.operatorId)?.name ?? '')),
-            safeCell(c.customerFirstName),
-            safeCell(c.customerLastName),
-            safeCell(c.customerPhone),
+            campaign?.code ?? '',
+            campaign?.name ?? '',
+            c.operatorId === null ? '' : (users.get(c.operatorId)?.name ?? ''),
+            c.customerFirstName,
+            c.customerLastName,
+            c.customerPhone,
             c.totalNet,
             c.totalVat,
             c.total,
           ];
-        }
+        });
         cursor = found[found.length - 1]!.cursor;
       }
     }
-    return Readable.from(rows());
+    return {
+      name: datedName('contracts'),
+      zone: 'UTC',
+      columns: CONTRACT_EXPORT_COLUMNS,
+      batches: batches(),
+    };
   }
 
   /**

@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
@@ -10,7 +9,8 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentUser, Roles } from '../common/access/access.decorators';
-import { sendCsv } from '../common/http/csv-download';
+import { exportDialect } from '../common/csv/export-dialect';
+import { sendTable } from '../common/csv/export-table';
 import { IdParamPipe } from '../common/http/id-param.pipe';
 import type { AuthenticatedUser } from '../common/http/request-context';
 import { OutageContactsDto, OutageInputDto } from './dto/outage-input.dto';
@@ -72,7 +72,7 @@ export class OutagesApiController {
   @ApiConflictResponse({ description: 'the outage is still open' })
   async report(
     @Param('id', new IdParamPipe()) id: number,
-    @Query() { format }: OutageReportQuery,
+    @Query() { format, dialect }: OutageReportQuery,
     @Res() res: Response,
   ): Promise<void> {
     const report = await this.outages.report(id);
@@ -80,6 +80,7 @@ export class OutagesApiController {
       res.json(report);
       return;
     }
-    await sendCsv(res, `outage_${report.code}.csv`, Readable.from(this.outages.reportRows(report)));
+    const table = this.outages.reportTable(report);
+    await sendTable(res, table, { format: 'csv', dialect: exportDialect(dialect) });
   }
 }

@@ -13,7 +13,7 @@ import { isUniqueViolation } from '../common/errors/unique-violation';
 import { Clock } from '../common/time/clock';
 import { ContactImportService } from '../contacts/contact-import.service';
 import { Contact, type ContactState } from '../contacts/contact.entity';
-import { safeCell } from '../contacts/contacts.service';
+import type { ExportTable } from '../common/csv/export-table';
 import { ImportRefusedError } from '../common/csv/import-refused.error';
 import type { ImportSummary } from '../contacts/dto/import-summary.view';
 import { contactRefusal, eligibilityRules } from '../eligibility/eligibility.service';
@@ -387,28 +387,39 @@ export class OutagesService {
     };
   }
 
-  /** The report as CSV rows: the summary numbers, then one row per outcome status. */
-  reportRows(report: OutageReport): string[][] {
-    return [
-      ['kind', 'key', 'label', 'type', 'contacts', 'calls'],
-      ...SUMMARY_KEYS.map((key) => ['summary', key, '', '', String(report[key]), '']),
-      ...(['queued', 'sent', 'failed'] as const).map((key) => [
-        'email',
-        key,
-        '',
-        '',
-        String(report.emails[key]),
-        '',
-      ]),
-      ...report.byStatus.map((s) => [
-        'outcome',
-        s.code,
-        safeCell(s.label),
-        s.type,
-        String(s.contacts),
-        String(s.calls ?? 0),
-      ]),
-    ];
+  /** The report as a CSV table: the summary numbers, then one row per outcome status. */
+  reportTable(report: OutageReport): ExportTable {
+    const row = (
+      kind: string,
+      key: string,
+      label: string,
+      type: string,
+      contacts: number,
+      calls: number | null,
+    ) => [kind, key, label, type, contacts, calls];
+    return {
+      name: `outage_${report.code}`,
+      zone: 'UTC', // counts only, no moments
+      columns: [
+        { key: 'kind', kind: 'text' },
+        { key: 'key', kind: 'text' },
+        { key: 'label', kind: 'text' },
+        { key: 'type', kind: 'text' },
+        { key: 'contacts', kind: 'integer' },
+        { key: 'calls', kind: 'integer' },
+      ],
+      batches: [
+        [
+          ...SUMMARY_KEYS.map((key) => row('summary', key, '', '', report[key], null)),
+          ...(['queued', 'sent', 'failed'] as const).map((key) =>
+            row('email', key, '', '', report.emails[key], null),
+          ),
+          ...report.byStatus.map((s) =>
+            row('outcome', s.code, s.label, s.type, s.contacts, s.calls ?? 0),
+          ),
+        ],
+      ],
+    };
   }
 
   /**

@@ -1,61 +1,72 @@
-import { Readable } from 'node:stream';
 import type { Response } from 'express';
-import { sendCsv } from '../common/http/csv-download';
-import { safeCell } from '../contacts/contacts.service';
+import type { ExportColumn, Row } from '../common/csv/export-cell';
+import type { ExportDialect } from '../common/csv/export-dialect';
+import { sendTable } from '../common/csv/export-table';
 import { OUTCOME_TYPES } from '../outcome-statuses/outcome-status.entity';
 import type { CallbackReport } from './callback-report.service';
 import type { ReportFormat } from './dto/report-query';
 import type { OperatorTimeReport, OutcomeReport, ProductionReport } from './dto/report.view';
 
-type Cell = string | number;
+/** A report as a table: its columns and its rows (a report is small: one batch). */
+export interface ReportTable {
+  columns: ExportColumn[];
+  rows: Row[];
+}
+
+const count = (key: string): ExportColumn => ({ key, kind: 'integer' });
+const text = (key: string): ExportColumn => ({ key, kind: 'text' });
 
 /**
  * The reports as CSV: one header row of stable English keys (status codes are upper case,
- * so the lower-case fixed keys never collide with one), then one row per group. Names come
- * from users and admins: a leading = + - @ is defused for spreadsheets.
+ * so the lower-case fixed keys never collide with one), then one row per group; the
+ * Italian dialect names them in Italian. Names come from users and admins: the writer
+ * defuses a leading = + - @ for spreadsheets.
  */
-export function outcomeCsv(report: OutcomeReport): Cell[][] {
-  const header = [
-    'key',
-    'label',
-    ...report.statuses.map((s) => safeCell(s.code)),
-    ...OUTCOME_TYPES.map((type) => `type${type}`),
-    'total',
-  ];
-  return [
-    header,
-    ...report.rows.map((row) => {
+export function outcomeCsv(report: OutcomeReport): ReportTable {
+  return {
+    columns: [
+      text('key'),
+      text('label'),
+      ...report.statuses.map((s): ExportColumn => ({
+        key: 'status',
+        kind: 'integer',
+        title: s.code,
+      })),
+      ...OUTCOME_TYPES.map((type) => count(`type${type}`)),
+      count('total'),
+    ],
+    rows: report.rows.map((row) => {
       const byStatus = new Map(row.byStatus.map((s) => [s.statusId, s.count]));
       return [
-        typeof row.key === 'number' ? row.key : safeCell(row.key),
-        safeCell(row.label),
+        typeof row.key === 'number' ? String(row.key) : row.key,
+        row.label,
         ...report.statuses.map((s) => byStatus.get(s.id) ?? 0),
         ...OUTCOME_TYPES.map((type) => row.byType[type]),
         row.total,
       ];
     }),
-  ];
+  };
 }
 
-export function operatorTimeCsv(report: OperatorTimeReport): Cell[][] {
-  return [
-    [
-      'operatorId',
-      'operator',
-      'team',
-      'loggedInSeconds',
-      'waitingSeconds',
-      'onContactSeconds',
-      'pausedSeconds',
+export function operatorTimeCsv(report: OperatorTimeReport): ReportTable {
+  return {
+    columns: [
+      count('operatorId'),
+      text('operator'),
+      text('team'),
+      count('loggedInSeconds'),
+      count('waitingSeconds'),
+      count('onContactSeconds'),
+      count('pausedSeconds'),
       // One column per pause reason: its code after a lower-case prefix.
-      ...report.pauseReasons.map((r) => `paused:${r.code}`),
+      ...report.pauseReasons.map((r): ExportColumn => ({ ...count('paused'), suffix: r.code })),
     ],
-    ...report.rows.map((row) => {
+    rows: report.rows.map((row) => {
       const byReason = new Map(row.pauses.map((p) => [p.pauseReasonId, p.seconds]));
       return [
         row.operatorId,
-        safeCell(row.name),
-        safeCell(row.team ?? ''),
+        row.name,
+        row.team,
         row.loggedInSeconds,
         row.waitingSeconds,
         row.onContactSeconds,
@@ -63,55 +74,55 @@ export function operatorTimeCsv(report: OperatorTimeReport): Cell[][] {
         ...report.pauseReasons.map((r) => byReason.get(r.id) ?? 0),
       ];
     }),
-  ];
+  };
 }
 
-export function productionCsv(report: ProductionReport): Cell[][] {
-  return [
-    [
-      'operatorId',
-      'operator',
-      'team',
-      'contracts',
-      'appointments',
-      'callbacks',
-      'negatives',
-      'outcomes',
-      'conversionRate',
+export function productionCsv(report: ProductionReport): ReportTable {
+  return {
+    columns: [
+      count('operatorId'),
+      text('operator'),
+      text('team'),
+      count('contracts'),
+      count('appointments'),
+      count('callbacks'),
+      count('negatives'),
+      count('outcomes'),
+      { key: 'conversionRate', kind: 'decimal' },
     ],
-    ...report.rows.map((row) => [
+    rows: report.rows.map((row) => [
       row.operatorId,
-      safeCell(row.name),
-      safeCell(row.team ?? ''),
+      row.name,
+      row.team,
       row.contracts,
       row.appointments,
       row.callbacks,
       row.negatives,
       row.outcomes,
-      row.conversionRate === null ? '' : row.conversionRate.toFixed(4),
+      row.conversionRate === null ? null : row.conversionRate.toFixed(4),
     ]),
-  ];
+  };
 }
 
-export function callbackCsv(report: CallbackReport): Cell[][] {
-  return [
-    [
-      'day',
-      'campaignId',
-      'campaignCode',
-      'campaign',
-      'offered',
-      'accepted',
-      'served',
-      'servedInWindow',
-      'notReached',
-      'late',
+export function callbackCsv(report: CallbackReport): ReportTable {
+  return {
+    columns: [
+      { key: 'day', kind: 'day' },
+      count('campaignId'),
+      text('campaignCode'),
+      text('campaign'),
+      count('offered'),
+      count('accepted'),
+      count('served'),
+      count('servedInWindow'),
+      count('notReached'),
+      count('late'),
     ],
-    ...report.rows.map((row) => [
+    rows: report.rows.map((row) => [
       row.day,
       row.campaignId,
-      safeCell(row.campaignCode),
-      safeCell(row.campaignName),
+      row.campaignCode,
+      row.campaignName,
       row.offered,
       row.accepted,
       row.served,
@@ -119,23 +130,28 @@ export function callbackCsv(report: CallbackReport): Cell[][] {
       row.notReached,
       row.late,
     ]),
-  ];
+  };
 }
 
-/** The report as JSON, or as a CSV download named after it and its days. */
+/** The report as JSON, or as a CSV download (in the dialect asked) named after it and its days. */
 export async function sendReport<T extends { from: string; to: string }>(
   res: Response,
   format: ReportFormat,
+  dialect: ExportDialect,
   name: string,
   report: T,
-  toCsv: (report: T) => Cell[][],
+  toTable: (report: T) => ReportTable,
 ): Promise<void> {
   switch (format) {
     case 'json':
       res.json(report);
       return;
-    case 'csv':
-      await sendCsv(res, `${name}_${report.from}_${report.to}.csv`, Readable.from(toCsv(report)));
+    case 'csv': {
+      const { columns, rows } = toTable(report);
+      // Days only, no moments: the zone is never read.
+      const table = { name: `${name}_${report.from}_${report.to}`, zone: 'UTC', columns };
+      await sendTable(res, { ...table, batches: [rows] }, { format: 'csv', dialect });
       return;
+    }
   }
 }

@@ -143,6 +143,7 @@ export class ReportPageService {
           ...shown.view,
           rangeText: this.rangeText(shown.from, shown.to, lang),
           csvHref: `${CSV_PATH[tab]}?${csvQuery}`,
+          excelHref: `${CSV_PATH[tab]}?${csvQuery}&dialect=excel-it`,
         },
       };
     } catch (error) {

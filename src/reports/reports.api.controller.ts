@@ -8,6 +8,7 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentUser, Roles } from '../common/access/access.decorators';
+import { exportDialect } from '../common/csv/export-dialect';
 import type { AuthenticatedUser } from '../common/http/request-context';
 import {
   readCallbackQuery,
@@ -61,7 +62,14 @@ export class ReportsApiController {
     const format = readFormat(asked);
     const query = readOutcomeQuery(asked);
     const report = await this.outcomes.report(query, user.uiLanguage);
-    await sendReport(res, format, `outcomes-by-${query.groupBy}`, report, outcomeCsv);
+    await sendReport(
+      res,
+      format,
+      exportDialect(asked.dialect),
+      `outcomes-by-${query.groupBy}`,
+      report,
+      outcomeCsv,
+    );
   }
 
   @Get('operator-time')
@@ -77,7 +85,14 @@ export class ReportsApiController {
   ): Promise<void> {
     const format = readFormat(asked);
     const report = await this.time.report(readOperatorTimeQuery(asked), user.uiLanguage);
-    await sendReport(res, format, 'operator-time', report, operatorTimeCsv);
+    await sendReport(
+      res,
+      format,
+      exportDialect(asked.dialect),
+      'operator-time',
+      report,
+      operatorTimeCsv,
+    );
   }
 
   @Get('callback-requests')
@@ -89,7 +104,14 @@ export class ReportsApiController {
   async callbackReport(@Query() asked: ReportQueryDto, @Res() res: Response): Promise<void> {
     const format = readFormat(asked);
     const report = await this.callbacks.report(readCallbackQuery(asked));
-    await sendReport(res, format, 'callback-requests', report, callbackCsv);
+    await sendReport(
+      res,
+      format,
+      exportDialect(asked.dialect),
+      'callback-requests',
+      report,
+      callbackCsv,
+    );
   }
 
   @Get('production')
@@ -101,6 +123,13 @@ export class ReportsApiController {
   async productionReport(@Query() asked: ReportQueryDto, @Res() res: Response): Promise<void> {
     const format = readFormat(asked);
     const report = await this.production.report(readProductionQuery(asked));
-    await sendReport(res, format, 'production', report, productionCsv);
+    await sendReport(
+      res,
+      format,
+      exportDialect(asked.dialect),
+      'production',
+      report,
+      productionCsv,
+    );
   }
 }

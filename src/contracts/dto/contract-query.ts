@@ -1,4 +1,5 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
+import { ExportFileQueryDto } from '../../common/csv/export-query';
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, MaxLength, ValidateBy } from 'class-validator';
@@ -93,6 +94,12 @@ export class ContractFiltersQueryDto {
   @IsQueryTrimmed('q')
   q?: string;
 }
+
+/** The export's query: the filters, and the file (`format=csv|xlsx`, `dialect=plain|excel-it`). */
+export class ContractExportQueryDto extends IntersectionType(
+  ContractFiltersQueryDto,
+  ExportFileQueryDto,
+) {}
 
 /** The filters plus `after` (a cursor from the previous page) and `limit`. */
 export class ContractListQueryDto extends ContractFiltersQueryDto {

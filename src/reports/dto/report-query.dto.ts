@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
-import { IsQueryText } from '../../common/http/query-fields';
+import { DIALECT_NAMES } from '../../common/csv/export-dialect';
+import { IsQueryOneOf, IsQueryText } from '../../common/http/query-fields';
 import {
   FORMATS,
   GROUP_BYS,
@@ -52,6 +53,15 @@ export class ReportQueryDto implements ReportFilterInput {
   @IsOptional()
   @IsQueryText('format')
   format?: string;
+
+  @ApiPropertyOptional({
+    enum: DIALECT_NAMES,
+    description:
+      'CSV only: plain (default) or excel-it (semicolons, decimal comma, Italian headers)',
+  })
+  @IsOptional()
+  @IsQueryOneOf('dialect', DIALECT_NAMES)
+  dialect?: string;
 }
 
 /** The reports page: the same filters and the tab shown. */
