@@ -30,6 +30,7 @@ import { HealthModule } from './health/health.module';
 import { HomeModule } from './home/home.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { MonitorModule } from './monitor/monitor.module';
+import { ResultsModule } from './results/results.module';
 import { UsersModule } from './users/users.module';
 import { JobsModule } from './common/jobs/jobs.module';
 import { TimeModule } from './common/time/time.module';
@@ -68,6 +69,7 @@ import { WorkModule } from './work/work.module';
     CtiModule,
     MonitorModule,
     ReportsModule,
+    ResultsModule,
     HomeModule,
     HealthModule,
     MetricsModule,

@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import {
+  ArrayMaxSize,
   IsBoolean,
   IsIn,
   IsInt,
@@ -95,5 +96,30 @@ export function IsQueryDay(field: string): PropertyDecorator {
         defaultMessage: () => `${field} must be a calendar day (2026-11-30)`,
       },
     }),
+  );
+}
+
+/**
+ * Several ids: `operatorIds=3,4`, or the field repeated (`operatorIds=3&operatorIds=4`, as a
+ * form's checkboxes send it); empty means "not given". At most `max`.
+ */
+export function IsQueryIds(field: string, max = 200): PropertyDecorator {
+  const message = { message: `${field} must be positive integers separated by commas` };
+  return applyDecorators(
+    Transform(({ value }: { value: unknown }) => {
+      const parts = ([] as unknown[])
+        .concat(value)
+        .flatMap((part) => (typeof part === 'string' ? part.split(',') : [part]))
+        .map((part) => (typeof part === 'string' ? part.trim() : part))
+        .filter((part) => part !== '');
+      if (parts.length === 0) return undefined;
+      return parts.map((part) =>
+        typeof part === 'string' && /^[0-9]{1,10}$/.test(part) ? Number(part) : part,
+      );
+    }),
+    IsInt({ ...message, each: true }),
+    Min(1, { ...message, each: true }),
+    Max(2_147_483_647, { ...message, each: true }),
+    ArrayMaxSize(max, { message: `${field} takes at most ${max} ids` }),
   );
 }

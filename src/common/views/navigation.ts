@@ -33,6 +33,7 @@ export const NAVIGATION: readonly NavItem[] = [
   { label: 'agenda.nav', href: '/agenda', roles: ['coordinator', 'backoffice', 'admin'] },
   { label: 'monitor.nav', href: '/monitor', roles: ['coordinator', 'admin'] },
   { label: 'reports.nav', href: '/reports', roles: ['coordinator', 'admin'] },
+  { label: 'results.nav', href: '/results', roles: ['coordinator', 'admin'] },
   { label: 'followUps.nav', href: '/follow-ups', roles: ['coordinator', 'admin'] },
   { label: 'outages.nav', href: '/outages', roles: ['coordinator', 'admin'] },
   { label: 'nav.statuses', href: '/outcome-statuses', roles: ['admin'], settings: true },
