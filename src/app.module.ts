@@ -28,6 +28,7 @@ import { DatabaseModule } from './database/database.module';
 import { DemoModule } from './demo/demo.module';
 import { HealthModule } from './health/health.module';
 import { HomeModule } from './home/home.module';
+import { PrivacyModule } from './privacy/privacy.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { MonitorModule } from './monitor/monitor.module';
 import { ResultsModule } from './results/results.module';
@@ -73,6 +74,7 @@ import { WorkModule } from './work/work.module';
     HomeModule,
     HealthModule,
     MetricsModule,
+    PrivacyModule,
     DemoModule,
   ],
   providers: [

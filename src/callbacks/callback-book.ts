@@ -252,4 +252,23 @@ export class CallbackBook {
     );
     return !!result.affected;
   }
+
+  /**
+   * A person's erasure: their callbacks that were still to come are cancelled, and what
+   * any of them said (notes, reason, answers) is blanked; dates and states stay.
+   * Lock: the caller holds the contacts' rows, so no callback of theirs starts meanwhile.
+   */
+  async erase(em: EntityManager, contactIds: number[], now: Date): Promise<void> {
+    if (contactIds.length === 0) return;
+    await em.update(
+      Callback,
+      { contactId: In(contactIds), state: In([...ACTIVE_CALLBACK_STATES]) },
+      { state: 'cancelled', closedAt: now },
+    );
+    await em.update(
+      Callback,
+      { contactId: In(contactIds) },
+      { notes: null, reason: null, answers: null, escalationReason: null },
+    );
+  }
 }

@@ -208,4 +208,43 @@ export class ContactQueue {
   ): Promise<void> {
     if (Object.keys(consent).length > 0) await em.update(Contact, { id: contactId }, consent);
   }
+
+  /**
+   * A person's erasure (GDPR art. 17): everything that names them is blanked, the main
+   * number becomes a placeholder unique in its campaign, and the contact leaves the queue
+   * for good (final, with reason `erased`, so no recycle brings it back). The state, the
+   * attempts and the last outcome stay for the reports.
+   * Lock: the caller holds the contacts' rows (SELECT ... FOR UPDATE) and has ended their leases.
+   */
+  async erase(em: EntityManager, contactIds: number[]): Promise<void> {
+    for (const id of contactIds) {
+      await em.update(
+        Contact,
+        { id },
+        {
+          firstName: '',
+          lastName: ERASED_NAME,
+          phone: `erased-${id}`,
+          email: null,
+          city: null,
+          province: null,
+          address: null,
+          postalCode: null,
+          otherPhones: null,
+          fields: null,
+          callReason: null,
+          preferredChannel: null,
+          consent: null,
+          recordingConsent: null,
+          tags: [],
+          state: 'final',
+          nextCallAt: null,
+          ineligibleReason: 'erased',
+        },
+      );
+    }
+  }
 }
+
+/** What an erased contact is called where a name is shown. */
+export const ERASED_NAME = '(anonimizzato)';
