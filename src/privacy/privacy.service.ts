@@ -1,11 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Brackets, DataSource, EntityManager, In, type SelectQueryBuilder } from 'typeorm';
 import { Appointment } from '../appointments/appointment.entity';
-import { AuditEntry } from '../audit/audit-entry.entity';
 import { AuditService } from '../audit/audit.service';
-import { CallbackRequest, OPEN_REQUEST_STATES } from '../callback-requests/callback-request.entity';
+import { CallbackRequest } from '../callback-requests/callback-request.entity';
 import { CallbackWebSubmission } from '../callback-requests/callback-web-submission.entity';
-import { CallbackBook } from '../callbacks/callback-book';
 import { Callback } from '../callbacks/callback.entity';
 import { Campaign } from '../campaigns/campaign.entity';
 import { forUpdate } from '../common/database/row-lock';
@@ -14,7 +12,6 @@ import { ValidationError } from '../common/errors/domain-errors';
 import type { AuthenticatedUser } from '../common/http/request-context';
 import { PhoneNumbers } from '../common/phone/phone-number';
 import { Clock } from '../common/time/clock';
-import { ContactQueue } from '../contacts/contact-queue';
 import { Contact } from '../contacts/contact.entity';
 import { ContractLine } from '../contracts/contract-line.entity';
 import { ContractStatusChange } from '../contracts/contract-status-change.entity';
@@ -26,6 +23,7 @@ import { FollowUpEmail } from '../follow-ups/follow-up-email.entity';
 import { Interaction } from '../interactions/interaction.entity';
 import { ContactLease } from '../work/contact-lease.entity';
 import { ContactLeases } from '../work/contact-leases';
+import { ContactAnonymiser } from './contact-anonymiser';
 
 /** Contracts are business records: kept with their customer's data this long after signing. */
 export const CONTRACT_RETENTION_YEARS = 10;
@@ -78,8 +76,7 @@ export class PrivacyService {
     private readonly dataSource: DataSource,
     @Inject(PhoneNumbers) private readonly phones: PhoneNumbers,
     private readonly clock: Clock,
-    private readonly queue: ContactQueue,
-    private readonly callbacks: CallbackBook,
+    private readonly anonymiser: ContactAnonymiser,
     private readonly leases: ContactLeases,
     private readonly doNotCall: DoNotCallService,
     private readonly audit: AuditService,
@@ -267,59 +264,19 @@ export class PrivacyService {
       if (!c.phone.startsWith('erased-')) numbers.add(c.phone);
       for (const other of c.otherPhones ?? []) numbers.add(other.number);
     }
-    if (ids.length) {
-      // Owners first: the queue and the callbacks, then what the calls left.
-      await this.queue.erase(em, ids);
-      await this.callbacks.erase(em, ids, now);
-      await em.update(
-        Interaction,
-        { contactId: In(ids) },
-        { notes: null, answers: null, contactChanges: null, dialledPhone: null },
-      );
-      await em.update(Appointment, { contactId: In(ids) }, { notes: null, stateReason: null });
-      await em.update(AuditEntry, { entity: 'contact', entityId: In(ids) }, { detail: null });
-    }
-    const emails = await this.emailsOf(em, ids, subject.email)
-      .select(['e.id', 'e.state'])
-      .getMany();
-    const unsent = emails.filter((e) => e.state === 'queued' || e.state === 'sending');
-    if (emails.length) {
-      await em.update(
-        FollowUpEmail,
-        { id: In(emails.map((e) => e.id)) },
-        { toAddress: '', subject: '', body: '', lastError: null },
-      );
-    }
-    if (unsent.length) {
-      await em.update(
-        FollowUpEmail,
-        { id: In(unsent.map((e) => e.id)) },
-        { state: 'failed', lastError: 'erased on request', claimedBy: null, claimUntil: null },
-      );
-    }
+    await this.anonymiser.anonymise(em, ids, now);
+    // What the number and the address left outside these contacts.
     const phones = [...numbers];
-    const requests = await this.requestsOf(em, ids, phones).select(['r.id', 'r.state']).getMany();
-    for (const request of requests) {
-      await em.update(
-        CallbackRequest,
-        { id: request.id },
-        {
-          phone: `erased-${request.id}`,
-          name: null,
-          reason: null,
-          context: null,
-          clientIp: null,
-          ...(OPEN_REQUEST_STATES.includes(request.state)
-            ? { state: 'cancelled' as const, closedAt: now }
-            : {}),
-        },
-      );
+    if (subject.email) {
+      const sent = await this.emailsOf(em, [], subject.email).select(['e.id', 'e.state']).getMany();
+      await this.anonymiser.blankEmails(em, sent);
     }
+    const requests = await this.requestsOf(em, [], phones).select(['r.id', 'r.state']).getMany();
+    await this.anonymiser.blankRequests(em, requests, now);
     if (phones.length) {
       await em.delete(CallbackWebSubmission, { phone: In(phones) });
       await em.update(CtiEvent, { phone: In(phones) }, { phone: '' });
     }
-    if (ids.length) await em.update(CtiEvent, { contactId: In(ids) }, { phone: '' });
     const listed = listNumbers ? phones : [];
     for (const phone of listed) {
       await this.doNotCall.addWithin(em, phone, `erased: ${reason}`, user.id);

@@ -1,5 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import {
+  IsBoolean,
+  IsInt,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
 import { IsQueryTrimmed } from '../../common/http/query-fields';
 import { IsOmittable } from '../../common/validation/omittable';
 
@@ -45,4 +54,14 @@ export class EraseSubjectDto {
   @IsOmittable()
   @IsBoolean({ message: 'doNotCall must be true or false' })
   doNotCall?: boolean;
+}
+
+/** A campaign's retention: months without work before its contacts are anonymised; null removes it. */
+export class RetentionRuleDto {
+  @ApiProperty({ nullable: true, minimum: 1, maximum: 120, example: 24 })
+  @IsOptional()
+  @IsInt({ message: 'months must be a whole number of months from 1 to 120, or null' })
+  @Min(1, { message: 'months must be a whole number of months from 1 to 120, or null' })
+  @Max(120, { message: 'months must be a whole number of months from 1 to 120, or null' })
+  months!: number | null;
 }
