@@ -154,10 +154,13 @@ export class ContactRowReader {
     if (consent === undefined)
       (problems ??= []).push(invalid('consent', 'invalidConsent', rawConsent));
     const tags = splitTags(text(values, this.at.tags));
-    for (const tag of this.defaults.tags ?? []) if (!tags.includes(tag)) tags.push(tag);
-    const badTag = tags.find((tag) => !TAG_PATTERN.test(tag));
-    if (badTag !== undefined) (problems ??= []).push(invalid('tags', 'invalidTag', badTag));
-    else if (tags.length > MAX_TAGS) (problems ??= []).push(tooManyTags(tags.length));
+    if (this.defaults.tags)
+      for (const tag of this.defaults.tags) if (!tags.includes(tag)) tags.push(tag);
+    if (tags.length > 0) {
+      const badTag = tags.find((tag) => !TAG_PATTERN.test(tag));
+      if (badTag !== undefined) (problems ??= []).push(invalid('tags', 'invalidTag', badTag));
+      else if (tags.length > MAX_TAGS) (problems ??= []).push(tooManyTags(tags.length));
+    }
     let fields: string | null = null;
     if (this.custom.length > 0) {
       let kept: Record<string, string> | null = null;

@@ -61,6 +61,7 @@ export const POSTAL_CODE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9 -]{1,8}[A-Za-z0-9]$/;
  * leading zeros (00184 → 184), so 3 or 4 digits alone are given them back.
  */
 export function postalCodeOf(value: string): string {
+  if (value === '') return value;
   const code = value.trim().toUpperCase();
   return /^[0-9]{3,4}$/.test(code) ? code.padStart(5, '0') : code;
 }
@@ -94,6 +95,7 @@ export function consentOf(value: string): boolean | undefined {
 
 /** Tags as a CSV cell or the API give them: separated by spaces, commas or semicolons. */
 export function splitTags(value: string): string[] {
+  if (value === '') return [];
   return [
     ...new Set(
       value
