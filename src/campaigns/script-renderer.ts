@@ -17,6 +17,12 @@ export interface ScriptContext {
   contact: ScriptContact;
   /** The operator reading the script: `{{operator.name}}`. */
   operator?: { name: string };
+  /**
+   * Further roots a text may name, each a set of texts: a follow-up e-mail's outcome facts
+   * (`{{contract.protocolNumber}}`, `{{appointment.at}}`). What may be named is the caller's
+   * check (follow-up-template-check.ts); workflow scripts pass none.
+   */
+  more?: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
 /** The contact a script is previewed with (the admin sees "Buongiorno Mario"). */
@@ -221,6 +227,9 @@ function toTemplateData(context: ScriptContext): Record<string, unknown> {
   const data = Object.create(null) as Record<string, unknown>;
   data.contact = contactData;
   data.operator = bag(context.operator ?? {});
+  for (const [root, values] of Object.entries(context.more ?? {})) {
+    if (root !== 'contact' && root !== 'operator') data[root] = bag(values);
+  }
   return data;
 }
 

@@ -5,6 +5,7 @@ import { AppConfigService } from '../config/app-config.service';
 import type { Contact } from '../contacts/contact.entity';
 import { User } from '../users/user.entity';
 import { FollowUpEmail } from './follow-up-email.entity';
+import { factsContext, type FollowUpFacts } from './follow-up-facts';
 import { FollowUpTemplate } from './follow-up-template.entity';
 import { oneLineSubject } from './follow-up-templates.service';
 
@@ -64,6 +65,7 @@ export class FollowUpQueue {
       interactionId: number;
       operatorId: number;
       now: Date;
+      facts?: FollowUpFacts;
     },
   ): Promise<QueuedFollowUp | null> {
     const { contact } = input;
@@ -85,6 +87,7 @@ export class FollowUpQueue {
     const context = {
       contact: { ...contact, callReason: contact.callReason ?? '' },
       operator: { name: operator?.displayName ?? '' },
+      more: factsContext(input.facts, template.language),
     };
     const id = await this.queueMessageWithin(em, {
       contactId: contact.id,

@@ -2,7 +2,10 @@ import Handlebars from 'handlebars';
 import { ValidationError } from '../common/errors/domain-errors';
 import { ScriptRenderer, ScriptSyntaxError } from '../campaigns/script-renderer';
 
-/** What a follow-up e-mail may say; `{{contact.fields.X}}` reads any column of the list. */
+/**
+ * What a follow-up e-mail may say; `{{contact.fields.X}}` reads any column of the list. The
+ * callback, appointment and contract placeholders are the outcome's (empty otherwise).
+ */
 export const FOLLOW_UP_PLACEHOLDERS = [
   'contact.firstName',
   'contact.lastName',
@@ -13,6 +16,11 @@ export const FOLLOW_UP_PLACEHOLDERS = [
   'contact.language',
   'contact.callReason',
   'operator.name',
+  'callback.at',
+  'appointment.at',
+  'appointment.agent',
+  'contract.protocolNumber',
+  'contract.total',
 ] as const;
 
 const KNOWN = new Set<string>(FOLLOW_UP_PLACEHOLDERS);

@@ -13,9 +13,17 @@ import {
 } from './dto/follow-up-template.dto';
 import { checkFollowUpTemplate } from './follow-up-template-check';
 import { FollowUpTemplate } from './follow-up-template.entity';
+import { factsContext, type FollowUpFacts } from './follow-up-facts';
 
 export const SAMPLE_OPERATOR = Object.freeze({ name: 'Giulia Bianchi' });
 const SAMPLE_REASON = 'voicemail';
+/** What a sample outcome created: a callback, an appointment and a contract at once. */
+const SAMPLE_FACTS: FollowUpFacts = Object.freeze({
+  zone: 'Europe/Rome',
+  callbackAt: '2026-12-01T09:30:00.000Z',
+  appointment: { at: '2026-12-02T14:00:00.000Z', agent: 'Marco Neri' },
+  contract: { protocolNumber: '2026/000123', total: '24.40' },
+});
 
 export function toTemplateView(t: FollowUpTemplate): FollowUpTemplateView {
   return {
@@ -103,7 +111,11 @@ export class FollowUpTemplatesService {
       language: dto.language ?? SAMPLE_CONTACT.language,
       callReason: SAMPLE_REASON,
     };
-    const context = { contact, operator: SAMPLE_OPERATOR };
+    const context = {
+      contact,
+      operator: SAMPLE_OPERATOR,
+      more: factsContext(SAMPLE_FACTS, contact.language ?? 'it'),
+    };
     return {
       subject: oneLineSubject(this.renderer.renderText(dto.subject, context)),
       text: this.renderer.renderText(dto.body, context),

@@ -3,6 +3,7 @@ import { EntityManager, In, Not, IsNull } from 'typeorm';
 import { CampaignStep } from '../campaigns/campaign-step.entity';
 import { ContactQueue, type ContactPreferences } from '../contacts/contact-queue';
 import type { Contact } from '../contacts/contact.entity';
+import type { FollowUpFacts } from './follow-up-facts';
 import { FollowUpQueue, type QueuedFollowUp } from './follow-up-queue';
 import { UnreachedContactHooks, type UnreachedNotice } from './unreached-contact-hooks';
 
@@ -44,6 +45,8 @@ export class OutcomeFollowUps {
       /** A status with a retry rule whose attempts are spent: the contact ends final. */
       lastAttemptFailed: boolean;
       now: Date;
+      /** The callback, appointment or contract the outcome created, for the e-mail's placeholders. */
+      facts?: FollowUpFacts;
     },
   ): Promise<OutcomeFollowUp> {
     const result: OutcomeFollowUp = {};
@@ -85,6 +88,7 @@ export class OutcomeFollowUps {
       interactionId: input.interactionId,
       operatorId: input.operatorId,
       now: input.now,
+      facts: input.facts,
     });
     if (followUp) result.followUp = followUp;
     return result;
