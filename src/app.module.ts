@@ -36,6 +36,7 @@ import { UsersModule } from './users/users.module';
 import { JobsModule } from './common/jobs/jobs.module';
 import { TimeModule } from './common/time/time.module';
 import { WorkModule } from './work/work.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({
   imports: [
@@ -64,6 +65,7 @@ import { WorkModule } from './work/work.module';
     WorkModule,
     EligibilityModule,
     FollowUpsModule,
+    WebhooksModule,
     OutagesModule,
     CallbacksModule,
     CallbackRequestsModule,

@@ -13,12 +13,14 @@ import { AppointmentsApiController } from './appointments.api.controller';
 import { AppointmentsService } from './appointments.service';
 import { AgentCalendarApiController, CalendarFeedController } from './calendar-feed.controller';
 import { CalendarFeedService } from './calendar-feed.service';
+import { WebhookOutboxModule } from '../webhooks/webhook-outbox.module';
 
 /** Field agents' agendas: availability, booking rules, the agenda page's changes, ICS feeds. */
 @Module({
   imports: [
     TypeOrmModule.forFeature([Appointment]),
     AuditModule,
+    WebhookOutboxModule,
     AgentsModule,
     CallbackBookModule,
     CampaignsModule,

@@ -22,6 +22,8 @@ import { addDays } from '../common/time/calendar-day';
 import { ContactQueue } from '../contacts/contact-queue';
 import { Contact } from '../contacts/contact.entity';
 import { User } from '../users/user.entity';
+import { webhookEvent } from '../webhooks/webhook-events';
+import { WebhookOutbox } from '../webhooks/webhook-outbox';
 import { contactZones, dayRange, DayRange } from './agenda.service';
 import { AppointmentBooker } from './appointment-booker';
 import { Appointment, APPOINTMENT_STATES, AppointmentState } from './appointment.entity';
@@ -90,6 +92,7 @@ export class AppointmentsService {
     private readonly callbacks: CallbackBook,
     private readonly queue: ContactQueue,
     private readonly access: CampaignAccess,
+    private readonly webhooks: WebhookOutbox,
   ) {}
 
   async list(
@@ -248,6 +251,9 @@ export class AppointmentsService {
         entityId: id,
         detail: reason,
       });
+      if (input.state === 'cancelled') {
+        await this.cancelledEvent(em, appointment, 'cancelled', now);
+      }
     });
     return this.view(id);
   }
@@ -312,9 +318,58 @@ export class AppointmentsService {
         entityId: id,
         detail: `callback ${newId}${reason ? `: ${reason}` : ''}`,
       });
+      // Out of the agenda, and a callback in its place: both said outside (invariant 16).
+      await this.cancelledEvent(em, appointment, 'reschedule', now, { id: newId, dueAt: now });
       return newId;
     });
     return { appointment: await this.view(id), callbackId };
+  }
+
+  /**
+   * `appointment.cancelled` (and the callback that replaces it, if any) into the webhook
+   * outbox, in the caller's transaction.
+   */
+  private async cancelledEvent(
+    em: EntityManager,
+    appointment: Appointment,
+    state: 'cancelled' | 'reschedule',
+    now: Date,
+    callback?: { id: number; dueAt: Date },
+  ): Promise<void> {
+    const campaign = await em.findOne(Campaign, {
+      where: { id: appointment.campaignId },
+      select: { id: true, code: true },
+    });
+    const about = {
+      campaignId: appointment.campaignId,
+      campaignCode: campaign?.code ?? null,
+      contactId: appointment.contactId,
+    };
+    const events = [
+      webhookEvent('appointment.cancelled', now, {
+        ...about,
+        appointment: {
+          id: appointment.id,
+          agentId: appointment.agentId,
+          startsAt: appointment.startsAt.toISOString(),
+          endsAt: appointment.endsAt.toISOString(),
+          state,
+        },
+      }),
+    ];
+    if (callback) {
+      events.push(
+        webhookEvent('callback.scheduled', now, {
+          ...about,
+          callback: {
+            id: callback.id,
+            dueAt: callback.dueAt.toISOString(),
+            reason: 'appointment to be rescheduled',
+          },
+        }),
+      );
+    }
+    await this.webhooks.recordWithin(em, events);
   }
 
   /**

@@ -70,6 +70,10 @@ export class CampaignConfigCache implements EntitySubscriberInterface {
   private catalogue: Promise<ReadonlyMap<number, Readonly<OutcomeStatus>>> | null = null;
   /** Transactions that wrote configuration: dropped again once they commit or roll back. */
   private readonly writers = new WeakSet<QueryRunner>();
+  /** The stamp each open transaction read in campaignIn (SQLite reuses one runner: cleared at its end). */
+  private readonly seen = new WeakMap<QueryRunner, string | null>();
+  /** The tables whose writes rewrite the stamp: the configuration's, and those registered. */
+  private readonly stamped = new Set<unknown>(CONFIG_ENTITIES);
 
   constructor(private readonly dataSource: DataSource) {
     dataSource.subscribers.push(this);
@@ -87,6 +91,7 @@ export class CampaignConfigCache implements EntitySubscriberInterface {
    */
   async campaignIn(em: EntityManager, campaignId: number): Promise<CampaignConfig | null> {
     const stamp = await readStamp(em);
+    if (em.queryRunner?.isTransactionActive) this.seen.set(em.queryRunner, stamp);
     if (stamp !== this.stamp) return loadCampaign(em, campaignId);
     return this.cached(campaignId, em);
   }
@@ -105,6 +110,31 @@ export class CampaignConfigCache implements EntitySubscriberInterface {
       });
     }
     return this.catalogue;
+  }
+
+  /**
+   * The stamp the caller's transaction read in {@link campaignIn}, undefined when it read
+   * none. Whatever was read after that stamp was committed (and is still current while the
+   * stamp is the same) holds for the transaction too, without asking again.
+   */
+  stampSeenIn(em: EntityManager): string | null | undefined {
+    const runner = em.queryRunner;
+    if (!runner?.isTransactionActive) return undefined;
+    return this.seen.get(runner);
+  }
+
+  /** The stamp as last committed (read now). */
+  currentStamp(): Promise<string | null> {
+    return readStamp(this.dataSource.manager);
+  }
+
+  /**
+   * Every write of this entity rewrites the stamp too, in the writer's transaction: a
+   * capability whose rows instances keep a view of (webhook endpoints) learns of a change
+   * elsewhere the way campaign configuration does.
+   */
+  stampWritesOf(entity: unknown): void {
+    this.stamped.add(entity);
   }
 
   private cached(campaignId: number, em: EntityManager): Promise<CampaignConfig | null> {
@@ -172,8 +202,9 @@ export class CampaignConfigCache implements EntitySubscriberInterface {
   }
 
   private async written(target: unknown, runner: QueryRunner): Promise<void> {
-    if (!CONFIG_ENTITIES.has(target)) return;
+    if (!this.stamped.has(target)) return;
     this.forget();
+    this.seen.delete(runner);
     if (runner.isTransactionActive) this.writers.add(runner);
     const mysql = runner.connection.options.type !== 'better-sqlite3';
     await runner.query(
@@ -186,6 +217,7 @@ export class CampaignConfigCache implements EntitySubscriberInterface {
 
   /** A copy read while the write was not yet committed may be the old one: dropped again. */
   private ended(runner: QueryRunner): void {
+    this.seen.delete(runner);
     if (!this.writers.has(runner)) return;
     this.writers.delete(runner);
     this.forget();

@@ -191,6 +191,28 @@ export class EnvironmentVariables {
   MAIL_MAX_ATTEMPTS = 8;
 
   /**
+   * Webhook URLs may point at private, loopback or link-local addresses (a receiver on the
+   * same network). Off by default: an admin could otherwise make the server call inside it.
+   */
+  @Transform(toBoolean)
+  @IsBoolean()
+  WEBHOOKS_ALLOW_PRIVATE = false;
+
+  /** How long one webhook delivery waits for the receiver's answer before it counts as failed. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
+  WEBHOOK_TIMEOUT_MS = 10_000;
+
+  /** Attempts of one webhook delivery before it is given up (failed; an admin may retry it). */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  WEBHOOK_MAX_ATTEMPTS = 15;
+
+  /**
    * Scheduled jobs this instance does not run, by name, comma-separated ("all": none runs),
    * e.g. an instance kept for pages only. Every job is safe to run on every instance.
    */

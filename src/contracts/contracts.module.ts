@@ -4,6 +4,7 @@ import { Campaign } from '../campaigns/campaign.entity';
 import { DoNotCallModule } from '../do-not-call/do-not-call.module';
 import { Interaction } from '../interactions/interaction.entity';
 import { User } from '../users/user.entity';
+import { WebhookOutboxModule } from '../webhooks/webhook-outbox.module';
 import { ContractLine } from './contract-line.entity';
 import { ContractStatusChange } from './contract-status-change.entity';
 import { ContractWriter } from './contract-writer';
@@ -27,6 +28,7 @@ import { ProtocolCounter } from './protocol-counter.entity';
     ]),
     // The phone normaliser, for searches by phone.
     DoNotCallModule,
+    WebhookOutboxModule,
   ],
   controllers: [ContractsApiController, ContractsController],
   providers: [ContractsService, ContractWriter],

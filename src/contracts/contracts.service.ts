@@ -14,6 +14,8 @@ import { datedName } from '../common/http/export-file-name';
 import { PhoneNumbers } from '../common/phone/phone-number';
 import { Interaction } from '../interactions/interaction.entity';
 import { User } from '../users/user.entity';
+import { webhookEvent } from '../webhooks/webhook-events';
+import { WebhookOutbox } from '../webhooks/webhook-outbox';
 import { ContractLine } from './contract-line.entity';
 import { ContractStatusChange } from './contract-status-change.entity';
 import { Contract, CONTRACT_TRANSITIONS } from './contract.entity';
@@ -83,6 +85,7 @@ export class ContractsService {
     @InjectRepository(Campaign) private readonly campaigns: Repository<Campaign>,
     @InjectRepository(User) private readonly users: Repository<User>,
     @InjectRepository(Interaction) private readonly interactions: Repository<Interaction>,
+    private readonly webhooks: WebhookOutbox,
     private readonly phones: PhoneNumbers,
     private readonly clock: Clock,
   ) {}
@@ -184,6 +187,25 @@ export class ContractsService {
         userId: user.id,
         at: now,
       });
+      // Invariant 16: the event in the change's transaction (the clerk's free-text reason is not sent).
+      const campaign = await em.findOne(Campaign, {
+        where: { id: contract.campaignId },
+        select: { id: true, code: true },
+      });
+      await this.webhooks.recordWithin(em, [
+        webhookEvent('contract.status_changed', now, {
+          campaignId: contract.campaignId,
+          campaignCode: campaign?.code ?? null,
+          contactId: contract.contactId,
+          contract: {
+            id,
+            protocolNumber: contract.protocolNumber,
+            total: contract.total,
+            from: contract.status,
+            to: dto.status,
+          },
+        }),
+      ]);
     });
     return this.detail(user, id);
   }

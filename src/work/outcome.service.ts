@@ -32,6 +32,8 @@ import { LeasesService } from './leases.service';
 import { retryRule } from './retry-rule';
 import { retriedTransaction } from '../common/database/retried-transaction';
 import { OutcomeFollowUps, type OutcomeFollowUp } from '../follow-ups/outcome-follow-ups';
+import { outcomeEvents } from '../webhooks/webhook-events';
+import { WebhookOutbox } from '../webhooks/webhook-outbox';
 
 const MAX_ANSWER = 2000;
 
@@ -75,6 +77,7 @@ export class OutcomeService {
     private readonly followUps: OutcomeFollowUps,
     private readonly phones: PhoneNumbers,
     private readonly configs: CampaignConfigCache,
+    private readonly webhooks: WebhookOutbox,
   ) {}
 
   async confirm(userId: number, contactId: number, dto: OutcomeDto): Promise<OutcomeResult> {
@@ -237,6 +240,16 @@ export class OutcomeService {
         answers,
         lastAttemptFailed,
         now,
+        facts: {
+          zone: campaign.timezone,
+          callbackAt: result.callback?.dueAt ?? null,
+          appointment: result.appointment
+            ? { at: result.appointment.startsAt, agent: result.appointment.agentName }
+            : null,
+          contract: result.contract
+            ? { protocolNumber: result.contract.protocolNumber, total: result.contract.total }
+            : null,
+        },
       }),
     );
     await this.queue.recordOutcome(em, contact, {
@@ -262,6 +275,24 @@ export class OutcomeService {
       startedAt: lease.startedAt,
       now,
     });
+    // The webhook outbox, in this transaction (invariant 16): one statement, or none when
+    // no endpoint wants these events.
+    await this.webhooks.recordWithin(
+      em,
+      outcomeEvents({
+        at: now,
+        interactionId,
+        campaign: { id: campaign.id, code: campaign.code },
+        contactId,
+        operatorId: userId,
+        status: { id: status.id, code: status.code, type: status.type },
+        customerReached: reached,
+        contactState: result.contactState,
+        callback: result.callback,
+        contract: result.contract,
+        appointment: result.appointment,
+      }),
+    );
     await this.contactLeases.end(em, contactId);
     return { interactionId, ...result };
   }

@@ -5,6 +5,7 @@ import { Clock } from '../../src/common/time/clock';
 import { FollowUpSender, type SendRun } from '../../src/follow-ups/follow-up-sender.service';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { LeasesService } from '../../src/work/leases.service';
+import { WebhookSender, type DeliveryRun } from '../../src/webhooks/webhook-sender.service';
 import { createTestApp } from './test-app';
 
 /** What one run of every clock job changed in an instance. */
@@ -16,7 +17,11 @@ export interface JobCounts {
 }
 
 type Command =
-  { op: 'clock'; at: string | null } | { op: 'jobs' } | { op: 'sendFollowUps' } | { op: 'close' };
+  | { op: 'clock'; at: string | null }
+  | { op: 'jobs' }
+  | { op: 'sendFollowUps' }
+  | { op: 'deliverWebhooks' }
+  | { op: 'close' };
 type Reply = { id: number; result?: unknown; error?: string } | { port: number };
 
 /** An app instance serving HTTP whose clock and clock jobs the test drives. */
@@ -26,6 +31,8 @@ export interface AppInstance {
   runJobs(): Promise<JobCounts>;
   /** One run of the follow-up e-mail sender. */
   sendFollowUps(): Promise<SendRun>;
+  /** One run of the webhook sender. */
+  deliverWebhooks(): Promise<DeliveryRun>;
   close(): Promise<void>;
 }
 
@@ -49,6 +56,7 @@ export async function listeningInstance(app: NestExpressApplication): Promise<Ap
     setClock: (at) => Promise.resolve(app.get(Clock).set(at)),
     runJobs: () => runClockJobs(app),
     sendFollowUps: () => app.get(FollowUpSender).sendDue(),
+    deliverWebhooks: () => app.get(WebhookSender).deliverDue(),
     // Closed by whoever created it (the test's own afterAll).
     close: () => Promise.resolve(),
   };
@@ -93,6 +101,7 @@ export async function startAppWorker(): Promise<AppInstance> {
     setClock: (at) => ask({ op: 'clock', at: at?.toISOString() ?? null }),
     runJobs: () => ask({ op: 'jobs' }),
     sendFollowUps: () => ask({ op: 'sendFollowUps' }),
+    deliverWebhooks: () => ask({ op: 'deliverWebhooks' }),
     close: async () => {
       await ask({ op: 'close' });
       await worker.terminate();
@@ -112,6 +121,8 @@ async function serve(): Promise<void> {
         return instance.runJobs();
       case 'sendFollowUps':
         return instance.sendFollowUps();
+      case 'deliverWebhooks':
+        return instance.deliverWebhooks();
       case 'close':
         await app.close();
         return null;

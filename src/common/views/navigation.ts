@@ -42,6 +42,7 @@ export const NAVIGATION: readonly NavItem[] = [
   { label: 'nav.agents', href: '/agents', roles: ['admin'], settings: true },
   { label: 'nav.doNotCall', href: '/do-not-call', roles: ['admin', 'coordinator'], settings: true },
   { label: 'nav.users', href: '/users', roles: ['admin'], settings: true },
+  { label: 'webhooks.nav', href: '/webhooks', roles: ['admin'], settings: true },
   { label: 'nav.apiDocs', href: '/api/docs', roles: ['admin'], settings: true },
 ];
 
