@@ -46,6 +46,21 @@ describe('CsvReader', () => {
     ]);
   });
 
+  it('reads a chunk bigger than what is parsed at once as it reads small ones', async () => {
+    // 40 KB of accented rows in one chunk: parsed in slices cut anywhere, inside a character too.
+    for (const pad of [0, 1, 2, 3]) {
+      const lines = ['a;b', `${'x'.repeat(pad)}è€;"Forlì\r\nCesena ’"`];
+      while (lines.join('').length < 40_000) lines.push('ùé€;"Forlì\nCesena ’"');
+      const file = Buffer.from(lines.join('\r\n') + '\r\n');
+      const small: Buffer[] = [];
+      for (let at = 0; at < file.length; at += 1000) small.push(file.subarray(at, at + 1000));
+      const whole = await read([file]);
+      expect(whole).toEqual(await read(small));
+      expect(whole).toHaveLength(lines.length);
+      expect(whole.flat().join('')).not.toContain('\uFFFD');
+    }
+  });
+
   it('picks the delimiter from the header line and drops a BOM', async () => {
     expect(sniffDelimiter(Buffer.from('firstName;lastName;phone\n'))).toBe(';');
     expect(sniffDelimiter(Buffer.from('"a;b",c\n'))).toBe(',');
