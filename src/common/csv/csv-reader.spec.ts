@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
-import { CsvFileError, CsvReader, sniffDelimiter } from './csv-reader';
+import iconv from 'iconv-lite';
+import { CsvFileError, CsvReader, sniffDelimiter, windows1252ToUtf8 } from './csv-reader';
 import { firstInvalidUtf8, incompleteTailStart } from './utf8';
 
 /** Reads a file given as chunks (to cut it anywhere) into [line, ...values] rows. */
@@ -92,6 +93,15 @@ describe('CsvReader', () => {
     for (let cut = 1; cut < excel.length; cut += 7) {
       const parts = [excel.subarray(0, cut), excel.subarray(cut)];
       expect(await read(parts)).toEqual(rows.map((values, i) => [[1, 2, 3][i]!, ...values]));
+    }
+  });
+
+  it('turns Windows-1252 bytes into the UTF-8 of what iconv-lite decodes, every byte', () => {
+    const all = Buffer.from(Array.from({ length: 256 }, (_, byte) => byte));
+    expect(windows1252ToUtf8(all).toString('utf8')).toBe(iconv.decode(all, 'win1252'));
+    for (let i = 0; i < 200; i++) {
+      const bytes = Buffer.from(Array.from({ length: 50 }, () => Math.floor(Math.random() * 256)));
+      expect(windows1252ToUtf8(bytes)).toEqual(Buffer.from(iconv.decode(bytes, 'win1252'), 'utf8'));
     }
   });
 

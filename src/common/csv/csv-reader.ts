@@ -197,7 +197,7 @@ export class CsvReader {
    * TextDecoder: Node's reads this label as Latin-1, losing €, “ ” and – (0x80-0x9F).
    */
   private fromWindows1252(data: Buffer): Buffer {
-    return isAscii(data) ? data : Buffer.from(iconv.decode(data, 'win1252'), 'utf8');
+    return isAscii(data) ? data : windows1252ToUtf8(data);
   }
 
   /** Parses validated bytes (holding them back until the header line shows the delimiter). */
@@ -305,6 +305,32 @@ export class CsvReader {
         );
     }
   }
+}
+
+/** Each Windows-1252 byte as UTF-8 bytes, as iconv-lite decodes it. */
+let windows1252Table: Buffer[] | null = null;
+
+/**
+ * Windows-1252 bytes straight into UTF-8 bytes, one table look-up a byte: decoding into a
+ * string and encoding it again cost twice the copying for every chunk with an accent.
+ */
+export function windows1252ToUtf8(data: Buffer): Buffer {
+  const table = (windows1252Table ??= Array.from({ length: 256 }, (_, byte) =>
+    Buffer.from(iconv.decode(Buffer.from([byte]), 'win1252'), 'utf8'),
+  ));
+  let length = data.length;
+  for (let i = 0; i < data.length; i++) if (data[i]! >= 0x80) length += table[data[i]!]!.length - 1;
+  const out = Buffer.allocUnsafe(length);
+  let at = 0;
+  for (let i = 0; i < data.length; i++) {
+    const byte = data[i]!;
+    if (byte < 0x80) out[at++] = byte;
+    else {
+      const bytes = table[byte]!;
+      for (let k = 0; k < bytes.length; k++) out[at++] = bytes[k]!;
+    }
+  }
+  return out;
 }
 
 /** The delimiter the header line uses most, outside quotes (a comma when it is unclear). */
