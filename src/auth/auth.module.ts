@@ -1,4 +1,5 @@
 import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
 import { APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { OperatorActivityModule } from '../monitor/operator-activity.module';
@@ -18,6 +19,7 @@ import { WebSession } from './web-session.entity';
 @Module({
   imports: [
     TypeOrmModule.forFeature([ApiToken, LoginFailure, WebSession]),
+    AuditModule,
     UsersModule,
     OperatorActivityModule,
   ],

@@ -1,3 +1,4 @@
+import { AuditService } from '../audit/audit.service';
 import { createHash, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
@@ -34,6 +35,7 @@ export class AuthService {
     @InjectRepository(ApiToken) private readonly tokens: Repository<ApiToken>,
     @InjectRepository(LoginFailure) private readonly failures: Repository<LoginFailure>,
     private readonly hasher: PasswordHasher,
+    private readonly audit: AuditService,
   ) {}
 
   /**
@@ -53,12 +55,26 @@ export class AuthService {
         address,
         attemptedAt: new Date(),
       });
+      await this.audit.record(this.failures.manager, {
+        userId: null,
+        action: 'auth.sign_in_failed',
+        entity: 'user',
+        entityId: user?.id ?? null,
+        detail: JSON.stringify({ username: normalized.slice(0, 64), address }),
+      });
       throw new UnauthorizedError('username or password is wrong, or the account is disabled').say(
         'auth.failed',
       );
     }
     await this.failures.delete({ username: normalized });
     await this.users.recordLogin(user.id);
+    await this.audit.record(this.failures.manager, {
+      userId: user.id,
+      action: 'auth.signed_in',
+      entity: 'user',
+      entityId: user.id,
+      detail: JSON.stringify({ address }),
+    });
     return user;
   }
 

@@ -1,3 +1,6 @@
+import { DataSource } from 'typeorm';
+import { actingAs } from '../audit/audit-actor';
+import { AuditService } from '../audit/audit.service';
 import { Injectable, NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import type { AuthenticatedUser } from '../common/http/request-context';
@@ -10,11 +13,31 @@ import { AuthService } from './auth.service';
  */
 @Injectable()
 export class AuthenticationMiddleware implements NestMiddleware {
-  constructor(private readonly auth: AuthService) {}
+  constructor(
+    private readonly auth: AuthService,
+    private readonly audit: AuditService,
+    private readonly dataSource: DataSource,
+  ) {}
 
   async use(req: Request, _res: Response, next: NextFunction): Promise<void> {
     req.user = (await this.authenticate(req)) ?? undefined;
-    next();
+    // What the request writes is recorded in the audit trail as this user's doing.
+    const user = req.user;
+    if (!user) return next();
+    actingAs(
+      {
+        userId: user.id,
+        downloaded: (file) =>
+          this.audit.record(this.dataSource.manager, {
+            userId: user.id,
+            action: 'export.downloaded',
+            entity: 'export',
+            entityId: null,
+            detail: JSON.stringify({ file: file.name, path: file.path.slice(0, 400) }),
+          }),
+      },
+      next,
+    );
   }
 
   private async authenticate(req: Request): Promise<AuthenticatedUser | null> {

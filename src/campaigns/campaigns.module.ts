@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Agent } from '../agents/agent.entity';
 import { Contact } from '../contacts/contact.entity';
@@ -19,6 +20,7 @@ import { CampaignsService } from './campaigns.service';
 
 @Module({
   imports: [
+    AuditModule,
     TypeOrmModule.forFeature([
       Campaign,
       CampaignStep,

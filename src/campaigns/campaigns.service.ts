@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, IsNull, Repository } from 'typeorm';
+import { currentActor } from '../audit/audit-actor';
+import { AuditService } from '../audit/audit.service';
 import { Agent } from '../agents/agent.entity';
 import { retriedTransaction } from '../common/database/retried-transaction';
 import { forUpdate } from '../common/database/row-lock';
@@ -90,6 +92,7 @@ export class CampaignsService {
     @InjectRepository(Agent) private readonly agents: Repository<Agent>,
     @InjectRepository(User) private readonly users: Repository<User>,
     private readonly calendarHooks: CalendarChangeHooks,
+    private readonly audit: AuditService,
   ) {}
 
   /**
@@ -131,12 +134,14 @@ export class CampaignsService {
         if (!current) throw new NotFoundError('campaign', id);
         await this.checkReferences(em, campaign);
         await this.checkWrapUp(em, campaign.wrapUp, campaign.statusIds, campaign.steps);
+        const before = await this.workflowOf(em, id);
         await em.delete(CampaignStep, { campaignId: id });
         await em.delete(CampaignStatus, { campaignId: id });
         await em.delete(CampaignProduct, { campaignId: id });
         await em.delete(CampaignAgent, { campaignId: id });
         await em.delete(CampaignOperator, { campaignId: id });
         await this.writeWorkflowAndLinks(em, id, campaign);
+        await this.recordWorkflowChange(em, id, before);
         // A code taken by another campaign fails here (unique index) and rolls back the above.
         const saved = await em.save(Campaign, Object.assign(current, this.settingsOf(campaign)));
         // Callbacks promised at a time the new calendar closes move to its next open moment
@@ -147,6 +152,48 @@ export class CampaignsService {
       throw this.codeConflict(error, campaign.code);
     }
     return this.get(id);
+  }
+
+  /** The campaign's workflow and links as the audit trail compares them. */
+  private async workflowOf(em: EntityManager, id: number): Promise<Record<string, unknown>> {
+    const [steps, statuses, products, agents, operators] = await Promise.all([
+      em.find(CampaignStep, { where: { campaignId: id }, order: { position: 'ASC' } }),
+      em.findBy(CampaignStatus, { campaignId: id }),
+      em.findBy(CampaignProduct, { campaignId: id }),
+      em.findBy(CampaignAgent, { campaignId: id }),
+      em.findBy(CampaignOperator, { campaignId: id }),
+    ]);
+    const sorted = (ids: number[]) => ids.sort((a, b) => a - b);
+    return {
+      steps: steps.map((s) => `${s.kind}:${s.title}`),
+      statusIds: sorted(statuses.map((l) => l.statusId)),
+      productIds: sorted(products.map((l) => l.productId)),
+      agentIds: sorted(agents.map((l) => l.agentId)),
+      operatorIds: sorted(operators.map((l) => l.userId)),
+    };
+  }
+
+  /** One line in the audit trail with what the save changed in the workflow and links. */
+  private async recordWorkflowChange(
+    em: EntityManager,
+    id: number,
+    before: Record<string, unknown>,
+  ): Promise<void> {
+    const after = await this.workflowOf(em, id);
+    const changed: Record<string, unknown> = {};
+    for (const key of Object.keys(after)) {
+      if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) {
+        changed[key] = [before[key], after[key]];
+      }
+    }
+    if (Object.keys(changed).length === 0) return;
+    await this.audit.record(em, {
+      userId: currentActor(),
+      action: 'campaign.workflow_changed',
+      entity: 'campaign',
+      entityId: id,
+      detail: JSON.stringify(changed),
+    });
   }
 
   /** Idempotent: pausing a paused campaign (or resuming an active one) changes nothing. */

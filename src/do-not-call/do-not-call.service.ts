@@ -128,8 +128,10 @@ export class DoNotCallService {
 
   async remove(rawPhone: string): Promise<void> {
     const phone = this.normalise(rawPhone);
-    const result = await this.numbers.delete({ phone });
-    if (!result.affected) throw new NotFoundError('do-not-call number', phone);
+    // Removed as a row, so the audit trail says which number left the list.
+    const entry = await this.numbers.findOneBy({ phone });
+    if (!entry) throw new NotFoundError('do-not-call number', phone);
+    await this.numbers.remove(entry);
   }
 
   /**

@@ -3,6 +3,7 @@ import { Readable, Transform, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import ExcelJS from 'exceljs';
 import type { Response } from 'express';
+import { recordDownload } from '../../audit/audit-actor';
 import { wallClock } from '../time/wall-clock';
 import { type ExportDialect, PLAIN } from './export-dialect';
 import { type Cell, type ExportColumn, momentOf, type Row, stringOf } from './export-cell';
@@ -41,6 +42,8 @@ export async function sendTable(
   table: ExportTable,
   choice: ExportChoice = { format: 'csv', dialect: PLAIN },
 ): Promise<void> {
+  // Who downloaded which file, with its filters, is in the audit trail before the first byte.
+  await recordDownload({ name: `${table.name}.${choice.format}`, path: res.req.originalUrl });
   const xlsx = choice.format === 'xlsx';
   res.setHeader('Content-Type', xlsx ? XLSX_TYPE : 'text/csv; charset=utf-8');
   res.setHeader('Content-Disposition', `attachment; filename="${table.name}.${choice.format}"`);

@@ -43,6 +43,7 @@ export const NAVIGATION: readonly NavItem[] = [
   { label: 'nav.doNotCall', href: '/do-not-call', roles: ['admin', 'coordinator'], settings: true },
   { label: 'nav.users', href: '/users', roles: ['admin'], settings: true },
   { label: 'webhooks.nav', href: '/webhooks', roles: ['admin'], settings: true },
+  { label: 'audit.nav', href: '/audit', roles: ['admin'], settings: true },
   { label: 'nav.apiDocs', href: '/api/docs', roles: ['admin'], settings: true },
 ];
 
