@@ -1,4 +1,6 @@
 import { DataSource, EntityManager } from 'typeorm';
+import { performance } from 'node:perf_hooks';
+import { BusyError } from '../errors/domain-errors';
 import { isLockConflict, isMysqlSource } from './sql-dialect';
 
 export interface RetriedTransactionOptions {
@@ -7,11 +9,22 @@ export interface RetriedTransactionOptions {
    * reads after a claim see what others have just committed.
    */
   readCommitted?: boolean;
-  /** Tries in all before the conflict goes up. */
+  /** Tries at most, however much of the time budget is left. */
   attempts?: number;
-  /** The pause before try n is a quarter of this plus a random part of up to n times it. */
+  /**
+   * The first pause; each next one may be twice as long (up to MAX_PAUSE_MS), and each is
+   * drawn at random from half to one and a half of that, so that transactions which lost
+   * to each other (on one server, or on two nodes of a cluster) do not meet again.
+   */
   pauseMs?: number;
+  /** No new try starts once this long has passed since the first: the conflict then goes up. */
+  budgetMs?: number;
 }
+
+/** The longest pause between two tries. */
+const MAX_PAUSE_MS = 250;
+/** What a caller is told to wait before asking again, once the budget is spent. */
+const RETRY_AFTER_SECONDS = 1;
 
 /** A transaction that lost a lock conflict: `retried` again, or given up after its tries. */
 export interface TransactionConflict {
@@ -48,14 +61,23 @@ function report(error: unknown, retried: boolean): void {
 }
 
 /**
- * One transaction, started again when it lost a deadlock or a lock wait: it was rolled
- * back whole, so repeating it is safe. Any other error goes up at once.
+ * One transaction, started again when it lost a deadlock or a lock wait (a Galera node
+ * reports losing a certification as a deadlock too): it was rolled back whole, so
+ * repeating it is safe. Tries go on with growing, jittered pauses while the time budget
+ * lasts; then the request is answered 503 with Retry-After (BusyError), never a 500. Any
+ * other error goes up at once.
  */
 export async function retriedTransaction<T>(
   dataSource: DataSource,
   work: (em: EntityManager) => Promise<T>,
-  { readCommitted = false, attempts = 5, pauseMs = 20 }: RetriedTransactionOptions = {},
+  {
+    readCommitted = false,
+    attempts = 40,
+    pauseMs = 20,
+    budgetMs = 3000,
+  }: RetriedTransactionOptions = {},
 ): Promise<T> {
+  const started = performance.now();
   for (let attempt = 1; ; attempt++) {
     try {
       return readCommitted && isMysqlSource(dataSource)
@@ -63,9 +85,16 @@ export async function retriedTransaction<T>(
         : await dataSource.transaction(work);
     } catch (error) {
       if (!isLockConflict(error)) throw error;
-      report(error, attempt < attempts);
-      if (attempt >= attempts) throw error;
-      const pause = pauseMs / 4 + Math.random() * pauseMs * attempt;
+      const ceiling = Math.min(MAX_PAUSE_MS, pauseMs * 2 ** (attempt - 1));
+      const pause = ceiling * (0.5 + Math.random());
+      const again = attempt < attempts && performance.now() - started + pause < budgetMs;
+      report(error, again);
+      if (!again) {
+        throw new BusyError(
+          'the database is busy with the same records: try again in a moment',
+          RETRY_AFTER_SECONDS,
+        ).say('errors.busy');
+      }
       await new Promise((resolve) => setTimeout(resolve, pause));
     }
   }

@@ -3,7 +3,13 @@
  * them to HTTP (see error-response.ts); services never throw HttpException.
  */
 export type DomainErrorKind =
-  'validation' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'too_many_requests';
+  | 'validation'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'too_many_requests'
+  | 'unavailable';
 
 /** A word said differently in each language (the weekday names of a calling window). */
 export interface InLanguages {
@@ -86,6 +92,17 @@ export class ConflictError extends DomainError {
 
 export class TooManyRequestsError extends DomainError {
   readonly kind = 'too_many_requests';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
+
+/** 503: the work could not be done now (a lock conflict that outlasted its retries); ask again. */
+export class BusyError extends DomainError {
+  readonly kind = 'unavailable';
   constructor(
     message: string,
     readonly retryAfterSeconds: number,

@@ -11,7 +11,7 @@ import { type FormPageContext, pathWithParams, refusedForm, type Say } from './f
 import { type FormState, isApiRequest, pathOf } from './request-context';
 
 const SECRET_FIELDS = /password|_csrf|token/i;
-const TITLED_STATUSES = [400, 401, 403, 404, 409, 429, 500];
+const TITLED_STATUSES = [400, 401, 403, 404, 409, 429, 500, 503];
 /** A refused form travels back through the session, whose row holds 64 KB on MySQL (TEXT). */
 const SESSION_FORM_BYTES = 48_000;
 
@@ -88,7 +88,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
         : 'errors.generic.title',
       statusCode: error.statusCode,
       explained: [403, 404, 500].includes(error.statusCode),
-      message: error.statusCode >= 500 ? undefined : message,
+      // A 503 says what to do (try again); other server errors say nothing of their cause.
+      message: error.statusCode >= 500 && error.statusCode !== 503 ? undefined : message,
     });
   }
 
