@@ -18,6 +18,7 @@ import { CallbackSlotLock } from './callback-slot-lock.entity';
 import { CallbackWebSubmission } from './callback-web-submission.entity';
 import { PublicCallbackController } from './public-callback.controller';
 import { PublicCallbackService } from './public-callback.service';
+import { WebhookOutboxModule } from '../webhooks/webhook-outbox.module';
 
 /** Inbound callback offers: slots with capacity, callers' requests, their follow-up. */
 @Module({
@@ -34,6 +35,7 @@ import { PublicCallbackService } from './public-callback.service';
     CallbackBookModule,
     ContactQueueModule,
     DoNotCallModule,
+    WebhookOutboxModule,
   ],
   controllers: [
     CallbackRequestsApiController,

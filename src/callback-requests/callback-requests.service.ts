@@ -32,6 +32,8 @@ import {
 import { CallbackSlotLock } from './callback-slot-lock.entity';
 import { type Slot, slotStartingAt } from './callback-slots';
 import { MAX_CONTEXT_CHARS } from './dto/callback-request.dto';
+import { webhookEvent } from '../webhooks/webhook-events';
+import { WebhookOutbox } from '../webhooks/webhook-outbox';
 
 /** Slots an "as soon as possible" request tries before answering that all are full. */
 const ASAP_TRIES = 20;
@@ -122,6 +124,7 @@ export class CallbackRequestsService {
     private readonly config: AppConfigService,
     private readonly callbacks: CallbackBook,
     private readonly queue: ContactQueue,
+    private readonly webhooks: WebhookOutbox,
   ) {}
 
   /** `POST /callback-requests`: 201 with the window, 409 with the next free slots when full. */
@@ -389,6 +392,20 @@ export class CallbackRequestsService {
     }
     // The caller asked: a fresh promise, with the retry rules counting from it.
     await this.queue.awaitCallback(em, contact.id, slot.start, { freshAttempts: true });
+    // Invariant 16: said outside in this transaction (a moved request is scheduled anew).
+    await this.webhooks.recordWithin(em, [
+      webhookEvent('callback.scheduled', now, {
+        campaignId,
+        campaignCode: rules.campaign.code,
+        contactId: contact.id,
+        callback: {
+          id: callbackId,
+          dueAt: slot.start.toISOString(),
+          visibility: 'public',
+          source: input.source,
+        },
+      }),
+    ]);
     // simple-json: TypeORM's partial types cannot follow a free object, the column takes it whole.
     const fields: QueryDeepPartialEntity<CallbackRequest> = {
       callbackId,

@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';
+import { HomeModule } from '../home/home.module';
 import { WebhookDelivery } from './webhook-delivery.entity';
 import { WebhookEndpoint } from './webhook-endpoint.entity';
+import { WebhookHomeNotice } from './webhook-home-notice';
 import { WebhookOutboxModule } from './webhook-outbox.module';
 import { WebhookSender } from './webhook-sender.service';
 import { WebhooksApiController } from './webhooks.api.controller';
@@ -15,10 +17,11 @@ import { WebhooksService } from './webhooks.service';
   imports: [
     TypeOrmModule.forFeature([WebhookEndpoint, WebhookDelivery]),
     AuditModule,
+    HomeModule,
     WebhookOutboxModule,
   ],
   controllers: [WebhooksApiController, WebhooksController],
-  providers: [WebhooksService, WebhookSender, WebhooksJobs],
+  providers: [WebhooksService, WebhookSender, WebhooksJobs, WebhookHomeNotice],
   exports: [WebhooksService, WebhookSender],
 })
 export class WebhooksModule {}

@@ -97,11 +97,16 @@ class Receiver {
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  /** The events answered 2xx, parsed, in the order they came. */
+  /**
+   * The events answered 2xx, parsed, in the order they were written (delivery ids): up to
+   * four go at once, so the order they came in is not theirs.
+   */
   delivered(path?: string): PostedEvent[] {
+    const id = (h: Hit) => Number(h.headers['x-esito-delivery']);
     return this.hits
       .filter((h) => typeof h.answered === 'number' && h.answered < 300)
       .filter((h) => path === undefined || h.path === path)
+      .sort((a, b) => id(a) - id(b))
       .map((h) => JSON.parse(h.body) as PostedEvent);
   }
 }
@@ -137,7 +142,7 @@ describe('Webhooks: outbox in the transaction, signed deliveries, retries, pause
   // A Monday morning in Rome: the callback and the appointment below are in the future.
   const NOW = new Date('2026-11-30T08:00:00Z');
   const SECRET = 'whsec-0123456789-abcdefghij';
-  const TIMEOUT_MS = 400;
+  const TIMEOUT_MS = 1000;
   // test/support/env.ts has chosen this file's database already.
   const MYSQL = process.env.DATABASE_URL !== undefined;
 
@@ -388,6 +393,12 @@ describe('Webhooks: outbox in the transaction, signed deliveries, retries, pause
     });
     const page = await http().get('/webhooks').set(as(admin)).expect(200);
     expect(page.text).toContain(`data-webhook-paused="${id}"`);
+    // The admins' home page says it too; nobody else's.
+    const home = await http().get('/').set(as(admin)).expect(200);
+    expect(home.text).toContain('data-home-notice');
+    expect(home.text).toContain(receiver.url('/down'));
+    const elsewhere = await http().get('/').set(as(backoffice)).expect(200);
+    expect(elsewhere.text).not.toContain('data-home-notice');
 
     // Paused: nothing is tried, however long; events still wait for it.
     clock.advance(6 * 3_600_000);
@@ -402,6 +413,7 @@ describe('Webhooks: outbox in the transaction, signed deliveries, retries, pause
     expect(receiver.delivered()).toHaveLength(2);
     const after = await http().get('/webhooks').set(as(admin)).expect(200);
     expect(after.text).not.toContain('data-webhook-paused');
+    expect((await http().get('/').set(as(admin))).text).not.toContain('data-home-notice');
     expect(await db.getRepository(AuditEntry).countBy({ action: 'webhook.resumed' })).toBe(1);
   });
 
@@ -480,6 +492,45 @@ describe('Webhooks: outbox in the transaction, signed deliveries, retries, pause
       appointment: { id: t.appointment.id, agentId, state: 'cancelled' },
     });
     expect(JSON.stringify(events)).not.toContain('disdetto');
+  });
+
+  it('sends the callbacks an integration books and an agenda reschedule leaves', async () => {
+    await register('/callbacks', ['callback.scheduled', 'appointment.cancelled']);
+    await http()
+      .put(`/api/v1/campaigns/${campaignId}/callback-offer`)
+      .set(as(admin))
+      .send({ slotMinutes: 30, leadMinutes: 15, defaultCapacity: 2 })
+      .expect(200);
+    const ivr = await tokenFor(app, await createUser(app, { role: 'integration' }));
+    const booked = await http()
+      .post('/api/v1/callback-requests')
+      .set(as(ivr))
+      .send({ campaignId, phone: '3331000001', name: 'Anna' })
+      .expect(201);
+    const t = await call('T');
+    const moved = await http()
+      .post(`/api/v1/appointments/${t.appointment.id}/reschedule`)
+      .set(as(backoffice))
+      .send({ reason: "l'agente è malato" });
+    expect(moved.status).toBeLessThan(300);
+    await sender.deliverDue();
+    const events = receiver.delivered();
+    expect(events.map((e) => e.type)).toEqual([
+      'callback.scheduled',
+      'appointment.cancelled',
+      'callback.scheduled',
+    ]);
+    expect(events[0]!.data).toMatchObject({
+      campaignCode,
+      callback: { dueAt: new Date(booked.body.slotStart as string).toISOString() },
+    });
+    expect(events[1]!.data).toMatchObject({
+      appointment: { id: t.appointment.id, state: 'reschedule' },
+    });
+    expect(events[2]!.data).toMatchObject({
+      callback: { id: (moved.body as { callbackId: number }).callbackId },
+    });
+    expect(JSON.stringify(events)).not.toContain('malato');
   });
 
   it('costs the outcome one statement with an endpoint and none without', async () => {
