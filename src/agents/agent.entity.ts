@@ -41,6 +41,10 @@ export class Agent {
   @Column({ type: 'boolean', default: true })
   active!: boolean;
 
+  /** Goes up with every change of the agent's agenda: the write that serialises them (agent-lock.ts). */
+  @Column({ name: 'agenda_version', type: 'integer', default: 0, select: false })
+  agendaVersion?: number;
+
   /**
    * The secret in the agent's calendar feed URL (/calendar/<token>.ics); null when no feed
    * is issued. Issuing a new one revokes the old URL.

@@ -4,7 +4,8 @@ import { AgentAbsence } from '../agents/agent-absence.entity';
 import { Agent } from '../agents/agent.entity';
 import { CampaignAgent } from '../campaigns/campaign-agent.entity';
 import type { Campaign } from '../campaigns/campaign.entity';
-import { forShare, forUpdate } from '../common/database/row-lock';
+import { forShare } from '../common/database/row-lock';
+import { lockAgentAgenda } from './agent-lock';
 import { ConflictError, inEachLanguage, ValidationError } from '../common/errors/domain-errors';
 import { formatDateTime } from '../common/format/locale-format';
 import { instantInZone, toZonedLocal } from '../common/time/local-time';
@@ -41,8 +42,9 @@ export interface CheckedPlace {
  * Decides whether a visit may go into a field agent's agenda, inside the caller's
  * transaction (the outcome's, or a move on the agenda page).
  *
- * Race safety (invariant 5) comes from locking the agent's row (SELECT ... FOR UPDATE)
- * before reading their appointments: every booking, move and cancellation of one agent
+ * Race safety (invariant 5) comes from locking the agent's row with a write (agent-lock.ts,
+ * which a Galera cluster certifies, where SELECT ... FOR UPDATE is not) before reading
+ * their appointments: every booking, move and cancellation of one agent
  * takes that lock first, so they run one after the other and each sees what the previous
  * one committed (the overlap read is a locking read, so it sees that commit even in a
  * REPEATABLE READ snapshot taken earlier). A unique slot key could not do it: with a travel buffer or a policy that
@@ -145,10 +147,9 @@ export class AppointmentBooker {
         `${named('agentId')}: agent ${input.agentId} does not work for this campaign`,
       ).say('agenda.errors.agentCampaign');
     }
-    // The agent's row lock: see the class comment.
-    const agent = await em
-      .getRepository(Agent)
-      .findOne({ where: { id: input.agentId }, ...forUpdate(em) });
+    // The agent's row lock, taken by a write: see the class comment.
+    await lockAgentAgenda(em, input.agentId);
+    const agent = await em.getRepository(Agent).findOneBy({ id: input.agentId });
     if (!agent || !agent.active) {
       throw new ValidationError(
         named('agentId'),

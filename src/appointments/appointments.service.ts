@@ -1,3 +1,4 @@
+import { lockAgentAgenda } from './agent-lock';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { Agent } from '../agents/agent.entity';
@@ -390,7 +391,7 @@ export class AppointmentsService {
 
   private async lockAgents(em: EntityManager, ids: number[]): Promise<void> {
     for (const agentId of [...new Set(ids)].sort((a, b) => a - b)) {
-      await em.findOne(Agent, { where: { id: agentId }, ...forUpdate(em) });
+      await lockAgentAgenda(em, agentId);
     }
   }
 

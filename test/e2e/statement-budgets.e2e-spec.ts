@@ -31,7 +31,9 @@ const BUDGETS = {
   'outcome N': { mysql: 17, sqlite: 17 },
   'outcome R': { mysql: 20, sqlite: 21 },
   'outcome C': { mysql: 25, sqlite: 28 },
-  'outcome T': { mysql: 22, sqlite: 23 },
+  // The agent's agenda is serialised by a write (agent-lock.ts) then read: one more than a
+  // locking read, which a Galera cluster would not certify.
+  'outcome T': { mysql: 23, sqlite: 24 },
   'wall tick': { mysql: 9, sqlite: 9 },
 } satisfies Record<string, { mysql: number; sqlite: number }>;
 type Kind = keyof typeof BUDGETS;
