@@ -25,6 +25,9 @@ export const PAUSE_AFTER_FAILURES = 20;
 /** ... or once it has been failing for this long. */
 export const PAUSE_AFTER_MS = 24 * 60 * 60_000;
 
+/** Delivered events are kept in the log this long, then forgotten (failed ones stay for an admin). */
+export const DELIVERED_KEPT_MS = 30 * 24 * 60 * 60_000;
+
 export interface DeliveryRun {
   delivered: number;
   retried: number;
@@ -118,6 +121,18 @@ export class WebhookSender {
       }
     });
     return run;
+  }
+
+  /** Forgets deliveries made more than {@link DELIVERED_KEPT_MS} ago; the number forgotten. */
+  async forgetDelivered(): Promise<number> {
+    const before = new Date(this.clock.now().getTime() - DELIVERED_KEPT_MS);
+    const result = await this.dataSource
+      .createQueryBuilder()
+      .delete()
+      .from(WebhookDelivery)
+      .where("state = 'delivered' AND delivered_at < :before", { before })
+      .execute();
+    return result.affected ?? 0;
   }
 
   /** queued and due (or sending with an expired claim) → sending, ours; false when lost. */

@@ -20,4 +20,11 @@ export class WebhooksJobs {
       done: 'webhook deliveries',
     });
   }
+
+  @Interval('webhook-housekeeping', 3_600_000)
+  forget(): Promise<void> {
+    return this.jobs.run('webhook-housekeeping', () => this.sender.forgetDelivered(), {
+      done: 'webhook deliveries forgotten',
+    });
+  }
 }

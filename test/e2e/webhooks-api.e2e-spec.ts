@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { AuditEntry } from '../../src/audit/audit-entry.entity';
 import { WebhookEndpoint } from '../../src/webhooks/webhook-endpoint.entity';
 import { createUser, tokenFor } from '../factories/user.factory';
+import { csrfFrom, signedInAgent } from '../support/browser-session';
 
 /**
  * Registering webhooks with the product as shipped (WEBHOOKS_ALLOW_PRIVATE off): the URL
@@ -168,5 +169,46 @@ describe('Webhooks API: registration, bad input, roles', () => {
     expect(page.text).toContain(PUBLIC_URL);
     expect(page.text).toContain('…abcd');
     expect(page.text).not.toContain(SECRET);
+  });
+
+  it('registers from the page: a refusal goes back to the form, the secret never shows', async () => {
+    const browser = await signedInAgent(app, await createUser(app, { role: 'admin' }));
+    const page = await browser.get('/webhooks').expect(200);
+    const refused = await browser
+      .post('/webhooks')
+      .type('form')
+      .send({
+        _csrf: csrfFrom(page.text),
+        url: 'http://127.0.0.1:9000/hook',
+        events: 'outcome.confirmed',
+        secret: SECRET,
+      })
+      .expect(303);
+    expect(refused.headers.location).toBe('/webhooks');
+    const again = await browser.get('/webhooks').expect(200);
+    expect(again.text).toContain('id="url-error"');
+    expect(again.text).toContain('value="http://127.0.0.1:9000/hook"');
+    expect(again.text).not.toContain(SECRET);
+    await browser
+      .post('/webhooks')
+      .type('form')
+      .send({
+        _csrf: csrfFrom(again.text),
+        url: PUBLIC_URL,
+        events: ['outcome.confirmed', 'contract.created'],
+        secret: SECRET,
+      })
+      .expect(303);
+    const listed = await browser.get('/webhooks').expect(200);
+    expect(listed.text).toContain(PUBLIC_URL);
+    expect(listed.text).not.toContain(SECRET);
+    const [stored] = await app.get(DataSource).getRepository(WebhookEndpoint).find();
+    expect(stored).toMatchObject({ events: ',outcome.confirmed,contract.created,' });
+    await browser
+      .post(`/webhooks/${stored!.id}/delete`)
+      .type('form')
+      .send({ _csrf: csrfFrom(listed.text) })
+      .expect(303);
+    expect(await app.get(DataSource).getRepository(WebhookEndpoint).count()).toBe(0);
   });
 });

@@ -430,6 +430,20 @@ describe('Webhooks: outbox in the transaction, signed deliveries, retries, pause
     expect(endpoint.pausedAt).not.toBeNull();
   });
 
+  it('forgets deliveries made more than 30 days ago, keeping the failed ones', async () => {
+    await register('/old', ['outcome.confirmed']);
+    await call('N');
+    await call('N');
+    await sender.deliverDue();
+    const [, second] = await rows();
+    await db.getRepository(WebhookDelivery).update({ id: second!.id }, { state: 'failed' });
+    clock.advance(30 * 24 * 3_600_000 - 1000);
+    expect(await sender.forgetDelivered()).toBe(0);
+    clock.advance(2000);
+    expect(await sender.forgetDelivered()).toBe(1);
+    expect((await rows()).map((d) => d.id)).toEqual([second!.id]);
+  });
+
   it('retries a waiting delivery now when the admin asks', async () => {
     await register('/later', ['outcome.confirmed']);
     receiver.answer = (_path, n) => (n === 1 ? 500 : 200);
