@@ -106,7 +106,7 @@ interface Booking {
  * a public callback due at its start, carrying what the caller already said. One open
  * request per number per campaign: asking again moves it.
  *
- * Capacity: each request locks its slot's row (callback_slot_locks, FOR UPDATE) and counts
+ * Capacity: each request locks its slot's row with a write (callback_slot_locks) and counts
  * the seats taken under that lock, so of concurrent requests for a slot exactly as many
  * as it takes get in. The caller's contact row is locked first, so two requests for one
  * number take turns too (lock order: contact, then slot).
@@ -302,7 +302,7 @@ export class CallbackRequestsService {
     if (slot.capacity <= 0) return null;
     // The slot's lock row exists before any transaction locks it. Written on its own: an
     // INSERT IGNORE meeting the row inside the transaction would take a shared lock that
-    // deadlocks with the FOR UPDATE of the next request.
+    // deadlocks with the locking UPDATE of the next request.
     await this.dataSource
       .createQueryBuilder()
       .insert()
@@ -341,9 +341,16 @@ export class CallbackRequestsService {
         { contactId: contact.id },
       );
     }
+    // The slot's lock, taken by a write (see CallbackSlotLock).
     await em
-      .getRepository(CallbackSlotLock)
-      .findOne({ where: { campaignId, slotStart: slot.start }, ...forUpdate(em) });
+      .createQueryBuilder()
+      .update(CallbackSlotLock)
+      .set({ version: () => 'version + 1' })
+      .where('campaign_id = :campaignId AND slot_start = :slotStart', {
+        campaignId,
+        slotStart: slot.start,
+      })
+      .execute();
     const open = await em.getRepository(CallbackRequest).findOne({
       where: { campaignId, phone: input.phone, state: In([...OPEN_REQUEST_STATES]) },
       order: { id: 'DESC' },

@@ -206,6 +206,7 @@ function sayOnPage(error: unknown): unknown {
     case 'not_found':
     case 'too_many_requests':
     case 'unauthorized':
+    case 'unavailable':
       return error;
   }
 }
