@@ -52,7 +52,9 @@ export class WebhookOutbox {
         wanted = events.filter((e) => known.types.has(e.type));
         if (wanted.length === 0) return;
       } else {
-        // After the commit, so SQLite's one connection is not read mid-transaction.
+        // Learnt again outside this transaction; meanwhile the INSERT decides. A refresh
+        // may run at any moment: it reads the stamp before the endpoints, so what it learns
+        // is never older than the stamp it files it under.
         setImmediate(() => void this.refresh());
       }
     }
