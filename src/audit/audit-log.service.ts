@@ -101,7 +101,7 @@ export class AuditLogService {
       if (query.action.includes('.')) q.andWhere('a.action = :action', { action: query.action });
       else q.andWhere('a.action LIKE :family', { family: `${query.action}.%` });
     }
-    if (query.userId) q.andWhere('a.userId = :userId', { userId: query.userId });
+    if (query.actor) q.andWhere('a.userId = :actor', { actor: query.actor });
     if (query.entity) q.andWhere('a.entity = :entity', { entity: query.entity });
     if (query.entityId) q.andWhere('a.entityId = :entityId', { entityId: query.entityId });
     if (query.from) {

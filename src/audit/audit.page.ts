@@ -1,6 +1,6 @@
 import type { AuditPage } from './audit-log.service';
 
-const FILTERS = ['action', 'userId', 'entity', 'entityId', 'from', 'to'] as const;
+const FILTERS = ['action', 'actor', 'entity', 'entityId', 'from', 'to'] as const;
 
 /** A line's detail as people read it: "field: before → after", one per change. */
 export function describeDetail(detail: unknown): string[] {

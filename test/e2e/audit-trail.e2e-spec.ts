@@ -174,7 +174,7 @@ describe('Audit trail', () => {
   it.each([
     [{ limit: 0 }, 'limit'],
     [{ action: 'DROP TABLE' }, 'action'],
-    [{ userId: 'anna' }, 'userId'],
+    [{ actor: 'anna' }, 'actor'],
     [{ from: '2026-02-30' }, 'from'],
   ])('refuses %j with a 400 naming %s', async (query, field) => {
     const res = await http().get('/api/v1/audit').query(query).set(as(token)).expect(400);

@@ -16,10 +16,10 @@ export class AuditQueryDto extends CsvDialectQueryDto {
   @Matches(/^[a-z_]+(\.[a-z_]+)?$/, { message: 'action must be like campaign or campaign.updated' })
   action?: string;
 
-  @ApiPropertyOptional({ description: 'who did it' })
+  @ApiPropertyOptional({ description: 'who did it: a user id' })
   @IsOptional()
-  @IsQueryId('userId')
-  userId?: number;
+  @IsQueryId('actor')
+  actor?: number;
 
   @ApiPropertyOptional({ description: 'what it was done to: user, campaign, contact, export...' })
   @IsOptional()
