@@ -131,7 +131,9 @@ describe('Outcome statuses that reached no customer', () => {
         .send({
           code: 'CONSENSO',
           name: 'Con consenso',
+          // Open at any hour of any day, holidays too: the test runs whenever CI does.
           callingHours: { days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '24:00' },
+          holidays: null,
           steps: [
             {
               kind: 'consent',

@@ -52,7 +52,9 @@ describe('Recording consent and proactive consent steps (no SMTP_URL)', () => {
       .send({
         code: 'REC',
         name: 'Registrazione',
-        callingHours: { days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '23:59' },
+        // Open at any hour of any day, holidays too: the test runs whenever CI does.
+        callingHours: { days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '24:00' },
+        holidays: null,
         statusIds: [status.id],
         operatorIds: [op.id],
         steps: [
