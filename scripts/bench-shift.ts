@@ -54,7 +54,13 @@ interface Answer {
 
 const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
 
-function call(method: string, path: string, who: Browser, body?: unknown): Promise<Answer> {
+/** One JSON (or page) request on the keep-alive agent, with the headers given. */
+function send(
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: unknown,
+): Promise<Answer> {
   const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const req = request(
@@ -66,8 +72,7 @@ function call(method: string, path: string, who: Browser, body?: unknown): Promi
         agent,
         headers: {
           accept: path.startsWith('/api/') ? 'application/json' : 'text/html',
-          cookie: who.cookie,
-          'x-csrf-token': who.csrf,
+          ...headers,
           ...(payload !== undefined
             ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
             : {}),
@@ -85,6 +90,11 @@ function call(method: string, path: string, who: Browser, body?: unknown): Promi
     req.on('error', reject);
     req.end(payload);
   });
+}
+
+/** A request of a signed-in browser: its session cookie and the page's CSRF token. */
+function call(method: string, path: string, who: Browser, body?: unknown): Promise<Answer> {
+  return send(method, path, { cookie: who.cookie, 'x-csrf-token': who.csrf }, body);
 }
 
 /** An EventSource held open: counts the bytes it receives until closed. */
@@ -186,61 +196,23 @@ interface World {
   backoffice: Browser[];
 }
 
+/** An admin's API call for the set-up: its JSON answer, or an error naming the refusal. */
 async function api(method: string, path: string, token: string, body?: unknown): Promise<unknown> {
-  const answer = await new Promise<Answer>((resolve, reject) => {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port: PORT,
-        method,
-        path,
-        agent,
-        headers: {
-          accept: 'application/json',
-          authorization: `Bearer ${token}`,
-          ...(payload !== undefined
-            ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
-            : {}),
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
+  const answer = await send(method, path, { authorization: `Bearer ${token}` }, body);
   if (answer.status >= 300) throw new Error(`${method} ${path}: ${answer.status} ${answer.body}`);
   return answer.body ? JSON.parse(answer.body) : null;
 }
 
 async function login(): Promise<string> {
-  const answer = await new Promise<Answer>((resolve, reject) => {
-    const payload = JSON.stringify({ username: 'admin', password: 'bench-admin-password' });
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port: PORT,
-        method: 'POST',
-        path: '/api/v1/auth/login',
-        headers: { 'content-type': 'application/json', 'content-length': payload.length },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
+  const answer = await send(
+    'POST',
+    '/api/v1/auth/login',
+    {},
+    {
+      username: 'admin',
+      password: 'bench-admin-password',
+    },
+  );
   return (JSON.parse(answer.body) as { token: string }).token;
 }
 
