@@ -1,5 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Brackets, DataSource, EntityManager, In, type SelectQueryBuilder } from 'typeorm';
+import {
+  Brackets,
+  DataSource,
+  EntityManager,
+  type EntityTarget,
+  In,
+  type SelectQueryBuilder,
+} from 'typeorm';
 import { Appointment } from '../appointments/appointment.entity';
 import { AuditService } from '../audit/audit.service';
 import { CallbackRequest } from '../callback-requests/callback-request.entity';
@@ -268,10 +275,10 @@ export class PrivacyService {
     // What the number and the address left outside these contacts.
     const phones = [...numbers];
     if (subject.email) {
-      const sent = await this.emailsOf(em, [], subject.email).select(['e.id', 'e.state']).getMany();
+      const sent = await this.emailsOf(em, [], subject.email).select(['x.id', 'x.state']).getMany();
       await this.anonymiser.blankEmails(em, sent);
     }
-    const requests = await this.requestsOf(em, [], phones).select(['r.id', 'r.state']).getMany();
+    const requests = await this.requestsOf(em, [], phones).select(['x.id', 'x.state']).getMany();
     await this.anonymiser.blankRequests(em, requests, now);
     if (phones.length) {
       await em.delete(CallbackWebSubmission, { phone: In(phones) });
@@ -307,60 +314,43 @@ export class PrivacyService {
     };
   }
 
-  private emailsOf(
-    em: EntityManager,
-    contactIds: number[],
-    email: string | null,
-  ): SelectQueryBuilder<FollowUpEmail> {
-    return em
-      .getRepository(FollowUpEmail)
-      .createQueryBuilder('e')
-      .where(
-        new Brackets((q) => {
-          q.where('1 = 0');
-          if (contactIds.length) q.orWhere('e.contactId IN (:...contactIds)', { contactIds });
-          if (email) q.orWhere('LOWER(e.toAddress) = :email', { email });
-        }),
-      )
-      .orderBy('e.id', 'ASC');
+  private emailsOf(em: EntityManager, contactIds: number[], email: string | null) {
+    const values = email ? [email] : [];
+    return aboutPerson(em, FollowUpEmail, contactIds, { column: 'toAddress', values, lower: true });
   }
 
-  private requestsOf(
-    em: EntityManager,
-    contactIds: number[],
-    phones: string | null | string[],
-  ): SelectQueryBuilder<CallbackRequest> {
-    const numbers = phones === null ? [] : Array.isArray(phones) ? phones : [phones];
-    return em
-      .getRepository(CallbackRequest)
-      .createQueryBuilder('r')
-      .where(
-        new Brackets((q) => {
-          q.where('1 = 0');
-          if (contactIds.length) q.orWhere('r.contactId IN (:...contactIds)', { contactIds });
-          if (numbers.length) q.orWhere('r.phone IN (:...numbers)', { numbers });
-        }),
-      )
-      .orderBy('r.id', 'ASC');
+  private requestsOf(em: EntityManager, contactIds: number[], phones: string | null | string[]) {
+    const values = phones === null ? [] : Array.isArray(phones) ? phones : [phones];
+    return aboutPerson(em, CallbackRequest, contactIds, { column: 'phone', values });
   }
 
-  private ctiEventsOf(
-    em: EntityManager,
-    contactIds: number[],
-    phone: string | null,
-  ): SelectQueryBuilder<CtiEvent> {
-    return em
-      .getRepository(CtiEvent)
-      .createQueryBuilder('t')
-      .where(
-        new Brackets((q) => {
-          q.where('1 = 0');
-          if (contactIds.length) q.orWhere('t.contactId IN (:...contactIds)', { contactIds });
-          if (phone) q.orWhere('t.phone = :phone', { phone });
-        }),
-      )
-      .orderBy('t.id', 'ASC');
+  private ctiEventsOf(em: EntityManager, contactIds: number[], phone: string | null) {
+    return aboutPerson(em, CtiEvent, contactIds, { column: 'phone', values: phone ? [phone] : [] });
   }
+}
+
+/**
+ * An entity's rows about the person, oldest first: those of their contacts, and those whose
+ * `column` holds one of their numbers or addresses (what they left outside any contact).
+ */
+function aboutPerson<T extends { id: number; contactId: number | null }>(
+  em: EntityManager,
+  entity: EntityTarget<T>,
+  contactIds: number[],
+  match: { column: keyof T & string; values: string[]; lower?: boolean },
+): SelectQueryBuilder<T> {
+  const column = match.lower ? `LOWER(x.${match.column})` : `x.${match.column}`;
+  return em
+    .getRepository(entity)
+    .createQueryBuilder('x')
+    .where(
+      new Brackets((q) => {
+        q.where('1 = 0');
+        if (contactIds.length) q.orWhere('x.contactId IN (:...contactIds)', { contactIds });
+        if (match.values.length) q.orWhere(`${column} IN (:...values)`, { values: match.values });
+      }),
+    )
+    .orderBy('x.id', 'ASC');
 }
 
 /** Contacts that are the person: by the main number, another of their numbers, or e-mail. */
