@@ -1,4 +1,4 @@
-import type { DayWindow, OverlapPolicy } from './campaign.entity';
+import type { CampaignPurpose, DayWindow, OverlapPolicy } from './campaign.entity';
 import type { HolidayCalendar } from './holiday-calendar';
 
 /** What a campaign gets for the settings its creator leaves out. */
@@ -10,6 +10,7 @@ export const CAMPAIGN_DEFAULTS: Readonly<{
   travelBufferMinutes: number;
   overlapPolicy: OverlapPolicy;
   privateCallbackGraceMinutes: number;
+  purpose: CampaignPurpose;
 }> = Object.freeze({
   timezone: 'Europe/Rome',
   // Monday to Friday, 09:00-20:00 in the campaign's zone.
@@ -22,4 +23,6 @@ export const CAMPAIGN_DEFAULTS: Readonly<{
   travelBufferMinutes: 0,
   overlapPolicy: 'reject',
   privateCallbackGraceMinutes: 30,
+  // A campaign sells unless its admin says it serves existing customers.
+  purpose: 'marketing',
 });

@@ -45,6 +45,8 @@ export interface CampaignFormModel {
   travelBufferMinutes: string;
   overlapPolicy: string;
   privateCallbackGraceMinutes: string;
+  /** Marketing or service. */
+  purpose: string;
   /** The wrap-up: '' for none. */
   wrapUpSeconds: string;
   wrapUpStatusId: string;
@@ -213,6 +215,7 @@ export function formModelFromValues(values: Body): CampaignFormModel {
     travelBufferMinutes: text(values.travelBufferMinutes),
     overlapPolicy: text(values.overlapPolicy),
     privateCallbackGraceMinutes: text(values.privateCallbackGraceMinutes),
+    purpose: text(values.purpose),
     wrapUpSeconds: text(values.wrapUpSeconds),
     wrapUpStatusId: text(values.wrapUpStatusId),
     statusIds: numericIds(values.statusIds),
@@ -235,6 +238,7 @@ export function formModelFromCampaign(campaign: CampaignView): CampaignFormModel
     travelBufferMinutes: String(campaign.travelBufferMinutes),
     overlapPolicy: campaign.overlapPolicy,
     privateCallbackGraceMinutes: String(campaign.privateCallbackGraceMinutes),
+    purpose: campaign.purpose,
     wrapUpSeconds: campaign.wrapUpSeconds === null ? '' : String(campaign.wrapUpSeconds),
     wrapUpStatusId: campaign.wrapUpStatusId === null ? '' : String(campaign.wrapUpStatusId),
     statusIds: campaign.statusIds,
@@ -265,6 +269,7 @@ export function newFormModel(): CampaignFormModel {
     travelBufferMinutes: String(CAMPAIGN_DEFAULTS.travelBufferMinutes),
     overlapPolicy: CAMPAIGN_DEFAULTS.overlapPolicy,
     privateCallbackGraceMinutes: String(CAMPAIGN_DEFAULTS.privateCallbackGraceMinutes),
+    purpose: CAMPAIGN_DEFAULTS.purpose,
     wrapUpSeconds: '',
     wrapUpStatusId: '',
     statusIds: [],

@@ -18,6 +18,14 @@ export const OVERLAP_POLICIES = ['reject', 'warn', 'allow'] as const;
 export type OverlapPolicy = (typeof OVERLAP_POLICIES)[number];
 
 export const CAMPAIGN_STATES = ['active', 'paused'] as const;
+
+/**
+ * What a campaign calls people for: `marketing` (selling, the default) or `service` (an
+ * outage notice, a reminder of the customer's own contract). A do-not-call entry with
+ * scope `marketing` blocks only marketing campaigns.
+ */
+export const CAMPAIGN_PURPOSES = ['marketing', 'service'] as const;
+export type CampaignPurpose = (typeof CAMPAIGN_PURPOSES)[number];
 export type CampaignState = (typeof CAMPAIGN_STATES)[number];
 
 /** One calling window: an ISO day (1 = Monday) and local "HH:MM" in the campaign's zone. */
@@ -111,6 +119,10 @@ export class Campaign {
 
   @Column({ type: 'varchar', length: 8, default: 'active' })
   state!: CampaignState;
+
+  /** Marketing or service: what a do-not-call scope applies to (see CAMPAIGN_PURPOSES). */
+  @Column({ type: 'varchar', length: 12, default: 'marketing' })
+  purpose!: CampaignPurpose;
 
   /** Proactive-call rules checked at dispatch (null: none, the campaign calls everyone). */
   @Column({ type: 'simple-json', nullable: true })

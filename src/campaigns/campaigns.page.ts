@@ -1,6 +1,6 @@
 import type { CampaignFormModel, StepRow } from './campaign-form';
 import { CONSENT_PURPOSES, STEP_KINDS } from './campaign-step.entity';
-import { OVERLAP_POLICIES } from './campaign.entity';
+import { CAMPAIGN_PURPOSES, OVERLAP_POLICIES } from './campaign.entity';
 import { MAX_STEPS } from './dto/campaign-input.dto';
 import type { CampaignOptions, CampaignView } from './dto/campaign.view';
 import { SCRIPT_PLACEHOLDERS } from './script-renderer';
@@ -132,6 +132,7 @@ export function campaignFormPage(
     stepKinds: STEP_KINDS,
     consentPurposes: CONSENT_PURPOSES,
     overlapPolicies: OVERLAP_POLICIES,
+    purposes: CAMPAIGN_PURPOSES,
     placeholders: SCRIPT_PLACEHOLDERS,
   };
 }

@@ -22,6 +22,7 @@ import { CampaignStep, type ConsentPurpose, type StepKind } from './campaign-ste
 import {
   type CallingHours,
   Campaign,
+  type CampaignPurpose,
   type CampaignState,
   type OverlapPolicy,
 } from './campaign.entity';
@@ -67,6 +68,7 @@ interface NormalisedCampaign extends CampaignLinks {
   travelBufferMinutes: number;
   overlapPolicy: OverlapPolicy;
   privateCallbackGraceMinutes: number;
+  purpose: CampaignPurpose;
   wrapUp: WrapUp;
   steps: NormalisedStep[];
 }
@@ -329,6 +331,7 @@ export class CampaignsService {
       code: c.code,
       name: c.name,
       state: c.state,
+      purpose: c.purpose,
       statusCount: statuses.get(c.id) ?? 0,
       operatorCount: operators.get(c.id) ?? 0,
       contactCount: contacts.get(c.id) ?? 0,
@@ -435,6 +438,7 @@ export class CampaignsService {
       travelBufferMinutes: campaign.travelBufferMinutes,
       overlapPolicy: campaign.overlapPolicy,
       privateCallbackGraceMinutes: campaign.privateCallbackGraceMinutes,
+      purpose: campaign.purpose,
       wrapUpSeconds: campaign.wrapUp.seconds,
       wrapUpStatusId: campaign.wrapUp.statusId,
     };
@@ -532,6 +536,7 @@ export class CampaignsService {
       overlapPolicy: input.overlapPolicy ?? CAMPAIGN_DEFAULTS.overlapPolicy,
       privateCallbackGraceMinutes:
         input.privateCallbackGraceMinutes ?? CAMPAIGN_DEFAULTS.privateCallbackGraceMinutes,
+      purpose: input.purpose ?? CAMPAIGN_DEFAULTS.purpose,
       wrapUp: wholeWrapUp(input),
       steps,
       statusIds: input.statusIds,

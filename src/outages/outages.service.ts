@@ -164,6 +164,8 @@ export class OutagesService {
         timezone,
         callingHours: dto.callingHours ?? { ...OUTAGE_CALLING_HOURS },
         holidays: null,
+        // Telling customers of an outage is a service call: a marketing opt-out does not stop it.
+        purpose: 'service',
         steps: [
           { kind: 'script', title: language === 'it' ? 'Avviso' : 'Notice', body: texts.script },
           { kind: 'outcome', title: language === 'it' ? 'Esito' : 'Outcome' },

@@ -124,6 +124,7 @@ describe('Campaigns API', () => {
         overlapPolicy: 'warn',
         privateCallbackGraceMinutes: 15,
         state: 'active',
+        purpose: 'marketing',
         steps: [
           {
             id: expect.any(Number),
@@ -198,6 +199,7 @@ describe('Campaigns API', () => {
         overlapPolicy: 'reject',
         privateCallbackGraceMinutes: 30,
         state: 'active',
+        purpose: 'marketing',
         productIds: [],
         agentIds: [],
         operatorIds: [],

@@ -27,7 +27,9 @@ import {
   type StepKind,
 } from '../campaign-step.entity';
 import {
+  CAMPAIGN_PURPOSES,
   type CallingHours,
+  type CampaignPurpose,
   type LegacyCallingHours,
   OVERLAP_POLICIES,
   type OverlapPolicy,
@@ -230,6 +232,18 @@ export class CampaignInputDto {
   @Min(0, { message: 'travelBufferMinutes must be between 0 and 240' })
   @Max(240, { message: 'travelBufferMinutes must be between 0 and 240' })
   travelBufferMinutes?: number;
+
+  @ApiPropertyOptional({
+    enum: CAMPAIGN_PURPOSES,
+    default: 'marketing',
+    description:
+      'marketing (selling) or service (outage notices, reminders): a do-not-call entry with scope marketing does not block a service campaign',
+  })
+  @IsOmittable()
+  @IsIn(CAMPAIGN_PURPOSES, {
+    message: `purpose must be one of: ${CAMPAIGN_PURPOSES.join(', ')}`,
+  })
+  purpose?: CampaignPurpose;
 
   @ApiPropertyOptional({ enum: OVERLAP_POLICIES, default: 'reject' })
   @IsOmittable()

@@ -1,5 +1,11 @@
 import type { CampaignStep, ConsentPurpose, StepKind } from '../campaign-step.entity';
-import type { CallingHours, Campaign, CampaignState, OverlapPolicy } from '../campaign.entity';
+import type {
+  CallingHours,
+  Campaign,
+  CampaignPurpose,
+  CampaignState,
+  OverlapPolicy,
+} from '../campaign.entity';
 import type { HolidayCalendar } from '../holiday-calendar';
 
 export interface CampaignStepView {
@@ -32,6 +38,8 @@ export interface CampaignView {
   wrapUpSeconds: number | null;
   wrapUpStatusId: number | null;
   state: CampaignState;
+  /** Marketing or service: what a do-not-call scope applies to. */
+  purpose: CampaignPurpose;
   steps: CampaignStepView[];
   statusIds: number[];
   productIds: number[];
@@ -81,6 +89,7 @@ export function toCampaignView(
     wrapUpSeconds: campaign.wrapUpSeconds,
     wrapUpStatusId: campaign.wrapUpStatusId,
     state: campaign.state,
+    purpose: campaign.purpose,
     steps: [...steps].sort((a, b) => a.position - b.position).map(toStepView),
     statusIds: [...links.statusIds].sort((a, b) => a - b),
     productIds: [...links.productIds].sort((a, b) => a - b),
@@ -97,6 +106,7 @@ export interface CampaignSummary {
   code: string;
   name: string;
   state: CampaignState;
+  purpose: CampaignPurpose;
   statusCount: number;
   operatorCount: number;
   contactCount: number;
