@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, MoreThan } from 'typeorm';
 import { Campaign } from '../campaigns/campaign.entity';
-import { forUpdate } from '../common/database/row-lock';
+import { serialiseOn } from '../common/database/row-lock';
 import { retriedTransaction } from '../common/database/retried-transaction';
 import {
   DomainError,
@@ -15,7 +15,6 @@ import { AppConfigService } from '../config/app-config.service';
 import { PHONE_INPUT_MAX_LENGTH, PhoneNumbers } from '../common/phone/phone-number';
 import { refusedPhoneType } from './callable-phone';
 import { CallbackOfferService, type OfferedSlot, type OfferRules } from './callback-offer.service';
-import { CallbackOfferSettings } from './callback-offer-settings.entity';
 import { type BookedCallbackRequest, CallbackRequestsService } from './callback-requests.service';
 import { CallbackWebSubmission } from './callback-web-submission.entity';
 
@@ -120,9 +119,9 @@ export class PublicCallbackService {
     const submissionId = await retriedTransaction(
       this.dataSource,
       async (em) => {
-        await em
-          .getRepository(CallbackOfferSettings)
-          .findOne({ where: { campaignId }, ...forUpdate(em) });
+        // The campaign's page takes turns (a write, so nodes of a cluster take turns too)
+        // while it counts the requests each address and number made.
+        await serialiseOn(em, `callback-page:${campaignId}`);
         const now = this.clock.now();
         const repo = em.getRepository(CallbackWebSubmission);
         const byAddress = await repo.count({

@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfigService } from '../config/app-config.service';
+import { SerialisationPoint } from '../common/database/serialisation-point.entity';
 import { AppSetting } from './app-setting.entity';
 import { AppSettingsService } from './app-settings.service';
 import { buildDataSourceOptions } from './data-source';
@@ -33,7 +34,7 @@ import { serializeSqliteTransactions } from './sqlite-transactions';
         return dataSource;
       },
     }),
-    TypeOrmModule.forFeature([AppSetting]),
+    TypeOrmModule.forFeature([AppSetting, SerialisationPoint]),
   ],
   providers: [AppSettingsService],
   exports: [AppSettingsService],

@@ -5,7 +5,7 @@ import { ApiToken } from '../auth/api-token.entity';
 import { CampaignsService } from '../campaigns/campaigns.service';
 import type { Language } from '../config/app.config';
 import { WebSession } from '../auth/web-session.entity';
-import { forUpdate } from '../common/database/row-lock';
+import { forUpdate, serialiseOn } from '../common/database/row-lock';
 import { ConflictError, NotFoundError, ValidationError } from '../common/errors/domain-errors';
 import { isUniqueViolation } from '../common/errors/unique-violation';
 import { CreateUserDto } from './dto/create-user.dto';
@@ -221,6 +221,9 @@ export class UsersService {
     em: EntityManager,
     id: number,
   ): Promise<{ user: User; activeAdmins: User[] }> {
+    // A write first: two admins disabling each other write different rows, which a
+    // Galera cluster would commit both of; both writing this point conflict.
+    await serialiseOn(em, 'users:active-admins');
     const activeAdmins = await em.find(User, {
       where: { role: 'admin', active: true },
       order: { id: 'ASC' },

@@ -20,6 +20,25 @@ export function forShare(em: EntityManager): { lock?: { mode: 'pessimistic_read'
 }
 
 /**
+ * Serialises the transactions that name the same point by a write: a row of
+ * `serialisation_points` goes up by one. Call it before reading what the rule depends on.
+ * On one MySQL server the write takes the row's exclusive lock, as SELECT ... FOR UPDATE
+ * would; on a Galera cluster a read lock serialises transactions of one node only, while
+ * two writes of one row conflict at certification and one transaction is rolled back
+ * (retriedTransaction tries it again). For a rule that spans rows none of the transactions
+ * writes (the last active admin, a campaign's links); a row the transaction updates anyway
+ * needs nothing more. SQLite runs one transaction at a time: nothing to do there.
+ */
+export async function serialiseOn(em: EntityManager, point: string): Promise<void> {
+  if (!isMysqlSource(em.connection)) return;
+  await em.query(
+    'INSERT INTO serialisation_points (name, version) VALUES (?, 1) ' +
+      'ON DUPLICATE KEY UPDATE version = version + 1',
+    [point],
+  );
+}
+
+/**
  * `FOR UPDATE SKIP LOCKED` on MySQL/MariaDB: rows another transaction holds are passed
  * over, so many callers claiming "the next row" at once each get a different one. On
  * SQLite transactions take turns, which gives the same result.

@@ -40,6 +40,49 @@ export function isLockConflict(error: unknown): boolean {
   );
 }
 
+/** What a driver error says of itself: its code, and mysql2's flag for a connection that died. */
+function driverFacts(error: object): { codes: unknown[]; fatal: boolean } {
+  const { code, fatal, driverError } = error as {
+    code?: unknown;
+    fatal?: unknown;
+    driverError?: { code?: unknown; fatal?: unknown };
+  };
+  return { codes: [code, driverError?.code], fatal: fatal === true || driverError?.fatal === true };
+}
+
+/**
+ * Codes that say the database could not do the work now rather than that the work is wrong:
+ * the connection went (a node of a cluster died, or the server restarted), the node is not
+ * part of the cluster's primary component (ER_UNKNOWN_COM_ERROR: "WSREP has not yet prepared
+ * node for application use"), or no pool has a live server left.
+ */
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'PROTOCOL_CONNECTION_LOST',
+  'PROTOCOL_SEQUENCE_TIMEOUT',
+  'ER_CONNECTION_KILLED',
+  'ER_SERVER_SHUTDOWN',
+  'ER_UNKNOWN_COM_ERROR',
+  'POOL_NONEONLINE',
+  'POOL_NOEXIST',
+  'POOL_CLOSED',
+]);
+
+/**
+ * A lock conflict that outlasted its retries (or met a transaction that does not retry), or a
+ * database that is not there at this moment: the request did not commit (or cannot know that
+ * it did) and may be asked again. Answered 503 with Retry-After, never 500.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  if (isLockConflict(error)) return true;
+  const { codes, fatal } = driverFacts(error);
+  return fatal || codes.some((c) => typeof c === 'string' && UNAVAILABLE_CODES.has(c));
+}
+
 /** The LIKE escape character: `!` works the same on MySQL and SQLite (backslash does not). */
 export const LIKE_ESCAPE = "ESCAPE '!'";
 

@@ -30,6 +30,28 @@ describe('toErrorResponse', () => {
     });
   });
 
+  it('answers 503 with Retry-After when the database could not do the work now, 500 otherwise', () => {
+    const wrapped = (driverError: object) =>
+      Object.assign(new Error('query failed'), { driverError });
+    const unavailable = [
+      wrapped({ code: 'ER_LOCK_DEADLOCK' }),
+      wrapped({ code: 'ER_UNKNOWN_COM_ERROR' }),
+      Object.assign(new Error('Connection lost'), {
+        code: 'PROTOCOL_CONNECTION_LOST',
+        fatal: true,
+      }),
+      Object.assign(new Error('closed'), { fatal: true }),
+      Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }),
+    ];
+    for (const error of unavailable) {
+      expect(toErrorResponse(error)).toMatchObject({ statusCode: 503, retryAfterSeconds: 1 });
+    }
+    expect(toErrorResponse(wrapped({ code: 'ER_PARSE_ERROR', fatal: false }))).toMatchObject({
+      statusCode: 500,
+    });
+    expect(toErrorResponse(new Error('a bug'))).toMatchObject({ statusCode: 500 });
+  });
+
   it('keeps Nest HTTP exceptions as they are', () => {
     expect(toErrorResponse(new NotFoundException('Cannot GET /x'))).toEqual({
       statusCode: 404,

@@ -1,5 +1,6 @@
 import { MAX_JSON_DEPTH } from '../http/json-depth';
 import { HttpException, HttpStatus } from '@nestjs/common';
+import { isDatabaseUnavailable } from '../database/sql-dialect';
 import { DomainError, DomainErrorKind, type SayArgs } from './domain-errors';
 
 export interface ErrorResponse {
@@ -126,6 +127,15 @@ export function toErrorResponse(error: unknown): ErrorResponse {
           (httpLike.expose ? (httpLike.message ?? 'Bad request') : 'Bad request'),
       };
     }
+  }
+  if (isDatabaseUnavailable(error)) {
+    // Whatever happened to the work, it was not confirmed: the caller may ask again.
+    return {
+      statusCode: HttpStatus.SERVICE_UNAVAILABLE,
+      message: 'the database is busy or being switched over: try again in a moment',
+      retryAfterSeconds: 1,
+      userMessage: { key: 'errors.busy' },
+    };
   }
   return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, message: 'Internal server error' };
 }
