@@ -296,11 +296,15 @@ export class AppointmentsService {
       ]
         .filter(Boolean)
         .join(' · ');
-      // Replaces the contact's other active callback (one per contact).
+      const { phone } = await em
+        .getRepository(Contact)
+        .findOneOrFail({ where: { id: appointment.contactId }, select: { id: true, phone: true } });
+      // Replaces the contact's other active callback (one per contact, and per number).
       const newId = await this.callbacks.schedule(
         em,
         {
           contactId: appointment.contactId,
+          phone,
           campaignId: appointment.campaignId,
           ownerId: owner?.id ?? null,
           visibility: owner ? 'private' : 'public',
@@ -310,6 +314,7 @@ export class AppointmentsService {
           answers: null,
         },
         now,
+        actor.id,
       );
       await this.queue.awaitCallback(em, appointment.contactId, now);
       await this.audit.record(em, {

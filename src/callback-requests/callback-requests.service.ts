@@ -364,7 +364,8 @@ export class CallbackRequestsService {
     const name = input.name || open?.name || null;
     const reason = input.reason || null;
     const notes = describeRequest(slot, reason, input.context);
-    // One active callback per contact: the caller's request replaces any other.
+    // One active callback per contact (and per number, across campaigns: the book's
+    // schedule): the caller's request replaces any other.
     await this.callbacks.cancelActive(em, contact.id, now, open?.callbackId);
     const kept = open?.callbackId
       ? await em
@@ -389,12 +390,14 @@ export class CallbackRequestsService {
         {
           ...terms,
           contactId: contact.id,
+          phone: contact.phone,
           campaignId,
           ownerId: null,
           visibility: 'public',
           answers: null,
         },
         now,
+        input.requestedBy ?? null,
       );
     }
     // The caller asked: a fresh promise, with the retry rules counting from it.

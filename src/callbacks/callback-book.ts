@@ -1,12 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In, LessThanOrEqual, Not } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
 import {
   type CallingWindow,
   isWithinCallingHours,
   nextCallingMoment,
 } from '../campaigns/calling-hours';
 import { forUpdate } from '../common/database/row-lock';
+import { isUniqueViolation } from '../common/errors/unique-violation';
 import { formatDateTime } from '../common/format/locale-format';
+import { ContactQueue } from '../contacts/contact-queue';
+import { Campaign } from '../campaigns/campaign.entity';
 import type { CallbackVisibility } from '../outcome-statuses/outcome-status.entity';
 import { ACTIVE_CALLBACK_STATES, Callback, type CallbackState } from './callback.entity';
 
@@ -16,6 +20,8 @@ const WAITING: readonly CallbackState[] = ['scheduled', 'due'];
 /** What a promise to call the customer back says: whose it is, when, and why. */
 export interface CallbackTerms {
   contactId: number;
+  /** The contact's number (E.164), as it is when the callback is agreed. */
+  phone: string;
   campaignId: number;
   ownerId: number | null;
   visibility: CallbackVisibility;
@@ -32,6 +38,7 @@ export interface CallbackTerms {
  *   scheduled -> due (fallDue) -> in_progress (hand) -> done | missed (close)
  *   in_progress -> due | scheduled (giveBack: the lease ended without an outcome)
  *   scheduled | due -> cancelled (cancel, cancelActive) | expired (expire)
+ *   scheduled | due | in_progress -> cancelled (replaced: the same number, another contact)
  *   private -> public (escalate, makePublic), public -> private (makePrivate), owner (reassign)
  *
  * Every method says which lock makes it safe: a row the caller has locked, or a guarded
@@ -39,21 +46,92 @@ export interface CallbackTerms {
  */
 @Injectable()
 export class CallbackBook {
+  constructor(
+    private readonly audit: AuditService,
+    private readonly queue: ContactQueue,
+  ) {}
+
   /**
    * A new promise for the contact, replacing its other active one (one active callback per
-   * contact, and so per number); returns its id.
-   * Lock: the caller holds the contact's row (its lease, or SELECT ... FOR UPDATE).
+   * contact) and the active one of the same number in any other contact, of any campaign
+   * (one per number): that one is cancelled, its contact leaves the queue as after a
+   * coordinator's cancellation, and its history (an audit line, and its notes, which its
+   * owner reads) says which campaign's newer callback replaced it. `actorId`: who agreed
+   * the new one (null: a caller on the public page, a job). Returns its id.
+   * Lock: the caller holds the contact's row (its lease, or SELECT ... FOR UPDATE); the
+   * number's other callback is decided by UQ_callbacks_active_phone, a write that conflicts:
+   * of two callbacks written for one number at once, on one server or on two nodes of a
+   * cluster, the second waits for (or fails certification against) the first, then replaces it.
    */
-  async schedule(em: EntityManager, terms: CallbackTerms, now: Date): Promise<number> {
+  async schedule(
+    em: EntityManager,
+    terms: CallbackTerms,
+    now: Date,
+    actorId: number | null = terms.ownerId,
+  ): Promise<number> {
     await this.cancelActive(em, terms.contactId, now);
-    const inserted = await em.insert(Callback, {
-      ...terms,
-      state: 'scheduled',
+    const { phone, ...row } = terms;
+    const values = {
+      ...row,
+      activePhone: phone,
+      state: 'scheduled' as const,
       assignedAt: now,
       interactionId: null,
       closedAt: null,
+    };
+    // Almost always the number has no other active callback: the INSERT alone. When it
+    // has one, the refused INSERT (a statement undone, the transaction goes on) says so,
+    // and that one is replaced; a third writer meanwhile can only make this go round again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const inserted = await em.insert(Callback, values);
+        return Number(inserted.identifiers[0]!.id);
+      } catch (error) {
+        if (attempt >= 3 || !isActivePhoneTaken(error)) throw error;
+      }
+      await this.replaceOtherOf(em, phone, terms, now, actorId);
+    }
+  }
+
+  /** The number's active callback of another contact is cancelled, saying why. */
+  private async replaceOtherOf(
+    em: EntityManager,
+    phone: string,
+    terms: CallbackTerms,
+    now: Date,
+    actorId: number | null,
+  ): Promise<void> {
+    const older = await em.getRepository(Callback).findOne({
+      where: { activePhone: phone },
+      select: { id: true, contactId: true, campaignId: true, notes: true, state: true },
     });
-    return Number(inserted.identifiers[0]!.id);
+    if (!older) return;
+    const campaign = await em
+      .getRepository(Campaign)
+      .findOne({ where: { id: terms.campaignId }, select: { id: true, code: true, name: true } });
+    const which = campaign ? `${campaign.name} (${campaign.code})` : `#${terms.campaignId}`;
+    const said = `Annullata: il cliente ha concordato una richiamata più recente nella campagna ${which} (cancelled: the customer agreed a newer callback in campaign ${which}).`;
+    const changed = await em.update(
+      Callback,
+      { id: older.id, activePhone: phone },
+      {
+        state: 'cancelled',
+        closedAt: now,
+        activePhone: null,
+        notes: older.notes ? `${older.notes}\n${said}` : said,
+      },
+    );
+    if (!changed.affected) return;
+    // A contact waiting for it has nothing left to wait for; one being called keeps its
+    // lease, and its outcome (or its release) decides (see giveBack).
+    await this.queue.dropCallback(em, older.contactId);
+    await this.audit.record(em, {
+      userId: actorId,
+      action: 'callback.replaced',
+      entity: 'callback',
+      entityId: older.id,
+      detail: `cancelled (was ${older.state}): a newer callback for the same number in campaign ${campaign?.code ?? terms.campaignId} (contact ${terms.contactId}) replaces it`,
+    });
   }
 
   /**
@@ -131,7 +209,7 @@ export class CallbackBook {
         state: In([...ACTIVE_CALLBACK_STATES]),
         ...(keep ? { id: Not(keep) } : {}),
       },
-      { state: 'cancelled', closedAt: now },
+      { state: 'cancelled', closedAt: now, activePhone: null },
     );
   }
 
@@ -172,21 +250,29 @@ export class CallbackBook {
     outcome: Extract<CallbackState, 'done' | 'missed'>,
     now: Date,
   ): Promise<void> {
-    await em.update(Callback, { id }, { state: outcome, closedAt: now });
+    // Guarded: one replaced meanwhile by a newer callback of its number stays cancelled.
+    await em.update(
+      Callback,
+      { id, state: 'in_progress' },
+      { state: outcome, closedAt: now, activePhone: null },
+    );
   }
 
   /**
    * Its lease ended without an outcome: due again, unless its owner opened it before its
-   * time (then it waits for its time again).
+   * time (then it waits for its time again). False when it was no longer in progress (a
+   * newer callback of its number replaced it meanwhile): its contact has nothing to wait for.
    * Lock: conditional UPDATE from in_progress; the caller holds the lease that names it.
    */
-  async giveBack(em: EntityManager, id: number, now: Date): Promise<void> {
-    await em.update(
+  async giveBack(em: EntityManager, id: number, now: Date): Promise<boolean> {
+    const due = await em.update(
       Callback,
       { id, state: 'in_progress', dueAt: LessThanOrEqual(now) },
       { state: 'due' },
     );
-    await em.update(Callback, { id, state: 'in_progress' }, { state: 'scheduled' });
+    if (due.affected) return true;
+    const waiting = await em.update(Callback, { id, state: 'in_progress' }, { state: 'scheduled' });
+    return !!waiting.affected;
   }
 
   /**
@@ -195,7 +281,7 @@ export class CallbackBook {
    * Lock: the caller holds the row (SELECT ... FOR UPDATE).
    */
   async cancel(em: EntityManager, id: number, now: Date): Promise<void> {
-    await em.update(Callback, { id }, { state: 'cancelled', closedAt: now });
+    await em.update(Callback, { id }, { state: 'cancelled', closedAt: now, activePhone: null });
   }
 
   /**
@@ -248,7 +334,7 @@ export class CallbackBook {
     const result = await em.update(
       Callback,
       { id, state: from },
-      { state: 'expired', closedAt: now },
+      { state: 'expired', closedAt: now, activePhone: null },
     );
     return !!result.affected;
   }
@@ -263,7 +349,7 @@ export class CallbackBook {
     await em.update(
       Callback,
       { contactId: In(contactIds), state: In([...ACTIVE_CALLBACK_STATES]) },
-      { state: 'cancelled', closedAt: now },
+      { state: 'cancelled', closedAt: now, activePhone: null },
     );
     await em.update(
       Callback,
@@ -271,4 +357,11 @@ export class CallbackBook {
       { notes: null, reason: null, answers: null, escalationReason: null },
     );
   }
+}
+
+/** The INSERT met UQ_callbacks_active_phone: the number has an active callback elsewhere. */
+function isActivePhoneTaken(error: unknown): boolean {
+  if (!isUniqueViolation(error)) return false;
+  const message = error instanceof Error ? error.message : '';
+  return /UQ_callbacks_active_phone|callbacks\.active_phone/.test(message);
 }

@@ -28,7 +28,7 @@ export interface ScheduledCallback {
  * The callback of an R outcome, written inside the outcome's transaction: the agreed time
  * checked (in the future, inside the campaign's calling hours, read on its clock), owned by
  * the operator who agreed it, private or public as they chose or the status says, and
- * replacing the contact's other active callback.
+ * replacing the contact's other active callback and the number's in any other campaign.
  */
 @Injectable()
 export class CallbackScheduler {
@@ -39,6 +39,8 @@ export class CallbackScheduler {
     input: {
       campaign: Campaign;
       contactId: number;
+      /** The contact's number as the call leaves it (corrected in the call, if it was). */
+      phone: string;
       operatorId: number;
       status: Pick<OutcomeStatus, 'label' | 'callbackVisibility'>;
       request: AgreedCallback | undefined;
@@ -53,6 +55,7 @@ export class CallbackScheduler {
       em,
       {
         contactId: input.contactId,
+        phone: input.phone,
         campaignId: input.campaign.id,
         ownerId: input.operatorId,
         visibility,

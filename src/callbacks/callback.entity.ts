@@ -34,6 +34,8 @@ export const ACTIVE_CALLBACK_STATES: readonly CallbackState[] = ['scheduled', 'd
 // The jobs: scheduled ones falling due, active ones expiring, due ones to escalate, across
 // campaigns, each one index range in due order.
 @Index('IDX_callbacks_state_due', ['state', 'dueAt'])
+// One active callback per number across campaigns: two at once cannot both be written.
+@Index('UQ_callbacks_active_phone', ['activePhone'], { unique: true })
 export class Callback {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id!: number;
@@ -102,6 +104,14 @@ export class Callback {
 
   @Column({ name: 'closed_at', type: 'datetime', nullable: true })
   closedAt!: Date | null;
+
+  /**
+   * The contact's number (E.164) while the callback is active (scheduled, due, in progress),
+   * null once it is closed: unique, so a number has one active callback in all campaigns,
+   * and a second one written at the same moment conflicts (on a Galera cluster too).
+   */
+  @Column({ name: 'active_phone', type: 'varchar', length: 20, nullable: true })
+  activePhone!: string | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'datetime' })
   createdAt!: Date;

@@ -159,7 +159,9 @@ export class LeasesService {
   async release(em: EntityManager, lease: ContactLease, reason: ReleaseReason): Promise<void> {
     await this.queue.giveBack(em, lease.contactId, lease.previousState);
     if (lease.callbackId !== null) {
-      await this.callbacks.giveBack(em, lease.callbackId, this.clock.now());
+      const kept = await this.callbacks.giveBack(em, lease.callbackId, this.clock.now());
+      // A newer callback of the number replaced it during the call: nothing to wait for.
+      if (!kept) await this.queue.dropCallback(em, lease.contactId);
     }
     await this.contactLeases.end(em, lease.contactId);
     await this.activity.recordRelease(em, lease, this.clock.now(), reason === 'discarded');

@@ -153,6 +153,7 @@ export class OutcomeService {
           campaign,
           contactId,
           operatorId: userId,
+          phone: corrections?.changes.phone ?? contact.phone,
           status,
           request: dto.callback,
           notes,
