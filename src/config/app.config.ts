@@ -44,6 +44,10 @@ export class EnvironmentVariables {
   })
   DATABASE_URL?: string;
 
+  /** Galera's wsrep_sync_wait on every connection: auto = when the server is a Galera node. */
+  @IsIn(['auto', 'on', 'off'])
+  DATABASE_CAUSAL_READS: 'auto' | 'on' | 'off' = 'auto';
+
   @IsString()
   DATA_DIR = './data';
 

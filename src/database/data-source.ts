@@ -2,15 +2,24 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { format as formatSql } from 'mysql2';
 import { DataSourceOptions } from 'typeorm';
+import { mysql2WithFailover, splitDatabaseUrl } from './failover-pool';
 
 export interface DatabaseSettings {
   /** mysql://user:pass@host:3306/db; absent = embedded SQLite. */
   url?: string;
   dataDir: string;
   poolSize: number;
-  /** Which server is behind a mysql:// URL (see detectMysqlFlavour). */
+  /** Which server is behind a mysql:// URL (see detectMysqlServer). */
   flavour?: 'mysql' | 'mariadb';
+  /**
+   * Reads wait for the writes the cluster has already committed elsewhere (Galera's
+   * `wsrep_sync_wait`), set once on each connection: see resolveCausalReads.
+   */
+  causalReads?: boolean;
 }
+
+/** What `wsrep_sync_wait` each connection gets with causal reads: 1, reads and BEGIN wait. */
+const CAUSAL_READS = 'SET SESSION wsrep_sync_wait = 1';
 
 /**
  * Compiled code runs from dist/ with migrations in dist/migrations; ts-node and
@@ -56,10 +65,25 @@ export function buildDataSourceOptions(settings: DatabaseSettings): DataSourceOp
   };
 
   if (settings.url) {
+    const { url, hosts } = splitDatabaseUrl(settings.url);
+    // Several hosts (nodes of a cluster) or a set-up per connection: mysql2 through
+    // failover-pool.ts. One host and nothing to set up: mysql2 as it is.
+    const wrapped = hosts.length > 1 || settings.causalReads === true;
     return {
       ...common,
       type: settings.flavour ?? 'mysql',
-      url: settings.url,
+      url,
+      ...(wrapped
+        ? {
+            connectorPackage: 'mysql2' as const,
+            driver: mysql2WithFailover(hosts, {
+              statements: settings.causalReads ? [CAUSAL_READS] : [],
+              checkReady: hosts.length > 1,
+            }),
+            // A node that does not answer is passed over after 3 s, not mysql2's 10.
+            ...(hosts.length > 1 ? { connectTimeout: 3000 } : {}),
+          }
+        : {}),
       charset: 'utf8mb4_unicode_ci',
       timezone: 'Z',
       // BIGINT and DECIMAL arrive as strings; money is never a float.
@@ -94,5 +118,6 @@ export function databaseSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): D
     url: env.DATABASE_URL || undefined,
     dataDir: env.DATA_DIR || './data',
     poolSize: Number(env.DATABASE_POOL_SIZE || 10),
+    causalReads: env.DATABASE_CAUSAL_READS === 'on',
   };
 }

@@ -7,7 +7,7 @@ import { AppSetting } from './app-setting.entity';
 import { AppSettingsService } from './app-settings.service';
 import { buildDataSourceOptions } from './data-source';
 import { runPendingMigrations } from './migrate';
-import { detectMysqlFlavour } from './mysql-flavour';
+import { detectMysqlServer, resolveCausalReads } from './mysql-flavour';
 import { serializeSqliteTransactions } from './sqlite-transactions';
 
 @Global()
@@ -17,12 +17,16 @@ import { serializeSqliteTransactions } from './sqlite-transactions';
       inject: [AppConfigService],
       useFactory: async (config: AppConfigService) => {
         const url = config.get('DATABASE_URL');
+        const server = url ? await detectMysqlServer(url) : undefined;
         return {
           ...buildDataSourceOptions({
             url,
             dataDir: config.get('DATA_DIR'),
             poolSize: config.get('DATABASE_POOL_SIZE'),
-            flavour: url ? await detectMysqlFlavour(url) : undefined,
+            flavour: server?.flavour,
+            causalReads: server
+              ? resolveCausalReads(config.get('DATABASE_CAUSAL_READS'), server)
+              : false,
           }),
           autoLoadEntities: true,
         };
