@@ -31,5 +31,16 @@ module.exports = {
       // The pages load the scripts compiled from client/ (public/js is not committed).
       globalSetup: '<rootDir>/client/build/build-client.ts',
     },
+    // Three app processes on a three-node Galera cluster (scripts/cluster.sh): only when asked.
+    ...(process.env.CLUSTER_TEST === '1'
+      ? [
+          {
+            ...common,
+            displayName: 'cluster',
+            testMatch: ['<rootDir>/test/cluster/**/*.cluster-spec.ts'],
+            setupFiles: ['<rootDir>/test/support/env.ts'],
+          },
+        ]
+      : []),
   ],
 };

@@ -24,15 +24,15 @@ async function freePort(): Promise<number> {
 
 /**
  * The app as `npm start` runs it (src/main.ts), in a separate Node process on this worker's
- * database, its scheduled jobs on their timers; resolves once GET /health answers 200. A
- * clean clone has no dist/, so ts-node compiles the sources as they load, without type
- * checking (as the tests do).
+ * database (or the one `env` names), its scheduled jobs on their timers; resolves once GET
+ * /health answers 200. A clean clone has no dist/, so ts-node compiles the sources as they
+ * load, without type checking (as the tests do).
  */
-export async function startAppProcess(): Promise<AppProcess> {
+export async function startAppProcess(env: NodeJS.ProcessEnv = {}): Promise<AppProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), LOG_LEVEL: 'error' },
+    env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: 'error' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
