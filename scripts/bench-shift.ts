@@ -93,8 +93,14 @@ function send(
 }
 
 /** A request of a signed-in browser: its session cookie and the page's CSRF token. */
-function call(method: string, path: string, who: Browser, body?: unknown): Promise<Answer> {
-  return send(method, path, { cookie: who.cookie, 'x-csrf-token': who.csrf }, body);
+function call(
+  method: string,
+  path: string,
+  who: Browser,
+  body?: unknown,
+  extra: Record<string, string> = {},
+): Promise<Answer> {
+  return send(method, path, { ...extra, cookie: who.cookie, 'x-csrf-token': who.csrf }, body);
 }
 
 /** An EventSource held open: counts the bytes it receives until closed. */
@@ -382,13 +388,22 @@ async function operatorDay(world: World, me: Browser, board: Board, stop: () => 
       if (++calls % 20 === 0) await rec.time('page /work', [200], () => call('GET', '/work', me));
       await notices();
       const got = await rec.time('next', [200, 204], () =>
-        call('POST', '/api/v1/work/next', me, { campaignId: world.campaignId }),
+        // As the workstation asks: the lease only; the page it reloads into renders the card.
+        call(
+          'POST',
+          '/api/v1/work/next',
+          me,
+          { campaignId: world.campaignId },
+          { prefer: 'return=minimal' },
+        ),
       );
       if (!got || got.status !== 200) {
         await sleep(2000);
         continue;
       }
       const contactId = (JSON.parse(got.body) as { contact: { id: number } }).contact.id;
+      // The workstation reloads its page, which renders the card of the contact leased.
+      await rec.time('card (page /work)', [200], () => call('GET', '/work', me));
       const talkEnds = performance.now() + between(TALK_MIN!, TALK_MAX!) * 1000;
       let nextBeat = performance.now() + 30_000;
       let typed = '';

@@ -113,7 +113,13 @@ export class Http {
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 64 });
   constructor(private readonly port: number) {}
 
-  call(method: string, path: string, token?: string, body?: unknown): Promise<Answer> {
+  call(
+    method: string,
+    path: string,
+    token?: string,
+    body?: unknown,
+    extra: Record<string, string> = {},
+  ): Promise<Answer> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     return new Promise((resolve, reject) => {
       const req = request(
@@ -124,6 +130,7 @@ export class Http {
           path,
           agent: this.agent,
           headers: {
+            ...extra,
             accept: 'application/json',
             ...(payload !== undefined
               ? {

@@ -63,6 +63,8 @@ export interface RequestOptions {
   form?: FormData;
   /** The request may outlive the page (a draft sent on pagehide). */
   keepalive?: boolean;
+  /** Headers of the request's own, e.g. `Prefer: return=minimal` when the page reloads after. */
+  headers?: Record<string, string>;
 }
 
 let token: string | null = null;
@@ -111,7 +113,7 @@ export async function request<T>(
   options: RequestOptions = {},
 ): Promise<ApiResponse<T>> {
   const method = options.method ?? 'GET';
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  const headers: Record<string, string> = { ...options.headers, Accept: 'application/json' };
   if (method !== 'GET') headers['X-CSRF-Token'] = csrfToken();
   let body: BodyInit | undefined;
   if (options.form) {

@@ -4,7 +4,7 @@
  * then POST /api/v1/work/take, inbound ("the customer is on the line") or manual ("call
  * them"), and the page shows the taken contact as if `next` had dealt it.
  */
-import { ApiError, getJson, postJson } from '../common/api-client';
+import { ApiError, getJson, request } from '../common/api-client';
 import { byId, element, maybeById } from '../common/dom';
 
 interface FoundContact {
@@ -19,7 +19,12 @@ export type TakeReason = 'inbound' | 'manual';
 
 /** Takes the contact and shows it on the workstation; the error's text otherwise. */
 export async function takeContact(contactId: number, reason: TakeReason): Promise<void> {
-  await postJson('/api/v1/work/take', { contactId, reason });
+  // The page renders the card after: the answer need only say that the contact was leased.
+  await request('/api/v1/work/take', {
+    method: 'POST',
+    json: { contactId, reason },
+    headers: { Prefer: 'return=minimal' },
+  });
   window.location.replace('/work');
 }
 

@@ -49,6 +49,26 @@ export interface WorkStatusView {
   allowPriceOverride: boolean;
 }
 
+/**
+ * What `next` and `take` answer a client that renders the card itself afterwards (the
+ * workstation reloads its page): which contact is leased, as what, until when; with
+ * `Prefer: return=minimal` (RFC 7240), so the card is read once, by the page.
+ */
+export interface LeasedItem {
+  contact: { id: number; campaignId: number };
+  callback: { id: number } | null;
+  lease: { startedAt: string; expiresAt: string };
+}
+
+/** The lease as a LeasedItem: read from nothing but the lease row. */
+export function leasedItem(lease: ContactLease): LeasedItem {
+  return {
+    contact: { id: lease.contactId, campaignId: lease.campaignId },
+    callback: lease.callbackId === null ? null : { id: lease.callbackId },
+    lease: { startedAt: lease.startedAt.toISOString(), expiresAt: lease.expiresAt.toISOString() },
+  };
+}
+
 /** What the operator's page shows for a leased contact. */
 export interface WorkItem {
   contact: ContactDetailView;

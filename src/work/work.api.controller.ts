@@ -1,4 +1,15 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Post,
+  Put,
+  Query,
+  Res,
+} from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiConflictResponse,
@@ -14,6 +25,7 @@ import { IdParamPipe } from '../common/http/id-param.pipe';
 import type { AuthenticatedUser } from '../common/http/request-context';
 import { ContactsService, type OperatorSearchRow } from '../contacts/contacts.service';
 import { type OperatorDayFigures, OperatorFigures } from '../monitor/operator-figures';
+import type { ContactLease } from './contact-lease.entity';
 import { DialCheckService } from './dial-check.service';
 import { DispatchService } from './dispatch.service';
 import { DialDto } from './dto/dial.dto';
@@ -21,8 +33,13 @@ import { TakeContactDto, WorkSearchQuery } from './dto/take.dto';
 import { DraftDto, NextContactDto, OutcomeDto } from './dto/outcome.dto';
 import { LeasesService } from './leases.service';
 import { OutcomeResult, OutcomeService } from './outcome.service';
-import { WorkItem, WorkItemService } from './work-item.service';
+import { type LeasedItem, leasedItem, WorkItem, WorkItemService } from './work-item.service';
 import { WrapUpService } from './wrap-up.service';
+
+/** `Prefer: return=minimal` (RFC 7240), among other preferences or alone. */
+function prefersMinimal(prefer: string | undefined): boolean {
+  return prefer !== undefined && /(^|[\s,;])return=minimal($|[\s,;])/i.test(prefer);
+}
 
 /** The operator's work: next contact, lease, outcome, discard (../shared/DESIGN.md). */
 @ApiTags('work')
@@ -43,19 +60,35 @@ export class WorkApiController {
 
   @Post('next')
   @HttpCode(200)
-  @ApiOkResponse({ description: '{contact, callback?, ...} leased to the caller' })
+  @ApiOkResponse({
+    description:
+      '{contact, callback?, ...} leased to the caller; with Prefer: return=minimal, only {contact: {id, campaignId}, callback: {id}?, lease}',
+  })
   @ApiNoContentResponse({ description: 'nothing to work now' })
   async next(
     @Body() dto: NextContactDto,
     @CurrentUser() user: AuthenticatedUser,
+    @Headers('prefer') prefer: string | undefined,
     @Res({ passthrough: true }) res: Response,
-  ): Promise<WorkItem | undefined> {
+  ): Promise<WorkItem | LeasedItem | undefined> {
     const lease = await this.dispatch.next(user, dto.campaignId, dto.skipContactId);
     if (!lease) {
       res.status(204);
       return undefined;
     }
-    return this.items.build(lease, user);
+    return this.answer(lease, user, prefer, res);
+  }
+
+  /** The whole work item, or only the lease when the client renders the card itself. */
+  private answer(
+    lease: ContactLease,
+    user: AuthenticatedUser,
+    prefer: string | undefined,
+    res: Response,
+  ): Promise<WorkItem> | LeasedItem {
+    if (!prefersMinimal(prefer)) return this.items.build(lease, user);
+    res.setHeader('Preference-Applied', 'return=minimal');
+    return leasedItem(lease);
   }
 
   @Get('search')
@@ -79,8 +112,15 @@ export class WorkApiController {
   async take(
     @Body() dto: TakeContactDto,
     @CurrentUser() user: AuthenticatedUser,
-  ): Promise<WorkItem> {
-    return this.items.build(await this.dispatch.take(user, dto.contactId, dto.reason), user);
+    @Headers('prefer') prefer: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<WorkItem | LeasedItem> {
+    return this.answer(
+      await this.dispatch.take(user, dto.contactId, dto.reason),
+      user,
+      prefer,
+      res,
+    );
   }
 
   @Get('stats')

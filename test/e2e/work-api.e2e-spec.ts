@@ -134,6 +134,30 @@ describe('Work API (next contact, lease, outcome, discard)', () => {
       expect(stored.expiresAt.getTime() - stored.startedAt.getTime()).toBe(5 * 60_000);
     });
 
+    it('with Prefer: return=minimal answers the lease only, for a page that renders the card itself', async () => {
+      const c = await createContact(app, campaign.id);
+      const res = await next(operator.token).set('Prefer', 'respond-async, return=minimal');
+      expect(res.status).toBe(200);
+      expect(res.headers['preference-applied']).toBe('return=minimal');
+      const stored = await db.getRepository(ContactLease).findOneByOrFail({ contactId: c.id });
+      expect(res.body).toEqual({
+        contact: { id: c.id, campaignId: campaign.id },
+        callback: null,
+        lease: { startedAt: expect.any(String), expiresAt: expect.any(String) },
+      });
+      // As stored (MySQL keeps whole seconds).
+      const { startedAt, expiresAt } = res.body.lease as { startedAt: string; expiresAt: string };
+      expect(Math.abs(Date.parse(startedAt) - stored.startedAt.getTime())).toBeLessThan(1000);
+      expect(Math.abs(Date.parse(expiresAt) - stored.expiresAt.getTime())).toBeLessThan(1000);
+      // The card the page then renders is the contact just leased.
+      const current = await http().get('/api/v1/work/current').set(as(operator.token)).expect(200);
+      expect((current.body as WorkBody).contact.id).toBe(c.id);
+      // Any other preference, or none, gets the whole card.
+      const whole = await next(operator.token).set('Prefer', 'return=representation').expect(200);
+      expect(whole.headers['preference-applied']).toBeUndefined();
+      expect((whole.body as WorkBody).contact.interactions).toEqual([]);
+    });
+
     it('gives the contact already held instead of a second one (one contact per operator)', async () => {
       const first = await createContact(app, campaign.id);
       await createContact(app, campaign.id);
