@@ -82,9 +82,11 @@ function start(): void {
     row.setAttribute('data-kind', kind);
     const choices = row.querySelector('[data-step-choices]');
     const purpose = row.querySelector('[data-step-consent-purpose]');
+    const contractField = row.querySelector('[name$="[contractField]"]');
     const required = row.querySelector('[name$="[required]"]');
     if (choices && isNamed(choices)) choices.disabled = kind !== 'question';
     if (purpose && isNamed(purpose)) purpose.disabled = kind !== 'consent';
+    if (contractField && isNamed(contractField)) contractField.disabled = kind !== 'question';
     if (required && isNamed(required)) required.disabled = kind === 'outcome';
     if (kind === 'script') schedulePreview(row, 0);
   }

@@ -17,6 +17,8 @@ export interface StepRow {
   required: boolean;
   /** A consent step's purpose (contact, recording), '' for none. */
   consentPurpose: string;
+  /** A question step's contract field (fiscalCode, custom:<name>...), '' for none. */
+  contractField: string;
 }
 
 /** One of a weekday's two windows as typed; `index` is its place in the input's list (-1: empty). */
@@ -106,6 +108,7 @@ export function stepRows(raw: unknown): StepRow[] {
           choicesText: text(fields.choices),
           required: ['on', 'true', '1'].includes(text(fields.required)),
           consentPurpose: text(fields.consentPurpose),
+          contractField: text(fields.contractField).trim(),
         },
       };
     })
@@ -136,6 +139,10 @@ export function campaignInputFromForm(body: Body): Body {
         // The purpose belongs to consent steps (the page shows it on them only).
         ...(row.kind === 'consent' && row.consentPurpose !== ''
           ? { consentPurpose: row.consentPurpose }
+          : {}),
+        // And the contract field to question steps.
+        ...(row.kind === 'question' && row.contractField !== ''
+          ? { contractField: row.contractField }
           : {}),
         required: row.required,
       };
@@ -252,6 +259,7 @@ export function formModelFromCampaign(campaign: CampaignView): CampaignFormModel
       choicesText: (step.choices ?? []).join('\n'),
       required: step.required,
       consentPurpose: step.consentPurpose ?? '',
+      contractField: step.contractField ?? '',
     })),
   };
 }

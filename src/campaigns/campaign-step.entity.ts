@@ -1,4 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import type { ContractFieldName } from '../contracts/contract-fields';
 import { Campaign } from './campaign.entity';
 
 export const STEP_KINDS = ['script', 'question', 'consent', 'notes', 'outcome'] as const;
@@ -45,4 +46,8 @@ export class CampaignStep {
   /** For a consent step: the answer is stored on the contact (consent / recording consent). */
   @Column({ name: 'consent_purpose', type: 'varchar', length: 12, nullable: true })
   consentPurpose!: ConsentPurpose | null;
+
+  /** For a question: the contract field its answer fills (validated, stored on the contract). */
+  @Column({ name: 'contract_field', type: 'varchar', length: 40, nullable: true })
+  contractField!: ContractFieldName | null;
 }

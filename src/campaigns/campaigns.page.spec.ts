@@ -32,6 +32,7 @@ describe('campaignFormPage', () => {
           choicesText: '',
           required: false,
           consentPurpose: '',
+          contractField: '',
         },
         {
           kind: 'script',
@@ -40,6 +41,7 @@ describe('campaignFormPage', () => {
           choicesText: '',
           required: false,
           consentPurpose: '',
+          contractField: '',
         },
         {
           kind: 'outcome',
@@ -48,6 +50,7 @@ describe('campaignFormPage', () => {
           choicesText: '',
           required: false,
           consentPurpose: '',
+          contractField: '',
         },
       ],
     };

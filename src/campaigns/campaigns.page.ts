@@ -1,3 +1,4 @@
+import { CONTRACT_FIELDS } from '../contracts/contract-fields';
 import type { CampaignFormModel, StepRow } from './campaign-form';
 import { CONSENT_PURPOSES, STEP_KINDS } from './campaign-step.entity';
 import { CAMPAIGN_PURPOSES, OVERLAP_POLICIES } from './campaign.entity';
@@ -112,6 +113,7 @@ export function campaignFormPage(
       choicesText: '',
       required: false,
       consentPurpose: '',
+      contractField: '',
     };
     rows.push({ ...empty, index, position: index + 1, spare: true });
   }
@@ -131,6 +133,7 @@ export function campaignFormPage(
     weekDays: WEEK_DAYS,
     stepKinds: STEP_KINDS,
     consentPurposes: CONSENT_PURPOSES,
+    contractFields: CONTRACT_FIELDS,
     overlapPolicies: OVERLAP_POLICIES,
     purposes: CAMPAIGN_PURPOSES,
     placeholders: SCRIPT_PLACEHOLDERS,

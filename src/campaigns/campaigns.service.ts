@@ -18,6 +18,11 @@ import { CampaignAgent } from './campaign-agent.entity';
 import { CampaignOperator } from './campaign-operator.entity';
 import { CampaignProduct } from './campaign-product.entity';
 import { CampaignStatus } from './campaign-status.entity';
+import {
+  CONTRACT_FIELDS,
+  type ContractFieldName,
+  isContractFieldName,
+} from '../contracts/contract-fields';
 import { CampaignStep, type ConsentPurpose, type StepKind } from './campaign-step.entity';
 import {
   type CallingHours,
@@ -49,6 +54,7 @@ import { ianaTimeZone } from './time-zones';
 
 interface NormalisedStep {
   consentPurpose: ConsentPurpose | null;
+  contractField: ContractFieldName | null;
   kind: StepKind;
   title: string;
   body: string | null;
@@ -167,7 +173,9 @@ export class CampaignsService {
     ]);
     const sorted = (ids: number[]) => ids.sort((a, b) => a - b);
     return {
-      steps: steps.map((s) => `${s.kind}:${s.title}`),
+      steps: steps.map(
+        (s) => `${s.kind}:${s.title}${s.contractField ? ` -> ${s.contractField}` : ''}`,
+      ),
       statusIds: sorted(statuses.map((l) => l.statusId)),
       productIds: sorted(products.map((l) => l.productId)),
       agentIds: sorted(agents.map((l) => l.agentId)),
@@ -463,6 +471,8 @@ export class CampaignsService {
         `a campaign needs exactly one outcome step (found ${outcomes})`,
       ).say('campaigns.errors.outcomeCount', { count: outcomes });
     }
+    // Contract fields already bound, by the step that binds them: each field once.
+    const bound = new Map<string, number>();
     const steps = input.steps.map((step, index): NormalisedStep => {
       const body = step.body?.trim() ? step.body : null;
       const choices = (step.choices ?? []).map((choice) => choice.trim());
@@ -518,6 +528,7 @@ export class CampaignsService {
         // The outcome is what every call must end with.
         required: step.kind === 'outcome' ? true : (step.required ?? false),
         consentPurpose: step.consentPurpose ?? null,
+        contractField: contractFieldOf(step, index, bound),
       };
     });
 
@@ -755,4 +766,43 @@ function previewFields(fields: Record<string, unknown> | undefined): Record<stri
     result[key] = String(value);
   }
   return result;
+}
+
+/**
+ * A question step's contract field: a known one or custom:<name>, bound by one step only
+ * (400 naming steps.<i>.contractField); empty means none.
+ */
+function contractFieldOf(
+  step: { kind: StepKind; title: string; contractField?: string },
+  index: number,
+  bound: Map<string, number>,
+): ContractFieldName | null {
+  const field = `steps.${index}.contractField`;
+  const value = step.contractField ?? '';
+  if (value === '') return null;
+  if (step.kind !== 'question') {
+    throw new ValidationError(
+      field,
+      `${field}: only a question step can fill a contract field`,
+    ).say('campaigns.errors.contractFieldOnlyOnQuestions', { position: index + 1 });
+  }
+  if (!isContractFieldName(value)) {
+    throw new ValidationError(
+      field,
+      `${field}: "${value}" is not a contract field; use ${CONTRACT_FIELDS.join(', ')} or custom:<name> (lower case letters, digits, _)`,
+    ).say('campaigns.errors.contractFieldUnknown', { position: index + 1, field: value });
+  }
+  const earlier = bound.get(value);
+  if (earlier !== undefined) {
+    throw new ValidationError(
+      field,
+      `${field}: ${value} is already filled by step ${earlier + 1}; a contract field is asked once`,
+    ).say('campaigns.errors.contractFieldTwice', {
+      position: index + 1,
+      field: value,
+      other: earlier + 1,
+    });
+  }
+  bound.set(value, index);
+  return value;
 }

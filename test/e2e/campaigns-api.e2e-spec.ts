@@ -135,6 +135,7 @@ describe('Campaigns API', () => {
             choices: null,
             required: false,
             consentPurpose: null,
+            contractField: null,
           },
           {
             id: expect.any(Number),
@@ -145,6 +146,7 @@ describe('Campaigns API', () => {
             choices: null,
             required: true,
             consentPurpose: null,
+            contractField: null,
           },
           {
             id: expect.any(Number),
@@ -155,6 +157,7 @@ describe('Campaigns API', () => {
             choices: ['Enel', 'Eni', 'Altro'],
             required: false,
             consentPurpose: null,
+            contractField: null,
           },
           expect.objectContaining({ position: 4, kind: 'notes', title: 'Note' }),
           // The outcome is always required.

@@ -20,6 +20,7 @@ import {
   type ValidationOptions,
 } from 'class-validator';
 import { IsOmittable } from '../../common/validation/omittable';
+import { CONTRACT_FIELDS } from '../../contracts/contract-fields';
 import {
   CONSENT_PURPOSES,
   type ConsentPurpose,
@@ -128,6 +129,16 @@ export class CampaignStepDto {
     message: `consentPurpose must be one of: ${CONSENT_PURPOSES.join(', ')}`,
   })
   consentPurpose?: ConsentPurpose;
+
+  @ApiPropertyOptional({
+    example: 'fiscalCode',
+    description: `question steps only: the contract field the answer fills, validated at the outcome (${CONTRACT_FIELDS.join(', ')} or custom:<name>); each field once per workflow`,
+  })
+  @IsOmittable()
+  @Transform(trim)
+  @IsString({ message: 'contractField must be text' })
+  @MaxLength(40, { message: 'contractField must be at most 40 characters' })
+  contractField?: string;
 }
 
 /** A whole campaign: what POST creates and PUT replaces (steps and links included). */

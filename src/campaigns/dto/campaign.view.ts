@@ -1,3 +1,4 @@
+import type { ContractFieldName } from '../../contracts/contract-fields';
 import type { CampaignStep, ConsentPurpose, StepKind } from '../campaign-step.entity';
 import type {
   CallingHours,
@@ -18,6 +19,8 @@ export interface CampaignStepView {
   required: boolean;
   /** Consent steps: what the yes/no is stored as on the contact. */
   consentPurpose: ConsentPurpose | null;
+  /** Question steps: the contract field the answer fills, or null. */
+  contractField: ContractFieldName | null;
 }
 
 /** A campaign as the API answers it: settings, the ordered workflow and the linked ids. */
@@ -66,6 +69,7 @@ export function toStepView(step: CampaignStep): CampaignStepView {
     choices: step.choices,
     required: step.required,
     consentPurpose: step.consentPurpose ?? null,
+    contractField: step.contractField ?? null,
   };
 }
 
