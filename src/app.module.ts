@@ -29,6 +29,7 @@ import { DemoModule } from './demo/demo.module';
 import { HealthModule } from './health/health.module';
 import { HomeModule } from './home/home.module';
 import { PrivacyModule } from './privacy/privacy.module';
+import { FrequencyCapModule } from './frequency-cap/frequency-cap.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { MonitorModule } from './monitor/monitor.module';
 import { ResultsModule } from './results/results.module';
@@ -77,6 +78,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     HealthModule,
     MetricsModule,
     PrivacyModule,
+    FrequencyCapModule,
     DemoModule,
   ],
   providers: [

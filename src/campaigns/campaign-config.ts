@@ -123,6 +123,16 @@ export class CampaignConfigCache implements EntitySubscriberInterface {
     return this.seen.get(runner);
   }
 
+  /**
+   * The stamp as this instance last checked it (at most {@link CONFIG_CHECK_MS} old, the
+   * check shared with every other read of the configuration); undefined right after a
+   * write of this instance. A view kept under it is current while it is the same.
+   */
+  async knownStamp(): Promise<string | null | undefined> {
+    await this.fresh();
+    return this.stamp;
+  }
+
   /** The stamp as last committed (read now). */
   currentStamp(): Promise<string | null> {
     return readStamp(this.dataSource.manager);

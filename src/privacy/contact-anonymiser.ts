@@ -5,8 +5,10 @@ import { AuditEntry } from '../audit/audit-entry.entity';
 import { CallbackRequest, OPEN_REQUEST_STATES } from '../callback-requests/callback-request.entity';
 import { CallbackBook } from '../callbacks/callback-book';
 import { ContactQueue } from '../contacts/contact-queue';
+import { Contact } from '../contacts/contact.entity';
 import { CtiEvent } from '../cti/cti-event.entity';
 import { FollowUpEmail } from '../follow-ups/follow-up-email.entity';
+import { FrequencyCap } from '../frequency-cap/frequency-cap';
 import { Interaction } from '../interactions/interaction.entity';
 
 /**
@@ -22,12 +24,21 @@ export class ContactAnonymiser {
   constructor(
     private readonly queue: ContactQueue,
     private readonly callbacks: CallbackBook,
+    private readonly frequencyCap: FrequencyCap,
   ) {}
 
   async anonymise(em: EntityManager, ids: number[], now: Date): Promise<void> {
     if (ids.length === 0) return;
+    // Their numbers, before the queue blanks them: the frequency cap's tallies name them.
+    const numbered = await em
+      .getRepository(Contact)
+      .find({ where: { id: In(ids) }, select: { id: true, phone: true } });
     // Owners first: the queue and the callbacks, then what the calls left.
     await this.queue.erase(em, ids);
+    await this.frequencyCap.erase(
+      em,
+      numbered.map((c) => c.phone),
+    );
     await this.callbacks.erase(em, ids, now);
     await em.update(
       Interaction,

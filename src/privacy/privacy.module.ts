@@ -4,6 +4,7 @@ import { AuditModule } from '../audit/audit.module';
 import { CallbackBookModule } from '../callbacks/callback-book.module';
 import { ContactQueueModule } from '../contacts/contact-queue.module';
 import { DoNotCallModule } from '../do-not-call/do-not-call.module';
+import { FrequencyCapModule } from '../frequency-cap/frequency-cap.module';
 import { ContactLeases } from '../work/contact-leases';
 import { ContactAnonymiser } from './contact-anonymiser';
 import { PrivacyApiController } from './privacy.api.controller';
@@ -21,6 +22,7 @@ import { RetentionService } from './retention.service';
     CallbackBookModule,
     ContactQueueModule,
     DoNotCallModule,
+    FrequencyCapModule,
   ],
   controllers: [PrivacyApiController, RetentionApiController],
   providers: [PrivacyService, RetentionService, ContactAnonymiser, ContactLeases, PrivacyJobs],

@@ -23,6 +23,7 @@ import { ContactQueue } from '../contacts/contact-queue';
 import { Contact, type ContactState } from '../contacts/contact.entity';
 import { DoNotCallService } from '../do-not-call/do-not-call.service';
 import { type ContactScreen, EligibilityService } from '../eligibility/eligibility.service';
+import { type CapNow, FrequencyCap } from '../frequency-cap/frequency-cap';
 import { OperatorActivityService } from '../monitor/operator-activity.service';
 import { ContactLease } from './contact-lease.entity';
 import { ContactLeases } from './contact-leases';
@@ -32,12 +33,17 @@ import type { TakeReason } from './dto/take.dto';
 import { LeasesService } from './leases.service';
 import { retriedTransaction } from '../common/database/retried-transaction';
 
+/** Counts a claimed contact's call against the frequency cap; false: its number is capped. */
+type Admit = (em: EntityManager, contact: Contact) => Promise<boolean>;
+
 /** Rows of one queue looked at in one request before giving up (each is index-bound). */
 const MAX_TRIES = 20;
 
 interface Claim {
   contact: Contact;
   callback: Callback | null;
+  /** Already counted against the frequency cap by the claim (admitted). */
+  counted?: boolean;
 }
 
 /**
@@ -59,6 +65,7 @@ export class DispatchService {
     private readonly contactLeases: ContactLeases,
     private readonly queue: ContactQueue,
     private readonly callbacks: CallbackBook,
+    private readonly cap: FrequencyCap,
   ) {}
 
   /**
@@ -79,12 +86,14 @@ export class DispatchService {
       await this.campaignsFor(userId, campaignId),
       campaignId !== undefined,
     );
+    // Null while no frequency cap is set: then nothing is read or written for it.
+    const cap = await this.cap.at(this.clock.now());
     const work = async (em: EntityManager) => {
       const held = await this.leases.releaseOwnExpired(em, userId);
       if (held) return held;
       if (campaigns.length === 0) return null;
-      const claim = await this.claim(em, userId, campaigns, operator.languages, skipContactId);
-      return claim ? this.lease(em, userId, claim) : null;
+      const claim = await this.claim(em, userId, campaigns, operator.languages, skipContactId, cap);
+      return claim ? this.lease(em, userId, claim, cap) : null;
     };
     try {
       // READ COMMITTED: no gap locks between operators scanning one queue, and the plain
@@ -107,6 +116,7 @@ export class DispatchService {
   async open(operator: Pick<AuthenticatedUser, 'id'>, callbackId: number): Promise<ContactLease> {
     const userId = operator.id;
     await this.activity.seen(userId, true);
+    const cap = await this.cap.at(this.clock.now());
     const work = async (em: EntityManager): Promise<ContactLease | 'blocked'> => {
       const held = await this.leases.releaseOwnExpired(em, userId);
       // SKIP LOCKED: of operators opening it at once one holds the row, and the others are
@@ -158,7 +168,7 @@ export class DispatchService {
       const claim = { contact, callback };
       // Cancelled and committed, then refused: the number is never offered again.
       if (!(await this.callable(em, claim))) return 'blocked';
-      return this.lease(em, userId, claim);
+      return this.lease(em, userId, claim, cap);
     };
     let opened: ContactLease | 'blocked';
     try {
@@ -193,6 +203,8 @@ export class DispatchService {
   ): Promise<ContactLease> {
     const userId = operator.id;
     await this.activity.seen(userId, true);
+    // An inbound call is not one we make: the cap neither stops nor counts it.
+    const cap = reason === 'manual' ? await this.cap.at(this.clock.now()) : null;
     const work = async (em: EntityManager): Promise<ContactLease> => {
       const held = await this.leases.releaseOwnExpired(em, userId);
       const found = await em.getRepository(Contact).findOneBy({ id: contactId });
@@ -234,7 +246,7 @@ export class DispatchService {
           .orderBy('cb.dueAt', 'ASC'),
         callbacksVisibleTo(viewer, 'cb'),
       ).getOne();
-      return this.lease(em, userId, { contact, callback });
+      return this.lease(em, userId, { contact, callback }, cap);
     };
     try {
       return await retriedTransaction(this.dataSource, work, { readCommitted: true });
@@ -294,6 +306,7 @@ export class DispatchService {
     campaigns: Campaign[],
     languages: string[],
     skipContactId?: number,
+    cap: CapNow | null = null,
   ): Promise<Claim | null> {
     // The contact the operator has just given back is not dealt straight back to them.
     const skip = skipContactId ?? null;
@@ -346,11 +359,19 @@ export class DispatchService {
         .andWhere(
           'NOT EXISTS (SELECT 1 FROM contact_lists paused WHERE paused.id = c.list_id AND paused.active = 0)',
         );
+    // The frequency cap: a campaign it limits skips numbers capped now, and counts the call
+    // (refusing, under the number's row, one another operator's claim has just capped).
+    const capped = (campaign: Campaign, query: SelectQueryBuilder<Contact>) =>
+      this.cap.limits(cap, campaign) ? this.cap.skipCapped(query, cap, campaign.id) : query;
+    const admit = (campaign: Campaign): Admit | null =>
+      this.cap.limits(cap, campaign)
+        ? (em2, contact) => this.cap.admit(em2, cap, contact, campaign.id)
+        : null;
     // 3. retries whose time has come
     for (const campaign of campaigns) {
       const retry = await this.fromContacts(
         em,
-        queue(campaign.id, 'retry')
+        capped(campaign, queue(campaign.id, 'retry'))
           .andWhere('c.nextCallAt <= :now', { now })
           .orderBy('c.nextCallAt', 'ASC')
           .addOrderBy('c.id', 'ASC'),
@@ -358,6 +379,7 @@ export class DispatchService {
         'retry',
         this.eligibility.screen(campaign, userId, languages),
         skip,
+        admit(campaign),
       );
       if (retry) return retry;
     }
@@ -365,7 +387,15 @@ export class DispatchService {
     for (const campaign of campaigns) {
       const screen = this.eligibility.screen(campaign, userId, languages);
       const fresh = (query: SelectQueryBuilder<Contact>, index: string) =>
-        this.fromContacts(em, query.orderBy('c.id', 'ASC'), index, 'new', screen, skip);
+        this.fromContacts(
+          em,
+          capped(campaign, query).orderBy('c.id', 'ASC'),
+          index,
+          'new',
+          screen,
+          skip,
+          admit(campaign),
+        );
       for (const language of languages) {
         const spoken = await fresh(
           queue(campaign.id, 'new').andWhere('c.language = :language', { language }),
@@ -436,6 +466,7 @@ export class DispatchService {
     state: ContactState,
     screen: ContactScreen | null = null,
     skip: number | null = null,
+    admit: Admit | null = null,
   ): Promise<Claim | null> {
     const passed: number[] = skip === null ? [] : [skip];
     for (let tries = 0; tries < MAX_TRIES; tries++) {
@@ -447,15 +478,26 @@ export class DispatchService {
       if ((await this.doNotCall.isBlocked([contact.phone], em.queryRunner)).size === 0) {
         // A proactive contact failing the campaign's rules is refused (and recorded).
         if (screen && !(await screen(em, contact))) continue;
-        return { contact, callback: null };
+        // Capped since the claim's query read it: left in the queue for later.
+        if (admit && !(await admit(em, contact))) continue;
+        return { contact, callback: null, counted: admit !== null };
       }
       await this.queue.finalise(em, contact.id);
     }
     return null;
   }
 
-  private async lease(em: EntityManager, userId: number, claim: Claim): Promise<ContactLease> {
+  private async lease(
+    em: EntityManager,
+    userId: number,
+    claim: Claim,
+    cap: CapNow | null = null,
+  ): Promise<ContactLease> {
     const now = this.clock.now();
+    // A call the cap does not stop (a callback, a chosen contact) still rings the person.
+    if (cap && !claim.counted) {
+      await this.cap.count(em, cap, claim.contact, claim.contact.campaignId);
+    }
     const lease = await this.contactLeases.grant(em, {
       contactId: claim.contact.id,
       userId,

@@ -13,6 +13,7 @@ import { ContractsModule } from '../contracts/contracts.module';
 import { DoNotCallModule } from '../do-not-call/do-not-call.module';
 import { EligibilityModule } from '../eligibility/eligibility.module';
 import { FollowUpsModule } from '../follow-ups/follow-ups.module';
+import { FrequencyCapModule } from '../frequency-cap/frequency-cap.module';
 import { WebhookOutboxModule } from '../webhooks/webhook-outbox.module';
 import { Interaction } from '../interactions/interaction.entity';
 import { OperatorActivityModule } from '../monitor/operator-activity.module';
@@ -45,6 +46,7 @@ import { WrapUpService } from './wrap-up.service';
     DoNotCallModule,
     EligibilityModule,
     FollowUpsModule,
+    FrequencyCapModule,
     WebhookOutboxModule,
     OperatorActivityModule,
   ],
