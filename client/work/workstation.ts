@@ -10,6 +10,7 @@ import { ApiError, request } from '../common/api-client';
 import { byId, find, findAll, maybeById, targetOf, tryStorage } from '../common/dom';
 import { createWorkAgenda, type WorkAgenda } from './agenda';
 import { createWorkCart, type CartLine, type WorkCart } from './cart';
+import { watchContractFields } from './contract-field-inputs';
 import { formatDateTime } from '../../src/common/format/locale-format';
 import { cents, formatMoney } from './cart-figures';
 import { startWrapUp } from './wrap-up';
@@ -610,6 +611,9 @@ export function startWorkstation(): void {
     clearFieldError(target);
     changed();
   });
+  // Answers bound to contract fields: checked as typed (after the listener above clears).
+  const contractFields = watchContractFields(workCard, text);
+
   // A reload or a closed tab sends what the debounce still holds.
   window.addEventListener('pagehide', () => {
     if (draftDirty) void saveDraft(true);
@@ -690,6 +694,12 @@ export function startWorkstation(): void {
       }
       const first = quickButtons[0] ?? statusRadios[0];
       if (first) first.focus();
+      return;
+    }
+    // A fiscal code or IBAN the server would refuse is said beside it, and nothing is sent.
+    const wrong = contractFields.firstInvalid();
+    if (wrong) {
+      wrong.focus();
       return;
     }
     // A sale is read back to the customer before it becomes a contract.

@@ -9,6 +9,8 @@ import {
 } from 'typeorm';
 import { Agent } from '../agents/agent.entity';
 import { Campaign } from '../campaigns/campaign.entity';
+import { ContractReason } from '../contracts/contract-reason.entity';
+import { ContractStatusChange } from '../contracts/contract-status-change.entity';
 import { DoNotCallNumber } from '../do-not-call/do-not-call-number.entity';
 import { PauseReason } from '../monitor/pause-reason.entity';
 import { OutcomeStatus } from '../outcome-statuses/outcome-status.entity';
@@ -18,13 +20,32 @@ import { currentActor } from './audit-actor';
 import { AuditEntry } from './audit-entry.entity';
 
 /** What each audited table is called in the trail, and how its rows are named. */
-const AUDITED = new Map<unknown, { name: string; key: (row: ObjectLiteral) => number | null }>([
+const AUDITED = new Map<
+  unknown,
+  {
+    name: string;
+    key: (row: ObjectLiteral) => number | null;
+    /** A write the trail leaves out (it is recorded elsewhere, and costs a hot path nothing). */
+    skip?: (row: ObjectLiteral) => boolean;
+  }
+>([
   [User, { name: 'user', key: (r) => id(r.id) }],
   [Campaign, { name: 'campaign', key: (r) => id(r.id) }],
   [OutcomeStatus, { name: 'outcome_status', key: (r) => id(r.id) }],
   [Product, { name: 'product', key: (r) => id(r.id) }],
   [Agent, { name: 'agent', key: (r) => id(r.id) }],
   [PauseReason, { name: 'pause_reason', key: (r) => id(r.id) }],
+  [ContractReason, { name: 'contract_reason', key: (r) => id(r.id) }],
+  // A backoffice move with its reason, keyed by the contract; the close's first line is not
+  // (the outcome's transaction writes it, and the contract says who closed it).
+  [
+    ContractStatusChange,
+    {
+      name: 'contract_status',
+      key: (r) => id(r.contractId),
+      skip: (r) => r.fromStatus === null || r.fromStatus === undefined,
+    },
+  ],
   [DoNotCallNumber, { name: 'do_not_call', key: () => null }],
 ]);
 
@@ -64,7 +85,7 @@ export class AuditTrail implements EntitySubscriberInterface {
 
   async afterInsert(event: InsertEvent<ObjectLiteral>): Promise<void> {
     const audited = AUDITED.get(event.metadata.target);
-    if (!audited) return;
+    if (!audited || audited.skip?.(event.entity ?? {})) return;
     const after: Record<string, unknown> = {};
     for (const [field, value] of Object.entries(event.entity ?? {})) {
       if (!UNRECORDED.has(field) && value !== undefined && typeof value !== 'function')
@@ -99,6 +120,8 @@ export class AuditTrail implements EntitySubscriberInterface {
       }
     }
     if (Object.keys(changes).length === 0) return;
+    // A number on the list has no id: the line says which number changed.
+    if (audited.name === 'do_not_call') changes.phone = shown((before ?? entity).phone);
     await this.line(
       event,
       `${audited.name}.updated`,

@@ -34,9 +34,13 @@ export class ContractStatusChange {
   @Column({ name: 'to_status', type: 'varchar', length: 12 })
   toStatus!: ContractState;
 
-  /** Why (mandatory for a cancellation). */
+  /** Why, in words (mandatory for a cancellation; a note when leaving a suspension). */
   @Column({ type: 'varchar', length: 500, nullable: true })
   reason!: string | null;
+
+  /** Why, as a code of the admins' list (contract_reasons; mandatory for a suspension). */
+  @Column({ name: 'reason_code', type: 'varchar', length: 32, nullable: true })
+  reasonCode!: string | null;
 
   /** Who: the operator for the close, backoffice staff after; null once the user is deleted. */
   @Column({ name: 'user_id', type: 'integer', nullable: true })

@@ -10,6 +10,7 @@ import { AppConfigService } from '../config/app-config.service';
 import type { Contact } from '../contacts/contact.entity';
 import type { OutcomeStatus } from '../outcome-statuses/outcome-status.entity';
 import { Product } from '../products/product.entity';
+import { type ContractFieldValues } from './contract-fields';
 import { ContractLine } from './contract-line.entity';
 import { ContractStatusChange } from './contract-status-change.entity';
 import { Contract } from './contract.entity';
@@ -57,6 +58,8 @@ export class ContractWriter {
       cart: CartLine[] | undefined;
       year: number;
       status: Pick<OutcomeStatus, 'code' | 'allowPriceOverride'>;
+      /** What the call captured into the contract (checked by the outcome). */
+      fields?: ContractFieldValues;
     },
   ): Promise<WrittenContract> {
     const cart = input.cart ?? [];
@@ -123,6 +126,8 @@ export class ContractWriter {
       customerFirstName: contact.firstName,
       customerLastName: contact.lastName,
       customerPhone: contact.phone,
+      // In the same INSERT: a bound field costs the close no statement.
+      ...contractFieldColumns(input.fields ?? {}),
       totalNet: fromCents(totalNet),
       totalVat: fromCents(totalVat),
       total: fromCents(totalNet + totalVat),
@@ -274,4 +279,18 @@ export class ContractWriter {
     if (this.protocolFormat?.format !== text) this.protocolFormat = ProtocolFormat.parse(text);
     return this.protocolFormat;
   }
+}
+
+/** The contract's field columns: each standard field or null, custom ones as JSON or null. */
+function contractFieldColumns(fields: ContractFieldValues): Partial<Contract> {
+  return {
+    fiscalCode: fields.fiscalCode ?? null,
+    vatNumber: fields.vatNumber ?? null,
+    iban: fields.iban ?? null,
+    supplyAddress: fields.supplyAddress ?? null,
+    pod: fields.pod ?? null,
+    pdr: fields.pdr ?? null,
+    documentNumber: fields.documentNumber ?? null,
+    customFields: fields.customFields ?? null,
+  };
 }

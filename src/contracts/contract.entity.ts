@@ -15,7 +15,7 @@ import { Contact } from '../contacts/contact.entity';
 import { User } from '../users/user.entity';
 import { ContractLine } from './contract-line.entity';
 
-export const CONTRACT_STATES = ['new', 'verified', 'activated', 'cancelled'] as const;
+export const CONTRACT_STATES = ['new', 'verified', 'suspended', 'activated', 'cancelled'] as const;
 export type ContractState = (typeof CONTRACT_STATES)[number];
 
 /** The customer as they were when the contract was closed. */
@@ -28,10 +28,14 @@ export interface CustomerSnapshot {
   province: string | null;
 }
 
-/** The moves of the backoffice workflow; activated and cancelled are final. */
+/**
+ * The moves of the backoffice workflow; activated and cancelled are final. A suspended
+ * contract (a reason from the admins' list) goes back to new or verified, or is cancelled.
+ */
 export const CONTRACT_TRANSITIONS: Readonly<Record<ContractState, readonly ContractState[]>> = {
-  new: ['verified', 'cancelled'],
-  verified: ['activated', 'cancelled'],
+  new: ['verified', 'suspended', 'cancelled'],
+  verified: ['activated', 'suspended', 'cancelled'],
+  suspended: ['new', 'verified', 'cancelled'],
   activated: [],
   cancelled: [],
 };
@@ -50,6 +54,7 @@ export const CONTRACT_TRANSITIONS: Readonly<Record<ContractState, readonly Contr
 @Index('IDX_contracts_campaign_created', ['campaignId', 'createdAt', 'id'])
 @Index('IDX_contracts_customer_phone', ['customerPhone'])
 @Index('IDX_contracts_customer_last_name', ['customerLastName'])
+@Index('IDX_contracts_fiscal_code', ['fiscalCode'])
 export class Contract {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id!: number;
@@ -95,6 +100,35 @@ export class Contract {
 
   @Column({ name: 'customer_phone', type: 'varchar', length: 20, default: '' })
   customerPhone!: string;
+
+  /**
+   * What the call captured into the contract (question steps bound to a contract field),
+   * normalised: codes upper case without spaces. Null when the workflow asked nothing.
+   */
+  @Column({ name: 'fiscal_code', type: 'varchar', length: 16, nullable: true })
+  fiscalCode!: string | null;
+
+  @Column({ name: 'vat_number', type: 'varchar', length: 11, nullable: true })
+  vatNumber!: string | null;
+
+  @Column({ type: 'varchar', length: 34, nullable: true })
+  iban!: string | null;
+
+  @Column({ name: 'supply_address', type: 'varchar', length: 300, nullable: true })
+  supplyAddress!: string | null;
+
+  @Column({ type: 'varchar', length: 14, nullable: true })
+  pod!: string | null;
+
+  @Column({ type: 'varchar', length: 14, nullable: true })
+  pdr!: string | null;
+
+  @Column({ name: 'document_number', type: 'varchar', length: 30, nullable: true })
+  documentNumber!: string | null;
+
+  /** `custom:<name>` fields, by name. */
+  @Column({ name: 'custom_fields', type: 'simple-json', nullable: true })
+  customFields!: Record<string, string> | null;
 
   /** When the status last changed (the close itself for a new contract). */
   @Column({ name: 'status_changed_at', type: 'datetime', nullable: true })

@@ -18,6 +18,7 @@ import { IdParamPipe } from '../common/http/id-param.pipe';
 import type { AuthenticatedUser, FlashMessage, FormState } from '../common/http/request-context';
 import { CONTRACT_STATES } from './contract.entity';
 import { contractListPage, contractPage, refusedContractListPage } from './contracts.page';
+import { ContractReasonsService } from './contract-reasons.service';
 import { ContractsService } from './contracts.service';
 import {
   contractFiltersOf,
@@ -46,11 +47,21 @@ function transitionRefused(refusal: ErrorResponse, say: Say): FlashMessage {
 /** A refused move comes back to the contract page, said beside the field. */
 const STATUS_FORM: FormPageOptions = {
   back: '/contracts/:id',
-  fields: { reason: 'contracts.errors.reasonRequired', status: 'contracts.errors.status' },
+  fields: {
+    reason: 'contracts.errors.reasonRequired',
+    reasonCode: 'contracts.errors.suspendReasonRequired',
+    status: 'contracts.errors.status',
+  },
   statusKeys: { 409: transitionRefused },
   values: (req: Request) => {
-    const reason = (req.body as Record<string, unknown> | undefined)?.reason;
-    return { reason: typeof reason === 'string' ? reason.slice(0, 500) : '' };
+    const body = (req.body as Record<string, unknown> | undefined) ?? {};
+    const text = (value: unknown, max: number) =>
+      typeof value === 'string' ? value.slice(0, max) : '';
+    return {
+      reason: text(body.reason, 500),
+      reasonCode: text(body.reasonCode, 32),
+      status: text(body.status, 12),
+    };
   },
 };
 
@@ -62,7 +73,10 @@ const STATUS_FORM: FormPageOptions = {
 @Roles('backoffice', 'coordinator', 'admin')
 @Controller('contracts')
 export class ContractsController {
-  constructor(private readonly contracts: ContractsService) {}
+  constructor(
+    private readonly contracts: ContractsService,
+    private readonly reasons: ContractReasonsService,
+  ) {}
 
   @Get()
   @ListPage({ inPlace: 'refusedFilter' })
@@ -105,8 +119,11 @@ export class ContractsController {
     @Res({ passthrough: true }) res: Response,
   ) {
     const contract = await this.contracts.detail(user, id);
-    const zone = await this.contracts.campaignZone(contract.campaign?.id ?? 0);
-    return contractPage(contract, zone, user, res.locals.form as FormState | undefined);
+    const [zone, reasons] = await Promise.all([
+      this.contracts.campaignZone(contract.campaign?.id ?? 0),
+      this.reasons.active(),
+    ]);
+    return contractPage(contract, zone, user, res.locals.form as FormState | undefined, reasons);
   }
 
   /** One step of the workflow. */

@@ -6,9 +6,13 @@ import { Interaction } from '../interactions/interaction.entity';
 import { User } from '../users/user.entity';
 import { WebhookOutboxModule } from '../webhooks/webhook-outbox.module';
 import { ContractLine } from './contract-line.entity';
+import { ContractReason } from './contract-reason.entity';
 import { ContractStatusChange } from './contract-status-change.entity';
 import { ContractWriter } from './contract-writer';
 import { Contract } from './contract.entity';
+import { ContractReasonsApiController } from './contract-reasons.api.controller';
+import { ContractReasonsController } from './contract-reasons.controller';
+import { ContractReasonsService } from './contract-reasons.service';
 import { ContractsApiController } from './contracts.api.controller';
 import { ContractsController } from './contracts.controller';
 import { ContractsService } from './contracts.service';
@@ -21,6 +25,7 @@ import { ProtocolCounter } from './protocol-counter.entity';
       Contract,
       ContractLine,
       ContractStatusChange,
+      ContractReason,
       ProtocolCounter,
       Campaign,
       User,
@@ -30,8 +35,13 @@ import { ProtocolCounter } from './protocol-counter.entity';
     DoNotCallModule,
     WebhookOutboxModule,
   ],
-  controllers: [ContractsApiController, ContractsController],
-  providers: [ContractsService, ContractWriter],
+  controllers: [
+    ContractsApiController,
+    ContractsController,
+    ContractReasonsApiController,
+    ContractReasonsController,
+  ],
+  providers: [ContractsService, ContractWriter, ContractReasonsService],
   exports: [ContractsService, ContractWriter],
 })
 export class ContractsModule {}

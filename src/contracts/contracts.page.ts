@@ -127,11 +127,14 @@ export function contractPage(
   zone: string,
   user: { role: Role; uiLanguage: string },
   form: FormState | undefined,
+  reasons: ReadonlyArray<{ code: string; label: string }> = [],
 ) {
   const lang = user.uiLanguage;
   const money = (value: string) => formatMoney(value, lang);
   const wallClock = (iso: string, zone: string) => formatDateTime(iso, lang, zone);
   const allowed: readonly ContractState[] = CONTRACT_TRANSITIONS[contract.status];
+  const typed = (field: string) =>
+    typeof form?.values[field] === 'string' ? form.values[field] : '';
   return {
     title: 'contracts.show.title',
     contract: {
@@ -165,13 +168,29 @@ export function contractPage(
     anyOverridden: contract.lines.some((line) => line.priceOverridden),
     // The contact page is the coordinators' and admins'; the backoffice sees the snapshot.
     contactLink: user.role === 'admin' || user.role === 'coordinator',
+    // What the call captured: a standard field by its label, a custom one by its name.
+    fields: contract.fields.map(({ field, value }) => ({
+      labelKey: field.startsWith('custom:') ? null : `contracts.fields.${field}`,
+      name: field.startsWith('custom:') ? field.slice('custom:'.length) : field,
+      field,
+      value,
+    })),
     actions: {
-      verify: allowed.includes('verified'),
+      // From a suspension the way back is the resume form; its moves are listed there.
+      verify: allowed.includes('verified') && contract.status !== 'suspended',
       activate: allowed.includes('activated'),
+      suspend: allowed.includes('suspended'),
+      resume: contract.status === 'suspended',
+      resumeTo: allowed.filter((s) => s === 'new' || s === 'verified'),
       cancel: allowed.includes('cancelled'),
       any: allowed.length > 0,
     },
-    reasonTyped: typeof form?.values.reason === 'string' ? form.values.reason : '',
-    cancelOpen: Boolean(form?.errors.reason),
+    reasons: reasons.map((r) => ({ ...r, selected: r.code === typed('reasonCode') })),
+    reasonTyped: typed('reason'),
+    // The form a refusal came back from stays open.
+    cancelOpen: Boolean(form?.errors.reason) && typed('status') === 'cancelled',
+    suspendOpen: typed('status') === 'suspended' && Boolean(form?.errors.reasonCode),
+    resumeOpen:
+      contract.status === 'suspended' && Boolean(form?.errors.reason || form?.errors.reasonCode),
   };
 }

@@ -16,7 +16,9 @@ import { Interaction } from '../interactions/interaction.entity';
 import { User } from '../users/user.entity';
 import { webhookEvent } from '../webhooks/webhook-events';
 import { WebhookOutbox } from '../webhooks/webhook-outbox';
+import { CONTRACT_FIELDS, isFiscalCode, normaliseContractField } from './contract-fields';
 import { ContractLine } from './contract-line.entity';
+import { ContractReasonsService } from './contract-reasons.service';
 import { ContractStatusChange } from './contract-status-change.entity';
 import { Contract, CONTRACT_TRANSITIONS } from './contract.entity';
 import {
@@ -29,6 +31,7 @@ import {
 import type {
   ContractCampaignView,
   ContractDetailView,
+  ContractFieldsView,
   ContractListItem,
   ContractPage,
   ContractUserView,
@@ -72,6 +75,9 @@ const CONTRACT_EXPORT_COLUMNS: readonly ExportColumn[] = [
   { key: 'totalNet', kind: 'money' },
   { key: 'totalVat', kind: 'money' },
   { key: 'total', kind: 'money' },
+  // What the call captured; custom fields as name: value lines.
+  ...CONTRACT_FIELDS.map((key): ExportColumn => ({ key, kind: 'text' })),
+  { key: 'customFields', kind: 'text' },
 ];
 
 @Injectable()
@@ -86,6 +92,7 @@ export class ContractsService {
     @InjectRepository(User) private readonly users: Repository<User>,
     @InjectRepository(Interaction) private readonly interactions: Repository<Interaction>,
     private readonly webhooks: WebhookOutbox,
+    private readonly reasons: ContractReasonsService,
     private readonly phones: PhoneNumbers,
     private readonly clock: Clock,
   ) {}
@@ -116,12 +123,16 @@ export class ContractsService {
       this.interactions.findOne({ where: { contactId: contract.contactId, contractId: id } }),
       this.campaignsById([contract.campaignId]),
     ]);
-    const users = await this.usersById([contract.operatorId, ...history.map((h) => h.userId)]);
+    const [users, reasonLabels] = await Promise.all([
+      this.usersById([contract.operatorId, ...history.map((h) => h.userId)]),
+      this.reasons.labels(history.map((h) => h.reasonCode)),
+    ]);
     return {
       ...toListItem(contract, campaigns, users),
       statusChangedAt: contract.statusChangedAt?.toISOString() ?? null,
       contactId: contract.contactId,
       customer: contract.customer,
+      fields: contractFieldsView(contract),
       lines: lines.map((l) => ({
         code: l.code,
         name: l.name,
@@ -145,6 +156,8 @@ export class ContractsService {
         from: h.fromStatus,
         to: h.toStatus,
         reason: h.reason,
+        reasonCode: h.reasonCode,
+        reasonLabel: h.reasonCode === null ? null : (reasonLabels.get(h.reasonCode) ?? null),
         at: h.at.toISOString(),
         user: h.userId === null ? null : (users.get(h.userId) ?? null),
       })),
@@ -161,8 +174,11 @@ export class ContractsService {
     dto: ContractStatusDto,
   ): Promise<ContractDetailView> {
     const reason = dto.reason?.trim() || null;
+    const reasonCode = dto.reasonCode?.trim() || null;
     if (dto.status === 'cancelled' && reason === null) {
-      throw new ValidationError('reason', 'reason: a cancellation needs a reason');
+      throw new ValidationError('reason', 'reason: a cancellation needs a reason').say(
+        'contracts.errors.reasonRequired',
+      );
     }
     await this.dataSource.transaction(async (em) => {
       // Row lock: two clerks moving one contract take turns; the second sees the first's status.
@@ -177,6 +193,20 @@ export class ContractsService {
           { currentStatus: contract.status, requestedStatus: dto.status },
         );
       }
+      if (dto.status === 'suspended' && reasonCode === null) {
+        throw new ValidationError(
+          'reasonCode',
+          'reasonCode: a suspension needs a reason from the list (GET /api/v1/contract-reasons)',
+        ).say('contracts.errors.suspendReasonRequired');
+      }
+      if (contract.status === 'suspended' && reasonCode === null && reason === null) {
+        throw new ValidationError(
+          'reason',
+          'reason: leaving a suspension needs a reason (reasonCode) or a note (reason)',
+        ).say('contracts.errors.resumeReasonRequired');
+      }
+      // The list's reason as this transaction sees it: one deactivated a moment ago is refused.
+      if (reasonCode !== null) await this.reasons.activeWithin(em, reasonCode, 'reasonCode');
       const now = this.clock.now();
       await em.update(Contract, { id }, { status: dto.status, statusChangedAt: now });
       await em.insert(ContractStatusChange, {
@@ -184,10 +214,12 @@ export class ContractsService {
         fromStatus: contract.status,
         toStatus: dto.status,
         reason,
+        reasonCode,
         userId: user.id,
         at: now,
       });
-      // Invariant 16: the event in the change's transaction (the clerk's free-text reason is not sent).
+      // Invariant 16: the event in the change's transaction (the clerk's free-text reason is
+      // not sent; the list's code is).
       const campaign = await em.findOne(Campaign, {
         where: { id: contract.campaignId },
         select: { id: true, code: true },
@@ -203,6 +235,7 @@ export class ContractsService {
             total: contract.total,
             from: contract.status,
             to: dto.status,
+            reasonCode,
           },
         }),
       ]);
@@ -246,6 +279,8 @@ export class ContractsService {
             c.totalNet,
             c.totalVat,
             c.total,
+            ...CONTRACT_FIELDS.map((field) => c[field] ?? ''),
+            customFieldsText(c.customFields),
           ];
         });
         cursor = found[found.length - 1]!.cursor;
@@ -338,27 +373,63 @@ export class ContractsService {
 
   /**
    * What `q` means: a protocol number when a contract has exactly that number (one probe of
-   * the unique index), else a phone when it reads as one (E.164 exact, or its first
-   * digits), else the beginning of the customer's last name.
+   * the unique index); else any of: a part of a protocol number (`000123` finds
+   * 2026/000123), a phone (E.164 exact, or its first digits), a fiscal code (exact, on its
+   * index), the customer's name as the list writes it (last and first in either order, each
+   * the beginning of the name; case as the database compares it: not at all), or the
+   * beginning of the last name.
    */
   private async search(q: string): Promise<(query: SelectQueryBuilder<Contract>) => void> {
     if (await this.contracts.existsBy({ protocolNumber: q })) {
       return (query) => query.andWhere('c.protocolNumber = :protocol', { protocol: q });
     }
+    const ways: Array<{ sql: string; params: Record<string, string> }> = [];
+    if (/\d/.test(q) && /^[A-Za-z0-9/_.-]+$/.test(q)) {
+      ways.push({
+        sql: `c.protocolNumber LIKE :protocolPart ${LIKE_ESCAPE}`,
+        params: { protocolPart: `%${escapeLike(q)}%` },
+      });
+    }
     const phone = this.phones.searchFor(q);
     if (phone && 'exact' in phone) {
-      return (query) => query.andWhere('c.customerPhone = :phone', { phone: phone.exact });
-    }
-    if (phone) {
-      return (query) =>
-        query.andWhere(`c.customerPhone LIKE :phonePrefix ${LIKE_ESCAPE}`, {
-          phonePrefix: `${escapeLike(phone.prefix)}%`,
-        });
-    }
-    return (query) =>
-      query.andWhere(`c.customerLastName LIKE :lastName ${LIKE_ESCAPE}`, {
-        lastName: `${escapeLike(q)}%`,
+      ways.push({ sql: 'c.customerPhone = :phone', params: { phone: phone.exact } });
+    } else if (phone) {
+      ways.push({
+        sql: `c.customerPhone LIKE :phonePrefix ${LIKE_ESCAPE}`,
+        params: { phonePrefix: `${escapeLike(phone.prefix)}%` },
       });
+    }
+    const fiscalCode = normaliseContractField('fiscalCode', q);
+    if (isFiscalCode(fiscalCode)) {
+      ways.push({ sql: 'c.fiscalCode = :fiscalCode', params: { fiscalCode } });
+    }
+    if (/\p{L}/u.test(q)) {
+      ways.push({
+        sql: `c.customerLastName LIKE :lastName ${LIKE_ESCAPE}`,
+        params: { lastName: `${escapeLike(q)}%` },
+      });
+      // "Rossi Mario", "mario rossi", "De Luca Anna": every split of the words into the two names.
+      const words = q.split(/\s+/).filter(Boolean).slice(0, 6);
+      for (let at = 1; at < words.length; at++) {
+        const head = `${escapeLike(words.slice(0, at).join(' '))}%`;
+        const tail = `${escapeLike(words.slice(at).join(' '))}%`;
+        ways.push({
+          sql: `(c.customerLastName LIKE :nameHead${at} ${LIKE_ESCAPE} AND c.customerFirstName LIKE :nameTail${at} ${LIKE_ESCAPE})`,
+          params: { [`nameHead${at}`]: head, [`nameTail${at}`]: tail },
+        });
+        ways.push({
+          sql: `(c.customerFirstName LIKE :nameHead${at} ${LIKE_ESCAPE} AND c.customerLastName LIKE :nameTail${at} ${LIKE_ESCAPE})`,
+          params: {},
+        });
+      }
+    }
+    if (ways.length === 0) return (query) => query.andWhere('1 = 0');
+    return (query) =>
+      query.andWhere(
+        new Brackets((w) => {
+          for (const way of ways) w.orWhere(way.sql, way.params);
+        }),
+      );
   }
 
   /**
@@ -410,6 +481,8 @@ export class ContractsService {
         totalNet: true,
         totalVat: true,
         total: true,
+        ...Object.fromEntries(CONTRACT_FIELDS.map((field) => [field, true])),
+        customFields: true,
       },
     });
     const byId = new Map(found.map((c) => [c.id, c]));
@@ -481,4 +554,24 @@ function forceIndex(sql: string, index: string): string {
   const at = sql.indexOf(from);
   if (at === -1) throw new Error(`cannot place the index hint in: ${sql}`);
   return `${sql.slice(0, at + from.length)}FORCE INDEX (\`${index}\`) ${sql.slice(at + from.length)}`;
+}
+
+/** The contract's fields as the page and the API show them: only those the call filled. */
+function contractFieldsView(c: Contract): ContractFieldsView {
+  const standard = CONTRACT_FIELDS.flatMap((field) => {
+    const value = c[field];
+    return value === null ? [] : [{ field, value }];
+  });
+  const custom = Object.entries(c.customFields ?? {}).map(([name, value]) => ({
+    field: `custom:${name}`,
+    value,
+  }));
+  return [...standard, ...custom];
+}
+
+/** Custom fields in one cell: `name: value` a line. */
+function customFieldsText(fields: Record<string, string> | null): string {
+  return Object.entries(fields ?? {})
+    .map(([name, value]) => `${name}: ${value}`)
+    .join('\n');
 }

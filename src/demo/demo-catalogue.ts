@@ -1,3 +1,4 @@
+import { ContractReason } from '../contracts/contract-reason.entity';
 import { EntityManager } from 'typeorm';
 import { Agent } from '../agents/agent.entity';
 import { CallbackCapacity } from '../callback-requests/callback-capacity.entity';
@@ -280,6 +281,19 @@ export async function seedDemoCatalogue(
       body: 'Che connessione usa oggi?',
       choices: ['ADSL', 'Fibra', 'Mobile', 'Nessuna'],
     },
+    // Written on the contract of a sale, checked as the operator types them.
+    {
+      kind: 'question',
+      title: 'Codice fiscale',
+      body: 'Mi può dettare il suo codice fiscale?',
+      contractField: 'fiscalCode',
+    },
+    {
+      kind: 'question',
+      title: 'IBAN per l’addebito',
+      body: 'Su quale IBAN addebitiamo il canone?',
+      contractField: 'iban',
+    },
     { kind: 'notes', title: 'Note' },
     { kind: 'outcome', title: 'Esito', required: true },
   ];
@@ -339,4 +353,24 @@ export async function seedDemoCatalogue(
     };
   });
   for (let i = 0; i < contacts.length; i += 100) await queue.enrol(em, contacts.slice(i, i + 100));
+}
+
+/** Why a contract may be suspended: the migration's list, put back if an admin removed one. */
+const DEMO_CONTRACT_REASONS: ReadonlyArray<[code: string, label: string]> = [
+  ['documents_missing', 'Documenti mancanti'],
+  ['customer_unreachable', 'Cliente non raggiungibile'],
+  ['payment_details_wrong', 'Dati di pagamento errati'],
+  ['supply_details_wrong', 'Dati di fornitura errati'],
+  ['customer_reconsidering', 'Cliente in ripensamento'],
+];
+
+export async function seedDemoContractReasons(em: EntityManager): Promise<void> {
+  const existing = new Set((await em.find(ContractReason)).map((r) => r.code));
+  const missing = DEMO_CONTRACT_REASONS.filter(([code]) => !existing.has(code));
+  if (missing.length > 0) {
+    await em.insert(
+      ContractReason,
+      missing.map(([code, label]) => ({ code, label, active: true })),
+    );
+  }
 }

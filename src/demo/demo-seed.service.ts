@@ -6,7 +6,11 @@ import { PasswordHasher } from '../users/password-hasher';
 import type { Role } from '../common/access/role';
 import { User } from '../users/user.entity';
 import { ContactQueue } from '../contacts/contact-queue';
-import { seedDemoCallbackOffer, seedDemoCatalogue } from './demo-catalogue';
+import {
+  seedDemoCallbackOffer,
+  seedDemoCatalogue,
+  seedDemoContractReasons,
+} from './demo-catalogue';
 
 interface DemoUser {
   username: string;
@@ -92,6 +96,7 @@ export class DemoSeedService implements OnApplicationBootstrap {
     await this.dataSource.transaction(async (em) => {
       await seedDemoCatalogue(em, this.queue, operators);
       await seedDemoCallbackOffer(em);
+      await seedDemoContractReasons(em);
     });
   }
 

@@ -32,6 +32,8 @@ export interface WorkStepView {
   required: boolean;
   /** Consent steps: "recording" tells the operator to continue by e-mail on a no. */
   consentPurpose: string | null;
+  /** Question steps: the contract field the answer fills (checked as it is typed). */
+  contractField: string | null;
 }
 
 export interface WorkStatusView {
@@ -193,6 +195,7 @@ export class WorkItemService {
         choices: step.choices,
         required: step.required,
         consentPurpose: step.consentPurpose,
+        contractField: step.contractField ?? null,
       })),
       statuses: [...statuses]
         .sort(

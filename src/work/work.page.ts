@@ -60,6 +60,7 @@ function cardView(item: WorkItem, lang: string) {
           isQuestion: step.kind === 'question',
           isConsent: step.kind === 'consent',
           consentPurpose: step.consentPurpose,
+          contractField: step.contractField,
           isNotes: step.kind === 'notes',
           choices: step.choices?.length ? step.choices : null,
         },

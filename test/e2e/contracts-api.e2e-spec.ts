@@ -11,6 +11,7 @@ import { ContractLine } from '../../src/contracts/contract-line.entity';
 import { ContractStatusChange } from '../../src/contracts/contract-status-change.entity';
 import { Contract, CONTRACT_STATES, ContractState } from '../../src/contracts/contract.entity';
 import { ProtocolCounter } from '../../src/contracts/protocol-counter.entity';
+import { seedDemoContractReasons } from '../../src/demo/demo-catalogue';
 import { Interaction } from '../../src/interactions/interaction.entity';
 import { OutcomeStatus } from '../../src/outcome-statuses/outcome-status.entity';
 import { Product } from '../../src/products/product.entity';
@@ -48,8 +49,9 @@ interface ListBody {
 
 /** Whatever is legal from a status; everything else must be a 409. */
 const LEGAL: Record<ContractState, ContractState[]> = {
-  new: ['verified', 'cancelled'],
-  verified: ['activated', 'cancelled'],
+  new: ['verified', 'suspended', 'cancelled'],
+  verified: ['activated', 'suspended', 'cancelled'],
+  suspended: ['new', 'verified', 'cancelled'],
   activated: [],
   cancelled: [],
 };
@@ -279,7 +281,10 @@ describe('Contracts API (backoffice list, detail, workflow, export; the close be
 
     it('answers 400 naming the field for a bad status, date, id, limit or cursor', async () => {
       const cases: Array<[Record<string, string>, RegExp]> = [
-        [{ status: 'done' }, /^status must be one of: new, verified, activated, cancelled/],
+        [
+          { status: 'done' },
+          /^status must be one of: new, verified, suspended, activated, cancelled/,
+        ],
         [{ from: '2026-13-01' }, /^from must be a date/],
         [{ from: '2026-02-30' }, /^from must be a date/],
         [{ from: 'ieri' }, /^from must be a date/],
@@ -368,6 +373,8 @@ describe('Contracts API (backoffice list, detail, workflow, export; the close be
             priceOverridden: false,
           },
         ],
+        // No step of this campaign fills a contract field (contract-fields.e2e-spec.ts does).
+        fields: [],
         interaction: {
           id: closed.interactionId,
           startedAt: '2026-11-30T10:00:00.000Z',
@@ -379,6 +386,8 @@ describe('Contracts API (backoffice list, detail, workflow, export; the close be
             from: null,
             to: 'new',
             reason: null,
+            reasonCode: null,
+            reasonLabel: null,
             at: '2026-11-30T10:00:00.000Z',
             user: { id: operator.id, name: 'Anna Operatrice' },
           },
@@ -386,6 +395,8 @@ describe('Contracts API (backoffice list, detail, workflow, export; the close be
             from: 'new',
             to: 'verified',
             reason: 'documenti ok',
+            reasonCode: null,
+            reasonLabel: null,
             at: '2026-11-30T11:00:00.000Z',
             user: { id: backoffice.id, name: 'Carla Backoffice' },
           },
@@ -508,10 +519,16 @@ describe('Contracts API (backoffice list, detail, workflow, export; the close be
       const reached: Record<ContractState, Closed> = {
         new: await close(operator),
         verified: await close(operator),
+        suspended: await close(operator),
         activated: await close(operator),
         cancelled: await close(operator),
       };
       await move(backoffice, reached.verified.id, { status: 'verified' }).expect(200);
+      await seedDemoContractReasons(db.manager);
+      await move(backoffice, reached.suspended.id, {
+        status: 'suspended',
+        reasonCode: 'documents_missing',
+      }).expect(200);
       await move(backoffice, reached.activated.id, { status: 'verified' }).expect(200);
       await move(backoffice, reached.activated.id, { status: 'activated' }).expect(200);
       await move(backoffice, reached.cancelled.id, { status: 'cancelled', reason: 'x' }).expect(
@@ -534,7 +551,7 @@ describe('Contracts API (backoffice list, detail, workflow, export; the close be
           refusals += 1;
         }
       }
-      expect(refusals).toBe(12);
+      expect(refusals).toBe(16);
       expect(await db.getRepository(ContractStatusChange).count()).toBe(historyBefore);
       for (const state of CONTRACT_STATES) {
         const stored = await db.getRepository(Contract).findOneByOrFail({ id: reached[state].id });
@@ -546,7 +563,7 @@ describe('Contracts API (backoffice list, detail, workflow, export; the close be
       const closed = await close(operator);
       const bad = await move(backoffice, closed.id, { status: 'archived' }).expect(400);
       expect(bad.body.message).toEqual([
-        'status must be one of: new, verified, activated, cancelled',
+        'status must be one of: new, verified, suspended, activated, cancelled',
       ]);
       const missing = await move(backoffice, closed.id, {}).expect(400);
       expect(missing.body.message).toEqual(['status is required']);
@@ -595,6 +612,14 @@ describe('Contracts API (backoffice list, detail, workflow, export; the close be
         'totalNet',
         'totalVat',
         'total',
+        'fiscalCode',
+        'vatNumber',
+        'iban',
+        'supplyAddress',
+        'pod',
+        'pdr',
+        'documentNumber',
+        'customFields',
       ]);
       expect(rows).toHaveLength(3);
       expect(rows[1]!.slice(3, 10)).toEqual([
@@ -621,6 +646,8 @@ describe('Contracts API (backoffice list, detail, workflow, export; the close be
         '39.80',
         '8.76',
         '48.56',
+        // No contract field was captured.
+        ...Array<string>(8).fill(''),
       ]);
 
       const verified = csvRows(

@@ -38,6 +38,7 @@ export const NAVIGATION: readonly NavItem[] = [
   { label: 'outages.nav', href: '/outages', roles: ['coordinator', 'admin'] },
   { label: 'nav.statuses', href: '/outcome-statuses', roles: ['admin'], settings: true },
   { label: 'nav.pauseReasons', href: '/pause-reasons', roles: ['admin'], settings: true },
+  { label: 'contractReasons.nav', href: '/contract-reasons', roles: ['admin'], settings: true },
   { label: 'nav.products', href: '/products', roles: ['admin'], settings: true },
   { label: 'nav.agents', href: '/agents', roles: ['admin'], settings: true },
   { label: 'nav.doNotCall', href: '/do-not-call', roles: ['admin', 'coordinator'], settings: true },

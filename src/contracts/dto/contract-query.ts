@@ -87,7 +87,8 @@ export class ContractFiltersQueryDto {
   operatorId?: number;
 
   @ApiPropertyOptional({
-    description: 'a protocol number, a phone (or its first digits) or the beginning of a last name',
+    description:
+      "any part of a protocol number (000123), a phone (or its first digits), a fiscal code, or the customer's name (last and first in either order, or the beginning of the last name)",
   })
   @IsOptional()
   @MaxLength(MAX_Q, { message: `q must be at most ${MAX_Q} characters` })
@@ -189,9 +190,22 @@ export class ContractStatusDto {
   @IsIn(CONTRACT_STATES, { message: `status must be one of: ${CONTRACT_STATES.join(', ')}` })
   status!: ContractState;
 
-  @ApiPropertyOptional({ description: 'required to cancel', maxLength: 500 })
+  @ApiPropertyOptional({
+    description: 'why, in words: required to cancel; leaving a suspension needs it or a reasonCode',
+    maxLength: 500,
+  })
   @IsOmittable()
   @IsString()
   @MaxLength(500)
   reason?: string;
+
+  @ApiPropertyOptional({
+    description: 'an active code of GET /contract-reasons: required to suspend',
+    maxLength: 32,
+  })
+  @IsOmittable()
+  @Transform(({ value }: { value: unknown }) => (value === '' ? undefined : value))
+  @IsString({ message: 'reasonCode must be a code of the contract reasons' })
+  @MaxLength(32, { message: 'reasonCode must be at most 32 characters' })
+  reasonCode?: string;
 }

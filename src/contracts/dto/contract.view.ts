@@ -47,7 +47,11 @@ export interface ContractLineView {
 export interface ContractHistoryEntry {
   from: ContractState | null;
   to: ContractState;
+  /** The clerk's words. */
   reason: string | null;
+  /** The admins' list's reason (a suspension's), with its label as the list says it now. */
+  reasonCode: string | null;
+  reasonLabel: string | null;
   at: string;
   user: ContractUserView | null;
 }
@@ -64,8 +68,13 @@ export interface ContractDetailView extends Omit<ContractListItem, 'customer'> {
   statusChangedAt: string | null;
   contactId: number;
   customer: CustomerSnapshot;
+  /** What the call captured (question steps bound to contract fields), in the fields' order. */
+  fields: ContractFieldsView;
   lines: ContractLineView[];
   interaction: ContractSourceCall | null;
   /** Oldest first, from the close on. */
   history: ContractHistoryEntry[];
 }
+
+/** `[{field: "fiscalCode" | "custom:<name>", value}]`: the fields the call filled. */
+export type ContractFieldsView = Array<{ field: string; value: string }>;
