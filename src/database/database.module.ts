@@ -7,8 +7,12 @@ import { AppSetting } from './app-setting.entity';
 import { AppSettingsService } from './app-settings.service';
 import { buildDataSourceOptions } from './data-source';
 import { runPendingMigrations } from './migrate';
-import { detectMysqlServer, resolveCausalReads } from './mysql-flavour';
+import { detectMysqlServer, isGaleraNode, resolveCausalReads } from './mysql-flavour';
+import { spreadOneRowClaims } from '../common/database/row-lock';
 import { serializeSqliteTransactions } from './sqlite-transactions';
+
+/** On a Galera cluster an operator's next claims one of the queue's first 8 free rows. */
+const CLAIM_SPREAD = 8;
 
 @Global()
 @Module({
@@ -34,6 +38,7 @@ import { serializeSqliteTransactions } from './sqlite-transactions';
       dataSourceFactory: async (options) => {
         const dataSource = await new DataSource(options!).initialize();
         serializeSqliteTransactions(dataSource);
+        if (await isGaleraNode(dataSource)) spreadOneRowClaims(dataSource, CLAIM_SPREAD);
         await runPendingMigrations(dataSource);
         return dataSource;
       },

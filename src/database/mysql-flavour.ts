@@ -1,4 +1,6 @@
 import { createConnection, type RowDataPacket } from 'mysql2/promise';
+import type { DataSource } from 'typeorm';
+import { isMysqlSource } from '../common/database/sql-dialect';
 import { splitDatabaseUrl } from './failover-pool';
 
 export interface MysqlServer {
@@ -64,4 +66,11 @@ export function resolveCausalReads(setting: 'auto' | 'on' | 'off', server: Mysql
     );
   }
   return setting === 'on' || server.galera;
+}
+
+/** Whether the data source's server is a node of a Galera cluster (`wsrep_on` is ON). */
+export async function isGaleraNode(dataSource: DataSource): Promise<boolean> {
+  if (!isMysqlSource(dataSource)) return false;
+  const rows = await dataSource.query<Array<{ Value: string }>>("SHOW VARIABLES LIKE 'wsrep_on'");
+  return rows[0]?.Value.toUpperCase() === 'ON';
 }

@@ -1,4 +1,4 @@
-import { EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { DataSource, EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { isMysqlSource } from './sql-dialect';
 
 /**
@@ -51,6 +51,19 @@ export function skipLocked<T extends ObjectLiteral>(
     : query;
 }
 
+/** Data sources whose one-row claims start at a random one of the first N rows (Galera). */
+const spreadClaims = new WeakMap<DataSource, number>();
+
+/**
+ * On a Galera cluster SKIP LOCKED skips only rows locked on the same node: operators on
+ * every node would all claim the queue's first row and all but one lose at commit. There, a
+ * claim of one row (an operator's next) takes one of the first `among` rows at random: the
+ * queue's order holds within that many rows. Not on one server, where SKIP LOCKED suffices.
+ */
+export function spreadOneRowClaims(dataSource: DataSource, among: number): void {
+  spreadClaims.set(dataSource, among);
+}
+
 /**
  * The ids of the first `limit` rows of a queue, locked (FOR UPDATE SKIP LOCKED): callers
  * claiming at once (operators, the jobs of several instances) each get different rows. On
@@ -64,8 +77,23 @@ export async function claimIds<T extends ObjectLiteral>(
   index: string,
   limit: number,
 ): Promise<number[]> {
+  const among = limit === 1 ? (spreadClaims.get(em.connection) ?? 1) : 1;
+  const offset = Math.floor(Math.random() * among);
+  const ids = await claimFrom(em, query, index, limit, offset);
+  // Fewer free rows than the offset: the first of them, as without the spread.
+  return ids.length === 0 && offset > 0 ? claimFrom(em, query, index, limit, 0) : ids;
+}
+
+async function claimFrom<T extends ObjectLiteral>(
+  em: EntityManager,
+  query: SelectQueryBuilder<T>,
+  index: string,
+  limit: number,
+  offset: number,
+): Promise<number[]> {
   const alias = query.alias;
-  const claim = skipLocked(query.clone().select(`${alias}.id`, 'id').limit(limit));
+  const select = query.clone().select(`${alias}.id`, 'id').limit(limit);
+  const claim = skipLocked(offset > 0 ? select.offset(offset) : select);
   const [plain, params] = claim.getQueryAndParameters();
   let sql = plain;
   if (isMysqlSource(em.connection)) {
