@@ -19,7 +19,9 @@
  *
  * BENCH_DATABASE_URL (default mysql://root@127.0.0.1:3306/esito_bench_work) is dropped and
  * created again. BENCH_BIG_CONTACTS, BENCH_SAMPLES, BENCH_CONFIRMS, BENCH_LATENCY_OPERATORS,
- * BENCH_CONFIRM_OPERATORS and BENCH_DESKS make it smaller or larger. Figures, not a test: it never
+ * BENCH_CONFIRM_OPERATORS and BENCH_DESKS make it smaller or larger. BENCH_CPU_PROFILE=<dir>
+ * adds one profiled round of the confirm and of the floor (scripts/cpu-profile.ts): where
+ * their CPU goes, by layer, and a .cpuprofile of each in <dir>. Figures, not a test: it never
  * asserts a timing.
  */
 import 'reflect-metadata';
@@ -28,6 +30,7 @@ import { performance } from 'node:perf_hooks';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { NestFactory } from '@nestjs/core';
 import { createConnection, createPool } from 'mysql2/promise';
+import { profiled } from './cpu-profile';
 import type { Connection, PoolConnection, RowDataPacket } from 'mysql2/promise';
 import type { DataSource } from 'typeorm';
 import {
@@ -54,6 +57,7 @@ const CONFIRMS = Number(process.env.BENCH_CONFIRMS ?? 3_000);
 const CONFIRM_OPERATORS = Number(process.env.BENCH_CONFIRM_OPERATORS ?? 8);
 /** Operators holding one contact each when a round of confirms starts. */
 const DESKS = Number(process.env.BENCH_DESKS ?? 100);
+const PROFILE_DIR = process.env.BENCH_CPU_PROFILE ?? '';
 /** The two campaigns alternate in blocks, so a burst of noise lands on both alike. */
 const BLOCK = 250;
 /** Untimed next + discard per operator and campaign (discard keeps the queues as they are). */
@@ -441,6 +445,8 @@ async function main(): Promise<void> {
       name: `Bench ${label}`,
       timezone: 'Europe/Rome',
       callingHours: windowsOf({ days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '24:00' }),
+      // Open on public holidays too: the bench runs whatever the day.
+      holidays: null,
       appointmentMinutes: 60,
     });
     await dataSource.getRepository(CampaignStep).save([
@@ -777,6 +783,28 @@ async function main(): Promise<void> {
   for (const connection of connections) connection.release();
   peaks.push(['confirm alone (raw mysql2)', rss.peak().rss]);
   const loadAfter = load();
+
+  // BENCH_CPU_PROFILE=<dir>: one more round of each, under the profiler (after the timed
+  // phases, so that its cost is in no figure above): where the confirm's and the floor's CPU
+  // goes, by layer. The load generator is in this process too: its share shows as such.
+  if (PROFILE_DIR) {
+    const held: Array<{ desk: Operator; contactId: number }> = [];
+    await inParallel(desks, CONFIRM_OPERATORS, async (desk) => {
+      const answer = await next(desk, big.id, true);
+      expectStatus(answer, 200, 'next (profiled round)');
+      held.push({ desk, contactId: (answer.body as WorkItemBody).contact.id });
+    });
+    await profiled(PROFILE_DIR, 'confirm', held.length, () =>
+      inParallel(held, CONFIRM_OPERATORS, async ({ desk, contactId }) =>
+        expectStatus(await confirm(desk, contactId), 201, 'outcome (profiled)'),
+      ),
+    );
+    await profiled(PROFILE_DIR, 'floor', floorTargets.length, () =>
+      inParallel(floorTargets, CONFIRM_OPERATORS, async (desk) =>
+        expectStatus(await http.call('GET', '/api/v1/work/current', desk.token), 204, 'floor'),
+      ),
+    );
+  }
 
   // One operator alone: which statements one next and one outcome send.
   const probe = operators[0]!;
