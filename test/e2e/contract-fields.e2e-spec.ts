@@ -585,7 +585,7 @@ describe('Contract fields: bound question steps, checked at the outcome, shown, 
         .send({ _csrf: csrfFrom(page.text), status: 'suspended', reasonCode: '' })
         .expect(303);
       page = await browser.get(String(refused.headers.location)).expect(200);
-      expect(page.text).toMatch(/<details class="ctr-cancel ctr-suspend" open>/);
+      expect(page.text).toMatch(/<details class="ctr-suspend" open>/);
       expect(page.text).toContain('id="reasonCode-error"');
       await browser
         .post(`/contracts/${contract.id}/status`)
