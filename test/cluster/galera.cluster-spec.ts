@@ -101,7 +101,7 @@ describe('Three instances on a three-node Galera cluster', () => {
 
   it('a token issued through one node works at once through the others', async () => {
     const campaign = await createCampaign(app);
-    const [[base, token]] = await operators(campaign.id, 1);
+    const [base, token] = (await operators(campaign.id, 1))[0]!;
     for (const other of instances.filter((instance) => instance.baseUrl !== base)) {
       const res = await fetch(`${other.baseUrl}/api/v1/me`, {
         headers: { Authorization: `Bearer ${token}` },
@@ -130,7 +130,8 @@ describe('Three instances on a three-node Galera cluster', () => {
       {},
       { statusIds: [close.id], productIds: [product.id] },
     );
-    await contacts(campaign.id, 60);
+    // More contacts than operators, as on a floor: a claim skips rows others hold meanwhile.
+    await contacts(campaign.id, 90);
     const ops = await operators(campaign.id, 60);
     const leased = await Promise.all(
       ops.map(([base, token]) => call(base, token, '/work/next', { campaignId: campaign.id })),
@@ -154,7 +155,7 @@ describe('Three instances on a three-node Galera cluster', () => {
 
   it('36 slot races between instances on three nodes each give exactly one booking', async () => {
     const visit = await createStatus(app, { type: 'T' });
-    const agents = [];
+    const agents: Array<{ id: number }> = [];
     for (let i = 0; i < 12; i++) {
       agents.push(
         await createAgent(app, {
@@ -167,7 +168,7 @@ describe('Three instances on a three-node Galera cluster', () => {
       { timezone: 'UTC' },
       { statusIds: [visit.id], agentIds: agents.map((a) => a.id) },
     );
-    await contacts(campaign.id, 72);
+    await contacts(campaign.id, 100);
     const ops = await operators(campaign.id, 72);
     const leased = await Promise.all(
       ops.map(([base, token]) => call(base, token, '/work/next', { campaignId: campaign.id })),
