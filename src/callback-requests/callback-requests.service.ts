@@ -132,7 +132,7 @@ export class CallbackRequestsService {
     const rules = await this.offer.rules(this.dataSource.manager, input.campaignId, 'campaignId');
     const phone = callablePhone(this.phones, input.phone);
     const context = readContext(input.context);
-    if ((await this.doNotCall.isBlocked([phone])).size > 0) {
+    if ((await this.doNotCall.isBlocked([phone], input.campaignId)).size > 0) {
       throw new ConflictError(`phone: ${phone} is on the do-not-call list`, 'phone');
     }
     const now = this.clock.now();

@@ -113,7 +113,11 @@ export class ContactBatchWriter {
    */
   async prepare(batch: PendingBatch, update: boolean): Promise<PreparedInsert> {
     let rows = batch.rows;
-    const blocked = rows.length > 0 ? await this.doNotCall.isBlocked(batch.phones) : new Set();
+    // Every row of an import is its campaign's (column 0): the list's rule for that campaign.
+    const blocked =
+      rows.length > 0
+        ? await this.doNotCall.isBlocked(batch.phones, rows[0]![0] as number)
+        : new Set();
     if (blocked.size > 0) rows = rows.filter((row) => !blocked.has(row[PHONE]));
     const rowCount = rows.length;
     const blockedCount = batch.rows.length - rowCount;

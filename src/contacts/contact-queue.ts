@@ -2,6 +2,9 @@ import type { ContactChanges } from './contact-corrections';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import type { Campaign } from '../campaigns/campaign.entity';
+import { isMysqlSource } from '../common/database/sql-dialect';
+import { blocksSql } from '../do-not-call/do-not-call-rule';
 import { finishedTags } from './contact-rules';
 import { Contact, type ContactState } from './contact.entity';
 
@@ -31,8 +34,8 @@ export class ContactQueue {
    */
   /**
    * A list recycled: its contacts done or final whose last outcome is one of `statusIds`
-   * (and older than `before`) go back to the queue as new attempts, never a number on the
-   * do-not-call list nor a contact with a contract that was not cancelled. How many.
+   * (and older than `before`) go back to the queue as new attempts, never a number the
+   * do-not-call list blocks for the campaign nor a contact with a contract that was not cancelled. How many.
    * Lock: one conditional UPDATE; of two recycles at once each contact changes once (the
    * second finds it no longer done or final).
    */
@@ -51,7 +54,11 @@ export class ContactQueue {
       .andWhere('state IN (:...states)', { states: ['done', 'final'] })
       .andWhere('ineligible_reason IS NULL')
       .andWhere('last_status_id IN (:...statusIds)', { statusIds })
-      .andWhere('phone NOT IN (SELECT dnc.phone FROM do_not_call_numbers dnc)')
+      .andWhere(
+        'NOT EXISTS (SELECT 1 FROM do_not_call_numbers dnc INNER JOIN campaigns cp ON cp.id = contacts.campaign_id ' +
+          `WHERE dnc.phone = contacts.phone AND ${blocksSql('dnc', null, ':dncNow', 'cp.purpose')})`,
+        { dncNow: now },
+      )
       .andWhere("id NOT IN (SELECT k.contact_id FROM contracts k WHERE k.status <> 'cancelled')");
     if (before) query.andWhere('last_outcome_at <= :before', { before });
     const result = await query.execute();
@@ -147,6 +154,37 @@ export class ContactQueue {
    */
   async finalise(em: EntityManager, contactId: number): Promise<void> {
     await em.update(Contact, { id: contactId }, { state: 'final' });
+  }
+
+  /**
+   * The campaign's contacts with ids in `ids` waiting in the queue (new, or a retry) whose
+   * number the do-not-call list blocks for it at `now` leave it as dispatch's check takes
+   * them out (`finalise`: final). A contact on an operator's screen or waiting for an agreed
+   * callback is not touched. How many left.
+   * Lock: one UPDATE joined on the list, its WHERE holding the states it expects: a contact
+   * dispatch leases meanwhile is either locked by it first (then in_progress, left alone)
+   * or skipped by dispatch's SKIP LOCKED until this commits.
+   */
+  async removeListed(
+    em: EntityManager,
+    campaign: Pick<Campaign, 'id' | 'purpose'>,
+    ids: { from: number; to: number },
+    now: Date | string,
+  ): Promise<number> {
+    const rule = blocksSql('d', campaign.purpose, '?');
+    const params = [campaign.id, ids.from, ids.to, now];
+    const result = (await em.queryRunner!.query(
+      isMysqlSource(em.connection)
+        ? 'UPDATE contacts c INNER JOIN do_not_call_numbers d ON d.phone = c.phone ' +
+            "SET c.state = 'final' WHERE c.campaign_id = ? AND c.id BETWEEN ? AND ? " +
+            `AND c.state IN ('new', 'retry') AND ${rule}`
+        : "UPDATE contacts SET state = 'final' WHERE campaign_id = ? AND id BETWEEN ? AND ? " +
+            "AND state IN ('new', 'retry') AND EXISTS (SELECT 1 FROM do_not_call_numbers d " +
+            `WHERE d.phone = contacts.phone AND ${rule})`,
+      params,
+      true,
+    )) as { affected?: number };
+    return result.affected ?? 0;
   }
 
   /**

@@ -85,7 +85,7 @@ export class ContactsService {
         { value: dto.phone.slice(0, 40) },
       );
     }
-    if ((await this.doNotCall.isBlocked([phone])).size > 0) {
+    if ((await this.doNotCall.isBlocked([phone], campaignId)).size > 0) {
       throw new ConflictError(`phone ${phone} is on the do-not-call list`, 'phone').say(
         'contacts.errors.doNotCall',
         { phone },

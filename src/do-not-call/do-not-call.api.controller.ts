@@ -25,12 +25,15 @@ import { CurrentUser, Roles } from '../common/access/access.decorators';
 import type { AuthenticatedUser } from '../common/http/request-context';
 import { givenOnce } from '../common/http/query-values';
 import { csvUpload } from '../common/csv/csv-upload';
+import { DoNotCallRegister } from './do-not-call-register';
 import { DoNotCallService } from './do-not-call.service';
 import {
   AddDoNotCallDto,
   DoNotCallImportSummary,
   DoNotCallView,
   publicImportSummary,
+  RecheckSummary,
+  RegisterImportSummary,
 } from './dto/do-not-call.dto';
 
 @ApiTags('do-not-call')
@@ -38,10 +41,16 @@ import {
 @Roles('admin', 'coordinator')
 @Controller('api/v1/do-not-call')
 export class DoNotCallApiController {
-  constructor(private readonly doNotCall: DoNotCallService) {}
+  constructor(
+    private readonly doNotCall: DoNotCallService,
+    private readonly register: DoNotCallRegister,
+  ) {}
 
   @Post()
-  @ApiCreatedResponse({ description: 'added (201); a number already listed answers 200 as it is' })
+  @ApiCreatedResponse({
+    description:
+      'added (201); a number already listed answers 200, as it is unless the new entry blocks more (wider scope, later or no expiry)',
+  })
   async add(
     @Body() dto: AddDoNotCallDto,
     @CurrentUser() user: AuthenticatedUser,
@@ -85,5 +94,51 @@ export class DoNotCallApiController {
     } finally {
       upload.drain();
     }
+  }
+
+  /** The opposition register's file, streamed: admins only. */
+  @Post('register')
+  @Roles('admin')
+  @HttpCode(200)
+  @ApiConsumes('text/csv', 'text/plain', 'multipart/form-data')
+  @ApiQuery({
+    name: 'registerDate',
+    required: false,
+    description:
+      'the file date (YYYY-MM-DD) for a raw body; a multipart form sends it as a field before the file',
+  })
+  @ApiBody({
+    description: 'one number a line (or a CSV whose first column is the number), optional header',
+    schema: { type: 'string', format: 'binary' },
+  })
+  @ApiOkResponse({
+    description:
+      '{registerDate, imported, badCount, badLines: [{line, reason}], removed, removedByCampaign: [{campaignId, name, removed, inCall, awaitingCallback}], failure}',
+  })
+  async importRegister(
+    @Req() req: Request,
+    @Query('registerDate') registerDate: unknown,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<RegisterImportSummary> {
+    const upload = await csvUpload(req);
+    try {
+      return await this.register.importRegister(
+        upload.stream,
+        upload.fields.registerDate ?? givenOnce(registerDate, 'registerDate'),
+        user.id,
+        upload.encoding,
+      );
+    } finally {
+      upload.drain();
+    }
+  }
+
+  /** Every campaign's queue checked against the list now: admins only. */
+  @Post('recheck')
+  @Roles('admin')
+  @HttpCode(200)
+  @ApiOkResponse({ description: '{removed, removedByCampaign: [...]}' })
+  recheck(@CurrentUser() user: AuthenticatedUser): Promise<RecheckSummary> {
+    return this.register.recheck(user.id);
   }
 }

@@ -14,7 +14,11 @@ import {
 import { HeaderError, headerName, readHeader } from '../common/csv/csv-header';
 import { type CsvEncoding, CsvFileError, CsvReader } from '../common/csv/csv-reader';
 import { ImportRefusedError } from '../common/csv/import-refused.error';
+import { forUpdate } from '../common/database/row-lock';
 import { PhoneNumbers } from '../common/phone/phone-number';
+import { addDays, isCalendarDay } from '../common/time/calendar-day';
+import { Clock } from '../common/time/clock';
+import { instantInZone, toZonedLocal, zonedLocalToUtc } from '../common/time/local-time';
 import {
   escapeLike,
   insertIgnore,
@@ -22,25 +26,61 @@ import {
   listPlaceholders,
   valuePlaceholders,
 } from '../common/database/sql-dialect';
-import { DoNotCallNumber } from './do-not-call-number.entity';
+import {
+  DoNotCallNumber,
+  type DoNotCallScope,
+  type DoNotCallSource,
+} from './do-not-call-number.entity';
+import { blocksSql, expired, sqlInstant } from './do-not-call-rule';
 import {
   AddDoNotCallDto,
   DoNotCallImportSummary,
   DoNotCallView,
   publicImportSummary,
+  REGISTER_DATE_MESSAGE,
 } from './dto/do-not-call.dto';
 
 const BATCH_ROWS = 1000;
 const MAX_STORED_ERRORS = 1000;
 const REASON_MAX = 200;
 
-function toView(entry: DoNotCallNumber): DoNotCallView {
+/** The zone a day written without a time is read in (the list serves Italian call centres). */
+export const DO_NOT_CALL_ZONE = 'Europe/Rome';
+
+function toView(entry: DoNotCallNumber, now: Date): DoNotCallView {
   return {
     phone: entry.phone,
     reason: entry.reason,
     addedBy: entry.addedBy,
+    source: entry.source,
+    registerDate: entry.registerDate,
+    scope: entry.scope,
+    expiresAt: entry.expiresAt?.toISOString() ?? null,
+    expired: expired(entry, now),
     createdAt: entry.createdAt.toISOString(),
   };
+}
+
+/** What an entry says besides its number and reason. */
+interface EntryTerms {
+  source: DoNotCallSource;
+  scope: DoNotCallScope;
+  registerDate: string | null;
+  expiresAt: Date | null;
+}
+
+/**
+ * Whether `next` blocks more than `current` does at `now`: `current` has expired, or `next`
+ * covers at least its scope for at least as long, and more of one of them.
+ */
+function blocksMore(next: EntryTerms, current: DoNotCallNumber, now: Date): boolean {
+  if (expired(current, now)) return true;
+  const until = (at: Date | null) => at?.getTime() ?? Number.POSITIVE_INFINITY;
+  const wider = next.scope === 'all' && current.scope === 'marketing';
+  const narrower = next.scope === 'marketing' && current.scope === 'all';
+  const longer = until(next.expiresAt) > until(current.expiresAt);
+  const shorter = until(next.expiresAt) < until(current.expiresAt);
+  return !narrower && !shorter && (wider || longer);
 }
 
 /** The Italian (and other English) names of the list's two columns. */
@@ -67,45 +107,81 @@ export class DoNotCallService {
     private readonly dataSource: DataSource,
     @InjectRepository(DoNotCallNumber) private readonly numbers: Repository<DoNotCallNumber>,
     private readonly phones: PhoneNumbers,
+    private readonly clock: Clock,
   ) {}
 
   /**
-   * Adds a number. Idempotent: a number already listed is returned as it is (created:
-   * false), so a web site or PBX can report opt-outs without first asking.
+   * Adds a number with its source, scope and expiry (every call, for good, a customer's,
+   * unless told). Idempotent: a number already listed is returned as it is (created: false),
+   * so a web site or PBX can report opt-outs without first asking; only an entry that
+   * blocks more (a wider scope, a later or no expiry, or one that has expired) replaces it.
    */
   async add(
     dto: AddDoNotCallDto,
     userId: number | null,
   ): Promise<{ entry: DoNotCallView; created: boolean }> {
     const phone = this.normalise(dto.phone);
+    const now = this.clock.now();
+    const terms = this.termsOf(dto, now);
+    const reason = dto.reason || null;
     try {
       // The primary key (phone) decides between two people adding the same number at once.
-      await this.numbers.insert({ phone, reason: dto.reason || null, addedBy: userId });
-      return { entry: toView(await this.numbers.findOneByOrFail({ phone })), created: true };
+      await this.numbers.insert({ phone, reason, addedBy: userId, ...terms });
+      return { entry: toView(await this.numbers.findOneByOrFail({ phone }), now), created: true };
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
-      return { entry: toView(await this.numbers.findOneByOrFail({ phone })), created: false };
     }
+    const entry = await this.dataSource.transaction(async (em) => {
+      // The row's lock: of two widening it at once, the second compares with the first's.
+      const current = await em.findOne(DoNotCallNumber, { where: { phone }, ...forUpdate(em) });
+      if (!current) throw new NotFoundError('do-not-call number', phone);
+      if (!blocksMore(terms, current, now)) return current;
+      return em.save(Object.assign(current, { reason, addedBy: userId, ...terms }));
+    });
+    return { entry: toView(entry, now), created: false };
   }
 
   /**
-   * Lists a number (E.164) inside the caller's transaction, as a do-not-call outcome does:
-   * a number already listed keeps its first reason, and nothing waits on a duplicate key.
+   * Lists a number (E.164) inside the caller's transaction, as a do-not-call outcome (source
+   * customer) and an erasure do: for every call, for good. A number already listed keeps
+   * its entry, and nothing waits on a duplicate key.
    */
   async addWithin(
     em: EntityManager,
     phone: string,
     reason: string,
     userId: number | null,
+    source: 'customer' | 'erasure' = 'customer',
   ): Promise<void> {
     const table = em.connection.driver.escape('do_not_call_numbers');
     await em.query(
-      `${insertIgnore(em.connection)} ${table} (phone, reason, added_by) VALUES (?, ?, ?)`,
-      [phone, reason.slice(0, REASON_MAX), userId],
+      `${insertIgnore(em.connection)} ${table} (phone, reason, added_by, source, scope) VALUES (?, ?, ?, ?, 'all')`,
+      [phone, reason.slice(0, REASON_MAX), userId, source],
     );
   }
 
-  /** The newest numbers, or those matching `q` (a whole number or its first digits). */
+  /** The source, scope, register date and expiry given, checked (400 naming the field). */
+  private termsOf(dto: AddDoNotCallDto, now: Date): EntryTerms {
+    const source = dto.source ?? 'customer';
+    let registerDate: string | null = null;
+    if (source === 'register') {
+      if (dto.registerDate === undefined) {
+        throw new ValidationError('registerDate', 'registerDate is required with source register');
+      }
+      registerDate = checkRegisterDate(dto.registerDate, now);
+    } else if (dto.registerDate !== undefined) {
+      throw new ValidationError('registerDate', 'registerDate is only for source register');
+    }
+    return {
+      source,
+      // The register opposes marketing calls; anyone else asked not to be called at all.
+      scope: dto.scope ?? (source === 'register' ? 'marketing' : 'all'),
+      registerDate,
+      expiresAt: dto.expiresAt === undefined ? null : expiryOf(dto.expiresAt, now),
+    };
+  }
+
+  /** The newest numbers, or those matching `q` (a whole number or its first digits), expired ones too. */
   async list(q?: string, limit = 100): Promise<DoNotCallView[]> {
     const query = this.numbers.createQueryBuilder('n').orderBy('n.createdAt', 'DESC').take(limit);
     const text = q?.trim() ?? '';
@@ -119,7 +195,8 @@ export class DoNotCallService {
         });
       query.orderBy('n.phone', 'ASC');
     }
-    return (await query.getMany()).map(toView);
+    const now = this.clock.now();
+    return (await query.getMany()).map((entry) => toView(entry, now));
   }
 
   count(): Promise<number> {
@@ -135,17 +212,27 @@ export class DoNotCallService {
   }
 
   /**
-   * The numbers among `phones` (E.164) that are on the list: one query per thousand.
-   * `runner` lets an import ask on its own connection.
+   * The numbers among `phones` (E.164) the campaign may not call now: listed, not expired,
+   * with a scope that covers the campaign's purpose (do-not-call-rule.ts; a campaign not
+   * found counts as marketing). One query per thousand; `runner` lets an import or a
+   * transaction ask on its own connection.
    */
-  async isBlocked(phones: readonly string[], runner?: QueryRunner): Promise<Set<string>> {
+  async isBlocked(
+    phones: readonly string[],
+    campaignId: number,
+    runner?: QueryRunner,
+  ): Promise<Set<string>> {
     const blocked = new Set<string>();
-    const table = this.dataSource.driver.escape('do_not_call_numbers');
+    if (phones.length === 0) return blocked;
+    const q = (name: string) => this.dataSource.driver.escape(name);
+    const now = sqlInstant(this.dataSource, this.clock.now());
+    const rule = blocksSql('d', null, '?', "COALESCE(cp.purpose, 'marketing')");
     for (let start = 0; start < phones.length; start += BATCH_ROWS) {
       const chunk = phones.slice(start, start + BATCH_ROWS);
       const rows = (await (runner ?? this.dataSource).query(
-        `SELECT phone FROM ${table} WHERE phone IN (${listPlaceholders(chunk.length)})`,
-        chunk,
+        `SELECT d.phone AS phone FROM ${q('do_not_call_numbers')} d LEFT JOIN ${q('campaigns')} cp ON cp.id = ? ` +
+          `WHERE d.phone IN (${listPlaceholders(chunk.length)}) AND ${rule}`,
+        [campaignId, ...chunk, now],
       )) as Array<{ phone: string }>;
       for (const row of rows) blocked.add(row.phone);
     }
@@ -153,11 +240,16 @@ export class DoNotCallService {
   }
 
   /**
-   * A number about to be called (E.164): 409 naming `field` when it is on the list, which
-   * is never called (invariant 8), whichever of the contact's numbers it is.
+   * A number about to be called (E.164) by the campaign: 409 naming `field` when the list
+   * blocks it, so it is never called (invariant 8), whichever of the contact's numbers it is.
    */
-  async refuseListed(phone: string, field: string, runner?: QueryRunner): Promise<void> {
-    if ((await this.isBlocked([phone], runner)).size === 0) return;
+  async refuseListed(
+    phone: string,
+    field: string,
+    campaignId: number,
+    runner?: QueryRunner,
+  ): Promise<void> {
+    if ((await this.isBlocked([phone], campaignId, runner)).size === 0) return;
     throw new ConflictError(
       `${field}: ${phone} is on the do-not-call list; it may not be called`,
       field,
@@ -317,4 +409,35 @@ export class DoNotCallService {
     if (!phone) throw new ValidationError('phone', `${quoted(raw)} is not a valid phone number`);
     return phone;
   }
+}
+
+/** 'YYYY-MM-DD' naming a day that exists and has begun in Italy (a register file is not from the future). */
+export function checkRegisterDate(text: string, now: Date): string {
+  if (!isCalendarDay(text)) throw new ValidationError('registerDate', REGISTER_DATE_MESSAGE);
+  if (text > toZonedLocal(now, DO_NOT_CALL_ZONE).slice(0, 10)) {
+    throw new ValidationError('registerDate', 'registerDate must not be in the future');
+  }
+  return text;
+}
+
+/**
+ * When an entry stops blocking: a day blocks through that day in Italy; a date and time
+ * is that instant (in Italy when it names no offset). It must be in the future.
+ */
+function expiryOf(text: string, now: Date): Date {
+  const message =
+    'expiresAt must be a day (YYYY-MM-DD: the entry blocks through that day, Italian time) or an ISO 8601 date and time';
+  let at: Date | 'skipped' | null;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) {
+    at = isCalendarDay(text)
+      ? zonedLocalToUtc(`${addDays(text, 1)}T00:00`, DO_NOT_CALL_ZONE)
+      : null;
+  } else {
+    at = instantInZone(text, DO_NOT_CALL_ZONE);
+  }
+  if (at === null || at === 'skipped') throw new ValidationError('expiresAt', message);
+  if (at.getTime() <= now.getTime()) {
+    throw new ValidationError('expiresAt', 'expiresAt must be in the future');
+  }
+  return at;
 }

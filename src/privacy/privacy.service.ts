@@ -286,7 +286,7 @@ export class PrivacyService {
     }
     const listed = listNumbers ? phones : [];
     for (const phone of listed) {
-      await this.doNotCall.addWithin(em, phone, `erased: ${reason}`, user.id);
+      await this.doNotCall.addWithin(em, phone, `erased: ${reason}`, user.id, 'erasure');
     }
     const contracts = ids.length
       ? await em.getRepository(Contract).find({

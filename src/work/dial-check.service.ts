@@ -45,7 +45,7 @@ export class DialCheckService {
     }
     const contact = await this.dataSource.getRepository(Contact).findOneByOrFail({ id: contactId });
     const phone = dialledNumber(this.phones, raw, contact, 'phone');
-    await this.doNotCall.refuseListed(phone, 'phone');
+    await this.doNotCall.refuseListed(phone, 'phone', contact.campaignId);
     return { phone };
   }
 }

@@ -226,7 +226,7 @@ export class DispatchService {
       if (reason === 'manual') {
         const closed = closedRefusal(campaign, now, 'contactId');
         if (closed) throw closed;
-        await this.doNotCall.refuseListed(found.phone, 'contactId');
+        await this.doNotCall.refuseListed(found.phone, 'contactId', found.campaignId);
       }
       // SKIP LOCKED: a contact another operator is being given right now is theirs (409 at
       // once, not a wait behind their transaction); the lease's key decides the rest.
@@ -452,7 +452,12 @@ export class DispatchService {
     claim: Claim & { callback: Callback },
   ): Promise<boolean> {
     const { contact, callback } = claim;
-    if ((await this.doNotCall.isBlocked([contact.phone], em.queryRunner)).size === 0) return true;
+    const blocked = await this.doNotCall.isBlocked(
+      [contact.phone],
+      contact.campaignId,
+      em.queryRunner,
+    );
+    if (blocked.size === 0) return true;
     await this.callbacks.cancel(em, callback.id, this.clock.now());
     await this.queue.finalise(em, contact.id);
     return false;
@@ -475,7 +480,12 @@ export class DispatchService {
       passed.push(id);
       const contact = await em.getRepository(Contact).findOne({ where: { id }, ...forUpdate(em) });
       if (!contact || contact.state !== state) continue;
-      if ((await this.doNotCall.isBlocked([contact.phone], em.queryRunner)).size === 0) {
+      const blocked = await this.doNotCall.isBlocked(
+        [contact.phone],
+        contact.campaignId,
+        em.queryRunner,
+      );
+      if (blocked.size === 0) {
         // A proactive contact failing the campaign's rules is refused (and recorded).
         if (screen && !(await screen(em, contact))) continue;
         // Capped since the claim's query read it: left in the queue for later.

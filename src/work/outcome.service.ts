@@ -123,7 +123,12 @@ export class OutcomeService {
             'dialledPhone',
           );
     if (dialledPhone !== null) {
-      await this.doNotCall.refuseListed(dialledPhone, 'dialledPhone', em.queryRunner);
+      await this.doNotCall.refuseListed(
+        dialledPhone,
+        'dialledPhone',
+        contact.campaignId,
+        em.queryRunner,
+      );
     }
     // The campaign's date: protocol years follow its time zone.
     const today = toZonedLocal(now, campaign.timezone).slice(0, 10);

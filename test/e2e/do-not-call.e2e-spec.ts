@@ -38,6 +38,11 @@ describe('Do-not-call list', () => {
         phone: '+393331234567',
         reason: 'chiesto al telefono',
         addedBy: expect.any(Number),
+        source: 'customer',
+        registerDate: null,
+        scope: 'all',
+        expiresAt: null,
+        expired: false,
         createdAt: expect.any(String),
       });
       const again = await http()
@@ -222,9 +227,10 @@ describe('Do-not-call list', () => {
         .send({ phone: mobile(2500) })
         .expect(201);
       const asked = Array.from({ length: 3000 }, (_, i) => mobile(i));
-      const blocked = await app.get(DoNotCallService).isBlocked(asked);
+      // No such campaign (0): asked as a marketing campaign would be.
+      const blocked = await app.get(DoNotCallService).isBlocked(asked, 0);
       expect([...blocked].sort()).toEqual([mobile(5), mobile(2500)]);
-      expect((await app.get(DoNotCallService).isBlocked([])).size).toBe(0);
+      expect((await app.get(DoNotCallService).isBlocked([], 0)).size).toBe(0);
     });
 
     it('is for admins and coordinators only', async () => {
