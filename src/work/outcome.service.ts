@@ -19,6 +19,7 @@ import { toZonedLocal } from '../common/time/local-time';
 import { ContactQueue } from '../contacts/contact-queue';
 import { Contact } from '../contacts/contact.entity';
 import type { ContactState } from '../contacts/contact.entity';
+import { checkContractField, contractFieldValues } from '../contracts/contract-fields';
 import { ContractWriter, type WrittenContract } from '../contracts/contract-writer';
 import { DoNotCallService } from '../do-not-call/do-not-call.service';
 import { Interaction } from '../interactions/interaction.entity';
@@ -192,6 +193,7 @@ export class OutcomeService {
           cart: dto.cart,
           year: Number(today.slice(0, 4)),
           status,
+          fields: contractFieldValues(config.steps, answers),
         });
         result.contactState = 'done';
         break;
@@ -401,7 +403,17 @@ function checkAnswers(
         { choices },
       );
     }
-    if (text !== '' && (reached || step.kind !== 'consent')) answers[key] = text;
+    // An answer bound to a contract field is checked (and kept normalised) as the
+    // workstation checks it while it is typed: the same contract-fields.ts.
+    const bound = step.kind === 'question' && step.contractField ? step.contractField : null;
+    const checked = bound && text !== '' ? checkContractField(bound, text) : null;
+    if (checked && !checked.ok) {
+      throw new ValidationError(
+        field,
+        `${field}: "${step.title}" (${bound}) ${checked.message}`,
+      ).say(`work.fieldErrors.${checked.problem}`, { title: step.title });
+    }
+    if (text !== '' && (reached || step.kind !== 'consent')) answers[key] = checked?.value ?? text;
   }
   for (const step of stepsNeedingAnswers(status, steps)) {
     if (answers[String(step.id)] === undefined) {
