@@ -5,7 +5,7 @@ import { currentActor } from '../audit/audit-actor';
 import { AuditService } from '../audit/audit.service';
 import { Agent } from '../agents/agent.entity';
 import { retriedTransaction } from '../common/database/retried-transaction';
-import { forUpdate } from '../common/database/row-lock';
+import { forUpdate, outcomeStatusPoint, serialiseOn } from '../common/database/row-lock';
 import { ConflictError, NotFoundError, ValidationError } from '../common/errors/domain-errors';
 import { isUniqueViolation } from '../common/errors/unique-violation';
 import { Contact } from '../contacts/contact.entity';
@@ -137,7 +137,9 @@ export class CampaignsService {
     const campaign = this.normalise(input);
     try {
       await this.dataSource.transaction(async (em) => {
-        // The campaign row's lock serialises two admins saving the same campaign.
+        // Two admins saving the same campaign take turns: a write both make (a read lock
+        // alone would not be seen by another node of a cluster).
+        await serialiseOn(em, `campaign:${id}`);
         const current = await em.findOne(Campaign, { where: { id }, ...forUpdate(em) });
         if (!current) throw new NotFoundError('campaign', id);
         await this.checkReferences(em, campaign);
@@ -219,10 +221,11 @@ export class CampaignsService {
   /**
    * `PATCH /campaigns/:id`: the wrap-up changed alone (absent fields keep their value),
    * checked against the campaign's statuses and workflow as a whole save would be.
-   * Lock: the campaign's row, as a replace takes it.
+   * Lock: the campaign's serialisation point and row, as a replace takes them.
    */
   async changeWrapUp(id: number, dto: CampaignWrapUpDto): Promise<CampaignView> {
     await this.dataSource.transaction(async (em) => {
+      await serialiseOn(em, `campaign:${id}`);
       const current = await em.findOne(Campaign, { where: { id }, ...forUpdate(em) });
       if (!current) throw new NotFoundError('campaign', id);
       const wrapUp = wholeWrapUp({
@@ -251,8 +254,9 @@ export class CampaignsService {
    * A wrap-up confirms its status by itself: the status must be one of the campaign's, not
    * archived, and need nothing the operator would have to fill in (no answer to a required
    * step, no callback, cart or appointment: outcome-needs.ts, the outcome's own rule).
-   * Lock: the status row, so an admin changing its type or "customer reached" meanwhile
-   * (outcome-statuses.service.ts) waits and then sees this campaign's wrap-up.
+   * Lock: the status's serialisation point (outcomeStatusPoint) and row, so an admin
+   * changing its type or "customer reached" meanwhile (outcome-statuses.service.ts) waits
+   * and then sees this campaign's wrap-up, on one server or two nodes of a cluster.
    */
   private async checkWrapUp(
     em: EntityManager,
@@ -262,6 +266,7 @@ export class CampaignsService {
   ): Promise<void> {
     if (wrapUp.statusId === null) return;
     const statusId = wrapUp.statusId;
+    if (statusIds.includes(statusId)) await serialiseOn(em, outcomeStatusPoint(statusId));
     const status = statusIds.includes(statusId)
       ? await em.findOne(OutcomeStatus, { where: { id: statusId }, ...forUpdate(em) })
       : null;
@@ -609,10 +614,12 @@ export class CampaignsService {
 
   /**
    * Who works the campaign, replaced as a whole (coordinators do this as well as admins).
-   * Lock: the campaign's row, so two coordinators' lists do not interleave.
+   * Lock: the campaign's serialisation point and row, so two coordinators' lists do not
+   * interleave.
    */
   async setOperators(campaignId: number, operatorIds: number[]): Promise<CampaignView> {
     await this.dataSource.transaction(async (em) => {
+      await serialiseOn(em, `campaign:${campaignId}`);
       const campaign = await em.findOne(Campaign, { where: { id: campaignId }, ...forUpdate(em) });
       if (!campaign) throw new NotFoundError('campaign', campaignId);
       await this.refuseNonOperators(em, operatorIds);

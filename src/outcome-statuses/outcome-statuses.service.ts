@@ -4,7 +4,7 @@ import { DataSource, EntityManager, IsNull, Not, Repository } from 'typeorm';
 import { CampaignStatus } from '../campaigns/campaign-status.entity';
 import { CampaignStep } from '../campaigns/campaign-step.entity';
 import { Campaign } from '../campaigns/campaign.entity';
-import { forUpdate } from '../common/database/row-lock';
+import { forUpdate, outcomeStatusPoint, serialiseOn } from '../common/database/row-lock';
 import { ConflictError, NotFoundError, ValidationError } from '../common/errors/domain-errors';
 import { isUniqueViolation } from '../common/errors/unique-violation';
 import { Contact } from '../contacts/contact.entity';
@@ -213,6 +213,8 @@ export class OutcomeStatusesService {
   }
 
   private async find(em: EntityManager, id: number, lock = false): Promise<OutcomeStatus> {
+    // A campaign naming it as its wrap-up takes the same point (campaigns.service.ts).
+    if (lock) await serialiseOn(em, outcomeStatusPoint(id));
     const status = await em.findOne(OutcomeStatus, {
       where: { id },
       ...(lock ? forUpdate(em) : {}),

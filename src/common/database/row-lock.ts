@@ -29,6 +29,11 @@ export function forShare(em: EntityManager): { lock?: { mode: 'pessimistic_read'
  * writes (the last active admin, a campaign's links); a row the transaction updates anyway
  * needs nothing more. SQLite runs one transaction at a time: nothing to do there.
  */
+/** The point an outcome status's edits and the campaigns that rely on it take turns on. */
+export function outcomeStatusPoint(statusId: number): string {
+  return `outcome-status:${statusId}`;
+}
+
 export async function serialiseOn(em: EntityManager, point: string): Promise<void> {
   if (!isMysqlSource(em.connection)) return;
   await em.query(
