@@ -47,6 +47,8 @@ describe('Statement budgets of an operator’s call', () => {
   let campaignId: number;
   let statuses: Record<'N' | 'R' | 'C' | 'T', number>;
   let productId: number;
+  /** A question bound to a contract field: the close writes it in its contract's INSERT. */
+  let fiscalCodeStepId: number;
   let agentId: number;
   const http = () => request(app.getHttpServer());
   const as = () => ({ Authorization: `Bearer ${token}` });
@@ -115,6 +117,18 @@ describe('Statement budgets of an operator’s call', () => {
       choices: null,
       required: false,
     });
+    fiscalCodeStepId = (
+      await app.get(DataSource).getRepository(CampaignStep).save({
+        campaignId,
+        position: 4,
+        kind: 'question',
+        title: 'Codice fiscale',
+        body: null,
+        choices: null,
+        required: false,
+        contractField: 'fiscalCode',
+      })
+    ).id;
     for (let i = 0; i < 20; i++) await createContact(app, campaignId, { province: 'MI' });
     // The first call of the day: the operator's state row, this instance's copies.
     await outcome(await next(), { statusId: statuses.N });
@@ -166,7 +180,14 @@ describe('Statement budgets of an operator’s call', () => {
   it.each([
     ['outcome N', () => ({ statusId: statuses.N, notes: 'non interessato' })],
     ['outcome R', () => ({ statusId: statuses.R, callback: { at: '2026-12-01T10:00:00+01:00' } })],
-    ['outcome C', () => ({ statusId: statuses.C, cart: [{ productId, quantity: 2 }] })],
+    [
+      'outcome C',
+      () => ({
+        statusId: statuses.C,
+        cart: [{ productId, quantity: 2 }],
+        answers: { [fiscalCodeStepId]: 'rssmra85t10a562s' },
+      }),
+    ],
     [
       'outcome T',
       () => ({
