@@ -2,7 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
 import { WebSession } from '../../src/auth/web-session.entity';
-import { Callback, type CallbackState } from '../../src/callbacks/callback.entity';
+import {
+  ACTIVE_CALLBACK_STATES,
+  Callback,
+  type CallbackState,
+} from '../../src/callbacks/callback.entity';
 import { valuePlaceholders } from '../../src/common/database/sql-dialect';
 import { Contact } from '../../src/contacts/contact.entity';
 import type { CallbackVisibility } from '../../src/outcome-statuses/outcome-status.entity';
@@ -15,35 +19,39 @@ let bulkSequence = 5_000_000;
 
 /**
  * A callback written straight to the database, on a new contact waiting for it (state
- * `callback`) unless `contactId` is given. Public, scheduled, due now unless told.
+ * `callback`) unless `contactId` is given. Public, scheduled, due now unless told. An
+ * active one holds its contact's number in `activePhone`, as CallbackBook writes it: a
+ * second active callback for one number (one contact, or the same number in another
+ * campaign) is refused by UQ_callbacks_active_phone, as the product refuses it.
  */
 export async function createCallback(
   app: INestApplication,
   campaignId: number,
   overrides: Partial<Callback> = {},
 ): Promise<Callback> {
-  const contactId =
-    overrides.contactId ?? (await createContact(app, campaignId, { state: 'callback' })).id;
-  return app
-    .get(DataSource)
-    .getRepository(Callback)
-    .save({
-      contactId,
-      campaignId,
-      ownerId: null,
-      visibility: 'public',
-      state: 'scheduled',
-      dueAt: new Date(),
-      notes: null,
-      reason: 'Richiamare',
-      answers: null,
-      assignedAt: null,
-      escalatedAt: null,
-      escalationReason: null,
-      interactionId: null,
-      closedAt: null,
-      ...overrides,
-    });
+  const db = app.get(DataSource);
+  const contact = overrides.contactId
+    ? await db.getRepository(Contact).findOneByOrFail({ id: overrides.contactId })
+    : await createContact(app, campaignId, { state: 'callback' });
+  const active = ACTIVE_CALLBACK_STATES.includes(overrides.state ?? 'scheduled');
+  return db.getRepository(Callback).save({
+    contactId: contact.id,
+    campaignId,
+    activePhone: active ? contact.phone : null,
+    ownerId: null,
+    visibility: 'public',
+    state: 'scheduled',
+    dueAt: new Date(),
+    notes: null,
+    reason: 'Richiamare',
+    answers: null,
+    assignedAt: null,
+    escalatedAt: null,
+    escalationReason: null,
+    interactionId: null,
+    closedAt: null,
+    ...overrides,
+  });
 }
 
 /** A browser session of the user until `expiresAt` (what "signed in" means to the jobs). */
@@ -91,7 +99,7 @@ export async function createWaitingCallbacks(
     const contactOf = new Map(contacts.map((c) => [c.phone, c.id]));
     const contactIds = phones.map((phone) => contactOf.get(phone)!);
     await db.query(
-      `INSERT INTO callbacks (contact_id, campaign_id, owner_id, visibility, state, due_at, reason) VALUES ${valuePlaceholders(batch.length, 7)}`,
+      `INSERT INTO callbacks (contact_id, campaign_id, owner_id, visibility, state, due_at, reason, active_phone) VALUES ${valuePlaceholders(batch.length, 8)}`,
       batch.flatMap((row, i): unknown[] => [
         contactIds[i],
         campaignId,
@@ -101,6 +109,8 @@ export async function createWaitingCallbacks(
         // The value TypeORM itself writes for a datetime, in either dialect.
         db.driver.preparePersistentValue(row.dueAt, dueAt) as unknown,
         'Richiamare',
+        // As CallbackBook writes it: the contact's number while the callback is active.
+        ACTIVE_CALLBACK_STATES.includes(row.state) ? phones[i] : null,
       ]),
     );
     const callbacks = await db
