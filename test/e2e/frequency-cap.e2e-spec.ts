@@ -5,6 +5,7 @@ import { AuditEntry } from '../../src/audit/audit-entry.entity';
 import { Campaign } from '../../src/campaigns/campaign.entity';
 import { Clock } from '../../src/common/time/clock';
 import { Contact } from '../../src/contacts/contact.entity';
+import type { FrequencyCapSettings } from '../../src/frequency-cap/frequency-cap.settings';
 import { PhoneCallTally } from '../../src/frequency-cap/phone-call-tally.entity';
 import { OutcomeStatus } from '../../src/outcome-statuses/outcome-status.entity';
 import {
@@ -14,12 +15,14 @@ import {
 } from '../factories/catalogue.factory';
 import { createContact, mobile } from '../factories/contact.factory';
 import { createUser, tokenFor } from '../factories/user.factory';
+import { csrfFrom, signedInAgent } from '../support/browser-session';
 import { createTestApp, removeSqliteData, resetDatabase } from '../support/test-app';
 
 /** Monday 30 November 2026, 11:00 in Rome. */
 const MONDAY = new Date('2026-11-30T10:00:00Z');
 const PHONE = mobile(4_300_001);
 const ROUTE = '/api/v1/settings/frequency-cap';
+const PAGE = '/settings/frequency-cap';
 
 interface Desk {
   id: number;
@@ -161,6 +164,119 @@ describe('Frequency cap across campaigns', () => {
         minMinutesBetweenCampaigns: null,
         applyToService: false,
       });
+    });
+  });
+
+  describe('settings page', () => {
+    type Agent = Awaited<ReturnType<typeof signedInAgent>>;
+    const signedIn = async (role: 'admin' | 'coordinator', uiLanguage: 'it' | 'en' = 'it') =>
+      signedInAgent(app, await createUser(app, { role, uiLanguage }));
+    /** Posts the form like a browser, with the page's CSRF token. */
+    async function post(agent: Agent, fields: Array<[string, string]>, status: number) {
+      const html = (await agent.get(PAGE).expect(200)).text;
+      return agent
+        .post(PAGE)
+        .set('Host', 'crm.example')
+        .set('Referer', `http://crm.example${PAGE}`)
+        .type('form')
+        .send(new URLSearchParams([['_csrf', csrfFrom(html)], ...fields]).toString())
+        .expect(status);
+    }
+    const stored = async () =>
+      (await http().get(ROUTE).set(as(admin)).expect(200)).body as FrequencyCapSettings;
+    const errorBeside = (html: string, field: string) =>
+      new RegExp(`id="${field}-error">([^<]*)<`).exec(html)?.[1];
+
+    it('admins save the three fields and see them back; empty turns a limit off', async () => {
+      const agent = await signedIn('admin');
+      const home = (await agent.get('/').expect(200)).text;
+      expect(home).toContain(`href="${PAGE}"`);
+      const page = (await agent.get(PAGE).expect(200)).text;
+      expect(page).toContain('Limite di chiamate tra le campagne');
+      expect(page).toContain('le richiamate concordate con il cliente');
+      expect(page).toMatch(/id="maxCallsPerDay"[^>]*value=""/);
+
+      const saved = await post(
+        agent,
+        [
+          ['maxCallsPerDay', ' 3 '],
+          ['minMinutesBetweenCampaigns', '120'],
+          ['applyToService', 'on'],
+        ],
+        303,
+      );
+      expect(saved.headers.location).toBe(PAGE);
+      expect(await stored()).toEqual({
+        maxCallsPerDay: 3,
+        minMinutesBetweenCampaigns: 120,
+        applyToService: true,
+      });
+      const after = (await agent.get(PAGE).expect(200)).text;
+      expect(after).toContain('Limite di chiamate salvato.');
+      expect(after).toMatch(/id="maxCallsPerDay"[^>]*value="3"/);
+      expect(after).toMatch(/id="minMinutesBetweenCampaigns"[^>]*value="120"/);
+      expect(after).toMatch(/id="applyToService"[^>]*checked/);
+      const audit = await db.getRepository(AuditEntry).findOneByOrFail({
+        action: 'settings.frequency_cap',
+      });
+      expect(audit.detail).toContain('maxCallsPerDay: null -> 3');
+
+      await post(agent, [['maxCallsPerDay', '3']], 303);
+      expect(await stored()).toEqual({
+        maxCallsPerDay: 3,
+        minMinutesBetweenCampaigns: null,
+        applyToService: false,
+      });
+    });
+
+    it('refuses a bad value with a 400 beside its field, in Italian and English, saving nothing', async () => {
+      await setCap({ maxCallsPerDay: 4 }).expect(200);
+      const before = await stored();
+      const italian = await signedIn('admin');
+      const english = await signedIn('admin', 'en');
+      const cases: Array<[Agent, string, string, string]> = [
+        [italian, 'maxCallsPerDay', '0', 'Un numero intero da 1 a 50'],
+        [italian, 'maxCallsPerDay', 'tre', 'Un numero intero da 1 a 50'],
+        [english, 'maxCallsPerDay', '51', 'A whole number from 1 to 50'],
+        [italian, 'minMinutesBetweenCampaigns', '2.5', 'Un numero intero di minuti da 1 a 1440'],
+        [english, 'minMinutesBetweenCampaigns', '-30', 'A whole number of minutes from 1 to 1440'],
+        [english, 'minMinutesBetweenCampaigns', '1441', 'A whole number of minutes from 1 to 1440'],
+      ];
+      for (const [agent, field, typed, words] of cases) {
+        const res = await post(
+          agent,
+          [
+            [field, typed],
+            ['applyToService', 'on'],
+          ],
+          400,
+        );
+        expect([field, typed, errorBeside(res.text, field)]).toEqual([
+          field,
+          typed,
+          expect.stringContaining(words),
+        ]);
+        expect(res.text).toMatch(
+          new RegExp(`id="${field}"[^>]*value="${typed}"[^>]*aria-invalid="true"`),
+        );
+        expect(res.text).toMatch(/id="applyToService"[^>]*checked/);
+      }
+      expect(await stored()).toEqual(before);
+    });
+
+    it('coordinators read it and cannot change it; other roles may not open it', async () => {
+      await setCap({ minMinutesBetweenCampaigns: 90 }).expect(200);
+      const coordinator = await signedIn('coordinator');
+      const html = (await coordinator.get(PAGE).expect(200)).text;
+      expect(html).toMatch(/id="minMinutesBetweenCampaigns"[^>]*value="90"[^>]*disabled/);
+      expect(/id="frequency-cap-form"[\s\S]*?<\/form>/.exec(html)?.[0]).not.toContain('<button');
+      await post(coordinator, [['maxCallsPerDay', '1']], 303); // back, refused by role
+      expect((await stored()).maxCallsPerDay).toBeNull();
+      for (const role of ['operator', 'backoffice'] as const) {
+        const other = await signedInAgent(app, await createUser(app, { role }));
+        expect((await other.get('/').expect(200)).text).not.toContain(`href="${PAGE}"`);
+        await other.get(PAGE).expect(403);
+      }
     });
   });
 

@@ -42,6 +42,12 @@ export const NAVIGATION: readonly NavItem[] = [
   { label: 'nav.products', href: '/products', roles: ['admin'], settings: true },
   { label: 'nav.agents', href: '/agents', roles: ['admin'], settings: true },
   { label: 'nav.doNotCall', href: '/do-not-call', roles: ['admin', 'coordinator'], settings: true },
+  {
+    label: 'frequencyCap.nav',
+    href: '/settings/frequency-cap',
+    roles: ['admin', 'coordinator'],
+    settings: true,
+  },
   { label: 'nav.users', href: '/users', roles: ['admin'], settings: true },
   { label: 'webhooks.nav', href: '/webhooks', roles: ['admin'], settings: true },
   { label: 'audit.nav', href: '/audit', roles: ['admin'], settings: true },
