@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { CampaignConfigCache } from '../campaigns/campaign-config';
 import { ScriptRenderer } from '../campaigns/script-renderer';
 import { AppConfigService } from '../config/app-config.service';
 import type { Contact } from '../contacts/contact.entity';
@@ -53,8 +54,58 @@ export function pickTemplate(
 @Injectable()
 export class FollowUpQueue {
   private readonly renderer = new ScriptRenderer();
+  private readonly logger = new Logger(FollowUpQueue.name);
+  /** Every template by status, as of a configuration stamp (see templatesFor). */
+  private known: {
+    stamp: string | null;
+    byStatus: ReadonlyMap<number, FollowUpTemplate[]>;
+  } | null = null;
+  private refreshing: Promise<void> | null = null;
 
-  constructor(private readonly config: AppConfigService) {}
+  constructor(
+    private readonly config: AppConfigService,
+    private readonly dataSource: DataSource,
+    private readonly configs: CampaignConfigCache,
+  ) {
+    configs.stampWritesOf(FollowUpTemplate);
+  }
+
+  /**
+   * The status's templates as the caller's transaction sees them. Templates change a few
+   * times a month and every outcome asks: each write of one rewrites the configuration
+   * stamp (CampaignConfigCache), which the outcome's transaction has read; this instance's
+   * copy, read after that same stamp, is then provably current for it and costs no
+   * statement. Otherwise (a new stamp, a transaction that read none) the table is asked,
+   * and the copy is learnt again beside.
+   */
+  private async templatesFor(em: EntityManager, statusId: number): Promise<FollowUpTemplate[]> {
+    const seen = this.configs.stampSeenIn(em);
+    const known = this.known;
+    if (seen !== undefined && known && known.stamp === seen) {
+      return known.byStatus.get(statusId) ?? [];
+    }
+    if (seen !== undefined) setImmediate(() => void this.refresh());
+    return em.getRepository(FollowUpTemplate).findBy({ statusId });
+  }
+
+  /** Reads the stamp, then every template: what they say holds as of that stamp. */
+  refresh(): Promise<void> {
+    this.refreshing ??= (async () => {
+      try {
+        const stamp = await this.configs.currentStamp();
+        const rows = await this.dataSource.getRepository(FollowUpTemplate).find();
+        const byStatus = new Map<number, FollowUpTemplate[]>();
+        for (const row of rows)
+          byStatus.set(row.statusId, [...(byStatus.get(row.statusId) ?? []), row]);
+        this.known = { stamp, byStatus };
+      } catch (error) {
+        this.logger.warn({ err: error }, 'follow-up templates could not be read');
+      } finally {
+        this.refreshing = null;
+      }
+    })();
+    return this.refreshing;
+  }
 
   async queueWithin(
     em: EntityManager,
@@ -69,7 +120,7 @@ export class FollowUpQueue {
     },
   ): Promise<QueuedFollowUp | null> {
     const { contact } = input;
-    const templates = await em.getRepository(FollowUpTemplate).findBy({ statusId: input.statusId });
+    const templates = await this.templatesFor(em, input.statusId);
     if (templates.length === 0) return null;
     const template = pickTemplate(
       templates,

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { CampaignConfigModule } from '../campaigns/campaign-config.module';
 import { ContactQueueModule } from '../contacts/contact-queue.module';
 import { FollowUpEmail } from './follow-up-email.entity';
 import { FollowUpQueue } from './follow-up-queue';
@@ -15,7 +16,11 @@ import { UnreachedContactHooks } from './unreached-contact-hooks';
 
 /** Follow-up e-mails: templates per outcome status and reason, the outbox and its sender. */
 @Module({
-  imports: [TypeOrmModule.forFeature([FollowUpTemplate, FollowUpEmail]), ContactQueueModule],
+  imports: [
+    TypeOrmModule.forFeature([FollowUpTemplate, FollowUpEmail]),
+    ContactQueueModule,
+    CampaignConfigModule,
+  ],
   controllers: [FollowUpsApiController, FollowUpsController],
   providers: [
     FollowUpTemplatesService,

@@ -327,6 +327,42 @@ describe('Follow-up e-mails: templates, outbox in the outcome, SMTP sender', () 
     expect(page.text).not.toContain('data-mail-not-configured');
   });
 
+  it('a template added, changed or removed counts from the very next outcome (the instance’s copy follows the configuration stamp)', async () => {
+    const outcome = async (firstName: string) => {
+      await createContact(app, campaign.id, { firstName, email: `${firstName}@example.com` });
+      const done = await work(statuses.hungUp.id);
+      expect(done.res.status).toBe(201);
+      // The copy is learnt again beside the request: let it land before the next one.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return (done.res.body as { followUp?: { to: string } }).followUp ?? null;
+    };
+    // No template: nothing, twice (the second answered from the copy).
+    expect(await outcome('uno')).toBeNull();
+    expect(await outcome('due')).toBeNull();
+    const created = await template({
+      statusId: statuses.hungUp.id,
+      language: 'it',
+      subject: 'Prima versione',
+      body: 'Gentile {{contact.firstName}}',
+    }).expect(201);
+    expect(await outcome('tre')).toMatchObject({ to: 'tre@example.com' });
+    await http()
+      .patch(`/api/v1/follow-up-templates/${created.body.id}`)
+      .set(as(admin))
+      .send({ subject: 'Seconda versione' })
+      .expect(200);
+    expect(await outcome('quattro')).toMatchObject({ to: 'quattro@example.com' });
+    await http()
+      .delete(`/api/v1/follow-up-templates/${created.body.id}`)
+      .set(as(admin))
+      .expect(204);
+    expect(await outcome('cinque')).toBeNull();
+    expect((await outbox()).map((e) => [e.toAddress, e.subject])).toEqual([
+      ['tre@example.com', 'Prima versione'],
+      ['quattro@example.com', 'Seconda versione'],
+    ]);
+  });
+
   it('keeps e-mails through an SMTP outage, retries with back-off and sends once the server is back', async () => {
     await examples();
     await createContact(app, campaign.id, { firstName: 'Anna', email: 'anna@example.com' });

@@ -31,12 +31,14 @@ const BUDGETS = {
   card: { mysql: 8, sqlite: 8 },
   heartbeat: { mysql: 5, sqlite: 5 },
   draft: { mysql: 6, sqlite: 6 },
-  'outcome N': { mysql: 17, sqlite: 17 },
-  'outcome R': { mysql: 20, sqlite: 21 },
+  // The follow-up templates come from this instance's copy, current as of the stamp the
+  // outcome reads anyway (follow-up-queue.ts): one statement less for each type.
+  'outcome N': { mysql: 16, sqlite: 16 },
+  'outcome R': { mysql: 19, sqlite: 20 },
   'outcome C': { mysql: 25, sqlite: 28 },
   // The agent's agenda is serialised by a write (agent-lock.ts) then read: one more than a
   // locking read, which a Galera cluster would not certify.
-  'outcome T': { mysql: 23, sqlite: 24 },
+  'outcome T': { mysql: 22, sqlite: 23 },
   'wall tick': { mysql: 9, sqlite: 9 },
 } satisfies Record<string, { mysql: number; sqlite: number }>;
 type Kind = keyof typeof BUDGETS;
