@@ -1,3 +1,4 @@
+import { HOME_TIME_ZONE } from '../common/time/home-zone';
 import type { CampaignPurpose, DayWindow, OverlapPolicy } from './campaign.entity';
 import type { HolidayCalendar } from './holiday-calendar';
 
@@ -12,7 +13,7 @@ export const CAMPAIGN_DEFAULTS: Readonly<{
   privateCallbackGraceMinutes: number;
   purpose: CampaignPurpose;
 }> = Object.freeze({
-  timezone: 'Europe/Rome',
+  timezone: HOME_TIME_ZONE,
   // Monday to Friday, 09:00-20:00 in the campaign's zone.
   callingHours: Object.freeze(
     [1, 2, 3, 4, 5].map((day) => Object.freeze({ day, start: '09:00', end: '20:00' })),

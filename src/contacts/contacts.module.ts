@@ -7,6 +7,7 @@ import { DoNotCallModule } from '../do-not-call/do-not-call.module';
 import { OutcomeStatus } from '../outcome-statuses/outcome-status.entity';
 import { Contact } from './contact.entity';
 import { ContactImport } from './contact-import.entity';
+import { DoNotCallQueueCheck } from './do-not-call-queue-check';
 import { ContactBatchWriter } from './contact-batch-writer';
 import { ContactImportService } from './contact-import.service';
 import { ContactQueueModule } from './contact-queue.module';
@@ -48,6 +49,7 @@ import { ContactsService } from './contacts.service';
     ContactBatchWriter,
     ContactListsService,
     ImportMappings,
+    DoNotCallQueueCheck,
   ],
   exports: [ContactsService, ContactImportService],
 })

@@ -1,9 +1,9 @@
 import type { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
-import { DataSource, In } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { DateUtils } from 'typeorm/util/DateUtils';
 import { AuditService } from '../audit/audit.service';
-import { CAMPAIGN_PURPOSES, Campaign, type CampaignPurpose } from '../campaigns/campaign.entity';
+import { CAMPAIGN_PURPOSES } from '../campaigns/campaign.entity';
 import { type CsvEncoding, CsvFileError, CsvReader } from '../common/csv/csv-reader';
 import { shown } from '../common/csv/field-problem';
 import { ImportRefusedError } from '../common/csv/import-refused.error';
@@ -12,21 +12,14 @@ import { isMysqlSource } from '../common/database/sql-dialect';
 import { ValidationError } from '../common/errors/domain-errors';
 import { PhoneNumbers } from '../common/phone/phone-number';
 import { Clock } from '../common/time/clock';
-import { ContactQueue } from '../contacts/contact-queue';
-import { blocksSql, sqlInstant } from './do-not-call-rule';
 import { checkRegisterDate } from './do-not-call.service';
-import type {
-  RecheckSummary,
-  RegisterImportSummary,
-  RemovedFromCampaign,
-} from './dto/do-not-call.dto';
+import type { RecheckSummary, RegisterImportSummary } from './dto/do-not-call.dto';
+import { QueueCheckHooks } from './queue-check-hooks';
 
 /** Numbers per INSERT: a few hundred KB of statement, one write in flight while the next is read. */
 export const REGISTER_BATCH_ROWS = 5000;
 /** Bad lines the answer lists (all are counted). */
 export const LISTED_BAD_LINES = 100;
-/** Contact ids one UPDATE of the re-check covers: short transactions beside the operators' work. */
-const RECHECK_CHUNK_IDS = 20_000;
 /** What the normaliser returns, checked again before it is written into a statement. */
 const E164 = /^\+[0-9]{6,19}$/;
 const LOCK_RETRIES = 6;
@@ -43,7 +36,7 @@ export class DoNotCallRegister {
     private readonly dataSource: DataSource,
     private readonly phones: PhoneNumbers,
     private readonly clock: Clock,
-    private readonly queue: ContactQueue,
+    private readonly queues: QueueCheckHooks,
     private readonly audit: AuditService,
   ) {}
 
@@ -140,7 +133,7 @@ export class DoNotCallRegister {
       await this.record(userId, 'do_not_call.register_imported', summary);
       throw new ImportRefusedError(error.field, message, summary);
     }
-    Object.assign(summary, await this.checkQueues(['marketing']));
+    Object.assign(summary, await this.queues.check(['marketing']));
     await this.record(userId, 'do_not_call.register_imported', summary);
     return summary;
   }
@@ -150,79 +143,9 @@ export class DoNotCallRegister {
    * now (an entry of scope `all` reaches service campaigns too).
    */
   async recheck(userId: number | null): Promise<RecheckSummary> {
-    const summary = await this.checkQueues(CAMPAIGN_PURPOSES);
+    const summary = await this.queues.check(CAMPAIGN_PURPOSES);
     await this.record(userId, 'do_not_call.rechecked', summary);
     return summary;
-  }
-
-  /**
-   * Each campaign's contacts waiting in the queue whose number the list blocks for it leave
-   * the queue (ContactQueue.removeListed: final, as dispatch's check makes them), one
-   * set-based UPDATE joined on the list per range of ids. Those on an operator's screen
-   * finish their call (dispatch refuses them next time); those waiting for a callback the
-   * customer agreed keep it until it falls due, when dispatch cancels it. Both are counted.
-   */
-  private async checkQueues(purposes: readonly CampaignPurpose[]): Promise<RecheckSummary> {
-    const campaigns = await this.dataSource.getRepository(Campaign).find({
-      where: { purpose: In([...purposes]) },
-      select: { id: true, name: true, purpose: true },
-      order: { id: 'ASC' },
-    });
-    const now = sqlInstant(this.dataSource, this.clock.now());
-    const removedByCampaign: RemovedFromCampaign[] = [];
-    let removed = 0;
-    for (const campaign of campaigns) {
-      const out = await this.removeFrom(campaign, now);
-      const kept = await this.keptIn(campaign, now);
-      removed += out;
-      if (out + kept.inCall + kept.awaitingCallback > 0) {
-        removedByCampaign.push({
-          campaignId: campaign.id,
-          name: campaign.name,
-          removed: out,
-          ...kept,
-        });
-      }
-    }
-    return { removed, removedByCampaign };
-  }
-
-  private async removeFrom(
-    campaign: Pick<Campaign, 'id' | 'purpose'>,
-    now: Date | string,
-  ): Promise<number> {
-    const [range] = await this.dataSource.query<Array<{ lo: number | null; hi: number | null }>>(
-      'SELECT MIN(id) AS lo, MAX(id) AS hi FROM contacts WHERE campaign_id = ?',
-      [campaign.id],
-    );
-    if (range?.lo === null || range?.lo === undefined || range.hi === null) return 0;
-    let removed = 0;
-    for (let from = Number(range.lo); from <= Number(range.hi); from += RECHECK_CHUNK_IDS) {
-      const ids = { from, to: from + RECHECK_CHUNK_IDS - 1 };
-      // READ COMMITTED: rows the UPDATE reads but does not change are not kept locked.
-      removed += await retriedTransaction(
-        this.dataSource,
-        (em) => this.queue.removeListed(em, campaign, ids, now),
-        { readCommitted: true, attempts: LOCK_RETRIES },
-      );
-    }
-    return removed;
-  }
-
-  /** The campaign's contacts the list blocks that the check leaves where they are, by why. */
-  private async keptIn(
-    campaign: Pick<Campaign, 'id' | 'purpose'>,
-    now: Date | string,
-  ): Promise<Pick<RemovedFromCampaign, 'inCall' | 'awaitingCallback'>> {
-    const rows = await this.dataSource.query<Array<{ state: string; n: number | string }>>(
-      'SELECT c.state AS state, COUNT(*) AS n FROM contacts c ' +
-        "WHERE c.campaign_id = ? AND c.state IN ('in_progress', 'callback') AND EXISTS " +
-        `(SELECT 1 FROM do_not_call_numbers d WHERE d.phone = c.phone AND ${blocksSql('d', campaign.purpose, '?')}) ` +
-        'GROUP BY c.state',
-      [campaign.id, now],
-    );
-    const count = (state: string) => Number(rows.find((r) => r.state === state)?.n ?? 0);
-    return { inCall: count('in_progress'), awaitingCallback: count('callback') };
   }
 
   /**

@@ -4,7 +4,6 @@ import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, MaxLength, ValidateBy } from 'class-validator';
 import { IsOmittable } from '../../common/validation/omittable';
-import { CAMPAIGN_DEFAULTS } from '../../campaigns/campaign-defaults';
 import { ValidationError } from '../../common/errors/domain-errors';
 import { zonedLocalToUtc } from '../../common/time/local-time';
 import { CONTRACT_STATES, type ContractState } from '../contract.entity';
@@ -17,13 +16,14 @@ import {
   IsQueryTrimmed,
 } from '../../common/http/query-fields';
 import { addDays, isCalendarDay } from '../../common/time/calendar-day';
+import { HOME_TIME_ZONE } from '../../common/time/home-zone';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 200;
 const MAX_Q = 100;
 
 /** A bare day in `from`/`to` is a day of the call centre's zone (the campaigns' default). */
-export const LIST_TIME_ZONE = CAMPAIGN_DEFAULTS.timezone;
+export const LIST_TIME_ZONE = HOME_TIME_ZONE;
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 /** An instant must say its offset: a wall-clock time alone would be read in the server's zone. */
