@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, In, LessThanOrEqual, Not } from 'typeorm';
+import { EntityManager, In, IsNull, LessThanOrEqual, Not } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import {
   type CallingWindow,
@@ -39,6 +39,7 @@ export interface CallbackTerms {
  *   in_progress -> due | scheduled (giveBack: the lease ended without an outcome)
  *   scheduled | due -> cancelled (cancel, cancelActive) | expired (expire)
  *   scheduled | due | in_progress -> cancelled (replaced: the same number, another contact)
+ *   active: its number follows its contact's (renumber), the older of two for one number cancelled
  *   private -> public (escalate, makePublic), public -> private (makePrivate), owner (reassign)
  *
  * Every method says which lock makes it safe: a row the caller has locked, or a guarded
@@ -93,11 +94,96 @@ export class CallbackBook {
     }
   }
 
+  /**
+   * The contact's main number corrected in a call (invariant 13): its active callback, if it
+   * has one (another operator's private one waits while this call goes on), follows it, so
+   * the one active callback of the new number is known and the old number is free. When the
+   * new number already has an active callback of another contact, the newer of the two (by
+   * id, as the migration chose) stays and the older is cancelled, saying why.
+   * Lock: the caller holds the contact's row with its lease; the new number is decided by
+   * UQ_callbacks_active_phone, as in schedule.
+   */
+  async renumber(
+    em: EntityManager,
+    contactId: number,
+    phone: string,
+    now: Date,
+    actorId: number | null,
+  ): Promise<void> {
+    const mine = await em.getRepository(Callback).findOne({
+      where: { contactId, activePhone: Not(IsNull()) },
+      select: { id: true, campaignId: true, activePhone: true, notes: true, state: true },
+    });
+    if (!mine || mine.activePhone === phone) return;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await em.update(
+          Callback,
+          { id: mine.id, activePhone: Not(IsNull()) },
+          { activePhone: phone },
+        );
+        return;
+      } catch (error) {
+        if (attempt >= 3 || !isActivePhoneTaken(error)) throw error;
+      }
+      const other = await em
+        .getRepository(Callback)
+        .findOne({ where: { activePhone: phone }, select: { id: true, campaignId: true } });
+      if (other && other.id > mine.id) {
+        await this.cancelForNewerOf(em, mine, other, now, actorId);
+        return;
+      }
+      await this.replaceOtherOf(
+        em,
+        phone,
+        { contactId, campaignId: mine.campaignId },
+        now,
+        actorId,
+      );
+    }
+  }
+
+  /** Its contact's number was corrected to one whose active callback is newer: cancelled. */
+  private async cancelForNewerOf(
+    em: EntityManager,
+    mine: Pick<Callback, 'id' | 'notes' | 'state'>,
+    newer: Pick<Callback, 'id' | 'campaignId'>,
+    now: Date,
+    actorId: number | null,
+  ): Promise<void> {
+    const which = await this.campaignName(em, newer.campaignId);
+    const said = `Annullata: il numero del contatto è stato corretto in uno che ha una richiamata più recente nella campagna ${which} (cancelled: the contact's number was corrected to one with a newer callback in campaign ${which}).`;
+    await em.update(
+      Callback,
+      { id: mine.id },
+      {
+        state: 'cancelled',
+        closedAt: now,
+        activePhone: null,
+        notes: mine.notes ? `${mine.notes}\n${said}` : said,
+      },
+    );
+    await this.audit.record(em, {
+      userId: actorId,
+      action: 'callback.replaced',
+      entity: 'callback',
+      entityId: mine.id,
+      detail: `cancelled (was ${mine.state}): its contact's number was corrected to one whose callback ${newer.id} is newer`,
+    });
+  }
+
+  private async campaignName(em: EntityManager, campaignId: number): Promise<string> {
+    const campaign = await em
+      .getRepository(Campaign)
+      .findOne({ where: { id: campaignId }, select: { id: true, code: true, name: true } });
+    return campaign ? `${campaign.name} (${campaign.code})` : `#${campaignId}`;
+  }
+
   /** The number's active callback of another contact is cancelled, saying why. */
   private async replaceOtherOf(
     em: EntityManager,
     phone: string,
-    terms: CallbackTerms,
+    terms: Pick<CallbackTerms, 'contactId' | 'campaignId'>,
     now: Date,
     actorId: number | null,
   ): Promise<void> {

@@ -212,6 +212,9 @@ export class OutcomeService {
     }
     if (corrections) {
       await this.queue.correct(em, contactId, corrections.changes);
+      // A callback still waiting on the contact (another's private one) follows its number.
+      const phone = corrections.changes.phone;
+      if (phone !== undefined) await this.callbackBook.renumber(em, contactId, phone, now, userId);
       // The follow-up e-mail and what comes after see the corrected contact.
       Object.assign(contact, corrections.changes);
     }

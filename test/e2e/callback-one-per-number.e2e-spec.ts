@@ -8,6 +8,7 @@ import { Campaign } from '../../src/campaigns/campaign.entity';
 import { Clock } from '../../src/common/time/clock';
 import { Contact } from '../../src/contacts/contact.entity';
 import { OutcomeStatus } from '../../src/outcome-statuses/outcome-status.entity';
+import { createCallback } from '../factories/callback.factory';
 import { createCallbackStatuses, createCampaign } from '../factories/catalogue.factory';
 import { createContact, mobile } from '../factories/contact.factory';
 import { createUser, tokenFor } from '../factories/user.factory';
@@ -203,5 +204,123 @@ describe('One active callback per phone number across campaigns', () => {
     expect(contacts.filter((c) => c.state === 'callback').map((c) => c.id)).toEqual([
       live[0]!.contactId,
     ]);
+  });
+  describe("a number corrected in a call: the contact's waiting callback follows it", () => {
+    const ELSEWHERE = mobile(4_200_002);
+    /** A campaign of Anna and Bruno; contacts made by `waitingOn` wait for Anna's private callback. */
+    async function campaignOfTwo() {
+      const anna = await desk();
+      const bruno = await desk();
+      const campaign = await createCampaign(
+        app,
+        {},
+        { statusIds: Object.values(statuses).map((s) => s.id), operatorIds: [anna.id, bruno.id] },
+      );
+      return { anna, bruno, campaign };
+    }
+    async function waitingOn(campaignId: number, phone: string, ownerId: number | null = null) {
+      const { id } = await createContact(app, campaignId, { phone, state: 'callback' });
+      const visibility = ownerId === null ? 'public' : 'private';
+      const cb = await createCallback(app, campaignId, {
+        contactId: id,
+        ownerId,
+        visibility,
+        dueAt: new Date(at(120)),
+      });
+      return { contactId: id, callbackId: cb.id };
+    }
+    /** Bruno takes the contact (the customer called), to correct its number in the call. */
+    const take = (bruno: Desk, contactId: number) =>
+      http()
+        .post('/api/v1/work/take')
+        .set(as(bruno.token))
+        .send({ contactId, reason: 'inbound' })
+        .expect(200);
+    const confirmWith = (bruno: Desk, contactId: number, phone: string) =>
+      http()
+        .post(`/api/v1/work/${contactId}/outcome`)
+        .set(as(bruno.token))
+        .send({
+          statusId: statuses.notInterested.id,
+          contact: { phones: [{ number: phone, label: 'cellulare' }] },
+        });
+    async function correct(bruno: Desk, contactId: number, phone: string) {
+      await take(bruno, contactId);
+      await confirmWith(bruno, contactId, phone).expect(201);
+    }
+
+    it("another operator's private callback takes the new number; the old one is free", async () => {
+      const { anna, bruno, campaign } = await campaignOfTwo();
+      const x = await waitingOn(campaign.id, PHONE, anna.id);
+      await correct(bruno, x.contactId, ELSEWHERE);
+      expect(await contact(x.contactId)).toMatchObject({ phone: ELSEWHERE });
+      expect(await callback(x.callbackId)).toMatchObject({
+        state: 'scheduled',
+        ownerId: anna.id,
+        activePhone: ELSEWHERE,
+      });
+      // A callback agreed for the old number elsewhere leaves Anna's alone.
+      const b = await campaignWithPhone();
+      await next(b.op, b.campaign.id);
+      await agree(b.op, b.contactId, at(240)).expect(201);
+      expect(await callback(x.callbackId)).toMatchObject({ state: 'scheduled' });
+      expect(await replaced()).toEqual([]);
+    });
+
+    it('to a number with a callback in another campaign: the newer stays, the older is cancelled saying why', async () => {
+      const { anna, bruno, campaign } = await campaignOfTwo();
+      const other = await createCampaign(app, {}, { statusIds: [statuses.callback.id] });
+      const oldest = await waitingOn(campaign.id, mobile(4_200_003), anna.id);
+      const older = await waitingOn(other.id, ELSEWHERE);
+      const newer = await waitingOn(campaign.id, PHONE, anna.id);
+      const newest = await waitingOn(other.id, mobile(4_200_004));
+
+      // Anna's newer callback takes ELSEWHERE: the other campaign's older one is replaced.
+      await correct(bruno, newer.contactId, ELSEWHERE);
+      expect(await callback(newer.callbackId)).toMatchObject({
+        state: 'scheduled',
+        activePhone: ELSEWHERE,
+      });
+      const replacedOne = await callback(older.callbackId);
+      expect(replacedOne).toMatchObject({ state: 'cancelled', activePhone: null });
+      expect(replacedOne.notes).toContain(`nella campagna ${campaign.name} (${campaign.code})`);
+      expect(await contact(older.contactId)).toMatchObject({ state: 'final' });
+
+      // Anna's oldest one, corrected to the number of the newest: it is the one cancelled.
+      await correct(bruno, oldest.contactId, mobile(4_200_004));
+      const cancelled = await callback(oldest.callbackId);
+      expect(cancelled).toMatchObject({ state: 'cancelled', activePhone: null });
+      expect(cancelled.notes).toContain('il numero del contatto è stato corretto');
+      expect(await callback(newest.callbackId)).toMatchObject({
+        state: 'scheduled',
+        activePhone: mobile(4_200_004),
+      });
+      expect((await replaced()).map((l) => [l.userId, l.entityId])).toEqual([
+        [bruno.id, older.callbackId],
+        [bruno.id, oldest.callbackId],
+      ]);
+    });
+    it('corrected while another campaign agrees a callback for that number: one stays active', async () => {
+      const { anna, bruno, campaign } = await campaignOfTwo();
+      const x = await waitingOn(campaign.id, PHONE, anna.id);
+      const op = await desk();
+      const other = await createCampaign(
+        app,
+        {},
+        { statusIds: Object.values(statuses).map((s) => s.id), operatorIds: [op.id] },
+      );
+      const { id: otherContactId } = await createContact(app, other.id, { phone: ELSEWHERE });
+      await take(bruno, x.contactId);
+      await next(op, other.id);
+      const [corrected, agreed] = await Promise.all([
+        confirmWith(bruno, x.contactId, ELSEWHERE),
+        agree(op, otherContactId, at(240)),
+      ]);
+      expect([corrected.status, agreed.status]).toEqual([201, 201]);
+      // Whichever commits first, Anna's is the older: the other campaign's stays.
+      const live = await db.getRepository(Callback).find({ where: { activePhone: ELSEWHERE } });
+      expect(live.map((c) => c.id)).toEqual([agreed.body.callback.id as number]);
+      expect(await callback(x.callbackId)).toMatchObject({ state: 'cancelled', activePhone: null });
+    });
   });
 });
