@@ -17,6 +17,7 @@ import {
   ARTIFACTS_DIR,
   type BrowserHarness,
   type PageProblem,
+  pageValueWhen,
   screenshot,
   signIn,
   startBrowserHarness,
@@ -68,10 +69,9 @@ describe('the agenda of an appointment on the operator workstation', () => {
 
   const slot = (page: Page, agent: Agent, start: string) =>
     page.locator(`.work-agenda-slot[data-agent-id="${agent.id}"][data-start="${start}"]`);
-  const focused = (page: Page) =>
-    page.evaluate<string | undefined>(
-      'document.activeElement && document.activeElement.dataset.start',
-    );
+  /** The slot with the focus, once it is `expected` (the grid may still be drawing). */
+  const focused = (page: Page, expected: string) =>
+    pageValueWhen(page, 'document.activeElement && document.activeElement.dataset.start', expected);
   /** The refusals a test provokes on purpose are not faults of the page. */
   const expected = (status: number) => {
     for (const list of problems) {
@@ -184,7 +184,7 @@ describe('the agenda of an appointment on the operator workstation', () => {
     const nextFree = slot(work, marco, rome(0, 12));
     expect(await nextFree.getAttribute('class')).toContain('is-next');
     expect(await nextFree.innerText()).toBe('★\n12:00');
-    expect(await focused(work)).toBe(rome(0, 12));
+    expect(await focused(work, rome(0, 12))).toBe(rome(0, 12));
     expect(await marcoRows.locator('.work-agenda-next').innerText()).toBe(
       '★ Primo libero: lun 30 nov, 12:00',
     );
@@ -213,10 +213,10 @@ describe('the agenda of an appointment on the operator workstation', () => {
 
     // Right: Tuesday at the nearest time; up twice: Tuesday 10:00. Enter picks it.
     await work.keyboard.press('ArrowRight');
-    expect(await focused(work)).toBe(rome(1, 12));
+    expect(await focused(work, rome(1, 12))).toBe(rome(1, 12));
     await work.keyboard.press('ArrowUp');
     await work.keyboard.press('ArrowUp');
-    expect(await focused(work)).toBe(rome(1, 10));
+    expect(await focused(work, rome(1, 10))).toBe(rome(1, 10));
     await work.keyboard.press('Enter');
     const review = work.locator('#agenda-review');
     await review.waitFor({ state: 'visible' });
@@ -242,7 +242,7 @@ describe('the agenda of an appointment on the operator workstation', () => {
     const chosen = slot(work, marco, rome(1, 10));
     expect(await chosen.getAttribute('class')).toContain('is-selected');
     expect(await chosen.getAttribute('aria-pressed')).toBe('true');
-    expect(await focused(work)).toBe(rome(1, 10));
+    expect(await focused(work, rome(1, 10))).toBe(rome(1, 10));
     await work.keyboard.press('Control+Enter');
     await review.waitFor({ state: 'visible' });
     await review.getByRole('button', { name: 'CONFERMA APPUNTAMENTO' }).click();
@@ -272,7 +272,7 @@ describe('the agenda of an appointment on the operator workstation', () => {
     // Luca's next free slot is in the next week: the link goes there, onto that slot.
     await next.locator(`tbody[data-agent-id="${luca.id}"] .work-agenda-jump`).click();
     await next.locator('#agenda-week', { hasText: '7 dic – 13 dic 2026' }).waitFor();
-    expect(await focused(next)).toBe(rome(7, 9));
+    expect(await focused(next, rome(7, 9))).toBe(rome(7, 9));
     expect(await next.locator('#agenda-prev').isEnabled()).toBe(true);
     await slot(next, luca, rome(7, 9)).click();
     expect(await next.locator('[data-summary="when"]').innerText()).toBe(
