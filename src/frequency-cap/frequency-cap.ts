@@ -80,16 +80,7 @@ export class FrequencyCap {
     contact: Pick<Contact, 'phone'>,
     campaignId: number,
   ): Promise<boolean> {
-    await this.ensureRow(em, contact.phone, cap.day);
-    const query = em
-      .createQueryBuilder()
-      .update(PhoneCallTally)
-      .set({ calls: () => 'calls + 1', lastCallAt: cap.now, lastCampaignId: campaignId })
-      .where('phone = :phone AND day = :day', { phone: contact.phone, day: cap.day });
-    const limits = this.conditions(cap, 'phone_call_tallies');
-    if (limits) query.andWhere(`NOT (${limits.sql})`, { ...limits.params, fcCampaign: campaignId });
-    const result = await query.execute();
-    return !!result.affected;
+    return this.addCall(em, cap, contact.phone, campaignId, true);
   }
 
   /**
@@ -103,13 +94,27 @@ export class FrequencyCap {
     contact: Pick<Contact, 'phone'>,
     campaignId: number,
   ): Promise<void> {
-    await this.ensureRow(em, contact.phone, cap.day);
-    await em
+    await this.addCall(em, cap, contact.phone, campaignId, false);
+  }
+
+  /** One call more on the number's row for the day; `guarded`: only if the cap lets it. */
+  private async addCall(
+    em: EntityManager,
+    cap: CapNow,
+    phone: string,
+    campaignId: number,
+    guarded: boolean,
+  ): Promise<boolean> {
+    await this.ensureRow(em, phone, cap.day);
+    const query = em
       .createQueryBuilder()
       .update(PhoneCallTally)
       .set({ calls: () => 'calls + 1', lastCallAt: cap.now, lastCampaignId: campaignId })
-      .where('phone = :phone AND day = :day', { phone: contact.phone, day: cap.day })
-      .execute();
+      .where('phone = :phone AND day = :day', { phone, day: cap.day });
+    const limits = guarded ? this.conditions(cap, 'phone_call_tallies') : null;
+    if (limits) query.andWhere(`NOT (${limits.sql})`, { ...limits.params, fcCampaign: campaignId });
+    const result = await query.execute();
+    return !!result.affected;
   }
 
   /** A person's erasure: the numbers' tallies go. Lock: none needed (deletes by key). */
