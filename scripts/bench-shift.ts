@@ -5,7 +5,8 @@
  * cookie and CSRF token (the page, the screen-pop stream held open, next, draft saves while
  * talking, heartbeats, the notices poll, an outcome after 20-40 s of talk with a mix of
  * types, the day's figures), coordinators on the wall's stream and backoffice paging
- * contracts. The number of operators ramps in steps; each step prints, per request kind,
+ * contracts. The number of operators ramps in steps (each step's new operators sign in over
+ * 20 s, and the step is measured from 5 s after); each step prints, per request kind,
  * p50/p99 and errors, the database's statements/s, the CPU of the app, the database and
  * this load generator, the app's RSS, and at the end the largest step where every kind
  * kept p99 <= 300 ms with no error.
@@ -26,6 +27,8 @@ import { cpuMs, load, mb, percentile, recreateDatabase } from './bench-support';
 
 const URL_TEXT =
   process.env.BENCH_DATABASE_URL ?? 'mysql://esito:esito@127.0.0.1:3306/esito_bench_shift';
+/** Over how long a step's new operators sign in. */
+const ARRIVAL_MS = 20_000;
 const STEPS = (process.env.SHIFT_STEPS ?? '100,250,500,1000,2000').split(',').map(Number);
 const STEP_SECONDS = Number(process.env.SHIFT_STEP_SECONDS ?? 60);
 const [TALK_MIN, TALK_MAX] = (process.env.SHIFT_TALK_SECONDS ?? '20-40').split('-').map(Number);
@@ -535,12 +538,13 @@ async function main(): Promise<void> {
     while (started < target) {
       const me = world.operators[started++]!;
       people.push(
-        // Arrivals spread over the first seconds, as a shift does not log in at one instant.
-        sleep(between(0, 5000)).then(() => operatorDay(world, me, board, () => stopAll)),
+        // Arrivals spread over the first 20 s, as a shift does not log in at one instant:
+        // at 5 s, each wave of arrivals (a page, next, the card's page) met the one before.
+        sleep(between(0, ARRIVAL_MS)).then(() => operatorDay(world, me, board, () => stopAll)),
       );
     }
     // Let the new arrivals settle, then measure the step.
-    await sleep(10_000);
+    await sleep(ARRIVAL_MS + 5_000);
     rec.active = true;
     const q0 = await questions();
     const app0 = processCpuMs(server.pid!);
