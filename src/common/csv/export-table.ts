@@ -35,6 +35,8 @@ export interface ExportChoice {
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 /** A CSV chunk is pushed once it holds this much text (or its batch is done). */
 const CSV_CHUNK = 64 * 1024;
+/** The rows an Excel sheet holds below its header (1,048,576 rows in all). */
+export const XLSX_SHEET_ROWS = 1_048_575;
 
 /** Streams the table to the response as the chosen file, and stops when the client leaves. */
 export async function sendTable(
@@ -108,6 +110,7 @@ export async function writeXlsx(
   table: ExportTable,
   dialect: ExportDialect,
   out: Writable,
+  rowsPerSheet = XLSX_SHEET_ROWS,
 ): Promise<void> {
   let gone = false;
   const leave = () => (gone = true);
@@ -118,16 +121,35 @@ export async function writeXlsx(
       useStyles: true,
       useSharedStrings: false,
     });
-    const sheet = workbook.addWorksheet(table.name.slice(0, 31));
-    sheet.columns = table.columns.map((column) => ({
+    const columns = table.columns.map((column) => ({
       header: dialect.header(column),
       width: column.kind === 'text' ? 24 : 16,
       style: xlsxStyle(column, dialect),
     }));
+    const base = table.name.slice(0, 26);
+    let sheets = 0;
+    let sheet: ExcelJS.Worksheet | null = null;
+    let rowsInSheet = 0;
+    const newSheet = (): ExcelJS.Worksheet => {
+      sheet?.commit();
+      sheets += 1;
+      // A sheet holds at most Excel's rows: the next ones go on "<name> (2)", and so on.
+      const next = workbook.addWorksheet(
+        sheets === 1 ? table.name.slice(0, 31) : `${base} (${sheets})`,
+      );
+      next.columns = columns;
+      rowsInSheet = 0;
+      return next;
+    };
+    sheet = newSheet();
     const writers = table.columns.map((column) => xlsxCellWriter(column, table.zone, dialect));
     for await (const batch of table.batches) {
       if (gone) break;
-      for (const row of batch) sheet.addRow(writers.map((write, i) => write(row[i]))).commit();
+      for (const row of batch) {
+        if (rowsInSheet === rowsPerSheet) sheet = newSheet();
+        sheet.addRow(writers.map((write, i) => write(row[i]))).commit();
+        rowsInSheet += 1;
+      }
       if (out.writableNeedDrain && !gone)
         await Promise.race([once(out, 'drain'), once(out, 'close')]);
     }
