@@ -81,12 +81,14 @@ describe('contacts in a browser', () => {
     await page.getByRole('button', { name: 'Importa' }).click();
     await page.locator('#import-progress').waitFor({ state: 'visible' });
     // The counts move while the file is written (the page polls every 500 ms); on a fast
-    // machine the import may end first, and the summary replaces the bar.
+    // machine the import may end first, and the summary replaces the bar (whose counts,
+    // hidden then, come first in the page: hence the visible one of the two).
     const summary = page.locator('#import-result .ct-summary');
     await page
       .locator('[data-count="processed"]')
       .filter({ hasNotText: /^0$/ })
       .or(summary)
+      .filter({ visible: true })
       .first()
       .waitFor({ timeout: 30_000 });
     if (await page.locator('#import-progress').isVisible()) {
