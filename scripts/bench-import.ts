@@ -33,6 +33,7 @@ import {
   mb,
   MemorySampler,
   recreateDatabase,
+  settled,
 } from './bench-support';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
@@ -197,22 +198,6 @@ async function writeCsv(path: string, dialect: Dialect): Promise<void> {
 }
 
 const rate = (rows: number, ms: number) => Math.round((rows * 1000) / ms);
-
-/**
- * Waits (at most a minute) until InnoDB has flushed the pages a phase left dirty: a phase
- * run while the last one's writes are still being flushed is a quarter slower whatever it
- * does, which would put the order of the phases in their ratios.
- */
-async function settled(dataSource: DataSource): Promise<void> {
-  const until = Date.now() + 60_000;
-  while (Date.now() < until) {
-    const [row] = await dataSource.query<Array<{ Value: string }>>(
-      "SHOW GLOBAL STATUS LIKE 'Innodb_buffer_pool_pages_dirty'",
-    );
-    if (Number(row?.Value ?? 0) < 200) return;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-}
 
 async function main(): Promise<void> {
   configureBenchEnvironment(URL_TEXT);

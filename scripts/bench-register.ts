@@ -32,6 +32,7 @@ import {
   mb,
   MemorySampler,
   recreateDatabase,
+  settled,
 } from './bench-support';
 
 const ROWS = Number(process.env.BENCH_REGISTER_ROWS ?? 5_000_000);
@@ -72,18 +73,6 @@ async function writeFile(path: string): Promise<void> {
 
 const rate = (rows: number, ms: number) => Math.round((rows * 1000) / ms);
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-
-/** Waits (at most a minute) until InnoDB has flushed what the last phase left dirty. */
-async function settled(dataSource: DataSource): Promise<void> {
-  const until = Date.now() + 60_000;
-  while (Date.now() < until) {
-    const [row] = await dataSource.query<Array<{ Value: string }>>(
-      "SHOW GLOBAL STATUS LIKE 'Innodb_buffer_pool_pages_dirty'",
-    );
-    if (Number(row?.Value ?? 0) < 200) return;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-}
 
 async function main(): Promise<void> {
   configureBenchEnvironment(URL_TEXT);
